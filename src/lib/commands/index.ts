@@ -1,0 +1,4 @@
+export * from './plan';
+export * from './keys';
+export * from './remote';
+export * from './touch';

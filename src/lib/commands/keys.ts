@@ -1,0 +1,124 @@
+import { inputError, unsupportedError } from '../errors';
+import type { Profile } from '../profile/types';
+import { encodeQueryValue, singlePlan, type CommandPlan } from './plan';
+
+export interface KeyEvent {
+  key: string;
+  /** ms the key is held */
+  time?: number;
+  /** ms before the next key event */
+  pause?: number;
+}
+
+/** Named keys of the seed and reference §2.2 that every desk phone model accepts. */
+const NAMED_KEYS = new Set([
+  'CANCEL', 'ENTER', 'OFFHOOK', 'ONHOOK', 'RIGHT', 'LEFT', 'UP', 'DOWN', 'VOLUME_UP', 'VOLUME_DOWN',
+  'MENU', 'MUTE', 'REDIAL', 'DND', 'REC', 'SPEAKER', 'HEADSET', 'TRANSFER', 'F_HOLD', 'F_R', 'DISCONNECT',
+  '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#',
+]);
+
+/** symcon's MAX_EXPANSION_FKEYS: EK0..EK143 */
+const MAX_EXPANSION_KEY = 143;
+const MAX_MS = 60000;
+const MAX_EVENTS = 200;
+
+function parseMs(text: string | number | undefined, what: string, position: number): number | undefined {
+  if (text === undefined || text === null || text === '') return undefined;
+  const n = typeof text === 'number' ? text : Number(String(text).trim());
+  if (!Number.isInteger(n) || n < 0 || n > MAX_MS) {
+    throw inputError(`Key event ${position}: ${what} must be a whole number of milliseconds from 0 to ${MAX_MS}, got "${text}"`, { position });
+  }
+  return n;
+}
+
+/** Parse `KEY[,TIME[,PAUSE]];...` or an array of strings / {key,time,pause} into key events. */
+export function parseKeyEvents(input: unknown): KeyEvent[] {
+  let raw: Array<{ key: unknown; time?: unknown; pause?: unknown }>;
+  if (typeof input === 'string') {
+    const parts = input.split(';').map((s) => s.trim());
+    if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
+    raw = parts.map((p) => {
+      const [key, time, pause, ...rest] = p.split(',');
+      if (rest.length) throw inputError(`Key event "${p}" has more than KEY,TIME,PAUSE`);
+      return { key, time, pause };
+    });
+  } else if (Array.isArray(input)) {
+    raw = input.map((e) => (typeof e === 'string' || typeof e === 'number' ? { key: String(e) } : (e as { key: unknown })));
+  } else {
+    throw inputError('Keys must be a string like "ENTER;1,100,200" or an array of { key, time, pause }');
+  }
+  if (raw.length === 0) throw inputError('No key events given');
+  if (raw.length > MAX_EVENTS) throw inputError(`Too many key events (${raw.length}); at most ${MAX_EVENTS} per message`);
+  return raw.map((e, i) => {
+    const position = i + 1;
+    if (e === null || typeof e !== 'object' || (typeof e.key !== 'string' && typeof e.key !== 'number')) {
+      throw inputError(`Key event ${position} has no key name`, { position });
+    }
+    const key = String(e.key).trim().toUpperCase();
+    if (!key) throw inputError(`Key event ${position} has an empty key name`, { position });
+    return {
+      key,
+      time: parseMs(e.time as string | number | undefined, 'time', position),
+      pause: parseMs(e.pause as string | number | undefined, 'pause', position),
+    };
+  });
+}
+
+/** Why this key cannot be pressed on this phone, or undefined when it can. */
+function keyProblem(key: string, profile: Profile): { code: 'input' | 'unsupported'; why: string } | undefined {
+  if (NAMED_KEYS.has(key)) return undefined;
+  const f = /^F([1-4])$/.exec(key);
+  if (f) {
+    return profile.keys.softkeys.includes(key) ? undefined : { code: 'unsupported', why: `the ${profile.model} has no ${key} key` };
+  }
+  const p = /^P(\d{1,3})$/.exec(key);
+  if (p) {
+    const n = Number(p[1]);
+    if (n < 1) return { code: 'input', why: 'function keys start at P1' };
+    const max = profile.keys.pKeys;
+    if (max !== undefined && n > max) return { code: 'unsupported', why: `the ${profile.model} has P1 to P${max}` };
+    return undefined;
+  }
+  const ek = /^EK(\d{1,3})$/.exec(key);
+  if (ek) {
+    if (!profile.keys.expansion) return { code: 'unsupported', why: `the ${profile.model} takes no expansion module` };
+    if (Number(ek[1]) > MAX_EXPANSION_KEY) return { code: 'input', why: `expansion keys run from EK0 to EK${MAX_EXPANSION_KEY}` };
+    return undefined;
+  }
+  return { code: 'input', why: 'not a Snom key name (see the node help for the list)' };
+}
+
+export function validateKeyEvents(events: KeyEvent[], profile: Profile): void {
+  events.forEach((e, i) => {
+    const problem = keyProblem(e.key, profile);
+    if (!problem) return;
+    const text = `Unknown key "${e.key}" at position ${i + 1}: ${problem.why}`;
+    const details = { key: e.key, position: i + 1 };
+    throw problem.code === 'input' ? inputError(text, details) : unsupportedError(text, details);
+  });
+}
+
+/** `1,100,100;%23;ENTER,,1000` — `,` and `;` stay literal as in the seed's examples. */
+export function formatKeyEvents(events: KeyEvent[]): string {
+  return events
+    .map((e) => {
+      const parts = [encodeQueryValue(e.key), e.time === undefined ? '' : String(e.time), e.pause === undefined ? '' : String(e.pause)];
+      while (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
+      return parts.join(',');
+    })
+    .join(';');
+}
+
+export function requireHttpRemote(profile: Profile, what: string): void {
+  if (!profile.httpRemote) {
+    throw unsupportedError(`${what}: Snom says HTTP remote control is not supported on the ${profile.model === 'unknown' ? 'D8xx series' : profile.model} (D8xx series)`);
+  }
+}
+
+/** Validate and build the key command; throws E_INPUT / E_UNSUPPORTED before anything is sent. */
+export function buildKeyCommand(input: unknown, profile: Profile): CommandPlan {
+  requireHttpRemote(profile, 'Key events');
+  const events = parseKeyEvents(input);
+  validateKeyEvents(events, profile);
+  return singlePlan({ command: 'key', path: `/command.htm?key=${formatKeyEvents(events)}` });
+}

@@ -1,0 +1,27 @@
+import type { PhoneRequest } from '../http/types';
+
+/**
+ * What a node will send for one message, fully validated before anything leaves: one or more
+ * requests, run in order on one phone. `summary` is what msg.snom.request shows.
+ */
+export interface CommandPlan {
+  command: string;
+  requests: PhoneRequest[];
+  summary: string;
+}
+
+export function singlePlan(request: PhoneRequest): CommandPlan {
+  return { command: request.command, requests: [request], summary: `${request.method ?? 'GET'} ${request.path}` };
+}
+
+export function multiPlan(command: string, requests: PhoneRequest[]): CommandPlan {
+  return { command, requests, summary: requests.map((r) => `${r.method ?? 'GET'} ${r.path}`).join(' ; ') };
+}
+
+/**
+ * Encode a query value as the phones expect: encodeURIComponent, plus `*` as %2A (the seed
+ * recommends it) — `#` would otherwise start a fragment and never reach the phone.
+ */
+export function encodeQueryValue(value: string): string {
+  return encodeURIComponent(value).replace(/\*/g, '%2A').replace(/[!'()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}

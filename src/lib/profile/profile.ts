@@ -1,0 +1,70 @@
+import { atLeast, parseFirmware } from './firmware';
+import { lookupModel, normaliseModel, seriesOf } from './models';
+import type { CstaCaps, FirmwareVersion, Profile } from './types';
+
+export interface ProfileInput {
+  /** model name as the user or the phone wrote it; "" / "detect" / unknown → permissive */
+  model?: string;
+  /** firmware version text; "" / "detect" → unknown */
+  firmware?: string;
+  /** the phone runs with csta_legacy_control=0 (seed): use the legacy CSTA form */
+  legacyCsta?: boolean;
+  /** detection saw a D8xx "Phone Manager" page although the model is not known */
+  d8xx?: boolean;
+}
+
+function cstaCaps(fw: FirmwareVersion | undefined, legacyCsta: boolean, hasHttp: boolean): CstaCaps {
+  if (!hasHttp) return { dialect: 'none', identityIndex: false, extendedOps: false };
+  if (!fw) {
+    // unknown firmware: assume a current phone, the warning says so
+    return { dialect: legacyCsta ? 'legacy' : 'current', identityIndex: !legacyCsta, extendedOps: !legacyCsta };
+  }
+  if (!atLeast(fw, '7.3.4')) return { dialect: 'none', identityIndex: false, extendedOps: false };
+  if (legacyCsta || !atLeast(fw, '8.7.0')) return { dialect: 'legacy', identityIndex: false, extendedOps: false };
+  if (!atLeast(fw, '8.7.3')) return { dialect: 'gap', identityIndex: false, extendedOps: false };
+  const v874 = atLeast(fw, '8.7.4');
+  return { dialect: 'current', identityIndex: v874, extendedOps: v874 };
+}
+
+function touchFirmware(fw: FirmwareVersion | undefined): boolean {
+  if (!fw) return true;
+  // "since 8.4.34 and 8.7.2": 8.4.x from .34, and 8.7.2 onwards
+  if (fw.major === 8 && fw.minor === 4) return fw.patch >= 34;
+  return atLeast(fw, '8.7.2');
+}
+
+/**
+ * The one function every node asks before sending: model + firmware → what the phone can do.
+ * Unknown models or firmware get permissive answers plus a warning, never a refusal.
+ */
+export function resolveProfile(input: ProfileInput): Profile {
+  const warnings: string[] = [];
+  const wantsDetect = (v?: string) => !v || v.trim() === '' || v.trim().toLowerCase() === 'detect';
+  const modelId = wantsDetect(input.model) ? undefined : normaliseModel(input.model);
+  const fw = wantsDetect(input.firmware) ? undefined : parseFirmware(input.firmware);
+  if (!wantsDetect(input.firmware) && !fw) warnings.push(`firmware "${input.firmware}" is not a version number`);
+  const info = lookupModel(modelId);
+  const series = modelId ? seriesOf(modelId) : undefined;
+  if (!modelId) warnings.push(input.model && !wantsDetect(input.model) ? `unknown model "${input.model}"` : 'model not known');
+  else if (!info) warnings.push(`model ${modelId} is not in the table; permissive rules apply`);
+  if (!fw) warnings.push('firmware not known; assuming a current firmware');
+
+  const httpRemote = series !== 'D8' && !input.d8xx;
+  const firmwareOk = (v: string) => !fw || atLeast(fw, v);
+  return {
+    model: modelId ?? 'unknown',
+    firmware: fw,
+    httpRemote,
+    keys: {
+      softkeys: info ? info.softkeys : ['F1', 'F2', 'F3', 'F4'],
+      pKeys: info?.pKeys,
+      expansion: info ? info.expansion : true,
+    },
+    touch: (info ? info.touchScreen : !modelId) && touchFirmware(fw),
+    csta: cstaCaps(fw, input.legacyCsta === true, httpRemote),
+    minibrowserPush: httpRemote && firmwareOk('8.2.7'),
+    minibrowserUrlEncoded: firmwareOk('8.4.32'),
+    permissive: !info || !fw,
+    warnings,
+  };
+}

@@ -1,0 +1,25 @@
+import { buildRemoteCommand } from '../lib/commands/remote';
+import { fieldOr, registerActionNode } from './shared/action-node';
+import type { NodeMessage, RED } from './shared/red';
+
+function fromMsg(msg: NodeMessage, key: string): unknown {
+  const p = msg.payload;
+  if (msg[key] !== undefined) return msg[key];
+  return p !== null && typeof p === 'object' ? (p as Record<string, unknown>)[key] : undefined;
+}
+
+export = function register(RED: RED): void {
+  registerActionNode(RED, 'snom-command', {
+    build: ({ config, msg, profile }) => {
+      // "msg" in the form lets the message choose the command; confirm can only come from the form
+      const command = config.command && config.command !== 'msg' ? config.command : fromMsg(msg, 'command') ?? (typeof msg.payload === 'string' ? msg.payload : undefined);
+      return buildRemoteCommand(command, {
+        identity: fieldOr(config.identity, fromMsg(msg, 'identity')),
+        ringer: fieldOr(config.ringer, fromMsg(msg, 'ringer')),
+        url: fieldOr(config.url, fromMsg(msg, 'url')),
+        target: fieldOr(config.transferTarget, fromMsg(msg, 'transferTarget')),
+        confirm: config.confirmReset === true,
+      }, profile);
+    },
+  });
+};

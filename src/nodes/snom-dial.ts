@@ -1,0 +1,25 @@
+import { buildDial, buildDtmf } from '../lib/commands/remote';
+import { inputError } from '../lib/errors';
+import { fieldOr, registerActionNode } from './shared/action-node';
+import type { NodeMessage, RED } from './shared/red';
+
+/** msg.payload may be the number itself or { number, identity }. */
+function fromPayload(msg: NodeMessage, key: string): unknown {
+  const p = msg.payload;
+  if (p !== null && typeof p === 'object') return (p as Record<string, unknown>)[key];
+  return key === 'number' ? p : undefined;
+}
+
+export = function register(RED: RED): void {
+  registerActionNode(RED, 'snom-dial', {
+    build: ({ config, msg, profile }) => {
+      const mode = fieldOr(config.mode, msg.mode) ?? 'dial';
+      const number = fieldOr(config.number, fromPayload(msg, 'number'));
+      if (mode === 'dtmf') return buildDtmf(number, profile);
+      if (mode !== 'dial') throw inputError(`Mode must be "dial" or "dtmf", got "${String(mode)}"`);
+      const identity = fieldOr(config.identity, msg.identity ?? fromPayload(msg, 'identity'));
+      return buildDial(number, identity, profile);
+    },
+    statusText: (plan) => decodeURIComponent(plan.requests[0].path.replace(/^.*?=/, `${plan.command} `).replace(/&.*$/, '')),
+  });
+};

@@ -1,0 +1,10 @@
+import { buildKeyCommand } from '../lib/commands/keys';
+import { fieldOr, registerActionNode } from './shared/action-node';
+import type { RED } from './shared/red';
+
+export = function register(RED: RED): void {
+  registerActionNode(RED, 'snom-key', {
+    build: ({ config, msg, profile }) => buildKeyCommand(fieldOr(config.keys, msg.payload), profile),
+    statusText: (plan) => plan.requests[0].path.replace('/command.htm?key=', 'key '),
+  });
+};

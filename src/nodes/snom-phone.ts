@@ -1,0 +1,55 @@
+import { SnomPhone } from '../lib/phone';
+import type { SnomPhoneConfigNode } from './shared/phone-node';
+import type { AuthMode } from '../lib/http/types';
+import { KNOWN_MODELS } from '../lib/profile';
+import { PhoneState } from './shared/phone-state';
+import type { NodeDef, RED } from './shared/red';
+
+
+function positiveInt(value: unknown, fallback: number): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+const AUTH_MODES: AuthMode[] = ['auto', 'basic', 'digest', 'none'];
+
+export = function register(RED: RED): void {
+  function SnomPhoneNode(this: SnomPhoneConfigNode & Record<string, any>, config: NodeDef) {
+    RED.nodes.createNode(this, config);
+    const creds = this.credentials ?? {};
+    const host = String(config.host ?? '').trim();
+    const port = config.port === '' || config.port === undefined ? undefined : Number(config.port);
+    this.host = host;
+    this.baseUrl = String(config.baseUrl ?? '').trim();
+    this.state = new PhoneState();
+    this.phone = new SnomPhone({
+      host,
+      port: Number.isInteger(port) && port! > 0 ? port : undefined,
+      protocol: config.protocol === 'https' ? 'https' : 'http',
+      allowSelfSigned: config.selfSigned === true,
+      auth: AUTH_MODES.includes(config.auth) ? config.auth : 'auto',
+      user: creds.user || undefined,
+      password: creds.password || undefined,
+      timeoutMs: positiveInt(config.timeout, 5000),
+      queueSize: positiveInt(config.queueSize, 100),
+      name: config.name || undefined,
+      model: config.model || 'detect',
+      firmware: config.firmware || 'detect',
+      legacyCsta: config.legacyCsta === true,
+    });
+    if (!host) this.state.set({ fill: 'red', shape: 'ring', text: 'no host set' });
+
+    this.on('close', (_removed: boolean, done: () => void) => {
+      this.phone.close().then(done, done);
+    });
+  }
+
+  RED.nodes.registerType('snom-phone', SnomPhoneNode, {
+    credentials: { user: { type: 'text' }, password: { type: 'password' } },
+  });
+
+  // the editor's model drop-down reads the profile table, so it never drifts from the library
+  RED.httpAdmin?.get?.('/snom/models', RED.auth.needsPermission('snom-phone.read'), (_req: unknown, res: any) => {
+    res.json(KNOWN_MODELS);
+  });
+};

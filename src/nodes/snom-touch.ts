@@ -1,0 +1,10 @@
+import { buildTouch } from '../lib/commands/touch';
+import { fieldOr, registerActionNode } from './shared/action-node';
+import type { RED } from './shared/red';
+
+export = function register(RED: RED): void {
+  registerActionNode(RED, 'snom-touch', {
+    build: ({ config, msg, profile }) => buildTouch(fieldOr(config.touch, msg.payload), profile),
+    statusText: (plan) => decodeURIComponent(plan.requests[0].path.replace('/command.htm?touch=', 'touch ')),
+  });
+};

@@ -1,0 +1,51 @@
+// node-red-node-test-helper around a real Node-RED runtime, with the package's compiled nodes.
+import * as path from 'node:path';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const helper = require('node-red-node-test-helper');
+helper.init(require.resolve('node-red'));
+
+const NODES = path.resolve(__dirname, '..', '..', 'src', 'nodes');
+
+/** The compiled node modules, by type name. */
+export function nodeModule(type: string): unknown {
+  return require(path.join(NODES, `${type}.js`));
+}
+
+export const catchNode = require('@node-red/nodes/core/common/25-catch.js');
+export const statusNode = require('@node-red/nodes/core/common/25-status.js');
+
+export interface Collected {
+  msgs: any[];
+  wait(count: number, timeoutMs?: number): Promise<any[]>;
+}
+
+/** Collect the messages a helper node receives; wait for a number of them. */
+export function collect(node: any): Collected {
+  const msgs: any[] = [];
+  const waiters: Array<() => void> = [];
+  node.on('input', (msg: any) => {
+    msgs.push(msg);
+    waiters.splice(0).forEach((w) => w());
+  });
+  return {
+    msgs,
+    wait(count: number, timeoutMs = 10000) {
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`expected ${count} messages, got ${msgs.length}: ${JSON.stringify(msgs.map((m) => m.error ?? m.payload))}`)), timeoutMs);
+        const check = () => {
+          if (msgs.length >= count) {
+            clearTimeout(t);
+            resolve(msgs);
+          } else waiters.push(check);
+        };
+        check();
+      });
+    },
+  };
+}
+
+export function phoneConfig(id: string, url: string, extra: Record<string, unknown> = {}) {
+  const u = new URL(url);
+  return { id, type: 'snom-phone', name: '', host: u.hostname, port: u.port, protocol: u.protocol.replace(':', ''), model: 'D785', firmware: '10.1.33.33', auth: 'auto', timeout: '3000', queueSize: '100', ...extra };
+}

@@ -1,0 +1,31 @@
+// Simulated phones for node tests: started on ephemeral ports, read back through their /sim API
+// over real HTTP (the tests look at the phone the way a user would, not at our client).
+import { startSimPhones, stopAll } from '../../src/simulator/cluster';
+import type { SimPhone } from '../../src/simulator/phone';
+import type { SimFaults, SimPhoneConfig, SimState } from '../../src/simulator/types';
+
+export const SIM_USER = 'admin';
+export const SIM_PASSWORD = 'n0t-in-any-log!';
+
+export async function startPhones(configs: Array<Partial<SimPhoneConfig>>): Promise<SimPhone[]> {
+  return startSimPhones(
+    configs.map((c) => ({ model: 'D785', firmware: '10.1.33.33', auth: 'digest', user: SIM_USER, password: SIM_PASSWORD, ...c }) as SimPhoneConfig),
+  );
+}
+
+export { stopAll };
+
+export async function simState(phone: SimPhone): Promise<SimState> {
+  const res = await fetch(`${phone.url.replace('https:', 'http:')}/sim/state`);
+  return (await res.json()) as SimState;
+}
+
+export async function simReset(phone: SimPhone): Promise<void> {
+  await fetch(`${phone.url}/sim/reset`, { method: 'POST' });
+  await fetch(`${phone.url}/sim/faults`, { method: 'DELETE' });
+}
+
+export async function simFaults(phone: SimPhone, faults: SimFaults): Promise<void> {
+  const res = await fetch(`${phone.url}/sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+  if (!res.ok) throw new Error(`faults: ${res.status}`);
+}
