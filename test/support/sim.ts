@@ -1,5 +1,7 @@
 // Simulated phones for node tests: started on ephemeral ports, read back through their /sim API
 // over real HTTP (the tests look at the phone the way a user would, not at our client).
+import { Agent, fetch } from 'undici';
+import { simCertificate } from '../../src/simulator/certificate';
 import { startSimPhones, stopAll } from '../../src/simulator/cluster';
 import type { SimPhone } from '../../src/simulator/phone';
 import type { SimFaults, SimPhoneConfig, SimState } from '../../src/simulator/types';
@@ -15,17 +17,24 @@ export async function startPhones(configs: Array<Partial<SimPhoneConfig>>): Prom
 
 export { stopAll };
 
+// the test trusts exactly the simulator's certificate, as a user would add it
+const dispatcher = new Agent({ connect: { ca: simCertificate().cert } });
+
+function simFetch(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  return fetch(url, { ...init, dispatcher });
+}
+
 export async function simState(phone: SimPhone): Promise<SimState> {
-  const res = await fetch(`${phone.url.replace('https:', 'http:')}/sim/state`);
+  const res = await simFetch(`${phone.url}/sim/state`);
   return (await res.json()) as SimState;
 }
 
 export async function simReset(phone: SimPhone): Promise<void> {
-  await fetch(`${phone.url}/sim/reset`, { method: 'POST' });
-  await fetch(`${phone.url}/sim/faults`, { method: 'DELETE' });
+  await simFetch(`${phone.url}/sim/reset`, { method: 'POST' });
+  await simFetch(`${phone.url}/sim/faults`, { method: 'DELETE' });
 }
 
 export async function simFaults(phone: SimPhone, faults: SimFaults): Promise<void> {
-  const res = await fetch(`${phone.url}/sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+  const res = await simFetch(`${phone.url}/sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
   if (!res.ok) throw new Error(`faults: ${res.status}`);
 }

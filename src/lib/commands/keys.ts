@@ -52,10 +52,10 @@ export function parseKeyEvents(input: unknown): KeyEvent[] {
   return raw.map((e, i) => {
     const position = i + 1;
     if (e === null || typeof e !== 'object' || (typeof e.key !== 'string' && typeof e.key !== 'number')) {
-      throw inputError(`Key event ${position} has no key name`, { position });
+      throw inputError(`No key name at position ${position}`, { position });
     }
     const key = String(e.key).trim().toUpperCase();
-    if (!key) throw inputError(`Key event ${position} has an empty key name`, { position });
+    if (!key) throw inputError(`Empty key name at position ${position}`, { position });
     return {
       key,
       time: parseMs(e.time as string | number | undefined, 'time', position),
