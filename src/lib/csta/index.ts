@@ -1,0 +1,6 @@
+/** CSTA over HTTP: request builders per dialect and the reply/fault parser. */
+export * from './types';
+export { buildCstaRequest, buildRawCsta, SOAP_NS, CSTA_ED3, CSTA_ED4, CSTA_ED5, XSI_NS } from './build';
+export { parseCstaResponse } from './parse';
+export { findCstaFault, normaliseCstaError, type CstaFault } from './fault';
+export { escapeXml } from './xml';

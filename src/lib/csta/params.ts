@@ -1,0 +1,121 @@
+/** Validation and normalisation of CSTA parameters; all failures are E_INPUT naming the field. */
+import { inputError, unsupportedError } from '../errors';
+import { CONTROL_CHARS } from './xml';
+import type { CallId, DeviceRef } from './types';
+
+const MAX_LEN = 256;
+
+/** A ConnectionID call id: decimal integer, possibly negative; returned as its decimal string. */
+export function checkCallId(field: string, value: CallId | undefined): string {
+  if (value === undefined || value === null || value === '') {
+    throw inputError(`${field} is missing: give the call id (the phone's $csta_id, e.g. -18).`, { field });
+  }
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) {
+      throw inputError(`${field} must be a whole number (the phone's $csta_id), not ${value}.`, { field });
+    }
+    return String(value);
+  }
+  if (typeof value !== 'string') {
+    throw inputError(`${field} must be a number or a string of digits.`, { field });
+  }
+  const t = value.trim();
+  if (!/^-?[0-9]{1,15}$/.test(t)) {
+    throw inputError(`${field} must be a whole number such as -18 (the phone's $csta_id), not "${value.slice(0, 40)}".`, {
+      field,
+    });
+  }
+  // Normalise "-018" → "-18" and "-0" → "0" so the phone sees the id it issued.
+  return String(Number(t));
+}
+
+function checkString(field: string, value: unknown): string {
+  if (value === undefined || value === null || value === '') {
+    throw inputError(`${field} is missing.`, { field });
+  }
+  if (typeof value !== 'string') {
+    throw inputError(`${field} must be a string.`, { field });
+  }
+  const t = value.trim();
+  if (t === '') throw inputError(`${field} is empty.`, { field });
+  if (t.length > MAX_LEN) throw inputError(`${field} is longer than ${MAX_LEN} characters.`, { field });
+  if (CONTROL_CHARS.test(t) || /\s/.test(t)) {
+    throw inputError(`${field} must not contain spaces or control characters.`, { field });
+  }
+  return t;
+}
+
+const SCHEME_RE = /^(sips?|tel):/i;
+
+/**
+ * A deviceID: SIP URI kept, "user@host" gets "sip:", an integer 1..12 is an
+ * identity index (needs 8.7.4+, i.e. caps.identityIndex).
+ */
+export function checkDevice(field: string, value: DeviceRef | undefined, identityIndex: boolean): string {
+  const asIndex =
+    typeof value === 'number' ? value : typeof value === 'string' && /^\s*[0-9]+\s*$/.test(value) ? Number(value) : undefined;
+  if (asIndex !== undefined) {
+    if (!Number.isInteger(asIndex) || asIndex < 1 || asIndex > 12) {
+      throw inputError(`${field} ${asIndex} is not an identity index: use 1..12 or a SIP URI such as sip:100@pbx.`, { field });
+    }
+    if (!identityIndex) {
+      throw unsupportedError(
+        `${field} ${asIndex} is an identity index, which needs firmware 8.7.4 or later; give the identity's SIP URI (user@host) instead.`,
+        { field },
+      );
+    }
+    return String(asIndex);
+  }
+  const t = checkString(field, value);
+  if (SCHEME_RE.test(t)) {
+    if (t.length <= t.indexOf(':') + 1) throw inputError(`${field} "${t}" has no address after the scheme.`, { field });
+    return t;
+  }
+  if (/^[^@]+@[^@]+$/.test(t)) return `sip:${t}`;
+  throw inputError(
+    `${field} "${t.slice(0, 60)}" is not a device: Snom phones expect a SIP URI (sip:user@host or user@host)${
+      identityIndex ? ' or an identity index 1..12' : ''
+    }.`,
+    { field },
+  );
+}
+
+/** A number or URI to call: kept as given, "user@host" gets "sip:". */
+export function checkDestination(field: string, value: unknown): string {
+  const t = checkString(field, value);
+  if (!SCHEME_RE.test(t) && /^[^@:]+@[^@]+$/.test(t)) return `sip:${t}`;
+  return t;
+}
+
+/** SnapshotDevice's object: sent as given (reference §10.5 sends "user@host" without sip:). */
+export function checkSnapshotObject(field: string, value: DeviceRef, identityIndex: boolean): string {
+  if (typeof value === 'number' || /^\s*[0-9]+\s*$/.test(String(value))) return checkDevice(field, value, identityIndex);
+  return checkString(field, value);
+}
+
+/** GenerateDigits' charactersToSend: 0-9 * # A-D and "," only. */
+export function checkDigits(field: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '') {
+    throw inputError(`${field} is missing: give the DTMF digits to send (0-9 * # A-D, "," for a pause).`, { field });
+  }
+  if (value.length > 64) throw inputError(`${field} is longer than 64 digits.`, { field });
+  const bad = /[^0-9*#A-D,]/.exec(value);
+  if (bad) {
+    throw inputError(`${field} may hold only 0-9 * # A-D and ",", not "${bad[0]}" at position ${bad.index + 1}.`, {
+      field,
+    });
+  }
+  return value;
+}
+
+export function checkBoolean(field: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw inputError(`${field} must be true or false.`, { field });
+  return value;
+}
+
+export function checkOneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw inputError(`${field} must be one of ${allowed.join(', ')}.`, { field });
+  }
+  return value as T;
+}

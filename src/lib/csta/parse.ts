@@ -1,0 +1,96 @@
+/** Reads the phone's reply to a CSTA request: every success and fault form of the seed and §10.5. */
+import { SnomError, type SnomErrorDetails } from '../errors';
+import { cstaFaultError, findCstaFault } from './fault';
+import type { CstaResult } from './types';
+import { contentParser, excerpt, wellFormedError } from './xml';
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function httpError(status: number, body: string, why: string, context: SnomErrorDetails): SnomError {
+  const who = context.phone ? `phone ${context.phone}` : 'the phone';
+  const code = status === 401 || status === 403 ? 'E_AUTH' : 'E_HTTP';
+  return new SnomError(code, `The reply of ${who} to ${context.command ?? 'the CSTA request'} ${why} (HTTP ${status}).`, {
+    ...context,
+    status,
+    excerpt: excerpt(body),
+  });
+}
+
+/** First element child of `o` that is not the SOAP Header, with its name. */
+function firstElement(o: Obj, skip: string[] = []): [string, unknown] | undefined {
+  for (const [k, v] of Object.entries(o)) {
+    if (k.startsWith('?') || k === '#text' || skip.includes(k)) continue;
+    return [k, v];
+  }
+  return undefined;
+}
+
+/** "Setting" entries → { name: value } (the seed pads names and values with spaces; trimmed here). */
+function collectSettings(data: Obj): Record<string, string> {
+  const raw = data.Setting;
+  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  const out: Record<string, string> = {};
+  for (const s of list) {
+    if (!isObj(s)) continue;
+    const name = typeof s.name === 'string' ? s.name.trim() : '';
+    if (!name) continue;
+    out[name] = typeof s.value === 'string' ? s.value.trim() : '';
+  }
+  return out;
+}
+
+function callIdFrom(data: Obj): string | undefined {
+  for (const key of ['callingDevice', 'initiatedCall']) {
+    const c = data[key];
+    if (isObj(c) && (typeof c.callID === 'string' || typeof c.callID === 'number')) return String(c.callID);
+  }
+  return undefined;
+}
+
+/**
+ * Parse a reply. Faults (in a 500 or even a 200) throw E_CSTA with
+ * details.cstaError/cstaText/status; a body that is not a CSTA reply
+ * (HTML error page, garbage) throws E_HTTP (E_AUTH for 401/403) with an
+ * excerpt. `context` (phone, command) is copied into error details.
+ */
+export function parseCstaResponse(status: number, body: string, context: SnomErrorDetails = {}): CstaResult {
+  const text = typeof body === 'string' ? body : '';
+  const fault = findCstaFault(text);
+  if (fault) throw cstaFaultError(fault, status, context);
+
+  const ok = status >= 200 && status < 300;
+  if (text.trim() === '') {
+    if (ok) return { operation: '', data: {}, raw: text };
+    throw httpError(status, text, 'was empty', context);
+  }
+  if (wellFormedError(text) !== undefined) throw httpError(status, text, 'is not CSTA XML', context);
+
+  let doc: Obj;
+  try {
+    doc = contentParser().parse(text) as Obj;
+  } catch {
+    throw httpError(status, text, 'is not CSTA XML', context);
+  }
+  let top = firstElement(doc);
+  if (top && top[0] === 'Envelope' && isObj(top[1])) {
+    const bodyEl = (top[1] as Obj).Body;
+    top = isObj(bodyEl) ? firstElement(bodyEl) : undefined;
+    if (!top) throw httpError(status, text, 'has an empty SOAP body', context);
+  }
+  if (!top || /^html$/i.test(top[0])) throw httpError(status, text, 'is not CSTA XML', context);
+  if (!ok) throw httpError(status, text, 'is an error without a CSTA fault', context);
+
+  const [operation, content] = top;
+  let data: Obj = isObj(content) ? content : typeof content === 'string' && content !== '' ? { value: content } : {};
+  if (operation === 'GetSettingsResponse') {
+    data = { settings: collectSettings(data) };
+  }
+  const result: CstaResult = { operation, data, raw: text };
+  const callId = callIdFrom(data);
+  if (callId !== undefined) result.callId = callId;
+  return result;
+}

@@ -1,0 +1,195 @@
+/**
+ * HTTP Digest access authentication, RFC 7616 (and the RFC 2069 form without qop).
+ * Pure functions plus a small session that reuses a nonce with an increasing nc,
+ * so that a phone costs one HTTP exchange per command instead of two.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { AuthChallenge, parseWwwAuthenticate } from './challenge';
+
+export type DigestAlgorithm = 'MD5' | 'MD5-sess' | 'SHA-256' | 'SHA-256-sess';
+export type DigestQop = 'auth' | 'auth-int';
+
+/** Strongest first (the order in which a challenge is chosen). */
+export const DIGEST_ALGORITHMS: readonly DigestAlgorithm[] = ['SHA-256-sess', 'SHA-256', 'MD5-sess', 'MD5'];
+
+export interface DigestChallenge {
+  realm: string;
+  nonce: string;
+  opaque?: string;
+  algorithm: DigestAlgorithm;
+  /** The qop we will use; undefined means the RFC 2069 form (server offered none). */
+  qop?: DigestQop;
+  stale: boolean;
+  userhash: boolean;
+}
+
+/** Canonical algorithm name, or undefined for one we do not support. Missing means MD5 (RFC 7616 §3.3). */
+export function normalizeAlgorithm(value: string | undefined): DigestAlgorithm | undefined {
+  if (value === undefined || value === '') return 'MD5';
+  const v = value.toLowerCase();
+  return DIGEST_ALGORITHMS.find((a) => a.toLowerCase() === v);
+}
+
+/** Turns one parsed Digest challenge into something usable, or undefined when it is not. */
+export function toDigestChallenge(ch: AuthChallenge): DigestChallenge | undefined {
+  if (ch.scheme.toLowerCase() !== 'digest') return undefined;
+  const p = ch.params;
+  if (p.nonce === undefined || p.realm === undefined) return undefined;
+  const algorithm = normalizeAlgorithm(p.algorithm);
+  if (!algorithm) return undefined;
+  let qop: DigestQop | undefined;
+  if (p.qop !== undefined) {
+    const offered = p.qop.split(',').map((q) => q.trim().toLowerCase());
+    // 'auth' preferred: 'auth-int' forces hashing the body for no gain on a LAN phone
+    if (offered.includes('auth')) qop = 'auth';
+    else if (offered.includes('auth-int')) qop = 'auth-int';
+    else return undefined;
+  }
+  return {
+    realm: p.realm,
+    nonce: p.nonce,
+    opaque: p.opaque,
+    algorithm,
+    qop,
+    stale: (p.stale ?? '').toLowerCase() === 'true',
+    userhash: (p.userhash ?? '').toLowerCase() === 'true',
+  };
+}
+
+/** The strongest usable Digest challenge among all WWW-Authenticate values, if any. */
+export function chooseDigestChallenge(header: string | string[] | AuthChallenge[] | undefined): DigestChallenge | undefined {
+  const list = isChallengeList(header) ? header : parseWwwAuthenticate(header);
+  let best: DigestChallenge | undefined;
+  for (const ch of list) {
+    const d = toDigestChallenge(ch);
+    if (d && (!best || DIGEST_ALGORITHMS.indexOf(d.algorithm) < DIGEST_ALGORITHMS.indexOf(best.algorithm))) best = d;
+  }
+  return best;
+}
+
+function isChallengeList(v: unknown): v is AuthChallenge[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'object' && x !== null);
+}
+
+export function digestHash(algorithm: DigestAlgorithm, data: string): string {
+  const h = algorithm.startsWith('SHA-256') ? 'sha256' : 'md5';
+  return createHash(h).update(data, 'utf8').digest('hex');
+}
+
+export interface DigestInput {
+  algorithm: DigestAlgorithm;
+  realm: string;
+  nonce: string;
+  user: string;
+  password: string;
+  method: string;
+  uri: string;
+  qop?: DigestQop;
+  /** 8 hex digits, required with qop. */
+  nc?: string;
+  cnonce?: string;
+  /** Entity body, for qop=auth-int. */
+  body?: string;
+}
+
+export function computeHA1(i: DigestInput): string {
+  const base = digestHash(i.algorithm, `${i.user}:${i.realm}:${i.password}`);
+  if (!i.algorithm.endsWith('-sess')) return base;
+  return digestHash(i.algorithm, `${base}:${i.nonce}:${i.cnonce ?? ''}`);
+}
+
+export function computeHA2(i: DigestInput): string {
+  if (i.qop === 'auth-int') {
+    return digestHash(i.algorithm, `${i.method}:${i.uri}:${digestHash(i.algorithm, i.body ?? '')}`);
+  }
+  return digestHash(i.algorithm, `${i.method}:${i.uri}`);
+}
+
+/** The `response` value: KD(HA1, nonce:nc:cnonce:qop:HA2), or H(HA1:nonce:HA2) without qop. */
+export function computeDigestResponse(i: DigestInput): string {
+  const ha1 = computeHA1(i);
+  const ha2 = computeHA2(i);
+  if (!i.qop) return digestHash(i.algorithm, `${ha1}:${i.nonce}:${ha2}`);
+  return digestHash(i.algorithm, `${ha1}:${i.nonce}:${i.nc}:${i.cnonce}:${i.qop}:${ha2}`);
+}
+
+function quote(v: string): string {
+  return '"' + v.replace(/[\\"]/g, (c) => '\\' + c) + '"';
+}
+
+/** Builds the Authorization header value for one request. */
+export function buildDigestAuthorization(ch: DigestChallenge, i: DigestInput): string {
+  const parts: string[] = [];
+  if (ch.userhash) {
+    parts.push(`username=${quote(digestHash(ch.algorithm, `${i.user}:${ch.realm}`))}`, 'userhash=true');
+  } else if (/^[\x20-\x7e]*$/.test(i.user)) {
+    parts.push(`username=${quote(i.user)}`);
+  } else {
+    // RFC 7616 §3.4.4: non-ASCII user names go in username* (RFC 5987 encoding)
+    parts.push(`username*=UTF-8''${encodeURIComponent(i.user)}`);
+  }
+  parts.push(`realm=${quote(ch.realm)}`, `uri=${quote(i.uri)}`, `algorithm=${ch.algorithm}`, `nonce=${quote(ch.nonce)}`);
+  if (ch.qop) parts.push(`nc=${i.nc}`, `cnonce=${quote(i.cnonce ?? '')}`, `qop=${ch.qop}`);
+  parts.push(`response=${quote(computeDigestResponse({ ...i, algorithm: ch.algorithm, realm: ch.realm, nonce: ch.nonce, qop: ch.qop }))}`);
+  if (ch.opaque !== undefined) parts.push(`opaque=${quote(ch.opaque)}`);
+  return 'Digest ' + parts.join(', ');
+}
+
+export function newCnonce(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/**
+ * One server nonce and its counter. nc starts at 1 and grows by one per request
+ * (8 hex digits). A fresh cnonce is made per request, except for the -sess
+ * algorithms: there the session key is bound to the first cnonce (RFC 2617
+ * §3.2.2.2), and keeping it makes servers that recompute per request agree too.
+ */
+export class DigestSession {
+  private nc = 0;
+  private sessCnonce: string | undefined;
+
+  constructor(
+    private challenge: DigestChallenge,
+    private readonly user: string,
+    private readonly password: string,
+    private readonly makeCnonce: () => string = newCnonce,
+  ) {}
+
+  get current(): DigestChallenge {
+    return this.challenge;
+  }
+
+  /** Requests signed with the current nonce. */
+  get count(): number {
+    return this.nc;
+  }
+
+  /** Adopt a new challenge (stale nonce or a fresh one): nc restarts. */
+  reset(ch: DigestChallenge): void {
+    this.challenge = ch;
+    this.nc = 0;
+    this.sessCnonce = undefined;
+  }
+
+  authorize(method: string, uri: string, body?: string): string {
+    this.nc = (this.nc + 1) % 0x100000000;
+    const nc = this.nc.toString(16).padStart(8, '0');
+    let cnonce: string;
+    if (this.challenge.algorithm.endsWith('-sess')) cnonce = this.sessCnonce ??= this.makeCnonce();
+    else cnonce = this.makeCnonce();
+    return buildDigestAuthorization(this.challenge, {
+      algorithm: this.challenge.algorithm,
+      realm: this.challenge.realm,
+      nonce: this.challenge.nonce,
+      user: this.user,
+      password: this.password,
+      method,
+      uri,
+      qop: this.challenge.qop,
+      nc,
+      cnonce,
+      body,
+    });
+  }
+}

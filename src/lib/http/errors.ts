@@ -1,0 +1,103 @@
+/** Maps undici/Node errors and HTTP statuses to SnomError (design.md "Errors"). */
+import { SnomError, SnomErrorCode } from '../errors';
+
+export interface ErrorContext {
+  phone: string;
+  command: string;
+  /** Password and Basic token: redacted from every message as a last line of defence. */
+  secrets?: string[];
+}
+
+/** Thrown into the AbortSignal when the request deadline passes. */
+export class DeadlineError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`no answer within ${timeoutMs} ms`);
+  }
+}
+
+/** Thrown into the AbortSignal when the client is closed. */
+export class ClosedError extends Error {
+  constructor() {
+    super('client closed');
+  }
+}
+
+const REFUSED = new Set(['ECONNREFUSED']);
+const CLOSED = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE']);
+const DNS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
+const NOROUTE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL']);
+const TIMEOUTS = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+const TLS = /CERT|SELF_SIGNED|ERR_TLS|ERR_SSL|UNABLE_TO_(GET|VERIFY)|HOSTNAME_MISMATCH/;
+
+/** Error codes along the cause chain, outermost first. */
+export function errorCodes(err: unknown): string[] {
+  const codes: string[] = [];
+  let e: unknown = err;
+  for (let depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') codes.push(code);
+    e = (e as { cause?: unknown }).cause;
+  }
+  return codes;
+}
+
+/** True when the peer closed or reset the connection without an answer. */
+export function isConnectionClosed(err: unknown): boolean {
+  return errorCodes(err).some((c) => CLOSED.has(c));
+}
+
+/** Replaces each secret (3 chars or longer: shorter ones would mangle the text) by '***'. */
+export function redact(text: string, secrets: string[] = []): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 3) out = out.split(s).join('***');
+  return out;
+}
+
+export function snomError(ctx: ErrorContext, code: SnomErrorCode, what: string, extra: Record<string, unknown> = {}): SnomError {
+  const message = redact(`Phone ${ctx.phone}: ${ctx.command} failed: ${what}`, ctx.secrets);
+  return new SnomError(code, message, { phone: ctx.phone, command: ctx.command, ...extra });
+}
+
+/** Transport failure (no HTTP status) → E_TIMEOUT / E_UNREACHABLE / E_INPUT. */
+export function transportError(ctx: ErrorContext, err: unknown): SnomError {
+  if (err instanceof SnomError) return err;
+  if (err instanceof DeadlineError) return snomError(ctx, 'E_TIMEOUT', err.message, { timeoutMs: err.timeoutMs });
+  if (err instanceof ClosedError) return snomError(ctx, 'E_UNREACHABLE', 'client closed');
+  const codes = errorCodes(err);
+  if (codes.includes('UND_ERR_DESTROYED') || codes.includes('UND_ERR_CLOSED')) return snomError(ctx, 'E_UNREACHABLE', 'client closed');
+  const has = (set: Set<string>) => codes.find((c) => set.has(c));
+  let c: string | undefined;
+  if ((c = has(TIMEOUTS))) return snomError(ctx, 'E_TIMEOUT', 'the phone did not answer in time', { errorCode: c });
+  if ((c = has(REFUSED))) return snomError(ctx, 'E_UNREACHABLE', 'connection refused (wrong port, or the web server is off?)', { errorCode: c });
+  if ((c = has(DNS))) return snomError(ctx, 'E_UNREACHABLE', 'host name not found', { errorCode: c });
+  if ((c = has(NOROUTE))) return snomError(ctx, 'E_UNREACHABLE', 'no route to the phone (off or on another network?)', { errorCode: c });
+  if ((c = has(CLOSED))) return snomError(ctx, 'E_UNREACHABLE', 'the phone closed the connection without an answer', { errorCode: c });
+  if ((c = codes.find((x) => TLS.test(x)))) {
+    return snomError(
+      ctx,
+      'E_UNREACHABLE',
+      `TLS certificate not accepted (${c}); phones ship self-signed certificates: enable "accept self-signed certificate" if you trust this phone`,
+      { errorCode: c },
+    );
+  }
+  if (codes.includes('UND_ERR_INVALID_ARG')) {
+    return snomError(ctx, 'E_INPUT', `invalid request (${(err as Error).message})`, { errorCode: 'UND_ERR_INVALID_ARG' });
+  }
+  const msg = err instanceof Error ? err.message : String(err);
+  return snomError(ctx, 'E_UNREACHABLE', msg || 'connection failed', codes[0] ? { errorCode: codes[0] } : {});
+}
+
+/** A short, single-line excerpt of a response body for messages (max 200 chars). */
+export function bodyExcerpt(body: string, max = 200): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
+}
+
+export function httpError(ctx: ErrorContext, status: number, body: string): SnomError {
+  const excerpt = bodyExcerpt(redact(body, ctx.secrets)); // redact first: a cut could split a secret
+  return snomError(ctx, 'E_HTTP', `the phone answered HTTP ${status}${excerpt ? `: ${excerpt}` : ''}`, { status, body: excerpt });
+}
+
+export function authError(ctx: ErrorContext, what: string, status?: number): SnomError {
+  return snomError(ctx, 'E_AUTH', what, status === undefined ? {} : { status });
+}

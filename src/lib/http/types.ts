@@ -1,0 +1,60 @@
+/** How the client authenticates to the phone (design.md: snom-phone "auth"). */
+export type AuthMode = 'auto' | 'basic' | 'digest' | 'none';
+
+export interface PhoneClientOptions {
+  /** Name or IP of the phone; may carry a port ("10.0.0.5:8080", "[fe80::1]:80") when `port` is not set. */
+  host: string;
+  port?: number;
+  protocol?: 'http' | 'https';
+  /** Accept the phone's self-signed certificate (this client only). */
+  allowSelfSigned?: boolean;
+  auth?: AuthMode;
+  user?: string;
+  password?: string;
+  /** Per request (all its exchanges and the body), default 5000. */
+  timeoutMs?: number;
+  /** Max requests waiting per phone, default 100; beyond that: E_BUSY. */
+  queueSize?: number;
+  /** Label used in messages (default host[:port]). */
+  name?: string;
+}
+
+export interface PhoneRequest {
+  /** Short name for messages/status: 'key', 'dial', 'csta MakeCall'. */
+  command: string;
+  /** Default GET. */
+  method?: 'GET' | 'POST';
+  /** Path + query, already encoded, sent as is (e.g. '/command.htm?key=%23'). */
+  path: string;
+  body?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+  /** Overrides the client default for this request. */
+  timeoutMs?: number;
+  /** Send `Connection: close` (minibrowser.htm: keep-alive costs 8 s there). */
+  noKeepAlive?: boolean;
+  /** Statuses that count as success besides 2xx (dial: [302]). */
+  okStatuses?: number[];
+  /** The phone closing the connection without an answer counts as success (dial). */
+  closeIsSuccess?: boolean;
+  /** Return instead of throwing E_HTTP (CSTA 500 faults). */
+  errorBodyOk?: (status: number, body: string) => boolean;
+}
+
+export interface PhoneResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  /** Time the request ran (queue wait not included). */
+  durationMs: number;
+  /** HTTP exchanges this request cost (1 in digest steady state). */
+  exchanges: number;
+  /** True when closeIsSuccess applied. */
+  closed?: boolean;
+}
+
+export interface PhoneClientStats {
+  requests: number;
+  exchanges: number;
+  challenges: number;
+}

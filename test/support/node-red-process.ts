@@ -1,0 +1,63 @@
+// A real `node-red` process with this package loaded through its user directory, for end-to-end tests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { nodeRedScript, prepareUserDir } from '../../src/dev/userdir';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+export interface NodeRedProcess {
+  url: string;
+  port: number;
+  dir: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function startNodeRed(flows: unknown[], credentials: Record<string, Record<string, string>>, settings: Record<string, unknown> = {}): Promise<NodeRedProcess> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snom-e2e-'));
+  const port = await freePort();
+  const settingsFile = prepareUserDir({ dir, port, flows, credentials, settings });
+  const child: ChildProcess = spawn(process.execPath, [nodeRedScript(), '--settings', settingsFile, '--userDir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`node-red exited early:\n${out}`);
+    if (/Started flows/.test(out)) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`node-red did not start in 30 s:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    port,
+    dir,
+    output: () => out,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => {
+          fs.rmSync(dir, { recursive: true, force: true });
+          resolve();
+        });
+        child.kill('SIGINT');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }),
+  };
+}
