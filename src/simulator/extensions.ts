@@ -1,0 +1,7 @@
+import type { SimPhone } from './phone';
+
+/**
+ * Extension point: each function runs once in the SimPhone constructor, after the built-in
+ * pages are registered, so it can add or override routes (e.g. POST /csta) and listen to events.
+ */
+export const extensions: Array<(phone: SimPhone) => void> = [];
