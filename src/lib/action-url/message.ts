@@ -1,0 +1,43 @@
+import { parseSnomUserAgent } from './user-agent';
+import type { DeliveredEvent } from './router';
+
+/** Who sent an event. */
+export interface PhoneInfo {
+  address: string;
+  mac?: string;
+  model?: string;
+  firmware?: string;
+  /** id of the snom-phone config node for this address */
+  config?: string;
+}
+
+/** `msg.payload` of snom-action-url-in: the event, the phone, the variables, unknown params. */
+export interface ActionPayload {
+  event: string;
+  phone: PhoneInfo;
+  extra: Record<string, string>;
+  [variable: string]: unknown;
+}
+
+/** Build the payload of an event message; `configId` is found by the caller (Node-RED side). */
+export function eventPayload(ev: DeliveredEvent, configId?: string): ActionPayload {
+  const phone: PhoneInfo = { address: ev.address };
+  const ua = parseSnomUserAgent(ev.userAgent);
+  const mac = ev.variables.mac ?? ua?.mac;
+  if (mac) phone.mac = mac.toUpperCase().replace(/[^0-9A-F]/g, '') || mac;
+  if (ua) {
+    phone.model = ua.model;
+    if (ua.firmware) phone.firmware = ua.firmware;
+  }
+  if (configId) phone.config = configId;
+  return { event: ev.event, phone, ...ev.variables, extra: ev.extra };
+}
+
+/** Host part of a `snom-phone` host setting (`10.0.0.5:8080`, `[fe80::1]:80`, `phone.lan`). */
+export function hostOnly(host: string): string {
+  const h = host.trim().replace(/^https?:\/\//i, '').replace(/\/.*$/, '');
+  const bracket = /^\[([^\]]+)\]/.exec(h);
+  if (bracket) return bracket[1].toLowerCase();
+  if ((h.match(/:/g) ?? []).length === 1) return h.slice(0, h.indexOf(':')).toLowerCase();
+  return h.toLowerCase();
+}

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { EventHoldBuffer, StatusThrottle } from '../../src/lib/action-url';
+
+describe('EventHoldBuffer', () => {
+  it('holds up to maxCount items in order and counts the rest as dropped', () => {
+    const b = new EventHoldBuffer<number>({ maxCount: 3, maxAgeMs: 1000, now: () => 0 });
+    assert.deepEqual([1, 2, 3, 4, 5].map((n) => b.push(n)), [true, true, true, false, false]);
+    assert.equal(b.size, 3);
+    assert.equal(b.dropped, 2);
+    assert.deepEqual(b.drain(), [1, 2, 3]);
+    assert.equal(b.size, 0);
+    assert.deepEqual(b.drain(), [], 'drained items are gone');
+    assert.deepEqual(b.takeCounts(), { dropped: 2, expired: 0 });
+    assert.deepEqual(b.takeCounts(), { dropped: 0, expired: 0 });
+  });
+
+  it('discards items older than maxAgeMs and counts them as expired', () => {
+    let t = 0;
+    const b = new EventHoldBuffer<string>({ maxCount: 10, maxAgeMs: 100, now: () => t });
+    b.push('a');
+    t = 50;
+    b.push('b');
+    t = 120; // 'a' is 120 ms old, 'b' 70 ms
+    assert.deepEqual(b.drain(), ['b']);
+    assert.equal(b.expired, 1);
+    assert.equal(b.dropped, 0);
+  });
+
+  it('frees room when old items expire', () => {
+    let t = 0;
+    const b = new EventHoldBuffer<number>({ maxCount: 2, maxAgeMs: 10, now: () => t });
+    b.push(1);
+    b.push(2);
+    assert.equal(b.push(3), false);
+    t = 11;
+    assert.equal(b.push(4), true);
+    assert.deepEqual(b.drain(), [4]);
+    assert.deepEqual(b.takeCounts(), { dropped: 1, expired: 2 });
+  });
+
+  it('lets a forced item past the count bound, but not past the age bound', () => {
+    let t = 0;
+    const b = new EventHoldBuffer<number>({ maxCount: 1, maxAgeMs: 10, now: () => t });
+    b.push(1);
+    assert.equal(b.push(2), false);
+    assert.equal(b.push(3, true), true);
+    t = 5;
+    assert.deepEqual(b.drain(), [1, 3]);
+    b.push(4, true);
+    t = 20;
+    assert.deepEqual(b.drain(), []);
+    assert.deepEqual(b.takeCounts(), { dropped: 1, expired: 1 });
+  });
+
+  it('holds nothing with maxCount 0', () => {
+    const b = new EventHoldBuffer<number>({ maxCount: 0, maxAgeMs: 10 });
+    assert.equal(b.push(1), false);
+    assert.equal(b.dropped, 1);
+  });
+});
+
+describe('StatusThrottle', () => {
+  it('applies the first value at once and coalesces a burst into the last value', () => {
+    let t = 1000;
+    const shown: number[] = [];
+    const s = new StatusThrottle<number>((v) => shown.push(v), 500, () => t);
+    s.set(1);
+    for (let i = 2; i <= 50; i++) s.set(i);
+    assert.deepEqual(shown, [1]);
+    s.flush();
+    assert.deepEqual(shown, [1, 50]);
+    s.force(99);
+    assert.deepEqual(shown, [1, 50, 99]);
+    s.set(100);
+    s.cancel();
+    s.flush();
+    assert.deepEqual(shown, [1, 50, 99], 'cancelled value is not shown');
+    t += 1000;
+    s.set(101);
+    assert.deepEqual(shown, [1, 50, 99, 101]);
+  });
+});
