@@ -15,7 +15,11 @@ import {
   normalizeAddress,
   normalizePath,
   parseAllowlist,
+  provisionPhone,
+  type ProvisionResult,
 } from '../lib/action-url';
+import { SnomError } from '../lib/errors';
+import type { SnomPhoneConfigNode } from './shared/phone-node';
 
 /* Minimal shapes of the Node-RED API this node uses (no typings package is installed). */
 interface NodeStatus {
@@ -29,8 +33,10 @@ interface RedNode {
   status(s: NodeStatus): void;
   warn(m: string): void;
   error(m: unknown, msg?: object): void;
-  send(msg: object): void;
+  send(msg: object | Array<object | null>): void;
   on(ev: 'close', fn: (removed: boolean, done: () => void) => void): void;
+  on(ev: 'input', fn: (msg: Record<string, unknown>, send: (m: Array<object | null>) => void, done: (err?: Error) => void) => void): void;
+  provision?: (phoneIds: string[] | undefined, unprovision: boolean) => Promise<ProvisionReport>;
 }
 interface NodeConfig {
   id: string;
@@ -40,6 +46,13 @@ interface NodeConfig {
   allowlist?: string;
   holdMs?: number | string;
   holdCount?: number | string;
+  /** snom-phone config node ids to provision */
+  phones?: string[] | string;
+}
+
+interface ProvisionReport {
+  results: ProvisionResult[];
+  errors: Array<{ phone: string; code: string; message: string }>;
 }
 type Middleware = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => void;
 interface RedApi {
@@ -51,7 +64,10 @@ interface RedApi {
     registerType(type: string, ctor: (this: RedNode, config: NodeConfig) => void, opts?: object): void;
     eachNode(fn: (n: { id: string; type: string; host?: unknown }) => void): void;
     addCredentials?(id: string, creds: object): void;
+    getNode(id: string): unknown;
   };
+  httpAdmin?: { post(path: string, ...handlers: unknown[]): void };
+  auth?: { needsPermission(permission: string): unknown };
 }
 
 const DEFAULT_PATH = '/snom/events';
@@ -62,6 +78,7 @@ const DEFAULT_PATH = '/snom/events';
 const router = new ActionUrlRouter({ autoRelease: false });
 const mounted = new WeakSet<object>();
 const listened = new WeakSet<object>();
+const adminMounted = new WeakSet<object>();
 
 function positive(v: unknown, fallback: number): number {
   const n = Number(v);
@@ -158,7 +175,7 @@ export = function register(RED: RedApi): void {
         };
         if (ev.variables.cstaId) msg.cstaId = ev.variables.cstaId;
         received++;
-        node.send(msg);
+        node.send([msg, null]);
         throttle.set(render());
       },
       onDuplicate(d: boolean) {
@@ -180,6 +197,57 @@ export = function register(RED: RedApi): void {
     throttle.force(render());
     router.add(endpoint);
 
+    const configuredPhones = (Array.isArray(config.phones) ? config.phones : String(config.phones ?? '').split(/[\s,]+/)).filter(Boolean);
+    const events = selectedEvents(config.events);
+    // writes action_* settings on each phone in parallel (each phone keeps its own order)
+    node.provision = async (phoneIds, unprovision) => {
+      const report: ProvisionReport = { results: [], errors: [] };
+      const list = phoneIds && phoneIds.length ? phoneIds : configuredPhones;
+      if (list.length === 0) throw new SnomError('E_INPUT', 'No phones chosen: tick phones in the node or send msg.phones (snom-phone config ids)');
+      await Promise.all(
+        list.map(async (id) => {
+          const cfg = RED.nodes.getNode(id) as SnomPhoneConfigNode | null;
+          if (!cfg || !cfg.phone) {
+            report.errors.push({ phone: id, code: 'E_INPUT', message: `No snom-phone config node with id ${id} is deployed` });
+            return;
+          }
+          try {
+            report.results.push(
+              await provisionPhone(cfg.phone, {
+                events: events ? [...events] : 'all',
+                baseUrl: cfg.baseUrl,
+                httpNodeRoot: typeof RED.settings?.httpNodeRoot === 'string' ? RED.settings.httpNodeRoot : '/',
+                path,
+                token,
+                unprovision,
+              }),
+            );
+          } catch (err) {
+            const e = err instanceof SnomError ? err : new SnomError('E_INPUT', String((err as Error)?.message ?? err));
+            report.errors.push({ phone: cfg.phone.label, code: e.code, message: e.message });
+          }
+        }),
+      );
+      return report;
+    };
+
+    // input: { topic: "provision" | "unprovision", phones?: [config ids] } → report on output 2
+    node.on('input', (msg, send, done) => {
+      const action = String(msg.topic ?? msg.payload ?? '').toLowerCase();
+      if (action !== 'provision' && action !== 'unprovision') {
+        done(new SnomError('E_INPUT', 'Send msg.topic "provision" or "unprovision" to write or clear the phones\' action URL settings'));
+        return;
+      }
+      const ids = Array.isArray(msg.phones) ? msg.phones.map(String) : undefined;
+      node.provision!(ids, action === 'unprovision').then((report) => {
+        send([null, { topic: action === 'provision' ? 'provisioned' : 'unprovisioned', payload: report }]);
+        if (report.errors.length) {
+          const first = report.errors[0];
+          done(new SnomError(first.code as SnomError['code'], `${action} failed on ${report.errors.length} phone(s): ${first.phone}: ${first.message}`));
+        } else done();
+      }, done);
+    });
+
     node.on('close', (_removed, done) => {
       closed = true;
       router.remove(endpoint);
@@ -191,4 +259,22 @@ export = function register(RED: RedApi): void {
   RED.nodes.registerType('snom-action-url-in', SnomActionUrlIn, {
     credentials: { token: { type: 'password' } },
   });
+
+  // the editor's "write to phones" button; answers setting names and errors, never URLs (they hold the token)
+  if (RED.httpAdmin && RED.auth && !adminMounted.has(RED.httpAdmin)) {
+    adminMounted.add(RED.httpAdmin);
+    RED.httpAdmin.post('/snom-action-url-in/:id/provision', RED.auth.needsPermission('snom-action-url-in.write'), (req: any, res: any) => {
+      const node = RED.nodes.getNode(String(req.params.id)) as RedNode | null;
+      if (!node || !node.provision) {
+        res.status(404).json({ error: 'Deploy this node first: provisioning uses the deployed node and its token.' });
+        return;
+      }
+      const unprovision = req.body?.action === 'unprovision';
+      const ids = Array.isArray(req.body?.phones) ? req.body.phones.map(String) : undefined;
+      node.provision(ids, unprovision).then(
+        (report) => res.json(report),
+        (err: SnomError) => res.status(400).json({ error: err.message, code: err.code }),
+      );
+    });
+  }
 };

@@ -10,3 +10,4 @@ export * from './user-agent';
 export * from './message';
 export * from './router';
 export * from './status-throttle';
+export * from './provision';

@@ -1,0 +1,10 @@
+// The protocol library, usable without Node-RED.
+export * from './errors';
+export * from './http';
+export * from './profile';
+export * from './commands';
+export * from './csta';
+export * from './settings';
+export * from './minibrowser';
+export * from './action-url';
+export { SnomPhone, type SnomPhoneOptions, type RunResult } from './phone';
