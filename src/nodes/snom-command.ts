@@ -1,4 +1,5 @@
 import { buildRemoteCommand } from '../lib/commands/remote';
+import { parseCstaResponse } from '../lib/csta/parse';
 import { fieldOr, registerActionNode } from './shared/action-node';
 import type { NodeMessage, RED } from './shared/red';
 
@@ -20,6 +21,11 @@ export = function register(RED: RED): void {
         target: fieldOr(config.transferTarget, fromMsg(msg, 'transferTarget')),
         confirm: config.confirmReset === true,
       }, profile);
+    },
+    // fireTest answers in CSTA: a fault (even in a 500) becomes E_CSTA; the payload stays as it was
+    payload: (response, _ctx, { phone, plan }) => {
+      if (plan.command === 'fireTest') parseCstaResponse(response.status, response.body, { phone: phone.label, command: 'csta FireTest' });
+      return undefined;
     },
   });
 };

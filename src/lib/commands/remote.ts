@@ -1,3 +1,5 @@
+import { buildCstaRequest } from '../csta/build';
+import { findCstaFault } from '../csta/fault';
 import { inputError, unsupportedError } from '../errors';
 import type { PhoneRequest } from '../http/types';
 import type { Profile } from '../profile/types';
@@ -8,7 +10,7 @@ import { encodeQueryValue, multiPlan, singlePlan, type CommandPlan } from './pla
 export const REMOTE_COMMANDS = [
   'releaseAllCalls', 'logoffAll', 'logoffLine', 'reregister', 'playRinger', 'reboot', 'factoryReset',
   'clearDialed', 'clearMissed', 'clearReceived', 'firmwareUpgrade', 'fixLineInfoLayer',
-  'transferStart', 'transferComplete',
+  'transferStart', 'transferComplete', 'fireTest',
 ] as const;
 export type RemoteCommand = (typeof REMOTE_COMMANDS)[number];
 
@@ -84,8 +86,10 @@ export function buildRemoteCommand(name: unknown, params: RemoteCommandParams, p
   if (typeof name !== 'string' || !(REMOTE_COMMANDS as readonly string[]).includes(name)) {
     throw inputError(`Unknown command "${String(name)}"; one of ${REMOTE_COMMANDS.join(', ')}`);
   }
-  requireHttpRemote(profile, 'Remote commands');
   const cmd = name as RemoteCommand;
+  // the seed's proprietary CSTA FireTest: the phone fires its action_fwtest_url (firewall test)
+  if (cmd === 'fireTest') return buildFireTest(profile);
+  requireHttpRemote(profile, 'Remote commands');
   switch (cmd) {
     case 'releaseAllCalls':
       return singlePlan(req(cmd, '/command.htm?RELEASE_ALL_CALLS'));
@@ -128,4 +132,21 @@ export function buildRemoteCommand(name: unknown, params: RemoteCommandParams, p
     case 'transferComplete':
       return singlePlan(req(cmd, '/command.htm?key=TRANSFER'));
   }
+}
+
+/**
+ * POST /csta with FireTest (E_UNSUPPORTED where the firmware has no CSTA over HTTP). A 500 with
+ * a CSTA fault is handed back so the node can report it as E_CSTA (parseCstaResponse).
+ */
+function buildFireTest(profile: Profile): CommandPlan {
+  const csta = buildCstaRequest('FireTest', {}, profile.csta);
+  return singlePlan({
+    command: 'fireTest',
+    method: 'POST',
+    path: '/csta',
+    body: csta.body,
+    contentType: csta.contentType,
+    headers: { accept: 'text/xml' },
+    errorBodyOk: (_status, body) => findCstaFault(body) !== undefined,
+  });
 }

@@ -16,12 +16,23 @@ export interface BuildContext {
 export interface ActionSpec {
   /** builds and validates everything; throws E_INPUT / E_UNSUPPORTED before anything is sent */
   build(ctx: BuildContext): CommandPlan | Promise<CommandPlan>;
-  /** msg.payload from the phone's answer, where it returns data; undefined leaves payload as is */
-  payload?(response: PhoneResponse, ctx: BuildContext): unknown;
+  /**
+   * msg.payload from the phone's answer, where it returns data; undefined leaves payload as is.
+   * May throw (e.g. E_CSTA for a fault body): the message then fails like a failed request.
+   * `run` gives every response of a plan of several requests, and the phone they came from.
+   */
+  payload?(response: PhoneResponse, ctx: BuildContext, run: PayloadRun): unknown;
   /** extra fields for msg.snom (e.g. which settings route was used) */
   snomExtra?(ctx: BuildContext, plan: CommandPlan): Record<string, unknown>;
   /** short green status text after success */
   statusText?(plan: CommandPlan, ctx: BuildContext): string;
+}
+
+/** What a payload parser may need beyond the last response. */
+export interface PayloadRun {
+  responses: PhoneResponse[];
+  phone: SnomPhone;
+  plan: CommandPlan;
 }
 
 const MAX_TARGETS = 200;
@@ -111,7 +122,7 @@ export function registerActionNode(RED: RED, type: string, spec: ActionSpec): vo
           try {
             const r = await phone.run(plan!.requests, timeoutMs);
             out.snom = { phone: phone.label, request: plan!.summary, status: r.response.status, durationMs: r.durationMs, ...spec.snomExtra?.(ctx!, plan!) };
-            const payload = spec.payload?.(r.response, { ...ctx!, msg: out });
+            const payload = spec.payload?.(r.response, { ...ctx!, msg: out }, { responses: r.responses, phone, plan: plan! });
             if (payload !== undefined) out.payload = payload;
             return { out };
           } catch (err) {

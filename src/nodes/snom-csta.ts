@@ -1,0 +1,52 @@
+import { buildCstaRequest, buildRawCsta, type CstaRequest, type CstaResult } from '../lib/csta';
+import { singlePlan, type CommandPlan } from '../lib/commands/plan';
+import { cstaOperationFrom, cstaParamsFrom, rawXmlFrom } from '../lib/nodes-support/csta-params';
+import { cstaPhoneRequest, parseCstaReply, requireCstaOverHttp } from '../lib/nodes-support/csta-http';
+import { firstIdentity } from '../lib/nodes-support/identity';
+import { registerActionNode } from './shared/action-node';
+import type { RED } from './shared/red';
+
+// Stands in for the first identity while the request is validated, so that bad input is
+// refused before the phone is asked for its identity.
+const PLACEHOLDER_DEVICE = 'sip:first-identity@placeholder.invalid';
+
+interface CstaPlan extends CommandPlan {
+  /** ConsultationCall: the call it puts on hold */
+  heldCallId?: string;
+}
+
+export = function register(RED: RED): void {
+  registerActionNode(RED, 'snom-csta', {
+    build: async ({ config, msg, profile, phoneNode }) => {
+      const op = cstaOperationFrom(config, msg);
+      let req: CstaRequest;
+      let heldCallId: string | undefined;
+      if (op === 'raw') {
+        requireCstaOverHttp(profile.csta.dialect, 'Raw CSTA');
+        req = buildRawCsta(rawXmlFrom(config, msg));
+      } else {
+        const { params, needsDevice } = cstaParamsFrom(op, config, msg);
+        req = buildCstaRequest(op, needsDevice ? { ...params, deviceId: PLACEHOLDER_DEVICE } : params, profile.csta);
+        if (needsDevice) {
+          // the identity of the configured phone, also for msg.target fan-out (8.7.4+: index 1 fits every phone)
+          const deviceId = await firstIdentity(phoneNode.phone, profile);
+          req = buildCstaRequest(op, { ...params, deviceId }, profile.csta);
+        }
+        if (op === 'ConsultationCall') heldCallId = String(Number(params.callId));
+      }
+      const plan: CstaPlan = singlePlan(cstaPhoneRequest(req));
+      if (heldCallId !== undefined) plan.heldCallId = heldCallId;
+      return plan;
+    },
+    payload: (response, { msg }, { phone, plan }) => {
+      const result: CstaResult = parseCstaReply(response, phone.label, plan.command);
+      if (result.callId !== undefined) {
+        // ConsultationCall puts the first call on hold: keep its id for TransferCall/ConferenceCall
+        const held = (plan as CstaPlan).heldCallId;
+        if (held !== undefined) msg.heldCstaId = held;
+        msg.cstaId = result.callId;
+      }
+      return result;
+    },
+  });
+};

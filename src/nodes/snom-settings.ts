@@ -1,0 +1,38 @@
+import {
+  planSettingsGet, planSettingsSet, readSettingsReplies, settingNames, settingValues, type SettingsPlan,
+} from '../lib/nodes-support/settings-plan';
+import { inputError } from '../lib/errors';
+import { registerActionNode } from './shared/action-node';
+import type { NodeMessage, RED } from './shared/red';
+
+function empty(v: unknown): boolean {
+  return v === undefined || v === null || v === '';
+}
+
+/** get | set from the form; "msg" lets msg.action choose. */
+function actionOf(config: Record<string, any>, msg: NodeMessage): 'get' | 'set' {
+  const a = empty(config.action) || config.action === 'msg' ? msg.action : config.action;
+  if (a === 'get' || a === 'set') return a;
+  throw inputError(`The settings action must be "get" or "set", not "${String(a ?? '').slice(0, 20)}" (msg.action).`, { field: 'action' });
+}
+
+export = function register(RED: RED): void {
+  registerActionNode(RED, 'snom-settings', {
+    build: ({ config, msg, profile }) => {
+      if (actionOf(config, msg) === 'get') {
+        return planSettingsGet(settingNames(empty(config.names) ? msg.payload : config.names), profile);
+      }
+      const values = empty(config.setName) ? msg.payload : { [String(config.setName).trim()]: config.setValue ?? '' };
+      return planSettingsSet(settingValues(values), profile);
+    },
+    payload: (_response, _ctx, { responses, phone, plan }) => readSettingsReplies(plan as SettingsPlan, responses, phone.label),
+    snomExtra: (_ctx, plan) => {
+      const p = plan as SettingsPlan;
+      return { route: p.route, ...(p.routeNote ? { routeNote: p.routeNote } : {}) };
+    },
+    statusText: (plan) => {
+      const p = plan as SettingsPlan;
+      return `${p.action} ${p.names.length === 1 ? p.names[0] : `${p.names.length} settings`} (${p.route})`;
+    },
+  });
+};

@@ -1,0 +1,84 @@
+import { buildCstaRequest } from '../lib/csta';
+import { singlePlan, type CommandPlan } from '../lib/commands/plan';
+import { inputError, unsupportedError } from '../lib/errors';
+import { buildMinibrowserXml, minibrowserPushPath, validateMinibrowserXml, type MinibrowserObject } from '../lib/minibrowser';
+import { cstaPhoneRequest, parseCstaReply } from '../lib/nodes-support/csta-http';
+import type { Profile } from '../lib/profile/types';
+import { parseTargets, registerActionNode } from './shared/action-node';
+import { documentUrl, documents, mountDocumentServer } from './shared/document-server';
+import type { NodeMessage, RED } from './shared/red';
+
+type Transport = 'csta' | 'minibrowser';
+
+interface PushPlan extends CommandPlan {
+  transport: Transport;
+}
+
+/** The document: the form's XML, else msg.payload as XML text or as a plain object. */
+function documentFrom(config: Record<string, any>, msg: NodeMessage): string {
+  const form = typeof config.document === 'string' ? config.document.trim() : '';
+  const source: unknown = form !== '' ? form : msg.payload;
+  if (typeof source === 'string') {
+    validateMinibrowserXml(source);
+    return source;
+  }
+  if (source !== null && typeof source === 'object' && !Array.isArray(source)) return buildMinibrowserXml(source as MinibrowserObject);
+  throw inputError('No document to show: give minibrowser XML in the node or msg.payload, or an object such as { type: "text", title: "Hello", text: "..." }.', { field: 'document' });
+}
+
+function hasCsta(profile: Profile): boolean {
+  return profile.csta.dialect === 'legacy' || profile.csta.dialect === 'current';
+}
+
+function transportFor(choice: unknown, profile: Profile): Transport {
+  if (choice === 'csta' || choice === 'minibrowser') return choice;
+  if (choice !== undefined && choice !== '' && choice !== 'auto') {
+    throw inputError(`The transport must be auto, csta or minibrowser, not "${String(choice).slice(0, 20)}".`, { field: 'transport' });
+  }
+  if (hasCsta(profile)) return 'csta';
+  if (profile.minibrowserPush) return 'minibrowser';
+  throw unsupportedError(
+    `This phone (${profile.model}${profile.firmware ? ` ${profile.firmware.raw}` : ''}) can take a pushed screen neither by CSTA XmlPush (needs firmware 7.3.4 to 8.6 or 8.7.3+) nor by minibrowser.htm (needs firmware 8.2.7+ on a model with HTTP remote control).`,
+    { command: 'xml push' },
+  );
+}
+
+export = function register(RED: RED): void {
+  const served = mountDocumentServer(RED);
+
+  registerActionNode(RED, 'snom-xml-push', {
+    build: ({ config, msg, profile, phoneNode }) => {
+      const transport = transportFor(config.transport, profile);
+      const xml = documentFrom(config, msg);
+      if (transport === 'csta') {
+        const plan: PushPlan = { ...singlePlan(cstaPhoneRequest(buildCstaRequest('XmlPush', { document: xml }, profile.csta))), transport };
+        return plan;
+      }
+      if (!profile.minibrowserPush) {
+        throw unsupportedError(
+          `This phone (${profile.model}${profile.firmware ? ` ${profile.firmware.raw}` : ''}) cannot take minibrowser.htm pushes: that needs firmware 8.2.7 or later on a model with HTTP remote control.`,
+          { command: 'xml push' },
+        );
+      }
+      const root = RED.settings?.httpNodeRoot;
+      if (!served) {
+        throw unsupportedError('Node-RED serves no HTTP nodes here (httpNodeRoot is false), so it cannot hand the phone a document to fetch; use the csta transport.', { command: 'xml push' });
+      }
+      // validate the URL (and the old-firmware URL rules) before the document is stored
+      minibrowserPushPath(documentUrl(phoneNode.baseUrl, root, 'x'.repeat(32)), profile.minibrowserUrlEncoded);
+      const fetches = parseTargets(msg.target)?.length ?? 1;
+      const token = documents.put(xml, fetches);
+      const path = minibrowserPushPath(documentUrl(phoneNode.baseUrl, root, token), profile.minibrowserUrlEncoded);
+      // keep-alive on minibrowser.htm costs 8 s on real phones (reference §1.5)
+      const plan: PushPlan = { ...singlePlan({ command: 'xml push', path, noKeepAlive: true }), transport };
+      plan.summary = 'GET /minibrowser.htm?url=…';
+      return plan;
+    },
+    payload: (response, _ctx, { phone, plan }) => {
+      if ((plan as PushPlan).transport === 'csta') parseCstaReply(response, phone.label, plan.command);
+      return undefined;
+    },
+    snomExtra: (_ctx, plan) => ({ transport: (plan as PushPlan).transport }),
+    statusText: (plan) => `shown (${(plan as PushPlan).transport})`,
+  });
+};
