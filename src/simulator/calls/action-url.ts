@@ -60,8 +60,10 @@ export function fireActionUrl(
   event: string,
   setting: string,
   vars: ActionVars,
+  /** the URL template when it is not the setting's whole value (a `url …` function key) */
+  template: string = phone.settings.get(setting) ?? '',
 ): Promise<void> {
-  const template = (phone.settings.get(setting) ?? '').trim();
+  template = template.trim();
   if (template === '') return Promise.resolve();
   const url = substitute(template, vars, phone.settings);
   const firing: SimActionUrlFiring = { event, setting, url, at: Date.now() };

@@ -2,6 +2,7 @@
 import type { SimPhone } from '../phone';
 import type { SimCommand, SimDial } from '../types';
 import { registerCallControl } from './control';
+import { pressFunctionKey } from './function-keys';
 import { KeyPad } from './keys';
 import { CallModel } from './model';
 
@@ -22,7 +23,10 @@ export function installCalls(phone: SimPhone): void {
   const model = callModel(phone);
   const pad = new KeyPad(model);
   registerCallControl(model);
-  phone.on('key', (ev: { key: string }) => pad.press(ev.key));
+  phone.on('key', (ev: { key: string; time?: number }) => {
+    pressFunctionKey(model, ev.key, ev.time);
+    pad.press(ev.key);
+  });
   phone.on('dial', (d: Omit<SimDial, 'at'>) => {
     pad.clear();
     const identity = d.outgoingUri ? model.identityOf(d.outgoingUri, false) ?? 1 : 1;

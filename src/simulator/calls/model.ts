@@ -144,11 +144,11 @@ export class CallModel {
   }
 
   /** Fires `setting` for `event` if the setting holds a URL; never waits for the answer. */
-  fire(event: string, setting: string, call?: SimCall, extra: ActionVars = {}): void {
+  fire(event: string, setting: string, call?: SimCall, extra: ActionVars = {}, template?: string): void {
     const record = (f: SimActionUrlFiring): void => {
       this.ext.actionUrls.push(f);
     };
-    const p = fireActionUrl(this.phone, record, (doc) => this.setScreen('action-url', doc), event, setting, this.vars(call, extra));
+    const p = fireActionUrl(this.phone, record, (doc) => this.setScreen('action-url', doc), event, setting, this.vars(call, extra), template);
     this.inFlight.add(p);
     void p.finally(() => this.inFlight.delete(p));
   }
