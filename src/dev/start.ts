@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { generateToken } from '../lib/action-url/token';
 import { startSimPhones } from '../simulator/cluster';
 import type { SimPhoneConfig } from '../simulator/types';
 import { PACKAGE_ROOT, exampleFlows, nodeRedScript, prepareUserDir } from './userdir';
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
       n.port = String(simPort);
       n.baseUrl = `http://127.0.0.1:${nrPort}`;
     }
+    // each event endpoint gets its secret, as the editor would generate it
+    if (n.type === 'snom-action-url-in') credentials[n.id as string] = { token: generateToken() };
   }
   const userDir = path.join(PACKAGE_ROOT, '.dev', 'node-red');
   const settingsFile = prepareUserDir({ dir: userDir, port: nrPort, flows, credentials, keepFlows: !process.argv.includes('--reset') });

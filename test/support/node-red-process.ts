@@ -25,10 +25,15 @@ export interface NodeRedProcess {
   stop(): Promise<void>;
 }
 
-export async function startNodeRed(flows: unknown[], credentials: Record<string, Record<string, string>>, settings: Record<string, unknown> = {}): Promise<NodeRedProcess> {
+/** `flows` may be a function of Node-RED's port, for flows that must know where Node-RED listens. */
+export async function startNodeRed(
+  flows: unknown[] | ((port: number) => unknown[]),
+  credentials: Record<string, Record<string, string>>,
+  settings: Record<string, unknown> = {},
+): Promise<NodeRedProcess> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snom-e2e-'));
   const port = await freePort();
-  const settingsFile = prepareUserDir({ dir, port, flows, credentials, settings });
+  const settingsFile = prepareUserDir({ dir, port, flows: typeof flows === 'function' ? flows(port) : flows, credentials, settings });
   const child: ChildProcess = spawn(process.execPath, [nodeRedScript(), '--settings', settingsFile, '--userDir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
