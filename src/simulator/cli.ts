@@ -40,7 +40,16 @@ Pages a phone answers (GET and POST alike; see the Snom "Remote phone control" p
   /index.htm?dialeddel=clear | misseddel=clear | receiveddel=clear
   /minibrowser.htm?url=URL                     the phone fetches URL and keeps the document
   /info.htm                                    model, MAC, firmware, identities
+  POST /csta                                   CSTA over HTTP in the dialect of the firmware (7.3.4+ legacy SOAP,
+                                               8.7.0-8.7.2 broken, 8.7.3+ current), incl. GetSettings, SetSettings,
+                                               XmlPush and FireTest
   D8xx models answer 404 on every remote-control page, as real D8xx phones do.
+
+Calls and Action URLs: keys, dialling and CSTA move calls through ringing, connected, held,
+transferred and disconnected; on each change the phone sends a GET to the URL in the matching
+action_* setting with $variables filled in (as a real phone does). P-keys programmed
+"url <URL>" (setting fkeyN, N = key - 1) call their URL; a key held over 2 s fires
+action_longpress_url.
 
 Control API (JSON, no login, not counted as phone requests):
   GET    /sim/state      everything the phone was asked to do (keys, dials, commands, log, ...)
@@ -48,6 +57,9 @@ Control API (JSON, no login, not counted as phone requests):
   POST   /sim/faults     {"latencyMs":500} {"status":500} {"reset":true} {"stall":true}, optional "count":n
   DELETE /sim/faults     clear faults (stalled requests then go on)
   GET    /sim/settings   the settings store;  PUT /sim/settings  {"name":"value"} merges
+  POST   /sim/calls      {"remote":"sip:0301234567@pbx.local","displayName":"Ada"} rings the phone → {"cstaId":"-1",...}
+  GET    /sim/calls      the calls, DND and forwarding
+  POST   /sim/calls/<cstaId>/answer-remote | hangup-remote   the far end answers / hangs up
 
 Examples:
   snom-sim --phones 2 --model D785 --auth digest --password secret --port 8081
@@ -55,6 +67,7 @@ Examples:
   curl 'http://127.0.0.1:8081/sim/state'
   curl -X POST -H 'Content-Type: application/json' -d '{"latencyMs":2000,"count":1}' http://127.0.0.1:8081/sim/faults
   curl -X POST http://127.0.0.1:8081/sim/reset
+  curl -X POST -H 'Content-Type: application/json' -d '{"remote":"sip:200@pbx.local"}' http://127.0.0.1:8081/sim/calls
 
 Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
 `;
