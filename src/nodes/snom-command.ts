@@ -1,5 +1,5 @@
 import { buildRemoteCommand } from '../lib/commands/remote';
-import { parseCstaResponse } from '../lib/csta/parse';
+import { parseCstaReply } from '../lib/nodes-support/csta-http';
 import { fieldOr, registerActionNode } from './shared/action-node';
 import type { NodeMessage, RED } from './shared/red';
 
@@ -24,7 +24,7 @@ export = function register(RED: RED): void {
     },
     // fireTest answers in CSTA: a fault (even in a 500) becomes E_CSTA; the payload stays as it was
     payload: (response, _ctx, { phone, plan }) => {
-      if (plan.command === 'fireTest') parseCstaResponse(response.status, response.body, { phone: phone.label, command: 'csta FireTest' });
+      if (plan.command === 'fireTest') parseCstaReply(response, phone.label, 'csta FireTest');
       return undefined;
     },
   });

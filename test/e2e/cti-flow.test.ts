@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
 import type { SimPhone } from '../../src/simulator/phone';
 import { exampleFlows } from '../../src/dev/userdir';
-import { startNodeRed, type NodeRedProcess } from '../support/node-red-process';
+import { recorderNodes, startNodeRed, type NodeRedProcess } from '../support/node-red-process';
+import { until } from '../support/until';
 import { SIM_PASSWORD, SIM_USER, simState, startPhones, stopAll } from '../support/sim';
 
 const TOKEN = 'e2e-cti-token-0123456789abcdefghij';
 type FlowNode = Record<string, any>;
 
-/** Poll (bounded) until check() returns a value; the wait is a deadline, not a timing assertion. */
-async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 15000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /**
  * The shipped "Caller popup (CTI)" example, pointed at the simulated phone, plus two test hooks:
@@ -31,12 +22,7 @@ function ctiFlows(phonePort: number, nrPort: number): FlowNode[] {
   }
   const events = flows.find((n) => n.type === 'snom-action-url-in')!;
   events.wires[0].push('rec');
-  flows.push(
-    { id: 'rec', z: tab, type: 'function', x: 1, y: 1, func: "const s = flow.get('seen') || []; s.push({ topic: msg.topic, cstaId: msg.cstaId, remote: msg.payload.remote }); flow.set('seen', s); return null;", outputs: 1, wires: [[]] },
-    { id: 'seenIn', z: tab, type: 'http in', x: 1, y: 1, url: '/seen', method: 'get', wires: [['seenFn']] },
-    { id: 'seenFn', z: tab, type: 'function', x: 1, y: 1, func: "msg.payload = flow.get('seen') || []; return msg;", outputs: 1, wires: [['seenOut']] },
-    { id: 'seenOut', z: tab, type: 'http response', x: 1, y: 1, wires: [] },
-  );
+  flows.push(...recorderNodes(tab, '{ topic: msg.topic, cstaId: msg.cstaId, remote: msg.payload.remote }'));
   return flows;
 }
 

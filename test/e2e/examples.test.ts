@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
 import type { SimPhone } from '../../src/simulator/phone';
 import { exampleFlows } from '../../src/dev/userdir';
-import { startNodeRed, type NodeRedProcess } from '../support/node-red-process';
+import { recorderNodes, startNodeRed, type NodeRedProcess } from '../support/node-red-process';
+import { until } from '../support/until';
 import { SIM_PASSWORD, SIM_USER, startPhones, stopAll } from '../support/sim';
 
 type FlowNode = Record<string, any>;
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 15000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /**
  * A shipped example pointed at a simulated phone, with a recorder behind the named debug node:
@@ -38,12 +30,7 @@ async function runExample(name: string, debugName: string, phone: SimPhone) {
     }
     const dbg = flows.find((n) => n.type === 'debug' && n.name === debugName)!.id;
     for (const n of flows) for (const out of n.wires ?? []) if (out.includes(dbg)) out.push('rec');
-    flows.push(
-      { id: 'rec', z: tab, type: 'function', x: 1, y: 1, func: "const s = flow.get('seen') || []; s.push(msg.payload); flow.set('seen', s); return null;", outputs: 1, wires: [[]] },
-      { id: 'seenIn', z: tab, type: 'http in', x: 1, y: 1, url: '/seen', method: 'get', wires: [['seenFn']] },
-      { id: 'seenFn', z: tab, type: 'function', x: 1, y: 1, func: "msg.payload = flow.get('seen') || []; return msg;", outputs: 1, wires: [['seenOut']] },
-      { id: 'seenOut', z: tab, type: 'http response', x: 1, y: 1, wires: [] },
-    );
+    flows.push(...recorderNodes(tab, 'msg.payload'));
     return flows;
   }, credentials);
   const press = async (injectName: string) => {

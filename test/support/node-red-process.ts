@@ -66,3 +66,16 @@ export async function startNodeRed(
       }),
   };
 }
+
+/**
+ * Test hooks for a flow: a function node `rec` that keeps `record` (a JS expression of msg) in flow
+ * context, and GET /seen that returns what it kept. Wire any output to 'rec'.
+ */
+export function recorderNodes(tab: string, record: string): Array<Record<string, unknown>> {
+  return [
+    { id: 'rec', z: tab, type: 'function', x: 1, y: 1, func: `const s = flow.get('seen') || []; s.push(${record}); flow.set('seen', s); return null;`, outputs: 1, wires: [[]] },
+    { id: 'seenIn', z: tab, type: 'http in', x: 1, y: 1, url: '/seen', method: 'get', wires: [['seenFn']] },
+    { id: 'seenFn', z: tab, type: 'function', x: 1, y: 1, func: "msg.payload = flow.get('seen') || []; return msg;", outputs: 1, wires: [['seenOut']] },
+    { id: 'seenOut', z: tab, type: 'http response', x: 1, y: 1, wires: [] },
+  ];
+}

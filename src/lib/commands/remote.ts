@@ -1,5 +1,5 @@
 import { buildCstaRequest } from '../csta/build';
-import { findCstaFault } from '../csta/fault';
+import { cstaPhoneRequest } from '../nodes-support/csta-http';
 import { inputError, unsupportedError } from '../errors';
 import type { PhoneRequest } from '../http/types';
 import type { Profile } from '../profile/types';
@@ -139,14 +139,5 @@ export function buildRemoteCommand(name: unknown, params: RemoteCommandParams, p
  * a CSTA fault is handed back so the node can report it as E_CSTA (parseCstaResponse).
  */
 function buildFireTest(profile: Profile): CommandPlan {
-  const csta = buildCstaRequest('FireTest', {}, profile.csta);
-  return singlePlan({
-    command: 'fireTest',
-    method: 'POST',
-    path: '/csta',
-    body: csta.body,
-    contentType: csta.contentType,
-    headers: { accept: 'text/xml' },
-    errorBodyOk: (_status, body) => findCstaFault(body) !== undefined,
-  });
+  return singlePlan({ ...cstaPhoneRequest(buildCstaRequest('FireTest', {}, profile.csta)), command: 'fireTest' });
 }
