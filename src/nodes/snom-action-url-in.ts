@@ -20,13 +20,9 @@ import {
 } from '../lib/action-url';
 import { SnomError } from '../lib/errors';
 import type { SnomPhoneConfigNode } from './shared/phone-node';
+import type { NodeStatus } from './shared/red';
 
-/* Minimal shapes of the Node-RED API this node uses (no typings package is installed). */
-interface NodeStatus {
-  fill?: 'red' | 'green' | 'yellow' | 'blue' | 'grey';
-  shape?: 'ring' | 'dot';
-  text?: string;
-}
+/* The Node-RED API shapes this input node uses beyond the shared ones. */
 interface RedNode {
   id: string;
   credentials?: { token?: string };

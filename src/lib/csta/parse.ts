@@ -3,12 +3,10 @@ import { SnomError, type SnomErrorDetails } from '../errors';
 import { cstaFaultError, findCstaFault } from './fault';
 import type { CstaResult } from './types';
 import { contentParser, excerpt, wellFormedError } from './xml';
+import { isObj } from '../util';
 
 type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function httpError(status: number, body: string, why: string, context: SnomErrorDetails): SnomError {
   const who = context.phone ? `phone ${context.phone}` : 'the phone';

@@ -3,12 +3,10 @@ import { inputError } from '../errors';
 import { CONTROL_CHARS, XML_DECLARATION, XML_ILLEGAL_CHARS, writeXml, type XmlNode } from '../csta/xml';
 import type { MbFetch, MbLed, MbSoftkey, MinibrowserObject } from './types';
 import { validateMinibrowserXml } from './validate';
+import { isObj } from '../util';
 
 type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 /** Required or optional string; single-line fields refuse line breaks (a Title has none). */
 function str(field: string, v: unknown, opts: { optional?: boolean; multiline?: boolean; nonEmpty?: boolean } = {}): string | undefined {

@@ -5,6 +5,7 @@
  */
 import { inputError } from '../errors';
 import type { CstaOperation, CstaParams } from '../csta';
+import { isObj } from '../util';
 
 /** The call-control operations this node offers (the proprietary four belong to other nodes). */
 export const CSTA_NODE_OPERATIONS = [
@@ -30,9 +31,6 @@ const DESTINATION_PARAM: Partial<Record<CstaNodeOperation, keyof CstaParams>> = 
 
 type Bag = Record<string, unknown>;
 
-function isObj(v: unknown): v is Bag {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function empty(v: unknown): boolean {
   return v === undefined || v === null || v === '';

@@ -11,6 +11,7 @@ import type { PhoneRequest, PhoneResponse } from '../http/types';
 import type { Profile } from '../profile/types';
 import { buildWebSettingsWrite, cstaSettingInfo, parseSettingsXml, validateSettingName } from '../settings';
 import { cstaPhoneRequest, parseCstaReply } from './csta-http';
+import { isObj } from '../util';
 
 export type SettingsRoute = 'csta' | 'web' | 'both';
 
@@ -27,9 +28,6 @@ export interface SettingsPlan extends CommandPlan {
 
 const MAX_NAMES = 500;
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 /** Names to read: an array, a string ("a, b c"), or an object's keys. */
 export function settingNames(input: unknown): string[] {

@@ -6,6 +6,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { SnomError, inputError } from '../errors';
 import { excerpt, wellFormedError } from '../csta/xml';
 import { cstaSettingInfo, isReadOnly, validateSettingName } from './names';
+import { isObj } from '../util';
 
 /**
  * Percent-encode a value so that the phone's query decoding gives it back
@@ -64,9 +65,6 @@ export function buildWebSettingsWrite(values: Record<string, string>, opts: { st
 type Obj = Record<string, unknown>;
 const ATTR = '@_';
 
-function isObj(v: unknown): v is Obj {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function textOf(v: unknown): string {
   if (typeof v === 'string') return v;
