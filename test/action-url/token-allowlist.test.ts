@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { SnomError } from '../../src/lib/errors';
+import { parseSnomUserAgent } from '../../src/lib/profile';
 import {
   generateToken,
   isAllowed,
   normalizeAddress,
   parseAllowlist,
-  parseSnomUserAgent,
   tokensEqual,
 } from '../../src/lib/action-url';
 

@@ -6,7 +6,6 @@ export * from './parse';
 export * from './token';
 export * from './allowlist';
 export * from './hold-buffer';
-export * from './user-agent';
 export * from './message';
 export * from './router';
 export * from './status-throttle';

@@ -1,4 +1,4 @@
-import { parseSnomUserAgent } from './user-agent';
+import { parseSnomUserAgent } from '../profile/user-agent';
 import type { DeliveredEvent } from './router';
 
 /** Who sent an event. */

@@ -1,4 +1,5 @@
 import { normaliseModel } from './models';
+import { parseSnomUserAgent } from './user-agent';
 
 export interface PhoneFingerprint {
   model?: string;
@@ -20,10 +21,10 @@ export function parseInfoPage(body: string, headers: Record<string, unknown> = {
   const d8xx = /<title>\s*Phone Manager\s*<\/title>/i.test(body);
   let model: string | undefined;
   let firmware: string | undefined;
-  const ua = /snom\s?(D?\d{3}[A-Z]?)-SIP\s+(\d+\.\d+\.\d+(?:\.\d+)?)/i.exec(body);
+  const ua = parseSnomUserAgent(body);
   if (ua) {
-    model = normaliseModel(ua[1]);
-    firmware = ua[2];
+    model = normaliseModel(ua.model);
+    firmware = ua.firmware;
   }
   model ??= normaliseModel(/Hardware:\s*(D\d{3}|snom\s?\d{3}|\d{3})/i.exec(body)?.[1]);
   model ??= normaliseModel(/<title>\s*snom\s?(D?\d{3})/i.exec(body)?.[1]);

@@ -3,3 +3,4 @@ export { resolveProfile, type ProfileInput } from './profile';
 export { parseFirmware, atLeast, compareFirmware } from './firmware';
 export { KNOWN_MODELS, normaliseModel, lookupModel } from './models';
 export { parseInfoPage, type PhoneFingerprint } from './detect';
+export { parseSnomUserAgent, type SnomUserAgent } from './user-agent';

@@ -1,3 +1,5 @@
+import { normaliseModel } from './models';
+
 /** What a Snom User-Agent tells about the phone (reference §5.5). */
 export interface SnomUserAgent {
   /** normalised model id as the profile uses it: "D785", "snom710" */
@@ -16,9 +18,7 @@ export function parseSnomUserAgent(ua: string | undefined): SnomUserAgent | unde
   if (!ua) return undefined;
   const m = UA.exec(ua);
   if (!m) return undefined;
-  const id = m[1];
-  const model = /^\d/.test(id) ? `snom${id}` : id.toUpperCase();
-  const out: SnomUserAgent = { model, firmware: m[2] };
+  const out: SnomUserAgent = { model: normaliseModel(m[1]) ?? m[1], firmware: m[2] };
   const mac = /\b([0-9A-F]{12})\b/i.exec(m[3]);
   if (mac) out.mac = mac[1].toUpperCase();
   return out;
