@@ -1,5 +1,4 @@
 import { buildRemoteCommand } from '../lib/commands/remote';
-import { parseCstaReply } from '../lib/nodes-support/csta-http';
 import { fieldOr, registerActionNode } from './shared/action-node';
 import type { NodeMessage, RED } from './shared/red';
 
@@ -21,11 +20,6 @@ export = function register(RED: RED): void {
         target: fieldOr(config.transferTarget, fromMsg(msg, 'transferTarget')),
         confirm: config.confirmReset === true,
       }, profile);
-    },
-    // fireTest answers in CSTA: a fault (even in a 500) becomes E_CSTA; the payload stays as it was
-    payload: (response, _ctx, { phone, plan }) => {
-      if (plan.command === 'fireTest') parseCstaReply(response, phone.label, 'csta FireTest');
-      return undefined;
     },
   });
 };

@@ -1,7 +1,7 @@
 import { buildCstaRequest, buildRawCsta, type CstaRequest, type CstaResult } from '../lib/csta';
-import { singlePlan, type CommandPlan } from '../lib/commands/plan';
+import type { CommandPlan } from '../lib/commands/plan';
 import { cstaOperationFrom, cstaParamsFrom, rawXmlFrom } from '../lib/nodes-support/csta-params';
-import { cstaPhoneRequest, parseCstaReply, requireCstaOverHttp } from '../lib/nodes-support/csta-http';
+import { cstaPlan, requireCstaOverHttp } from '../lib/nodes-support/csta-http';
 import { firstIdentity } from '../lib/nodes-support/identity';
 import { registerActionNode } from './shared/action-node';
 import type { RED } from './shared/red';
@@ -34,12 +34,12 @@ export = function register(RED: RED): void {
         }
         if (op === 'ConsultationCall') heldCallId = String(Number(params.callId));
       }
-      const plan: CstaPlan = singlePlan(cstaPhoneRequest(req));
+      const plan: CstaPlan = cstaPlan(req);
       if (heldCallId !== undefined) plan.heldCallId = heldCallId;
       return plan;
     },
-    payload: (response, { msg }, { phone, plan }) => {
-      const result: CstaResult = parseCstaReply(response, phone.label, plan.command);
+    payload: (data, { msg }, { plan }) => {
+      const result = data as CstaResult;
       if (result.callId !== undefined) {
         // ConsultationCall puts the first call on hold: keep its id for TransferCall/ConferenceCall
         const held = (plan as CstaPlan).heldCallId;

@@ -1,5 +1,5 @@
 import {
-  planSettingsGet, planSettingsSet, readSettingsReplies, settingNames, settingValues, type SettingsPlan,
+  planSettingsGet, planSettingsSet, settingNames, settingValues, type SettingsPlan,
 } from '../lib/nodes-support/settings-plan';
 import { inputError } from '../lib/errors';
 import { registerActionNode } from './shared/action-node';
@@ -25,7 +25,6 @@ export = function register(RED: RED): void {
       const values = empty(config.setName) ? msg.payload : { [String(config.setName).trim()]: config.setValue ?? '' };
       return planSettingsSet(settingValues(values), profile);
     },
-    payload: (_response, _ctx, { responses, phone, plan }) => readSettingsReplies(plan as SettingsPlan, responses, phone.label),
     snomExtra: (_ctx, plan) => {
       const p = plan as SettingsPlan;
       return { route: p.route, ...(p.routeNote ? { routeNote: p.routeNote } : {}) };

@@ -2,7 +2,7 @@ import { buildCstaRequest } from '../lib/csta';
 import { singlePlan, type CommandPlan } from '../lib/commands/plan';
 import { inputError, unsupportedError } from '../lib/errors';
 import { buildMinibrowserXml, minibrowserPushPath, validateMinibrowserXml, type MinibrowserObject } from '../lib/minibrowser';
-import { cstaPhoneRequest, parseCstaReply } from '../lib/nodes-support/csta-http';
+import { cstaPlan } from '../lib/nodes-support/csta-http';
 import type { Profile } from '../lib/profile/types';
 import { parseTargets, registerActionNode } from './shared/action-node';
 import { documentUrl, documents, mountDocumentServer } from './shared/document-server';
@@ -51,7 +51,7 @@ export = function register(RED: RED): void {
       const transport = transportFor(config.transport, profile);
       const xml = documentFrom(config, msg);
       if (transport === 'csta') {
-        const plan: PushPlan = { ...singlePlan(cstaPhoneRequest(buildCstaRequest('XmlPush', { document: xml }, profile.csta))), transport };
+        const plan: PushPlan = { ...cstaPlan(buildCstaRequest('XmlPush', { document: xml }, profile.csta), { data: false }), transport };
         return plan;
       }
       if (!profile.minibrowserPush) {
@@ -73,10 +73,6 @@ export = function register(RED: RED): void {
       const plan: PushPlan = { ...singlePlan({ command: 'xml push', path, noKeepAlive: true }), transport };
       plan.summary = 'GET /minibrowser.htm?url=…';
       return plan;
-    },
-    payload: (response, _ctx, { phone, plan }) => {
-      if ((plan as PushPlan).transport === 'csta') parseCstaReply(response, phone.label, plan.command);
-      return undefined;
     },
     snomExtra: (_ctx, plan) => ({ transport: (plan as PushPlan).transport }),
     statusText: (plan) => `shown (${(plan as PushPlan).transport})`,

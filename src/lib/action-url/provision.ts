@@ -3,7 +3,7 @@
  * chosen events to a snom-action-url-in endpoint. Nobody types URLs into the phone's web page.
  */
 import { inputError } from '../errors';
-import { planSettingsSet, readSettingsReplies } from '../nodes-support/settings-plan';
+import { planSettingsSet } from '../nodes-support/settings-plan';
 import type { SnomPhone } from '../phone';
 import type { Profile } from '../profile/types';
 import { ACTION_EVENTS, eventByName } from './events';
@@ -66,7 +66,7 @@ export async function provisionPhone(phone: SnomPhone, o: ProvisionOptions): Pro
   const { values, skipped } = provisioningValues(o, profile);
   const plan = planSettingsSet(values, profile);
   const run = await phone.run(plan.requests);
-  readSettingsReplies(plan, run.responses, phone.label);
+  plan.read?.(run.responses, phone.label);
   return {
     phone: phone.label,
     action: o.unprovision ? 'unprovision' : 'provision',

@@ -1,4 +1,4 @@
-import type { PhoneRequest } from '../http/types';
+import type { PhoneRequest, PhoneResponse } from '../http/types';
 
 /**
  * What a node will send for one message, fully validated before anything leaves: one or more
@@ -8,6 +8,11 @@ export interface CommandPlan {
   command: string;
   requests: PhoneRequest[];
   summary: string;
+  /**
+   * How to read the phone's answers (all responses, in order): the data for msg.payload, or
+   * undefined for none. Throws when an answer is a failure in disguise (a CSTA fault → E_CSTA).
+   */
+  read?(responses: PhoneResponse[], phone: string): unknown;
 }
 
 export function singlePlan(request: PhoneRequest): CommandPlan {

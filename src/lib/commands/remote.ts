@@ -1,5 +1,5 @@
 import { buildCstaRequest } from '../csta/build';
-import { cstaPhoneRequest } from '../nodes-support/csta-http';
+import { cstaPlan } from '../nodes-support/csta-http';
 import { inputError, unsupportedError } from '../errors';
 import type { PhoneRequest } from '../http/types';
 import type { Profile } from '../profile/types';
@@ -139,5 +139,5 @@ export function buildRemoteCommand(name: unknown, params: RemoteCommandParams, p
  * a CSTA fault is handed back so the node can report it as E_CSTA (parseCstaResponse).
  */
 function buildFireTest(profile: Profile): CommandPlan {
-  return singlePlan({ ...cstaPhoneRequest(buildCstaRequest('FireTest', {}, profile.csta)), command: 'fireTest' });
+  return cstaPlan(buildCstaRequest('FireTest', {}, profile.csta), { command: 'fireTest', data: false });
 }

@@ -1,4 +1,5 @@
 /** How a built CSTA request travels to the phone, and how its reply is read (seed: POST /csta, text/xml). */
+import { singlePlan, type CommandPlan } from '../commands/plan';
 import { unsupportedError } from '../errors';
 import type { PhoneRequest, PhoneResponse } from '../http/types';
 import { findCstaFault, parseCstaResponse, type CstaRequest, type CstaResult } from '../csta';
@@ -17,6 +18,20 @@ export function cstaPhoneRequest(req: CstaRequest): PhoneRequest {
     headers: { accept: 'text/xml' },
     errorBodyOk: (_status, body) => findCstaFault(body) !== undefined,
   };
+}
+
+/**
+ * A one-request plan for a built CSTA request whose reply is parsed: a fault becomes E_CSTA.
+ * `data: false` checks the reply but leaves msg.payload alone (XmlPush, FireTest).
+ */
+export function cstaPlan(req: CstaRequest, opts: { command?: string; data?: boolean } = {}): CommandPlan {
+  const request = cstaPhoneRequest(req);
+  const plan = singlePlan(opts.command ? { ...request, command: opts.command } : request);
+  plan.read = (responses, phone) => {
+    const result = parseCstaReply(responses[0], phone, `csta ${req.operation}`);
+    return opts.data === false ? undefined : result;
+  };
+  return plan;
 }
 
 /** The reply as a CstaResult; faults throw E_CSTA (details.cstaError), junk throws E_HTTP. */

@@ -6,10 +6,10 @@
  * whereas the settings.xml format is only single-sourced, reference §4.2) and cached.
  */
 import { inputError } from '../errors';
-import { buildCstaRequest } from '../csta';
+import { buildCstaRequest, type CstaResult } from '../csta';
 import type { SnomPhone } from '../phone';
 import type { Profile } from '../profile/types';
-import { cstaPhoneRequest, parseCstaReply } from './csta-http';
+import { cstaPlan } from './csta-http';
 
 const cache = new WeakMap<SnomPhone, Promise<string>>();
 
@@ -26,9 +26,9 @@ export function firstIdentity(phone: SnomPhone, profile: Profile, timeoutMs?: nu
 }
 
 async function readFirstIdentity(phone: SnomPhone, profile: Profile, timeoutMs?: number): Promise<string> {
-  const request = cstaPhoneRequest(buildCstaRequest('GetSettings', {}, profile.csta));
-  const run = await phone.run([{ ...request, command: 'read first identity' }], timeoutMs);
-  const result = parseCstaReply(run.response, phone.label, 'csta GetSettings (first identity)');
+  const plan = cstaPlan(buildCstaRequest('GetSettings', {}, profile.csta), { command: 'read first identity' });
+  const run = await phone.run(plan.requests, timeoutMs);
+  const result = plan.read!(run.responses, phone.label) as CstaResult;
   const settings = (result.data.settings ?? {}) as Record<string, string>;
   const user = (settings.user_name1 ?? '').trim();
   const host = (settings.user_host1 ?? '').trim();

@@ -80,7 +80,7 @@ function routeOf(parts: Array<'csta' | 'web'>): SettingsRoute {
 
 function plan(action: 'get' | 'set', names: string[], requests: Array<[PhoneRequest, 'csta' | 'web']>, routeNote?: string): SettingsPlan {
   const parts = requests.map(([, r]) => r);
-  return {
+  const p: SettingsPlan = {
     command: `settings ${action}`,
     requests: requests.map(([r]) => r),
     summary: requests.map(([r]) => `${r.method ?? 'GET'} ${r.path}`).join(' ; '),
@@ -90,6 +90,8 @@ function plan(action: 'get' | 'set', names: string[], requests: Array<[PhoneRequ
     names,
     parts,
   };
+  p.read = (responses, phone) => readSettingsReplies(p, responses, phone);
+  return p;
 }
 
 /** Read: CSTA GetSettings for the seed's list, GET /settings.xml for the rest. */

@@ -17,11 +17,11 @@ export interface ActionSpec {
   /** builds and validates everything; throws E_INPUT / E_UNSUPPORTED before anything is sent */
   build(ctx: BuildContext): CommandPlan | Promise<CommandPlan>;
   /**
-   * msg.payload from the phone's answer, where it returns data; undefined leaves payload as is.
-   * May throw (e.g. E_CSTA for a fault body): the message then fails like a failed request.
-   * `run` gives every response of a plan of several requests, and the phone they came from.
+   * msg.payload from what the plan read from the phone's answers (`plan.read`); by default that
+   * data itself, and undefined leaves payload as is. May throw: the message then fails like a
+   * failed request. `run` gives every response, the phone they came from, and the plan.
    */
-  payload?(response: PhoneResponse, ctx: BuildContext, run: PayloadRun): unknown;
+  payload?(data: unknown, ctx: BuildContext, run: PayloadRun): unknown;
   /** extra fields for msg.snom (e.g. which settings route was used) */
   snomExtra?(ctx: BuildContext, plan: CommandPlan): Record<string, unknown>;
   /** short green status text after success */
@@ -122,7 +122,8 @@ export function registerActionNode(RED: RED, type: string, spec: ActionSpec): vo
           try {
             const r = await phone.run(plan!.requests, timeoutMs);
             out.snom = { phone: phone.label, request: plan!.summary, status: r.response.status, durationMs: r.durationMs, ...spec.snomExtra?.(ctx!, plan!) };
-            const payload = spec.payload?.(r.response, { ...ctx!, msg: out }, { responses: r.responses, phone, plan: plan! });
+            const data = plan!.read?.(r.responses, phone.label);
+            const payload = spec.payload ? spec.payload(data, { ...ctx!, msg: out }, { responses: r.responses, phone, plan: plan! }) : data;
             if (payload !== undefined) out.payload = payload;
             return { out };
           } catch (err) {
