@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import snomActionUrlIn = require('../../src/nodes/snom-action-url-in');
+import { servingHttpNode, startHttpNodeServer, type HttpNodeServer } from '../support/http-node';
 
 // The test helper has no typings; it runs a real Node-RED runtime.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -14,20 +13,17 @@ type Msg = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 const TOKEN = 'tOk3n-for-tests_0123456789abcdef';
 const SNOM_UA = 'Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.33 2010.12-00004-g9ba52f5 000413922D24 SXM:0 UXM:0)';
 
-// The app Node-RED gives nodes as RED.httpNode (new for every helper.load), captured here
-// so that a real HTTP server on loopback can serve it.
-let httpNode: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | undefined;
-function nodes(RED: any): void {
-  httpNode = RED.httpNode;
+// RED.httpNode (new for every helper.load) is served by a real HTTP server on loopback.
+const nodes = servingHttpNode((RED: any): void => {
   // a minimal stand-in config type so flows may contain snom-phone nodes
   RED.nodes.registerType('snom-phone', function (this: AnyNode, n: object) {
     RED.nodes.createNode(this, n);
   });
   snomActionUrlIn(RED);
-}
+});
 
 const order: string[] = [];
-let server: http.Server;
+let server: HttpNodeServer;
 let base = '';
 
 function statusesOf(node: AnyNode): Array<{ fill?: string; text?: string }> {
@@ -65,18 +61,12 @@ const outNode = { id: 'out', type: 'helper' };
 describe('snom-action-url-in node in a Node-RED runtime', function () {
   before(async () => {
     await helper.startServer();
-    server = http.createServer((req, res) => {
-      res.on('finish', () => order.push(`answered ${res.statusCode}`));
-      if (!httpNode) return res.writeHead(500).end();
-      httpNode(req, res);
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startHttpNodeServer((_req, res) => res.on('finish', () => order.push(`answered ${res.statusCode}`)));
+    base = server.url;
   });
 
   after(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
+    await server.close();
     await helper.stopServer();
   });
 

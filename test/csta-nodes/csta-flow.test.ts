@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { SimPhone } from '../../src/simulator/phone';
 import { catchNode, helper, phoneConfig } from '../support/red';
 import { SIM_PASSWORD, SIM_USER, simReset, simState, startPhones, stopAll } from '../support/sim';
-import { callState, calls, commandNode, cstaNode, eventually, ext, failed, incomingCall, ok, openFlow, phoneNode, simJson } from './harness';
+import { callState, calls, cstaNode, eventually, ext, failed, incomingCall, ok, openFlow, phoneNode, simJson } from './harness';
 
 describe('snom-csta in flows: call ids, faults, raw XML, the first identity; FireTest', function () {
   let d785: SimPhone;

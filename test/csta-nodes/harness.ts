@@ -1,43 +1,18 @@
 // A Node-RED flow around one node under test, driven message by message, plus the simulator's
 // call-control API. Messages are awaited without timers that could reject after a test is over.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Agent, fetch } from 'undici';
-import { simCertificate } from '../../src/simulator/certificate';
 import type { SimPhone } from '../../src/simulator/phone';
 import { catchNode, helper, nodeModule, phoneConfig } from '../support/red';
-import { SIM_PASSWORD, SIM_USER } from '../support/sim';
+import { servingHttpNode } from '../support/http-node';
+import { SIM_PASSWORD, SIM_USER, simJson } from '../support/sim';
+import { until } from '../support/until';
 
 export const phoneNode = nodeModule('snom-phone');
 export const cstaNode = nodeModule('snom-csta');
 export const settingsNode = nodeModule('snom-settings');
 export const commandNode = nodeModule('snom-command');
-const xmlPushModule = nodeModule('snom-xml-push') as (RED: any) => void;
-
-// The helper gives every load a new RED.httpNode app and serves none of them; this server
-// serves the current one on loopback, as Node-RED's own HTTP server would.
-let httpNode: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | undefined;
-export function xmlPushNode(RED: any): void {
-  httpNode = RED.httpNode;
-  xmlPushModule(RED);
-}
-
-export interface HttpNodeServer {
-  url: string;
-  close(): Promise<void>;
-}
-
-export async function startHttpNodeServer(): Promise<HttpNodeServer> {
-  const server = http.createServer((req, res) => (httpNode ? httpNode(req, res) : res.writeHead(503).end()));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((r) => server.close(() => r()));
-    },
-  };
-}
+export const xmlPushNode = servingHttpNode(nodeModule('snom-xml-push') as (RED: any) => void);
+export { startHttpNodeServer, type HttpNodeServer } from '../support/http-node';
+export { simJson };
 
 export interface Result {
   out?: any;
@@ -86,19 +61,6 @@ export function failed(r: Result): any {
   return r.err;
 }
 
-const dispatcher = new Agent({ connect: { ca: simCertificate().cert } });
-
-export async function simJson(phone: SimPhone, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${phone.url}/sim/${path}`, {
-    method,
-    dispatcher,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`sim ${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
 /** An incoming call rings on the phone; its cstaId. */
 export async function incomingCall(phone: SimPhone, remote = 'sip:200@sim.local'): Promise<string> {
   return (await simJson(phone, 'POST', 'calls', { remote })).cstaId;
@@ -113,14 +75,11 @@ export async function callState(phone: SimPhone, cstaId: string): Promise<string
 }
 
 /** Poll the simulator's state until `cond` holds (asynchronous effects such as a fired action URL). */
-export async function eventually<T>(read: () => Promise<T>, cond: (v: T) => boolean, what: string, limitMs = 8000): Promise<T> {
-  const end = Date.now() + limitMs;
-  for (;;) {
+export function eventually<T>(read: () => Promise<T>, cond: (v: T) => boolean, what: string, limitMs = 8000): Promise<T> {
+  return until(what, async () => {
     const v = await read();
-    if (cond(v)) return v;
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+    return cond(v) ? v : undefined;
+  }, limitMs);
 }
 
 /** The simulator's extension state (calls, csta, screen, dnd, forwarding, actionUrls). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { substitute } from '../../src/simulator/calls/action-url';
 import type { SimPhone } from '../../src/simulator/phone';
-import { ext, inject, key, query, Receiver, request, settings, startPhone } from './helpers';
+import { ext, inject, key, query, settings, phoneWithReceiver } from './helpers';
 
 describe('simulator Action URL substitution and firing', () => {
   const s = new Map([['mac', '000413922D24'], ['user_name1', '100'], ['user_name10', '110'], ['user_pass1', 'secret'], ['language', 'Deutsch']]);
@@ -24,19 +24,7 @@ describe('simulator Action URL substitution and firing', () => {
 
   describe('against a receiver', () => {
     let phone: SimPhone;
-    const rx = new Receiver();
-    before(async () => {
-      await rx.start();
-      phone = await startPhone({ model: 'snom710', firmware: '8.7.5.35', mac: '000413741767' });
-    });
-    after(async () => {
-      await phone.stop();
-      await rx.close();
-    });
-    beforeEach(async () => {
-      await request(`${phone.url}/sim/reset`, 'POST');
-      rx.got.length = 0;
-    });
+    const rx = phoneWithReceiver({ model: 'snom710', firmware: '8.7.5.35', mac: '000413741767' }, (p) => (phone = p));
 
     it('sends a GET with the reference §10.3 query and a phone User-Agent', async () => {
       await settings(phone, { action_incoming_url: `${rx.base}/event?ip=$phone_ip&event=incoming&local=$local&remote=$remote&mac=$mac&pw=$http_pass` });

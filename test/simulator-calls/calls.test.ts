@@ -1,23 +1,10 @@
 import assert from 'node:assert/strict';
 import type { SimPhone } from '../../src/simulator/phone';
-import { call, calls, ext, inject, json, key, query, Receiver, request, settings, startPhone } from './helpers';
+import { call, calls, ext, inject, json, key, query, request, settings, phoneWithReceiver } from './helpers';
 
 describe('simulator call model: keys, /sim/calls and Action URLs', () => {
   let phone: SimPhone;
-  const rx = new Receiver();
-
-  before(async () => {
-    await rx.start();
-    phone = await startPhone();
-  });
-  after(async () => {
-    await phone.stop();
-    await rx.close();
-  });
-  beforeEach(async () => {
-    await request(`${phone.url}/sim/reset`, 'POST');
-    rx.got.length = 0;
-  });
+  const rx = phoneWithReceiver({}, (p) => (phone = p));
 
   const allEvents = async (): Promise<void> => {
     const s: Record<string, string> = {};

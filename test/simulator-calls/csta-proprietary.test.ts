@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { SimPhone } from '../../src/simulator/phone';
-import { bare, csta, ED4, ext, faultOf, json, query, Receiver, request, soap, startPhone } from './helpers';
+import { bare, csta, ED4, ext, faultOf, json, query, soap, startPhone, phoneWithReceiver } from './helpers';
 
 /** name → value pairs of a GetSettingsResponse */
 function settingsOf(body: string): Record<string, string> {
@@ -16,19 +16,7 @@ const set = (pairs: Array<[string, string]>): string =>
 
 describe('simulator proprietary CSTA messages (seed)', () => {
   let phone: SimPhone;
-  const rx = new Receiver();
-  before(async () => {
-    await rx.start();
-    phone = await startPhone({ firmware: '10.1.33.33', mac: '000413922D24' });
-  });
-  after(async () => {
-    await phone.stop();
-    await rx.close();
-  });
-  beforeEach(async () => {
-    await request(`${phone.url}/sim/reset`, 'POST');
-    rx.got.length = 0;
-  });
+  const rx = phoneWithReceiver({ firmware: '10.1.33.33', mac: '000413922D24' }, (p) => (phone = p));
 
   it('GetSettings returns the seed list, with mac, phone_type and firmware_version from the phone', async () => {
     const r = await csta(phone, soap('<csta:GetSettings> </csta:GetSettings>'));

@@ -1,22 +1,10 @@
 import assert from 'node:assert/strict';
 import type { SimPhone } from '../../src/simulator/phone';
-import { key, query, Receiver, request, settings, startPhone } from './helpers';
+import { key, query, settings, phoneWithReceiver } from './helpers';
 
 describe('simulator function keys: url keys and long press', () => {
   let phone: SimPhone;
-  const rx = new Receiver();
-  before(async () => {
-    await rx.start();
-    phone = await startPhone({ model: 'D785', firmware: '10.1.33.33' });
-  });
-  after(async () => {
-    await phone.stop();
-    await rx.close();
-  });
-  beforeEach(async () => {
-    await request(`${phone.url}/sim/reset`, 'POST');
-    rx.got.length = 0;
-  });
+  const rx = phoneWithReceiver({ model: 'D785', firmware: '10.1.33.33' }, (p) => (phone = p));
 
   it('a P-key programmed "url …" (fkey index = P-number − 1) sends its GET with variables filled in', async () => {
     await settings(phone, { fkey2: `url ${rx.base}/lights?k=$active_key&m=$mac` });

@@ -120,3 +120,26 @@ export class Receiver {
 
 /** The query of a received URL. */
 export const query = (r: Received): URLSearchParams => new URL(r.url, 'http://x').searchParams;
+
+/**
+ * A phone and an Action URL receiver for the enclosing describe block: started before it, reset
+ * before each test, stopped after it. `onPhone` receives the started phone.
+ */
+export function phoneWithReceiver(config: Partial<SimPhoneConfig>, onPhone: (p: SimPhone) => void): Receiver {
+  const rx = new Receiver();
+  let phone: SimPhone | undefined;
+  before(async () => {
+    await rx.start();
+    phone = await startPhone(config);
+    onPhone(phone);
+  });
+  after(async () => {
+    await phone?.stop();
+    await rx.close();
+  });
+  beforeEach(async () => {
+    await request(`${phone!.url}/sim/reset`, 'POST');
+    rx.got.length = 0;
+  });
+  return rx;
+}

@@ -24,6 +24,17 @@ function simFetch(url: string, init: { method?: string; headers?: Record<string,
   return fetch(url, { ...init, dispatcher });
 }
 
+/** One call to a phone's /sim control API; throws on a non-2xx answer. */
+export async function simJson(phone: SimPhone, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await simFetch(`${phone.url}/sim/${path}`, {
+    method,
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`sim ${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
 export async function simState(phone: SimPhone): Promise<SimState> {
   const res = await simFetch(`${phone.url}/sim/state`);
   return (await res.json()) as SimState;
