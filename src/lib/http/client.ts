@@ -36,6 +36,8 @@ export class PhoneClient {
   private readonly password: string;
   private readonly timeoutMs: number;
   private readonly secrets: string[];
+  /** computed once: the same on every request */
+  private readonly basicHeader: string;
   /** What 'auto' settled on after the first 401, so later requests pay no extra round trip. */
   private autoScheme: Scheme = 'none';
   private digest: DigestSession | undefined;
@@ -54,7 +56,8 @@ export class PhoneClient {
     this.user = opts.user ?? '';
     this.password = opts.password ?? '';
     // A phone echoing the request in an error page must not leak it into messages.
-    this.secrets = this.password ? [this.password, basicAuthorization(this.user, this.password).slice(6)] : [];
+    this.basicHeader = basicAuthorization(this.user, this.password);
+    this.secrets = this.password ? [this.password, this.basicHeader.slice(6)] : [];
     this.timeoutMs = positive(opts.timeoutMs, DEFAULT_TIMEOUT_MS);
     this.queue = new SerialQueue(Math.max(0, Math.floor(opts.queueSize ?? DEFAULT_QUEUE_SIZE)));
     this.dispatcher = new Client(this.origin, {
@@ -208,7 +211,7 @@ export class PhoneClient {
 
   private authorization(method: string, req: PhoneRequest): string | undefined {
     const scheme: Scheme = this.mode === 'auto' ? this.autoScheme : this.mode;
-    if (scheme === 'basic') return basicAuthorization(this.user, this.password);
+    if (scheme === 'basic') return this.basicHeader;
     if (scheme === 'digest' && this.digest) return this.digest.authorize(method, req.path, req.body);
     return undefined;
   }
