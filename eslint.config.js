@@ -1,0 +1,51 @@
+// ESLint flat config: TypeScript sources and tests, the editors' inline scripts, and the layer rules
+// (src/lib never imports the nodes, the dev tools or Node-RED; the simulator never imports src/lib).
+'use strict';
+const js = require('@eslint/js');
+const tseslint = require('typescript-eslint');
+const html = require('eslint-plugin-html');
+const globals = require('globals');
+
+const libForbidden = {
+  patterns: [
+    { group: ['**/nodes/**', '**/nodes', '**/dev/**', '**/dev'], message: 'src/lib is the Node-RED-free library: it never imports the nodes or the dev tools.' },
+    { group: ['node-red', 'node-red/**', '@node-red/**'], message: 'src/lib never imports Node-RED.' },
+  ],
+};
+const simulatorForbidden = {
+  patterns: [{ group: ['**/lib/**', '**/lib'], message: 'The simulator follows the documents, not our client: it never imports src/lib.' }],
+};
+
+module.exports = tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'nodes/**/*.js', '.node-red/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+      'no-restricted-syntax': ['error', { selector: "MemberExpression[object.name='process'][property.name='env'] > Identifier[name='NODE_TLS_REJECT_UNAUTHORIZED']", message: 'certificate trust is per phone' }],
+    },
+  },
+  { files: ['src/lib/**/*.ts'], rules: { 'no-restricted-imports': ['error', libForbidden] } },
+  { files: ['src/simulator/**/*.ts'], rules: { 'no-restricted-imports': ['error', simulatorForbidden] } },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    languageOptions: { globals: { ...globals.node, ...globals.mocha } },
+  },
+  {
+    files: ['**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // the editors' inline <script> blocks run in the browser with Node-RED's editor globals
+    files: ['**/*.html'],
+    plugins: { html },
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser, RED: 'readonly', $: 'readonly', jQuery: 'readonly' } },
+    rules: { '@typescript-eslint/no-unused-vars': 'off', 'no-unused-vars': ['error', { args: 'none' }] },
+  },
+);
