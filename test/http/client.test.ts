@@ -288,6 +288,21 @@ describe('http/client: authentication against small servers', function () {
     });
   }
 
+  it('a -sess challenge without qop is not signed (it cannot be right): E_AUTH after one exchange, no failed login', async () => {
+    const auths: Array<string | undefined> = [];
+    const peer = await startHttp((req, res) => {
+      auths.push(req.headers.authorization);
+      res.writeHead(401, { 'WWW-Authenticate': 'Digest realm="snom", nonce="abc", algorithm=MD5-sess' });
+      res.end();
+    });
+    peers.push(peer);
+    const c = client(peer.port, 'digest');
+    const err = await rejection(c.request({ command: 'key', path: '/k' }));
+    assert.equal(err.code, 'E_AUTH');
+    assert.match(err.message, /no usable Digest challenge/);
+    assert.deepEqual(auths, [undefined]);
+  });
+
   it('auth retries do not interleave with queued requests', async () => {
     const peer = await startDigestPeer({ realm: 'snom', user: 'admin', password: PASSWORD });
     peers.push(peer);

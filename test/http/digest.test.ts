@@ -391,6 +391,15 @@ describe('http/digest: choosing the strongest challenge', () => {
     assert.equal(chooseDigestChallenge(d('SHA-512-256')), undefined);
   });
 
+  it('-sess without qop is unusable (its HA1 needs a cnonce, which only a qop request carries)', () => {
+    assert.equal(chooseDigestChallenge('Digest realm="r", nonce="n", algorithm=MD5-sess'), undefined);
+    assert.equal(chooseDigestChallenge('Digest realm="r", nonce="n", algorithm=SHA-256-sess'), undefined);
+    const fallback = chooseDigestChallenge(['Digest realm="r", nonce="n", algorithm=SHA-256-sess', 'Digest realm="r", nonce="n", algorithm=MD5']);
+    assert.equal(fallback?.algorithm, 'MD5');
+    assert.equal(fallback?.qop, undefined);
+    assert.equal(chooseDigestChallenge('Digest realm="r", nonce="n", qop="auth", algorithm=MD5-sess')?.algorithm, 'MD5-sess');
+  });
+
   it('rejects a challenge without nonce, or whose qop has no auth/auth-int', () => {
     assert.equal(chooseDigestChallenge('Digest realm="r"'), undefined);
     assert.equal(chooseDigestChallenge('Digest realm="r", nonce="n", qop="weird"'), undefined);
