@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SnomError } from '../../src/lib/errors';
 import { PhoneClient, phoneOrigin } from '../../src/lib/http';
-import { freePort, Peer, startDigestPeer, startHttp, startHttps } from './servers';
+import { authParams, freePort, Peer, startDigestPeer, startHttp, startHttps } from './servers';
 
 const PASSWORD = 'S3cret-Pa55word';
 
@@ -268,6 +268,39 @@ describe('http/client: authentication against small servers', function () {
     assert.deepEqual(c.stats, { requests: 4, exchanges: 5, challenges: 1 });
     const ncs = peer.seen.filter((s) => s.status === 200).map((s) => /nc=(\w+)/.exec(s.authorization ?? '')?.[1]);
     assert.deepEqual(ncs, ['00000001', '00000002', '00000003', '00000004']);
+  });
+
+  for (const algorithm of ['MD5-sess', 'SHA-256-sess'] as const) {
+    it(`digest ${algorithm}: one challenge, then the session's HA1 and cnonce for every request on the nonce`, async () => {
+      const peer = await startDigestPeer({ realm: 'snom', user: 'admin', password: PASSWORD, algorithm, nonceUses: 4 });
+      peers.push(peer);
+      const c = client(peer.port, 'digest');
+      const ex: number[] = [];
+      for (let i = 0; i < 6; i++) ex.push((await c.request({ command: 'key', path: `/command.htm?key=${i}` })).exchanges);
+      // nonce used up after 4 → stale, new session on the 5th
+      assert.deepEqual(ex, [2, 1, 1, 1, 2, 1]);
+      const ok = peer.seen.filter((s) => s.status === 200).map((s) => authParams(s.authorization ?? ''));
+      assert.deepEqual(ok.map((p) => p.algorithm), Array(6).fill(algorithm));
+      assert.deepEqual(ok.map((p) => p.nc), ['00000001', '00000002', '00000003', '00000004', '00000001', '00000002']);
+      assert.equal(new Set(ok.slice(0, 4).map((p) => p.cnonce)).size, 1, 'one cnonce for the first nonce');
+      assert.equal(new Set(ok.slice(4).map((p) => p.cnonce)).size, 1, 'one cnonce for the second nonce');
+      assert.notEqual(ok[0].cnonce, ok[4].cnonce);
+    });
+  }
+
+  it('a -sess challenge without qop is not signed (it cannot be right): E_AUTH after one exchange, no failed login', async () => {
+    const auths: Array<string | undefined> = [];
+    const peer = await startHttp((req, res) => {
+      auths.push(req.headers.authorization);
+      res.writeHead(401, { 'WWW-Authenticate': 'Digest realm="snom", nonce="abc", algorithm=MD5-sess' });
+      res.end();
+    });
+    peers.push(peer);
+    const c = client(peer.port, 'digest');
+    const err = await rejection(c.request({ command: 'key', path: '/k' }));
+    assert.equal(err.code, 'E_AUTH');
+    assert.match(err.message, /no usable Digest challenge/);
+    assert.deepEqual(auths, [undefined]);
   });
 
   it('auth retries do not interleave with queued requests', async () => {

@@ -68,7 +68,7 @@ export interface DigestPeerOptions {
   realm: string;
   user: string;
   password: string;
-  algorithm?: 'MD5' | 'SHA-256';
+  algorithm?: 'MD5' | 'SHA-256' | 'MD5-sess' | 'SHA-256-sess';
   /** After this many accepted requests on one nonce, answer 401 stale=true with a new one. */
   nonceUses?: number;
   /** Also offer Basic (listed first) and accept it. */
@@ -84,8 +84,10 @@ export interface SeenRequest {
 /** An HTTP server that wants RFC 7616 Digest (qop=auth) and records what it saw. */
 export async function startDigestPeer(o: DigestPeerOptions): Promise<Peer & { seen: SeenRequest[] }> {
   const alg = o.algorithm ?? 'MD5';
-  const h = (s: string) => createHash(alg === 'MD5' ? 'md5' : 'sha256').update(s).digest('hex');
+  const h = (s: string) => createHash(alg.startsWith('MD5') ? 'md5' : 'sha256').update(s).digest('hex');
   let nonce = randomBytes(12).toString('base64');
+  /** -sess: HA1 as computed once, at the first accepted request on a nonce (RFC 2617 §3.2.2.2). */
+  const sessionHA1 = new Map<string, string>();
   let uses = 0;
   let lastNc = 0;
   const seen: SeenRequest[] = [];
@@ -103,15 +105,21 @@ export async function startDigestPeer(o: DigestPeerOptions): Promise<Peer & { se
     if (o.offerBasic && auth === 'Basic ' + Buffer.from(`${o.user}:${o.password}`).toString('base64')) return answer(200);
     if (!auth || !auth.startsWith('Digest ')) return answer(401, { 'WWW-Authenticate': challenge(false) });
     const p = authParams(auth);
-    const ha1 = h(`${p.username}:${o.realm}:${o.password}`);
+    let ha1 = h(`${p.username}:${o.realm}:${o.password}`);
+    if (alg.endsWith('-sess')) ha1 = h(`${ha1}:${p.nonce}:${p.cnonce}`);
     const ha2 = h(`${req.method}:${p.uri}`);
     const expected = h(`${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:${p.qop}:${ha2}`);
+    // A -sess client must satisfy both kinds of server: one that recomputes HA1 from each request's
+    // cnonce (above) and one that keeps the HA1 of the session's first request (here).
+    const cached = sessionHA1.get(p.nonce);
+    const sessOk = cached === undefined || expected === h(`${cached}:${p.nonce}:${p.nc}:${p.cnonce}:${p.qop}:${ha2}`);
     const nc = parseInt(p.nc, 16);
-    const valid = p.username === o.user && p.uri === req.url && p.response === expected && p.opaque === 'op,aque' && p.algorithm === alg;
+    const valid = p.username === o.user && p.uri === req.url && p.response === expected && sessOk && p.opaque === 'op,aque' && p.algorithm === alg;
     if (!valid) return answer(401, { 'WWW-Authenticate': challenge(false) });
     if (p.nonce !== nonce) return answer(401, { 'WWW-Authenticate': challenge(true) });
     if (nc <= lastNc) return answer(401, { 'WWW-Authenticate': challenge(false) }); // replay
     lastNc = nc;
+    if (alg.endsWith('-sess') && !sessionHA1.has(p.nonce)) sessionHA1.set(p.nonce, ha1);
     uses++;
     if (o.nonceUses !== undefined && uses > o.nonceUses) {
       nonce = randomBytes(12).toString('base64');

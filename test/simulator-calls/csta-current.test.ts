@@ -215,6 +215,12 @@ describe('simulator CSTA over HTTP, current dialect (8.7.3 and later)', () => {
     assert.deepEqual((await ext(phone)).forwarding, { busy: 'sip:300@sim.local' });
     const bad = await csta(phone, bare('SetForwarding', `${dev}<forwardingType>forwardBusy</forwardingType><activateForward>true</activateForward>`));
     assert.equal(faultOf(bad.body), 'invalidForwardingDestination');
+    // a forwardingType that names an Object.prototype member is as unknown as any other word
+    for (const type of ['constructor', 'toString', '__proto__', 'forwardDND']) {
+      const odd = await csta(phone, bare('SetForwarding', `${dev}<forwardingType>${type}</forwardingType><activateForward>true</activateForward><forwardDN>sip:9@x</forwardDN>`));
+      assert.equal(faultOf(odd.body), 'valueOutOfRange', type);
+    }
+    assert.deepEqual((await ext(phone)).forwarding, { busy: 'sip:300@sim.local' });
     const stranger = await csta(phone, bare('GetDoNotDisturb', '<device>sip:1@x</device>'));
     assert.equal(faultOf(stranger.body), 'invalidDeviceID');
   });

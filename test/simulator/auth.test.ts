@@ -44,6 +44,24 @@ describe('simulator auth: Basic', () => {
   });
 });
 
+describe('simulator auth: the tests\' own Digest signer', () => {
+  // RFC 7616 §3.9.1 (MD5, SHA-256) and the same request with -sess (values from openssl, see
+  // test/http/digest.test.ts): pins the oracle the simulator is checked against.
+  const rfc = { realm: 'http-auth@example.org', nonce: '7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v', qop: 'auth' };
+  const expected: Record<string, string> = {
+    MD5: '8ca523f5e9506fed4657c9700eebdbec',
+    'MD5-sess': 'e783283f46242139c486a698fec7211d',
+    'SHA-256': '753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1',
+    'SHA-256-sess': '2fd51b3a77ad75bad6afad6003e818d767133c46d9e2749e7f5232ae1ea3efd7',
+  };
+  for (const [algorithm, response] of Object.entries(expected)) {
+    it(`signs the RFC 7616 request with ${algorithm}`, () => {
+      const h = digest({ ...rfc, algorithm }, { user: 'Mufasa', password: 'Circle of Life', method: 'GET', uri: '/dir/index.html', nc: 1, cnonce: 'f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ' });
+      assert.ok(h.includes(`response="${response}"`), h);
+    });
+  }
+});
+
 describe('simulator auth: Digest', () => {
   const phones: SimPhone[] = [];
   const start = async (c: Parameters<typeof startPhone>[0]): Promise<SimPhone> => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SimPhone } from '../../src/simulator/phone';
-import { getState, request, startPhone } from './helpers';
+import { getState, request, startPhone, waitState } from './helpers';
 
 const DOC = '<?xml version="1.0" encoding="UTF-8"?>\n<SnomIPPhoneText><Title>Living room</Title><Text>Light: On</Text></SnomIPPhoneText>';
 
@@ -56,6 +56,23 @@ describe('simulator minibrowser push', () => {
     const s = await getState(p);
     assert.equal(s.minibrowser[0].keepAlive, true);
     assert.equal(s.minibrowser[0].fetched?.body, DOC);
+  });
+
+  it('holds a keep-alive push before fetching (reference §1.5), not one with Connection: close', async () => {
+    const p = await startPhone({ keepAliveMinibrowserDelayMs: 600_000 }); // stopped below, which ends the wait
+    const held = request(`${p.url}/minibrowser.htm?url=${encodeURIComponent(base + '/held.xml')}`, { headers: { Connection: 'keep-alive' } }).catch(() => null);
+    const s = await waitState(p, (st) => st.minibrowser.length === 1);
+    // recorded, but the fetch waits behind the delay (the fetch URL is set only once it starts)
+    assert.equal(s.minibrowser[0].keepAlive, true);
+    assert.equal(s.minibrowser[0].fetchUrl, undefined);
+    const quick = await request(`${p.url}/minibrowser.htm?url=${encodeURIComponent(base + '/quick.xml')}`, { headers: { Connection: 'close' } });
+    assert.equal(quick.status, 200);
+    const after = await getState(p);
+    assert.equal(after.minibrowser[1].fetched?.status, 200);
+    assert.equal(after.minibrowser[0].fetchUrl, undefined);
+    assert.deepEqual(seen.map((x) => x.url), ['/quick.xml']);
+    await p.stop();
+    await held;
   });
 
   it('old firmware wants the URL without http:// and adds it itself; 8.4.32+ needs the scheme', async () => {

@@ -63,13 +63,15 @@ describe('simulator models', () => {
     const ok = await start('snom870', '8.7.2');
     await request(`${ok.url}/command.htm?touch=100%20200%20pr`);
     await request(`${ok.url}/command.htm?touch=${encodeURIComponent('0 0 p 479 271 r 10 20 press 30 40 release 5 6')}`);
-    await request(`${ok.url}/command.htm?touch=480%200`);
-    await request(`${ok.url}/command.htm?touch=1%202%20x`);
+    const refused = ['480 0', '0 272', '1 2 x', '1 2 constructor', '1 2 __proto__', '1 2 toString', '1 2 hasOwnProperty'];
+    for (const t of refused) await request(`${ok.url}/command.htm?touch=${encodeURIComponent(t)}`);
     const s = await getState(ok);
     assert.deepEqual(s.touches.map((t) => [t.x, t.y, t.action]), [
       [100, 200, 'pr'], [0, 0, 'p'], [479, 271, 'r'], [10, 20, 'p'], [30, 40, 'r'], [5, 6, 'pr'],
     ]);
-    assert.equal(s.rejected.length, 2);
+    assert.equal(s.rejected.length, refused.length);
+    assert.match(s.rejected[1].reason, /0 272 is outside/);
+    assert.match(s.rejected[3].reason, /unknown touch action "constructor"/);
 
     for (const [model, fw] of [['snom870', '8.4.33'], ['snom870', '8.7.1'], ['D785', '10.1.33.33']]) {
       const p = await start(model, fw);

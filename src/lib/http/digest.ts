@@ -45,6 +45,8 @@ export function toDigestChallenge(ch: AuthChallenge): DigestChallenge | undefine
     else if (offered.includes('auth-int')) qop = 'auth-int';
     else return undefined;
   }
+  // -sess binds HA1 to a cnonce, and only a qop request carries one (RFC 2617 §3.2.2): signing would surely fail a login
+  if (qop === undefined && algorithm.endsWith('-sess')) return undefined;
   return {
     realm: p.realm,
     nonce: p.nonce,

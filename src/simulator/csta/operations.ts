@@ -182,7 +182,7 @@ export const OPERATIONS: Record<string, OpHandler> = {
   SetForwarding(ctx, op) {
     identity(ctx, op, 'device');
     const type = child(op, 'forwardingType')?.text ?? '';
-    const key = FORWARD_TYPES[type];
+    const key = Object.hasOwn(FORWARD_TYPES, type) ? FORWARD_TYPES[type] : undefined; // not 'constructor' & co.
     if (!key) throw fault('valueOutOfRange', `forwardingType ${type} is not forwardImmediate, forwardBusy or forwardNoAns`);
     const on = bool(op, 'activateForward');
     const dn = child(op, 'forwardDN')?.text ?? '';

@@ -46,7 +46,7 @@ export function parseTouch(value: string): Array<Omit<SimTouch, 'at'>> | string 
     i += 2;
     let action: SimTouch['action'] = 'pr';
     if (t[i] !== undefined && !/^\d+$/.test(t[i])) {
-      const verb = TOUCH_VERBS[t[i]];
+      const verb = Object.hasOwn(TOUCH_VERBS, t[i]) ? TOUCH_VERBS[t[i]] : undefined; // not 'constructor' & co.
       if (!verb) return `unknown touch action ${JSON.stringify(t[i])} (p, r, pr, press, release)`;
       action = verb;
       i++;
