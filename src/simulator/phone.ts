@@ -13,9 +13,9 @@ import { modelInfo, type ModelInfo } from './model';
 import { registerPages } from './pages';
 import { registerControlApi } from './control';
 import { defaultSettings, SettingsStore } from './settings';
-import { MAX_LOG, newState } from './state';
+import { MAX_LOG, MAX_RECEIVED, newState } from './state';
 import { simCertificate } from './certificate';
-import type { SimHandler, SimMethod, SimPhoneConfig, SimRequest, SimState } from './types';
+import type { SimHandler, SimMethod, SimPhoneConfig, SimReceived, SimRequest, SimState } from './types';
 
 const ALGORITHMS = ['MD5', 'MD5-sess', 'SHA-256', 'SHA-256-sess'];
 let unnamed = 0;
@@ -47,6 +47,8 @@ export class SimPhone extends EventEmitter {
   readonly settings: Map<string, string>;
   readonly faults = new FaultInjector();
   state: SimState;
+  /** every phone-page request as it arrived (401s included), newest last; cleared by reset */
+  received: SimReceived[] = [];
 
   private readonly auth: ServerAuth;
   private readonly routes = new Map<string, Route>();
@@ -144,6 +146,7 @@ export class SimPhone extends EventEmitter {
     const concurrent = this.state.concurrent;
     this.state = newState(this.config.identities);
     this.state.concurrent = concurrent;
+    this.received = [];
     this.settingsStore.reset();
     this.faults.clear();
     this.emit('reset');
@@ -229,6 +232,8 @@ export class SimPhone extends EventEmitter {
       return send(res, 413, 'text/plain', 'Request body too large');
     }
     const simReq = this.simRequest(req, method, pathname, urlQuery, body, method === 'POST');
+    this.received.push({ method, target: rawUrl, contentType: req.headers['content-type'], body, at: Date.now() });
+    if (this.received.length > MAX_RECEIVED) this.received.splice(0, this.received.length - MAX_RECEIVED);
 
     const fault = this.faults.take();
     if (fault) {

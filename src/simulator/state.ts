@@ -3,6 +3,9 @@ import type { SimState } from './types';
 /** Longest event log kept (a long-running `snom-sim` must not grow without bound). */
 export const MAX_LOG = 10000;
 
+/** Most requests GET /sim/received keeps (the newest). */
+export const MAX_RECEIVED = 1000;
+
 export function newState(identities: string[]): SimState {
   return {
     keys: [],
