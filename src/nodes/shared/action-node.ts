@@ -1,4 +1,4 @@
-import { SnomError, inputError, quoteInput } from '../../lib/errors';
+import { SnomError, inputError } from '../../lib/errors';
 import type { CommandPlan } from '../../lib/commands/plan';
 import type { PhoneResponse } from '../../lib/http/types';
 import type { SnomPhone } from '../../lib/phone';
@@ -56,7 +56,7 @@ export function parseTargets(target: unknown): string[] | undefined {
 function parseTimeout(value: unknown): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*[0-9]{1,6}\s*$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > 600000) throw inputError(`msg.timeout must be milliseconds from 1 to 600000, not ${quoteInput(value, 40)}`, { field: 'timeout' });
+  if (!Number.isInteger(n) || n < 1 || n > 600000) throw inputError('msg.timeout must be whole milliseconds from 1 to 600000, as a number or digits', { field: 'timeout' });
   return n;
 }
 
