@@ -13,7 +13,7 @@ import { modelInfo, type ModelInfo } from './model';
 import { registerPages } from './pages';
 import { registerControlApi } from './control';
 import { defaultSettings, SettingsStore } from './settings';
-import { MAX_LOG, MAX_RECEIVED, newState } from './state';
+import { MAX_LOG, MAX_RECEIVED, MAX_RECEIVED_CHARS, newState } from './state';
 import { simCertificate } from './certificate';
 import type { SimHandler, SimMethod, SimPhoneConfig, SimReceived, SimRequest, SimState } from './types';
 
@@ -232,8 +232,7 @@ export class SimPhone extends EventEmitter {
       return send(res, 413, 'text/plain', 'Request body too large');
     }
     const simReq = this.simRequest(req, method, pathname, urlQuery, body, method === 'POST');
-    this.received.push({ method, target: rawUrl, contentType: req.headers['content-type'], body, at: Date.now() });
-    if (this.received.length > MAX_RECEIVED) this.received.splice(0, this.received.length - MAX_RECEIVED);
+    this.keepReceived({ method, target: rawUrl, contentType: req.headers['content-type'], body, at: Date.now() });
 
     const fault = this.faults.take();
     if (fault) {
@@ -264,6 +263,20 @@ export class SimPhone extends EventEmitter {
     const route = this.pick(this.routes, method, pathname);
     if (!route) return sendHtml(res, 404, 'snom VoIP phone: Error', `Page ${pathname} not found`);
     await route.handler(simReq, res);
+  }
+
+  /** Keeps the newest requests within MAX_RECEIVED and MAX_RECEIVED_CHARS (a long-running snom-sim must not grow). */
+  private keepReceived(r: SimReceived): void {
+    this.received.push(r);
+    let chars = 0;
+    let keep = this.received.length;
+    while (keep > 0 && this.received.length - keep < MAX_RECEIVED) {
+      const e = this.received[keep - 1];
+      if (chars + e.target.length + e.body.length > MAX_RECEIVED_CHARS && keep < this.received.length) break;
+      chars += e.target.length + e.body.length;
+      keep--;
+    }
+    if (keep > 0) this.received.splice(0, keep);
   }
 
   private pick(map: Map<string, Route>, method: string, pathname: string): Route | undefined {
