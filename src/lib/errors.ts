@@ -55,11 +55,65 @@ export function isSnomError(e: unknown): e is SnomError {
   return e instanceof SnomError;
 }
 
+/** The most characters of user input an error text quotes: a 1 MB input must not make a 1 MB error or log line. */
+export const MAX_QUOTE = 200;
+/** Longest message an input error carries, whatever it quotes (a safety net behind quoteInput). */
+const MAX_MESSAGE = 1000;
+
+/** Text cut to at most `max` characters (… marks the cut); for excerpts of input inside error texts. */
+export function briefText(text: string, max = MAX_QUOTE): string {
+  return cut(text, max);
+}
+
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  // never end on half a surrogate pair
+  const end = /[\uD800-\uDBFF]/.test(text[max - 2] ?? '') ? max - 2 : max - 1;
+  return `${text.slice(0, end)}…`;
+}
+
+/**
+ * User input as an error text quotes it: strings in double quotes with control characters and lone
+ * surrogates escaped, at most ~`max` characters; other values briefly (NaN, 10n, an array of 3, …).
+ * Never throws, whatever the value (symbols, objects whose toString throws, cycles).
+ */
+export function quoteInput(value: unknown, max = MAX_QUOTE): string {
+  try {
+    switch (typeof value) {
+      case 'string':
+        return cut(JSON.stringify(cut(value, max)), max + 2);
+      case 'number':
+      case 'boolean':
+      case 'undefined':
+        return String(value);
+      case 'bigint':
+        return cut(`${value}n`, max);
+      case 'symbol':
+        return cut(value.toString(), max);
+      case 'function':
+        return 'a function';
+      default:
+        if (value === null) return 'null';
+        if (Array.isArray(value)) return `an array of ${value.length}`;
+        return 'an object';
+    }
+  } catch {
+    return 'a value that cannot be shown';
+  }
+}
+
+/** Error details hold input too: strings there are cut like quotes. */
+function briefDetails(details: SnomErrorDetails): SnomErrorDetails {
+  const out: SnomErrorDetails = {};
+  for (const [k, v] of Object.entries(details)) out[k] = typeof v === 'string' ? cut(v, MAX_QUOTE) : v;
+  return out;
+}
+
 /** Shorthand for bad user input: nothing has been sent when this is thrown. */
 export function inputError(message: string, details: SnomErrorDetails = {}): SnomError {
-  return new SnomError('E_INPUT', message, details);
+  return new SnomError('E_INPUT', cut(message, MAX_MESSAGE), briefDetails(details));
 }
 
 export function unsupportedError(message: string, details: SnomErrorDetails = {}): SnomError {
-  return new SnomError('E_UNSUPPORTED', message, details);
+  return new SnomError('E_UNSUPPORTED', cut(message, MAX_MESSAGE), briefDetails(details));
 }

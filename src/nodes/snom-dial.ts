@@ -1,5 +1,5 @@
 import { buildDial, buildDtmf } from '../lib/commands/remote';
-import { inputError } from '../lib/errors';
+import { inputError, quoteInput } from '../lib/errors';
 import { fieldOr, registerActionNode } from './shared/action-node';
 import type { NodeMessage, RED } from './shared/red';
 
@@ -16,7 +16,7 @@ export = function register(RED: RED): void {
       const mode = fieldOr(config.mode, msg.mode) ?? 'dial';
       const number = fieldOr(config.number, fromPayload(msg, 'number'));
       if (mode === 'dtmf') return buildDtmf(number, profile);
-      if (mode !== 'dial') throw inputError(`Mode must be "dial" or "dtmf", got "${String(mode)}"`);
+      if (mode !== 'dial') throw inputError(`Mode must be "dial" or "dtmf", got ${quoteInput(mode, 40)}`);
       const identity = fieldOr(config.identity, msg.identity ?? fromPayload(msg, 'identity'));
       return buildDial(number, identity, profile);
     },

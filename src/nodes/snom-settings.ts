@@ -1,7 +1,7 @@
 import {
   planSettingsGet, planSettingsSet, settingNames, settingValues, type SettingsPlan,
 } from '../lib/nodes-support/settings-plan';
-import { inputError } from '../lib/errors';
+import { inputError, quoteInput } from '../lib/errors';
 import { registerActionNode } from './shared/action-node';
 import type { NodeMessage, RED } from './shared/red';
 
@@ -13,7 +13,7 @@ function empty(v: unknown): boolean {
 function actionOf(config: Record<string, any>, msg: NodeMessage): 'get' | 'set' {
   const a = empty(config.action) || config.action === 'msg' ? msg.action : config.action;
   if (a === 'get' || a === 'set') return a;
-  throw inputError(`The settings action must be "get" or "set", not "${String(a ?? '').slice(0, 20)}" (msg.action).`, { field: 'action' });
+  throw inputError(`The settings action must be "get" or "set", not ${quoteInput(a, 40)} (msg.action).`, { field: 'action' });
 }
 
 export = function register(RED: RED): void {

@@ -1,6 +1,6 @@
 import { buildCstaRequest } from '../lib/csta';
 import { singlePlan, type CommandPlan } from '../lib/commands/plan';
-import { inputError, unsupportedError } from '../lib/errors';
+import { inputError, quoteInput, unsupportedError } from '../lib/errors';
 import { buildMinibrowserXml, minibrowserPushPath, validateMinibrowserXml, type MinibrowserObject } from '../lib/minibrowser';
 import { cstaPlan } from '../lib/nodes-support/csta-http';
 import type { Profile } from '../lib/profile/types';
@@ -33,7 +33,7 @@ function hasCsta(profile: Profile): boolean {
 function transportFor(choice: unknown, profile: Profile): Transport {
   if (choice === 'csta' || choice === 'minibrowser') return choice;
   if (choice !== undefined && choice !== '' && choice !== 'auto') {
-    throw inputError(`The transport must be auto, csta or minibrowser, not "${String(choice).slice(0, 20)}".`, { field: 'transport' });
+    throw inputError(`The transport must be auto, csta or minibrowser, not ${quoteInput(choice, 40)}.`, { field: 'transport' });
   }
   if (hasCsta(profile)) return 'csta';
   if (profile.minibrowserPush) return 'minibrowser';

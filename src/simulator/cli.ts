@@ -53,6 +53,7 @@ action_longpress_url.
 
 Control API (JSON, no login, not counted as phone requests):
   GET    /sim/state      everything the phone was asked to do (keys, dials, commands, log, ...)
+  GET    /sim/received   the phone-page requests exactly as they arrived (method, target, body)
   POST   /sim/reset      forget it all (settings back to the start values)
   POST   /sim/faults     {"latencyMs":500} {"status":500} {"reset":true} {"stall":true}, optional "count":n
   DELETE /sim/faults     clear faults (stalled requests then go on)

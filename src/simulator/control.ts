@@ -32,6 +32,7 @@ export function registerControlApi(phone: SimPhone): void {
     phone.resetState();
     sendJson(res, 200, { ok: true });
   });
+  phone.addControlRoute('GET', 'received', (_req, res) => sendJson(res, 200, phone.received));
   phone.addControlRoute('GET', 'faults', (_req, res) => sendJson(res, 200, { faults: phone.faults.active }));
   phone.addControlRoute('POST', 'faults', (req, res) => {
     const body = parseJson(req);

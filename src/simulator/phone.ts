@@ -13,9 +13,9 @@ import { modelInfo, type ModelInfo } from './model';
 import { registerPages } from './pages';
 import { registerControlApi } from './control';
 import { defaultSettings, SettingsStore } from './settings';
-import { MAX_LOG, newState } from './state';
+import { MAX_LOG, MAX_RECEIVED, MAX_RECEIVED_CHARS, newState } from './state';
 import { simCertificate } from './certificate';
-import type { SimHandler, SimMethod, SimPhoneConfig, SimRequest, SimState } from './types';
+import type { SimHandler, SimMethod, SimPhoneConfig, SimReceived, SimRequest, SimState } from './types';
 
 const ALGORITHMS = ['MD5', 'MD5-sess', 'SHA-256', 'SHA-256-sess'];
 let unnamed = 0;
@@ -47,6 +47,8 @@ export class SimPhone extends EventEmitter {
   readonly settings: Map<string, string>;
   readonly faults = new FaultInjector();
   state: SimState;
+  /** every phone-page request as it arrived (401s included), newest last; cleared by reset */
+  received: SimReceived[] = [];
 
   private readonly auth: ServerAuth;
   private readonly routes = new Map<string, Route>();
@@ -144,6 +146,7 @@ export class SimPhone extends EventEmitter {
     const concurrent = this.state.concurrent;
     this.state = newState(this.config.identities);
     this.state.concurrent = concurrent;
+    this.received = [];
     this.settingsStore.reset();
     this.faults.clear();
     this.emit('reset');
@@ -229,6 +232,7 @@ export class SimPhone extends EventEmitter {
       return send(res, 413, 'text/plain', 'Request body too large');
     }
     const simReq = this.simRequest(req, method, pathname, urlQuery, body, method === 'POST');
+    this.keepReceived({ method, target: rawUrl, contentType: req.headers['content-type'], body, at: Date.now() });
 
     const fault = this.faults.take();
     if (fault) {
@@ -259,6 +263,20 @@ export class SimPhone extends EventEmitter {
     const route = this.pick(this.routes, method, pathname);
     if (!route) return sendHtml(res, 404, 'snom VoIP phone: Error', `Page ${pathname} not found`);
     await route.handler(simReq, res);
+  }
+
+  /** Keeps the newest requests within MAX_RECEIVED and MAX_RECEIVED_CHARS (a long-running snom-sim must not grow). */
+  private keepReceived(r: SimReceived): void {
+    this.received.push(r);
+    let chars = 0;
+    let keep = this.received.length;
+    while (keep > 0 && this.received.length - keep < MAX_RECEIVED) {
+      const e = this.received[keep - 1];
+      if (chars + e.target.length + e.body.length > MAX_RECEIVED_CHARS && keep < this.received.length) break;
+      chars += e.target.length + e.body.length;
+      keep--;
+    }
+    if (keep > 0) this.received.splice(0, keep);
   }
 
   private pick(map: Map<string, Route>, method: string, pathname: string): Route | undefined {

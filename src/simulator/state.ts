@@ -3,6 +3,10 @@ import type { SimState } from './types';
 /** Longest event log kept (a long-running `snom-sim` must not grow without bound). */
 export const MAX_LOG = 10000;
 
+/** Most requests GET /sim/received keeps (the newest), and most characters of targets and bodies in all. */
+export const MAX_RECEIVED = 1000;
+export const MAX_RECEIVED_CHARS = 16 * 1024 * 1024;
+
 export function newState(identities: string[]): SimState {
   return {
     keys: [],

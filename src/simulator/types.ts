@@ -89,6 +89,15 @@ export interface SimRegistration {
   logoffs: number;
   reregisters: number;
 }
+/** A phone-page request exactly as it arrived (GET /sim/received), for tests that check what reached the phone. */
+export interface SimReceived {
+  method: string;
+  /** the request target as sent: path and raw query */
+  target: string;
+  contentType?: string;
+  body: string;
+  at: number;
+}
 export interface SimRejected { method: string; path: string; query: string; reason: string; at: number }
 export interface SimLogEntry { seq: number; at: number; kind: string; [key: string]: unknown }
 

@@ -21,6 +21,14 @@ describe('profile: model + firmware → capabilities', () => {
     assert.equal(csta('8.7.4').extendedOps, true);
     assert.equal(csta('8.7.4').identityIndex, true);
     assert.equal(csta('10.1.33.33', true).dialect, 'legacy');
+    assert.equal(csta('8.7.3', true).dialect, 'legacy');
+  });
+  it('legacy CSTA ticked does not re-enable CSTA over HTTP on 8.7.0 to 8.7.2 (the seed: broken there)', () => {
+    for (const fw of ['8.7.0', '8.7.1.5', '8.7.2', '8.7.2.9']) {
+      assert.deepEqual(csta(fw, true), { dialect: 'gap', identityIndex: false, extendedOps: false }, fw);
+    }
+    assert.equal(csta('8.6.5', true).dialect, 'legacy');
+    assert.equal(csta('7.3.3', true).dialect, 'none');
   });
   it('touch on the snom870 from 8.4.34 on 8.4 and from 8.7.2', () => {
     const t = (fw: string) => resolveProfile({ model: 'snom870', firmware: fw }).touch;

@@ -55,6 +55,27 @@ describe('minibrowser', () => {
       throwsCode(() => validateMinibrowserXml(42), 'E_INPUT', 'document');
       throwsCode(() => validateMinibrowserXml('<SnomIPPhoneText>\u0001</SnomIPPhoneText>'), 'E_INPUT', 'document');
     });
+
+    it('refuses DOCTYPE and entity declarations (a billion-laughs document), lone surrogates, any text after the root', () => {
+      const laughs = '<!DOCTYPE SnomIPPhoneText [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><SnomIPPhoneText><Text>&b;</Text></SnomIPPhoneText>';
+      assert.throws(() => validateMinibrowserXml(laughs), (e: any) => e.code === 'E_INPUT' && /DOCTYPE/.test(e.message));
+      assert.throws(() => validateMinibrowserXml('<!doctype SnomIPPhoneText><SnomIPPhoneText/>'), /DOCTYPE/);
+      assert.throws(() => validateMinibrowserXml('<SnomIPPhoneText><Text>\uD800</Text></SnomIPPhoneText>'), /lone surrogate/);
+      for (const tail of ['junk', 'x>', 'x/>', '<!-- c -->t', '<?pi?>t', ' a <!-- c -->']) {
+        for (const root of ['<SnomIPPhoneText/>', '<SnomIPPhoneText a="1>"/>', '<SnomIPPhoneText><Text>a</Text></SnomIPPhoneText>']) {
+          assert.throws(() => validateMinibrowserXml(`${root}${tail}`), /outside its root|not well-formed/, `${root}${tail}`);
+        }
+      }
+      for (const ok of ['<?xml version="1.0"?>\n<!-- a --><SnomIPPhoneText a=">" b=\'/>\'/>\n<!-- b -->\n<?pi x?>\n', '\uFEFF<SnomIPPhoneText></SnomIPPhoneText >']) {
+        assert.equal(validateMinibrowserXml(ok).root, 'SnomIPPhoneText');
+      }
+    });
+
+    it('quotes a huge input briefly in its error', () => {
+      for (const bad of [`<${'A'.repeat(1 << 20)}/>`, `<a></${'A'.repeat(1 << 20)}>`, `<x/><${'A'.repeat(1 << 20)}/>`]) {
+        assert.throws(() => validateMinibrowserXml(bad), (e: any) => e.code === 'E_INPUT' && e.message.length < 1000);
+      }
+    });
   });
 
   describe('buildMinibrowserXml', () => {

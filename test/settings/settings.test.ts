@@ -138,5 +138,29 @@ describe('settings', () => {
         throwsCode(() => parseSettingsXml(bad), 'E_HTTP');
       }
     });
+
+    it('reads settings named constructor, __proto__, toString or prototype as plain settings (one broke every read)', () => {
+      const xml = '<settings><phone-settings e="2"><constructor perm="">c</constructor><toString perm="">t</toString><__proto__>p</__proto__>'
+        + '<prototype/><hasOwnProperty idx="2">h</hasOwnProperty><language perm="">English</language></phone-settings></settings>';
+      const got = parseSettingsXml(xml);
+      assert.deepEqual(Object.entries(got), [['constructor', 'c'], ['toString', 't'], ['__proto__', 'p'], ['prototype', ''], ['hasOwnProperty2', 'h'], ['language', 'English']]);
+      assert.equal(Object.getPrototypeOf(got), Object.prototype, 'a plain object, its prototype untouched');
+      assert.equal(({} as Record<string, unknown>).p, undefined);
+    });
+  });
+
+  describe('values and names that must not reach the phone', () => {
+    it('refuses names every JavaScript object has', () => {
+      for (const n of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'prototype', '__proto__', '__defineGetter__']) {
+        throwsCode(() => validateSettingName(n), 'E_INPUT', 'name');
+        throwsCode(() => buildWebSettingsWrite({ [n]: 'x' }), 'E_INPUT');
+      }
+      assert.equal(validateSettingName('constructor_note'), 'constructor_note');
+    });
+
+    it('refuses lone surrogates in values on the web route', () => {
+      for (const v of ['\uD800', 'a\uDC00', 'x\uD83Dy']) throwsCode(() => buildWebSettingsWrite({ custom_note: v }), 'E_INPUT');
+      assert.equal(query(buildWebSettingsWrite({ custom_note: 'Müller 😀' })).get('custom_note'), 'Müller 😀');
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { inputError, unsupportedError } from '../errors';
+import { inputError, quoteInput, unsupportedError } from '../errors';
 import type { Profile } from '../profile/types';
 import { encodeQueryValue, singlePlan, type CommandPlan } from './plan';
 
@@ -22,13 +22,23 @@ const MAX_EXPANSION_KEY = 143;
 const MAX_MS = 60000;
 const MAX_EVENTS = 200;
 
-function parseMs(text: string | number | undefined, what: string, position: number): number | undefined {
-  if (text === undefined || text === null || text === '') return undefined;
-  const n = typeof text === 'number' ? text : Number(String(text).trim());
+/**
+ * Time or pause: left out (undefined, null or ""), or a whole number of ms given as a number or as
+ * decimal digits. Blank text, arrays, booleans and the like are refused, not read as 0.
+ */
+function parseMs(value: unknown, what: string, position: number): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*[0-9]{1,6}\s*$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 0 || n > MAX_MS) {
-    throw inputError(`Key event ${position}: ${what} must be a whole number of milliseconds from 0 to ${MAX_MS}, got "${text}"`, { position });
+    throw inputError(`Key event ${position}: ${what} must be a whole number of milliseconds from 0 to ${MAX_MS}, got ${quoteInput(value)}`, { position });
   }
   return n;
+}
+
+/** P001 is P1 and EK007 is EK7: the phone knows the keys by their plain numbers (seed: P1-PX, EK0-EKmax). */
+function canonicalKey(key: string): string {
+  const m = /^(P|EK)0+([0-9]+)$/.exec(key);
+  return m ? m[1] + String(Number(m[2])) : key;
 }
 
 /** Parse `KEY[,TIME[,PAUSE]];...` or an array of strings / {key,time,pause} into key events. */
@@ -39,7 +49,7 @@ export function parseKeyEvents(input: unknown): KeyEvent[] {
     if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
     raw = parts.map((p) => {
       const [key, time, pause, ...rest] = p.split(',');
-      if (rest.length) throw inputError(`Key event "${p}" has more than KEY,TIME,PAUSE`);
+      if (rest.length) throw inputError(`Key event ${quoteInput(p)} has more than KEY,TIME,PAUSE`);
       return { key, time, pause };
     });
   } else if (Array.isArray(input)) {
@@ -54,12 +64,12 @@ export function parseKeyEvents(input: unknown): KeyEvent[] {
     if (e === null || typeof e !== 'object' || (typeof e.key !== 'string' && typeof e.key !== 'number')) {
       throw inputError(`No key name at position ${position}`, { position });
     }
-    const key = String(e.key).trim().toUpperCase();
+    const key = canonicalKey(String(e.key).trim().toUpperCase());
     if (!key) throw inputError(`Empty key name at position ${position}`, { position });
     return {
       key,
-      time: parseMs(e.time as string | number | undefined, 'time', position),
-      pause: parseMs(e.pause as string | number | undefined, 'pause', position),
+      time: parseMs(e.time, 'time', position),
+      pause: parseMs(e.pause, 'pause', position),
     };
   });
 }
@@ -92,7 +102,7 @@ export function validateKeyEvents(events: KeyEvent[], profile: Profile): void {
   events.forEach((e, i) => {
     const problem = keyProblem(e.key, profile);
     if (!problem) return;
-    const text = `Unknown key "${e.key}" at position ${i + 1}: ${problem.why}`;
+    const text = `Unknown key ${quoteInput(e.key)} at position ${i + 1}: ${problem.why}`;
     const details = { key: e.key, position: i + 1 };
     throw problem.code === 'input' ? inputError(text, details) : unsupportedError(text, details);
   });

@@ -1,9 +1,10 @@
 import { buildCstaRequest } from '../csta/build';
 import { cstaPlan } from '../nodes-support/csta-http';
-import { inputError, unsupportedError } from '../errors';
+import { inputError, quoteInput, unsupportedError } from '../errors';
 import type { PhoneRequest } from '../http/types';
 import type { Profile } from '../profile/types';
 import { formatKeyEvents, requireHttpRemote } from './keys';
+import { checkSipUri, normaliseDialString } from './number';
 import { encodeQueryValue, multiPlan, singlePlan, type CommandPlan } from './plan';
 
 /** The remote commands of the seed besides key events (reference §2.3). */
@@ -27,30 +28,25 @@ export interface RemoteCommandParams {
   confirm?: boolean;
 }
 
+/** A whole number given as a number or as decimal digits (not true, [5] or 5n). */
 function intInRange(value: unknown, min: number, max: number, what: string): number {
-  const n = typeof value === 'number' ? value : Number(String(value ?? '').trim());
-  if (value === undefined || value === null || value === '' || !Number.isInteger(n) || n < min || n > max) {
-    throw inputError(`${what} must be a whole number from ${min} to ${max}, got "${value ?? ''}"`);
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*[0-9]{1,6}\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw inputError(`${what} must be a whole number from ${min} to ${max}, got ${quoteInput(value)}`);
   }
   return n;
 }
 
-const NUMBER_RE = /^[0-9A-Za-z*#+._@:-]{1,128}$/;
-
-function checkNumber(value: unknown, what: string): string {
-  const s = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
-  if (!s) throw inputError(`${what} is missing`);
-  if (!NUMBER_RE.test(s)) throw inputError(`${what} "${s}" may only hold digits, letters, * # + . _ - @ :`);
-  return s;
-}
-
-/** `command.htm?number=NUMBER[&outgoing_uri=URI]`; the phone answers 302 or closes (reference §1.5). */
+/**
+ * `command.htm?number=NUMBER[&outgoing_uri=URI]`; the phone answers 302 or closes (reference §1.5).
+ * The number is normalised (`+49 (30) 123-45` → `+493012345`), a SIP URI kept.
+ */
 export function buildDial(number: unknown, identity: unknown, profile: Profile): CommandPlan {
   requireHttpRemote(profile, 'Dialling');
-  const n = checkNumber(number, 'The number to dial');
+  const n = normaliseDialString('The number to dial', number);
   let path = `/command.htm?number=${encodeQueryValue(n)}`;
   if (identity !== undefined && identity !== null && identity !== '') {
-    const uri = checkNumber(identity, 'The outgoing identity');
+    const uri = checkSipUri('The outgoing identity', identity);
     path += `&outgoing_uri=${encodeQueryValue(uri)}`;
   }
   return singlePlan({ command: 'dial', path, okStatuses: [302], closeIsSuccess: true });
@@ -59,21 +55,36 @@ export function buildDial(number: unknown, identity: unknown, profile: Profile):
 /** In-band DTMF during a call: `command.htm?key_dtmf=DIGITS`. */
 export function buildDtmf(digits: unknown, profile: Profile): CommandPlan {
   requireHttpRemote(profile, 'DTMF');
-  const d = typeof digits === 'number' ? String(digits) : typeof digits === 'string' ? digits.replace(/\s+/g, '') : '';
-  if (!d) throw inputError('The DTMF digits are missing');
-  if (!/^[0-9*#A-Da-d]{1,64}$/.test(d)) throw inputError(`DTMF digits "${d}" may only hold 0-9 * # A-D`);
+  const d = typeof digits === 'number' && Number.isSafeInteger(digits) && digits >= 0 ? String(digits) : typeof digits === 'string' ? digits.replace(/\s+/g, '') : undefined;
+  if (d === '' || digits === undefined || digits === null) throw inputError('The DTMF digits are missing');
+  if (d === undefined || !/^[0-9*#A-Da-d]{1,64}$/.test(d)) throw inputError(`DTMF digits ${quoteInput(digits)} may only hold 0-9 * # A-D`);
   return singlePlan({ command: 'dtmf', path: `/command.htm?key_dtmf=${encodeQueryValue(d.toUpperCase())}` });
 }
 
+const MAX_URL_LENGTH = 2048;
+
+/**
+ * The seed's firmware URL: the phone fetches it, so an absolute http(s) URL with a host. Spaces,
+ * line breaks and other characters a URL cannot hold are refused rather than silently encoded.
+ */
 function checkFirmwareUrl(value: unknown): string {
   const s = typeof value === 'string' ? value.trim() : '';
+  if (!s) throw inputError('The firmware URL is missing: give the http(s) URL of the firmware file');
+  if (s.length > MAX_URL_LENGTH) throw inputError(`The firmware URL is longer than ${MAX_URL_LENGTH} characters`);
+  if (!/^[\x21-\x7E]+$/.test(s)) {
+    throw inputError(`The firmware URL ${quoteInput(s)} contains spaces, line breaks or other characters a URL cannot hold (encode them, e.g. %20)`);
+  }
   let u: URL;
   try {
+    // the WHATWG parser reads "http:fw.example" as http://fw.example/; the phone may not
+    if (!/^https?:\/\/[^/?#]/i.test(s)) throw new Error('not absolute');
     u = new URL(s);
   } catch {
-    throw inputError(`The firmware URL "${s}" is not a URL`);
+    throw inputError(`The firmware URL ${quoteInput(s)} is not an absolute URL of one of the schemes http, https (e.g. http://fw.example/snomD785.bin)`);
   }
-  if (!['http:', 'https:', 'tftp:', 'ftp:'].includes(u.protocol)) throw inputError('The firmware URL must be http, https, tftp or ftp');
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || !u.hostname) {
+    throw inputError('The firmware URL must be an absolute URL of one of the schemes http, https (e.g. http://fw.example/snomD785.bin)');
+  }
   return s;
 }
 
@@ -84,7 +95,7 @@ function req(command: string, path: string): PhoneRequest {
 /** Build one of the seed's remote commands; every argument is validated first. */
 export function buildRemoteCommand(name: unknown, params: RemoteCommandParams, profile: Profile): CommandPlan {
   if (typeof name !== 'string' || !(REMOTE_COMMANDS as readonly string[]).includes(name)) {
-    throw inputError(`Unknown command "${String(name)}"; one of ${REMOTE_COMMANDS.join(', ')}`);
+    throw inputError(`Unknown command ${quoteInput(name)}; one of ${REMOTE_COMMANDS.join(', ')}`);
   }
   const cmd = name as RemoteCommand;
   // the seed's proprietary CSTA FireTest: the phone fires its action_fwtest_url (firewall test)
@@ -124,8 +135,7 @@ export function buildRemoteCommand(name: unknown, params: RemoteCommandParams, p
       return singlePlan(req(cmd, '/command.htm?FIX_LIL=true'));
     case 'transferStart': {
       // the seed's attended transfer: hold A, one request per digit of C, ENTER calls C
-      const target = checkNumber(params.target, 'The transfer target');
-      if (!/^[0-9*#]+$/.test(target)) throw inputError('The transfer target must be digits (0-9, * and #) pressed on the keypad');
+      const target = normaliseDialString('The transfer target (pressed on the keypad)', params.target, { uri: false, plus: false, names: 'none' });
       const keys = ['F_HOLD', ...target.split(''), 'ENTER'];
       return multiPlan(cmd, keys.map((k) => req(cmd, `/command.htm?key=${formatKeyEvents([{ key: k }])}`)));
     }

@@ -1,4 +1,4 @@
-import { inputError, unsupportedError } from '../errors';
+import { inputError, quoteInput, unsupportedError } from '../errors';
 import type { Profile } from '../profile/types';
 import { requireHttpRemote } from './keys';
 import { singlePlan, type CommandPlan } from './plan';
@@ -10,15 +10,17 @@ export interface TouchEvent {
   action?: TouchAction;
 }
 
-const ACTIONS: Record<string, TouchAction> = { p: 'p', press: 'p', r: 'r', release: 'r', pr: 'pr' };
+// a Map, so that user text such as "constructor" finds nothing (a plain object would find Object's)
+const ACTIONS = new Map<string, TouchAction>([['p', 'p'], ['press', 'p'], ['r', 'r'], ['release', 'r'], ['pr', 'pr']]);
 const MAX_X = 479;
 const MAX_Y = 271;
 const MAX_EVENTS = 50;
 
+/** A coordinate given as a number or as decimal digits; null, blank, [] and the like are not 0. */
 function coordinate(value: unknown, max: number, axis: string, position: number): number {
-  const n = typeof value === 'number' ? value : Number(String(value ?? '').trim());
-  if (value === undefined || value === '' || !Number.isInteger(n) || n < 0 || n > max) {
-    throw inputError(`Touch ${position}: ${axis} must be a whole number from 0 to ${max}, got "${value ?? ''}"`, { position });
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*[0-9]{1,6}\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > max) {
+    throw inputError(`Touch ${position}: ${axis} must be a whole number from 0 to ${max}, got ${quoteInput(value)}`, { position });
   }
   return n;
 }
@@ -47,8 +49,8 @@ export function parseTouchEvents(input: unknown): TouchEvent[] {
     const x = coordinate(e.x, MAX_X, 'X', position);
     const y = coordinate(e.y, MAX_Y, 'Y', position);
     if (e.action === undefined || e.action === null || e.action === '') return { x, y };
-    const action = ACTIONS[String(e.action).toLowerCase()];
-    if (!action) throw inputError(`Touch ${position}: action must be p, r or pr, got "${String(e.action)}"`, { position });
+    const action = typeof e.action === 'string' ? ACTIONS.get(e.action.trim().toLowerCase()) : undefined;
+    if (!action) throw inputError(`Touch ${position}: action must be p, r or pr (or press, release), got ${quoteInput(e.action)}`, { position });
     return { x, y, action };
   });
 }

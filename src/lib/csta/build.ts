@@ -2,7 +2,7 @@
  * Builds CSTA-over-HTTP request bodies in the dialect the phone's firmware
  * speaks (seed + reference §7, §10.5). Pure: no I/O.
  */
-import { inputError, unsupportedError } from '../errors';
+import { briefText, inputError, quoteInput, unsupportedError } from '../errors';
 import type { CstaCaps } from '../profile/types';
 import { cstaSettingInfo, validateSettingName } from '../settings/names';
 import { validateMinibrowserXml } from '../minibrowser/validate';
@@ -25,7 +25,7 @@ import {
   type CstaParams,
   type CstaRequest,
 } from './types';
-import { CONTROL_CHARS, XML_DECLARATION, topLevelElements, wellFormedError, writeXml, type XmlNode } from './xml';
+import { CONTROL_CHARS, LONE_SURROGATE, XML_DECLARATION, hasTextOutsideRoot, topLevelElements, userXmlProblem, writeXml, type XmlNode } from './xml';
 
 export const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const CSTA_ED3 = 'http://www.ecma-international.org/standards/ecma-323/csta/ed3';
@@ -216,8 +216,8 @@ function settingsChildren(settings: unknown): XmlNode[] {
     if (typeof value !== 'string') {
       throw inputError(`The value of setting "${name}" must be a string.`, { field: 'settings', setting: name });
     }
-    if (CONTROL_CHARS.test(value)) {
-      throw inputError(`The value of setting "${name}" contains control characters.`, { field: 'settings', setting: name });
+    if (CONTROL_CHARS.test(value) || LONE_SURROGATE.test(value)) {
+      throw inputError(`The value of setting "${name}" contains control characters or broken Unicode (a lone surrogate).`, { field: 'settings', setting: name });
     }
     return { name: 'Setting', children: [{ name: 'name', text: name }, { name: 'value', text: value }] };
   });
@@ -230,7 +230,7 @@ function settingsChildren(settings: unknown): XmlNode[] {
  */
 export function buildCstaRequest(operation: CstaOperation, params: CstaParams, caps: CstaCaps): CstaRequest {
   if (!isCstaOperation(operation)) {
-    throw inputError(`"${String(operation).slice(0, 60)}" is not a CSTA operation this node can build.`, { field: 'operation' });
+    throw inputError(`${quoteInput(operation)} is not a CSTA operation this node can build.`, { field: 'operation' });
   }
   const refusal = dialectRefusal(operation, caps);
   if (refusal) throw unsupportedError(refusal, { command: `csta ${operation}` });
@@ -244,16 +244,22 @@ export function buildCstaRequest(operation: CstaOperation, params: CstaParams, c
   return { operation, body, contentType: 'text/xml', soap };
 }
 
-/** Raw XML from the user: must be well-formed; operation = the request element's local name. */
+/**
+ * Raw XML from the user: one well-formed document (a single root element, nothing but comments and
+ * processing instructions around it, no DOCTYPE); operation = the request element's local name.
+ */
 export function buildRawCsta(xml: string): CstaRequest {
   if (typeof xml !== 'string' || xml.trim() === '') {
     throw inputError('The raw CSTA request is empty: give the XML to send.', { field: 'xml' });
   }
-  const problem = wellFormedError(xml);
-  if (problem) throw inputError(`The raw CSTA request is not well-formed XML: ${problem}.`, { field: 'xml' });
+  const problem = userXmlProblem(xml, 'The raw CSTA request');
+  if (problem) throw inputError(problem, { field: 'xml' });
   const roots = topLevelElements(xml);
   if (roots.length !== 1) {
     throw inputError(`The raw CSTA request must have exactly one root element, not ${roots.length}.`, { field: 'xml' });
+  }
+  if (hasTextOutsideRoot(xml, roots[0])) {
+    throw inputError('The raw CSTA request has text outside its root element.', { field: 'xml' });
   }
   const local = (n: string): string => n.slice(n.indexOf(':') + 1);
   const soap = local(roots[0]) === 'Envelope';
@@ -263,5 +269,5 @@ export function buildRawCsta(xml: string): CstaRequest {
     const m = /<(?:[\w.-]+:)?Body\b[^>]*>\s*<([\w.:-]+)/.exec(xml);
     operation = m ? local(m[1]) : 'Envelope';
   }
-  return { operation, body: xml, contentType: 'text/xml', soap };
+  return { operation: briefText(operation, 60), body: xml, contentType: 'text/xml', soap };
 }

@@ -1,6 +1,7 @@
 /** Validation and normalisation of CSTA parameters; all failures are E_INPUT naming the field. */
-import { inputError, unsupportedError } from '../errors';
-import { CONTROL_CHARS } from './xml';
+import { normaliseDialString } from '../commands/number';
+import { inputError, quoteInput, unsupportedError } from '../errors';
+import { CONTROL_CHARS, LONE_SURROGATE } from './xml';
 import type { CallId, DeviceRef } from './types';
 
 const MAX_LEN = 256;
@@ -12,7 +13,7 @@ export function checkCallId(field: string, value: CallId | undefined): string {
   }
   if (typeof value === 'number') {
     if (!Number.isSafeInteger(value)) {
-      throw inputError(`${field} must be a whole number (the phone's $csta_id), not ${value}.`, { field });
+      throw inputError(`${field} must be a whole number (the phone's $csta_id), not ${quoteInput(value)}.`, { field });
     }
     return String(value);
   }
@@ -21,7 +22,7 @@ export function checkCallId(field: string, value: CallId | undefined): string {
   }
   const t = value.trim();
   if (!/^-?[0-9]{1,15}$/.test(t)) {
-    throw inputError(`${field} must be a whole number such as -18 (the phone's $csta_id), not "${value.slice(0, 40)}".`, {
+    throw inputError(`${field} must be a whole number such as -18 (the phone's $csta_id), not ${quoteInput(value)}.`, {
       field,
     });
   }
@@ -39,8 +40,8 @@ function checkString(field: string, value: unknown): string {
   const t = value.trim();
   if (t === '') throw inputError(`${field} is empty.`, { field });
   if (t.length > MAX_LEN) throw inputError(`${field} is longer than ${MAX_LEN} characters.`, { field });
-  if (CONTROL_CHARS.test(t) || /\s/.test(t)) {
-    throw inputError(`${field} must not contain spaces or control characters.`, { field });
+  if (CONTROL_CHARS.test(t) || /\s/.test(t) || LONE_SURROGATE.test(t)) {
+    throw inputError(`${field} must not contain spaces, control characters or broken Unicode.`, { field });
   }
   return t;
 }
@@ -68,28 +69,31 @@ export function checkDevice(field: string, value: DeviceRef | undefined, identit
   }
   const t = checkString(field, value);
   if (SCHEME_RE.test(t)) {
-    if (t.length <= t.indexOf(':') + 1) throw inputError(`${field} "${t}" has no address after the scheme.`, { field });
+    if (t.length <= t.indexOf(':') + 1) throw inputError(`${field} ${quoteInput(t)} has no address after the scheme.`, { field });
     return t;
   }
   if (/^[^@]+@[^@]+$/.test(t)) return `sip:${t}`;
   throw inputError(
-    `${field} "${t.slice(0, 60)}" is not a device: Snom phones expect a SIP URI (sip:user@host or user@host)${
+    `${field} ${quoteInput(t)} is not a device: Snom phones expect a SIP URI (sip:user@host or user@host)${
       identityIndex ? ' or an identity index 1..12' : ''
     }.`,
     { field },
   );
 }
 
-/** A number or URI to call: kept as given, "user@host" gets "sip:". */
+/**
+ * A number or URI to call, as for dialling (commands/number): a number is normalised
+ * (`030 1234567` → `0301234567`), a SIP URI kept, "user@host" gets "sip:".
+ */
 export function checkDestination(field: string, value: unknown): string {
-  const t = checkString(field, value);
+  const t = normaliseDialString(field, value, { names: 'device' });
   if (!SCHEME_RE.test(t) && /^[^@:]+@[^@]+$/.test(t)) return `sip:${t}`;
   return t;
 }
 
 /** SnapshotDevice's object: sent as given (reference §10.5 sends "user@host" without sip:). */
 export function checkSnapshotObject(field: string, value: DeviceRef, identityIndex: boolean): string {
-  if (typeof value === 'number' || /^\s*[0-9]+\s*$/.test(String(value))) return checkDevice(field, value, identityIndex);
+  if (typeof value === 'number' || (typeof value === 'string' && /^\s*[0-9]+\s*$/.test(value))) return checkDevice(field, value, identityIndex);
   return checkString(field, value);
 }
 
@@ -101,7 +105,7 @@ export function checkDigits(field: string, value: unknown): string {
   if (value.length > 64) throw inputError(`${field} is longer than 64 digits.`, { field });
   const bad = /[^0-9*#A-D,]/.exec(value);
   if (bad) {
-    throw inputError(`${field} may hold only 0-9 * # A-D and ",", not "${bad[0]}" at position ${bad.index + 1}.`, {
+    throw inputError(`${field} may hold only 0-9 * # A-D and ",", not ${quoteInput(bad[0])} at position ${bad.index + 1}.`, {
       field,
     });
   }

@@ -1,6 +1,6 @@
 /** Turns a plain object into a minibrowser document; every text goes through the escaping writer. */
-import { inputError } from '../errors';
-import { CONTROL_CHARS, XML_DECLARATION, XML_ILLEGAL_CHARS, writeXml, type XmlNode } from '../csta/xml';
+import { inputError, quoteInput } from '../errors';
+import { CONTROL_CHARS, LONE_SURROGATE, XML_DECLARATION, XML_ILLEGAL_CHARS, writeXml, type XmlNode } from '../csta/xml';
 import type { MbFetch, MbLed, MbSoftkey, MinibrowserObject } from './types';
 import { validateMinibrowserXml } from './validate';
 import { isObj } from '../util';
@@ -19,6 +19,7 @@ function str(field: string, v: unknown, opts: { optional?: boolean; multiline?: 
   if ((opts.multiline ? XML_ILLEGAL_CHARS : CONTROL_CHARS).test(v)) {
     throw inputError(`${field} contains ${opts.multiline ? 'control characters' : 'line breaks or control characters'}.`, { field });
   }
+  if (LONE_SURROGATE.test(v)) throw inputError(`${field} contains broken Unicode (a lone surrogate).`, { field });
   return v;
 }
 
@@ -69,7 +70,7 @@ function softkey(field: string, raw: unknown): XmlNode {
   const k = item(field, raw) as Partial<MbSoftkey>;
   const name = str(`${field}.name`, k.name, { nonEmpty: true }) as string;
   if (!/^[A-Za-z0-9_*#]+$/.test(name)) {
-    throw inputError(`${field}.name "${name.slice(0, 40)}" is not a key name (e.g. F1, CANCEL, F_MINIBROWSER_BACK).`, { field: `${field}.name` });
+    throw inputError(`${field}.name ${quoteInput(name, 40)} is not a key name (e.g. F1, CANCEL, F_MINIBROWSER_BACK).`, { field: `${field}.name` });
   }
   const kids: XmlNode[] = [{ name: 'Name', text: name }];
   const label = str(`${field}.label`, k.label, { optional: true });
@@ -189,7 +190,7 @@ function rootFor(o: Obj): XmlNode {
     }
     default:
       throw inputError(
-        `type must be one of text, menu, directory, input, image, imagefile, silent, led (got ${JSON.stringify(o.type)?.slice(0, 40)}).`,
+        `type must be one of text, menu, directory, input, image, imagefile, silent, led (got ${quoteInput(o.type, 40)}).`,
         { field: 'type' },
       );
   }

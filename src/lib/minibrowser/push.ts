@@ -1,5 +1,5 @@
 /** The minibrowser.htm request that makes the phone fetch a document (reference §6.5). */
-import { inputError, unsupportedError } from '../errors';
+import { inputError, quoteInput, unsupportedError } from '../errors';
 
 /**
  * `/minibrowser.htm?url=…`. From 8.4.32 (urlEncoded) the URL keeps its scheme
@@ -15,7 +15,7 @@ export function minibrowserPushPath(url: string, urlEncoded: boolean): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw inputError(`"${url.slice(0, 80)}" is not a URL; the phone fetches the document, so give http://… or https://….`, { field: 'url' });
+    throw inputError(`${quoteInput(url, 80)} is not a URL; the phone fetches the document, so give http://… or https://….`, { field: 'url' });
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw inputError(`The minibrowser URL must be http or https, not ${parsed.protocol.replace(':', '')}.`, { field: 'url' });

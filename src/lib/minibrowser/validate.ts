@@ -1,6 +1,6 @@
 /** Checks that a string is a minibrowser document the phone can show. */
-import { inputError } from '../errors';
-import { XML_ILLEGAL_CHARS, hasTextOutsideRoot, topLevelElements, wellFormedError } from '../csta/xml';
+import { inputError, quoteInput } from '../errors';
+import { hasTextOutsideRoot, topLevelElements, userXmlProblem } from '../csta/xml';
 
 /** The objects of reference §6.1; the phone also takes them without the "Snom" prefix. */
 const OBJECTS = ['Text', 'Menu', 'Directory', 'Input', 'Image', 'ImageFile', 'Batch', 'Silent'];
@@ -16,7 +16,9 @@ for (const o of OBJECTS) {
 export const MINIBROWSER_ROOTS: readonly string[] = Object.freeze([...KNOWN_ROOTS.values()]);
 
 /**
- * Well-formed, exactly one root element, and that root a known object.
+ * Well-formed, no DOCTYPE or entity declarations (no Snom document has them; a "billion laughs"
+ * document would blow up the phone's parser), exactly one root element and nothing outside it,
+ * and that root a known object.
  * Matching is case-insensitive as the phone's parser is; `root` is returned
  * in Snom's spelling (e.g. "snomipphonetext" → "SnomIPPhoneText").
  */
@@ -26,30 +28,25 @@ export function validateMinibrowserXml(xml: unknown): { root: string } {
       field: 'document',
     });
   }
-  if (XML_ILLEGAL_CHARS.test(xml)) {
-    throw inputError('The minibrowser document contains control characters that XML cannot carry.', { field: 'document' });
-  }
-  const problem = wellFormedError(xml);
-  if (problem) {
-    throw inputError(`The minibrowser document is not well-formed XML: ${problem}.`, { field: 'document' });
-  }
+  const problem = userXmlProblem(xml, 'The minibrowser document');
+  if (problem) throw inputError(problem, { field: 'document' });
   const roots = topLevelElements(xml);
   if (roots.length === 0) {
     throw inputError('The minibrowser document has no root element.', { field: 'document' });
   }
   if (roots.length > 1) {
     throw inputError(
-      `The minibrowser document has ${roots.length} root elements (${roots.slice(0, 4).join(', ')}); the phone shows one object per document — wrap several in SnomIPPhoneBatch.`,
+      `The minibrowser document has ${roots.length} root elements (${roots.slice(0, 4).map((r) => quoteInput(r, 60)).join(', ')}); the phone shows one object per document — wrap several in SnomIPPhoneBatch.`,
       { field: 'document' },
     );
   }
-  if (hasTextOutsideRoot(xml)) {
+  if (hasTextOutsideRoot(xml, roots[0])) {
     throw inputError('The minibrowser document has text outside its root element.', { field: 'document' });
   }
   const root = KNOWN_ROOTS.get(roots[0].toLowerCase());
   if (!root) {
     throw inputError(
-      `"${roots[0].slice(0, 60)}" is not a minibrowser object; the root must be one of SnomIPPhoneText, SnomIPPhoneMenu, SnomIPPhoneDirectory, SnomIPPhoneInput, SnomIPPhoneImage, SnomIPPhoneImageFile, SnomIPPhoneBatch, SnomIPPhoneSilent (or the IPPhone… short forms).`,
+      `${quoteInput(roots[0], 60)} is not a minibrowser object; the root must be one of SnomIPPhoneText, SnomIPPhoneMenu, SnomIPPhoneDirectory, SnomIPPhoneInput, SnomIPPhoneImage, SnomIPPhoneImageFile, SnomIPPhoneBatch, SnomIPPhoneSilent (or the IPPhone… short forms).`,
       { field: 'document' },
     );
   }

@@ -3,7 +3,7 @@
  * else from msg.payload.<name> (CstaParams names), with the call ids that snom-action-url-in
  * and earlier snom-csta nodes leave on the message (msg.cstaId, msg.heldCstaId).
  */
-import { inputError } from '../errors';
+import { inputError, quoteInput } from '../errors';
 import type { CstaOperation, CstaParams } from '../csta';
 import { isObj } from '../util';
 
@@ -45,7 +45,8 @@ function pick(...values: unknown[]): unknown {
 function onOff(field: string, v: unknown): boolean | undefined {
   if (empty(v)) return undefined;
   if (typeof v === 'boolean') return v;
-  const t = String(v).trim().toLowerCase();
+  if (typeof v !== 'string') throw inputError(`${field} must be true or false (or "on"/"off"), not ${quoteInput(v)}.`, { field });
+  const t = v.trim().toLowerCase();
   if (t === 'on' || t === 'true') return true;
   if (t === 'off' || t === 'false') return false;
   throw inputError(`${field} must be true or false (or "on"/"off").`, { field });
@@ -67,7 +68,7 @@ export function cstaOperationFrom(config: Bag, msg: Bag): CstaNodeOperation | 'r
     throw inputError('No CSTA operation given: choose one in the node or set msg.operation (e.g. "MakeCall").', { field: 'operation' });
   }
   throw inputError(
-    `"${String(chosen).slice(0, 60)}" is not a CSTA operation of this node; use one of ${CSTA_NODE_OPERATIONS.join(', ')} or raw.`,
+    `${quoteInput(chosen, 60)} is not a CSTA operation of this node; use one of ${CSTA_NODE_OPERATIONS.join(', ')} or raw.`,
     { field: 'operation' },
   );
 }
@@ -88,7 +89,8 @@ export interface CollectedParams {
 /** Parameters for `op`: form field, else msg.payload.<name>, else the call ids on the message. */
 export function cstaParamsFrom(op: CstaNodeOperation, config: Bag, msg: Bag): CollectedParams {
   const p: Bag = isObj(msg.payload) ? msg.payload : {};
-  const scalar = typeof msg.payload === 'string' || typeof msg.payload === 'number' ? String(msg.payload) : undefined;
+  // kept as given: a number is checked as a number (NaN, 1.5 or -3 are no phone numbers), not as its text
+  const scalar = typeof msg.payload === 'string' || typeof msg.payload === 'number' ? msg.payload : undefined;
   const device = pick(config.device);
   const params: CstaParams = {
     callId: pick(config.callId, p.callId, msg.cstaId) as CstaParams['callId'],
@@ -112,9 +114,11 @@ export function cstaParamsFrom(op: CstaNodeOperation, config: Bag, msg: Bag): Co
   if (destParam) {
     (params as Bag)[destParam] = pick(config.destination, p[destParam], scalar);
   }
-  // A number from a message (calledDirectoryNumber: 200, digits: 123) means its digits.
-  for (const k of [destParam, 'digits'] as Array<keyof CstaParams | undefined>) {
-    if (k && typeof params[k] === 'number') (params as Bag)[k] = String(params[k]);
+  // A number from a message (digits: 123) means its digits; destinations take numbers themselves (checkDestination).
+  if (typeof params.digits === 'number') {
+    const d: number = params.digits;
+    if (!Number.isSafeInteger(d) || d < 0) throw inputError(`digits ${quoteInput(d)} are not DTMF digits: give them as text, e.g. "123#".`, { field: 'digits' });
+    params.digits = String(d);
   }
   for (const k of Object.keys(params) as Array<keyof CstaParams>) if (empty(params[k])) delete params[k];
 

@@ -4,12 +4,13 @@
  * SetSettings, anything else through the web pages (dummy.htm write, settings.xml read);
  * a mixed set becomes two requests. Phones without CSTA over HTTP use the web route for all.
  */
-import { inputError, unsupportedError } from '../errors';
+import { inputError, quoteInput, unsupportedError } from '../errors';
 import { buildCstaRequest } from '../csta';
 import type { CommandPlan } from '../commands/plan';
 import type { PhoneRequest, PhoneResponse } from '../http/types';
 import type { Profile } from '../profile/types';
 import { buildWebSettingsWrite, cstaSettingInfo, parseSettingsXml, validateSettingName } from '../settings';
+import { LONE_SURROGATE } from '../csta/xml';
 import { cstaPhoneRequest, parseCstaReply } from './csta-http';
 import { isObj } from '../util';
 
@@ -43,20 +44,25 @@ export function settingNames(input: unknown): string[] {
   return [...new Set(list.map((n) => validateSettingName(typeof n === 'string' ? n.trim() : n)))];
 }
 
+/** A value as the phone stores it: text without broken Unicode (it would arrive as U+FFFD on either route). */
+function settingValue(name: string, value: unknown): string {
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (typeof value === 'number' && Number.isFinite(value)) text = String(value);
+  else if (typeof value === 'boolean') text = value ? 'on' : 'off';
+  else throw inputError(`The value of setting "${name}" must be text, a number or true/false, not ${quoteInput(value)}.`, { field: 'settings', setting: name });
+  if (LONE_SURROGATE.test(text)) {
+    throw inputError(`The value of setting "${name}" contains broken Unicode (a lone surrogate).`, { field: 'settings', setting: name });
+  }
+  return text;
+}
+
 /** Values to write: an object name → value; numbers become text, booleans "on"/"off" (Snom's switch values). */
 export function settingValues(input: unknown): Record<string, string> {
   if (!isObj(input) || Object.keys(input).length === 0) {
     throw inputError('Nothing to write: send msg.payload as an object { setting_name: "value", ... } or fill in name and value in the node.', { field: 'settings' });
   }
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(input)) {
-    validateSettingName(name);
-    if (typeof value === 'string') out[name] = value;
-    else if (typeof value === 'number' && Number.isFinite(value)) out[name] = String(value);
-    else if (typeof value === 'boolean') out[name] = value ? 'on' : 'off';
-    else throw inputError(`The value of setting "${name}" must be text, a number or true/false.`, { field: 'settings', setting: name });
-  }
-  return out;
+  return Object.fromEntries(Object.entries(input).map(([name, value]) => [validateSettingName(name), settingValue(name, value)]));
 }
 
 function cstaAvailable(profile: Profile): boolean {
@@ -131,18 +137,19 @@ export function planSettingsSet(values: Record<string, string>, profile: Profile
  * a get returns { name: value } for the names asked (null where the phone has no such setting).
  */
 export function readSettingsReplies(p: SettingsPlan, responses: PhoneResponse[], phone: string): Record<string, string | null> | undefined {
-  const found: Record<string, string> = {};
+  const found = new Map<string, string>();
+  const keep = (settings: Record<string, string>) => {
+    for (const [k, v] of Object.entries(settings)) found.set(k, v);
+  };
   p.parts.forEach((part, i) => {
     const res = responses[i];
     if (part === 'csta') {
       const result = parseCstaReply(res, phone, `csta ${p.action === 'get' ? 'GetSettings' : 'SetSettings'}`);
-      Object.assign(found, (result.data.settings ?? {}) as Record<string, string>);
+      keep((result.data.settings ?? {}) as Record<string, string>);
     } else if (p.action === 'get') {
-      Object.assign(found, parseSettingsXml(res.body));
+      keep(parseSettingsXml(res.body));
     }
   });
   if (p.action === 'set') return undefined;
-  const out: Record<string, string | null> = {};
-  for (const n of p.names) out[n] = Object.prototype.hasOwnProperty.call(found, n) ? found[n] : null;
-  return out;
+  return Object.fromEntries(p.names.map((n) => [n, found.get(n) ?? null]));
 }

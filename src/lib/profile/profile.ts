@@ -20,8 +20,10 @@ function cstaCaps(fw: FirmwareVersion | undefined, legacyCsta: boolean, hasHttp:
     return { dialect: legacyCsta ? 'legacy' : 'current', identityIndex: !legacyCsta, extendedOps: !legacyCsta };
   }
   if (!atLeast(fw, '7.3.4')) return { dialect: 'none', identityIndex: false, extendedOps: false };
-  if (legacyCsta || !atLeast(fw, '8.7.0')) return { dialect: 'legacy', identityIndex: false, extendedOps: false };
+  if (!atLeast(fw, '8.7.0')) return { dialect: 'legacy', identityIndex: false, extendedOps: false };
+  // seed: CSTA over HTTP is broken on 8.7.0 to 8.7.2, whatever csta_legacy_control says
   if (!atLeast(fw, '8.7.3')) return { dialect: 'gap', identityIndex: false, extendedOps: false };
+  if (legacyCsta) return { dialect: 'legacy', identityIndex: false, extendedOps: false };
   const v874 = atLeast(fw, '8.7.4');
   return { dialect: 'current', identityIndex: v874, extendedOps: v874 };
 }

@@ -2,7 +2,7 @@
  * Setting names: which ones the phone lets the proprietary CSTA GetSettings /
  * SetSettings touch (the seed's list), which are read-only, and name syntax.
  */
-import { inputError } from '../errors';
+import { inputError, quoteInput } from '../errors';
 
 export interface CstaSettingInfo {
   /** base name; indexed ones are written with a suffix 1..12, e.g. user_name1 */
@@ -46,6 +46,13 @@ const MAX_IDENTITY = 12;
 /** Names the dummy.htm query itself uses; a setting cannot be called that. */
 const RESERVED = new Set(['settings', 'store_settings']);
 
+/**
+ * Names every JavaScript object answers to (constructor, toString, __proto__, …). No Snom setting
+ * is called so, and a phone holding one breaks readers that keep settings in objects (a setting
+ * `constructor` made every later settings.xml read fail), so they are refused.
+ */
+const OBJECT_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
 /** Letters, digits and `_`, starting with a letter; an index is just trailing digits. */
 const NAME_RE = /^[A-Za-z][A-Za-z0-9_]{0,99}$/;
 
@@ -56,9 +63,14 @@ export function validateSettingName(name: unknown): string {
   }
   if (!NAME_RE.test(name)) {
     throw inputError(
-      `"${name.slice(0, 60)}" is not a valid setting name: use letters, digits and "_" (optionally ending in an index, e.g. user_name1).`,
+      `${quoteInput(name, 60)} is not a valid setting name: use letters, digits and "_" (optionally ending in an index, e.g. user_name1).`,
       { field: 'name' },
     );
+  }
+  if (OBJECT_NAMES.has(name)) {
+    throw inputError(`"${name}" is not a Snom setting: names that every JavaScript object has (constructor, toString, …) are refused.`, {
+      field: 'name',
+    });
   }
   if (RESERVED.has(name)) {
     throw inputError(`"${name}" is part of the settings request itself and cannot be used as a setting name.`, {

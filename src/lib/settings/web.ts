@@ -4,7 +4,7 @@
  */
 import { XMLParser } from 'fast-xml-parser';
 import { SnomError, inputError } from '../errors';
-import { excerpt, wellFormedError } from '../csta/xml';
+import { LONE_SURROGATE, excerpt, markTag, unmarkTag, wellFormedError } from '../csta/xml';
 import { cstaSettingInfo, isReadOnly, validateSettingName } from './names';
 import { isObj } from '../util';
 
@@ -16,13 +16,10 @@ import { isObj } from '../util';
  * templates ($remote, $csta_id) readable, as snom-dialer sends them.
  */
 export function encodeSettingValue(value: string): string {
-  let encoded: string;
-  try {
-    encoded = encodeURIComponent(value);
-  } catch {
-    throw inputError('A setting value contains an unpaired surrogate character and cannot be sent.', { field: 'value' });
+  if (LONE_SURROGATE.test(value)) {
+    throw inputError('A setting value contains broken Unicode (an unpaired surrogate) and cannot be sent.', { field: 'value' });
   }
-  return encoded.replace(/%24/g, '$');
+  return encodeURIComponent(value).replace(/%24/g, '$');
 }
 
 /**
@@ -86,6 +83,9 @@ const NOT_SETTINGS = new Set(['functionKeys', 'tbook', 'dialplan', 'uploads', 'f
  * function keys `<fkey idx="0">…</fkey>` become fkey0. Accepts the
  * `<settings><phone-settings>` wrappers or either of them missing.
  * Surrounding whitespace of values is trimmed. Not XML → E_HTTP.
+ * Any setting name reads back, `constructor` and `__proto__` included: element
+ * names are marked while parsing (csta/xml markTag) and the result holds only
+ * own properties.
  */
 export function parseSettingsXml(body: string): Record<string, string> {
   const text = typeof body === 'string' ? body : '';
@@ -101,8 +101,9 @@ export function parseSettingsXml(body: string): Record<string, string> {
     htmlEntities: true,
     // Every element an array so one and many settings of a name read alike.
     isArray: (_name, _path, _leaf, isAttribute) => !isAttribute,
+    transformTagName: markTag,
   });
-  const doc = parser.parse(text) as Obj;
+  const doc = unmarkKeys(parser.parse(text)) as Obj;
   const rootName = Object.keys(doc).find((k) => !k.startsWith('?'));
   if (!rootName || /^html$/i.test(rootName)) {
     throw new SnomError('E_HTTP', 'The phone answered settings.xml with something that is not a settings document.', {
@@ -110,7 +111,8 @@ export function parseSettingsXml(body: string): Record<string, string> {
     });
   }
   const root = doc[rootName];
-  const out: Record<string, string> = {};
+  const found = new Map<string, string>();
+  const out = { set: (k: string, v: string) => found.set(k, v) };
   const first = (v: unknown): Obj | undefined => (Array.isArray(v) && isObj(v[0]) ? v[0] : isObj(v) ? v : undefined);
 
   const readContainer = (container: Obj): void => {
@@ -119,7 +121,7 @@ export function parseSettingsXml(body: string): Record<string, string> {
       if (name === 'phone-settings') continue;
       for (const item of Array.isArray(items) ? items : [items]) {
         const idx = attrOf(item, 'idx');
-        out[idx !== undefined && idx !== '' ? name + idx : name] = textOf(item);
+        out.set(idx !== undefined && idx !== '' ? name + idx : name, textOf(item));
       }
     }
   };
@@ -135,9 +137,19 @@ export function parseSettingsXml(body: string): Record<string, string> {
       const list = fkeys.fkey;
       for (const item of Array.isArray(list) ? list : list === undefined ? [] : [list]) {
         const idx = attrOf(item, 'idx');
-        if (idx !== undefined) out[`fkey${idx}`] = textOf(item);
+        if (idx !== undefined) out.set(`fkey${idx}`, textOf(item));
       }
     }
   }
-  return out;
+  // fromEntries defines own properties: a setting named __proto__ stays a setting
+  return Object.fromEntries(found);
+}
+
+/** The parsed tree with the element marks taken off again (into null-prototype objects). */
+function unmarkKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(unmarkKeys);
+  if (!isObj(v)) return v;
+  const o = Object.create(null) as Obj;
+  for (const [k, x] of Object.entries(v)) o[unmarkTag(k)] = unmarkKeys(x);
+  return o;
 }

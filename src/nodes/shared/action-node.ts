@@ -52,10 +52,11 @@ export function parseTargets(target: unknown): string[] | undefined {
   return [...new Set(hosts)];
 }
 
+/** msg.timeout: whole milliseconds 1..600000 as a number or decimal digits (true, [500] or 10n are not numbers). */
 function parseTimeout(value: unknown): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 600000) throw inputError('msg.timeout must be milliseconds from 1 to 600000');
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*[0-9]{1,6}\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 600000) throw inputError('msg.timeout must be whole milliseconds from 1 to 600000, as a number or digits', { field: 'timeout' });
   return n;
 }
 
