@@ -23,7 +23,10 @@ function everything(err: SnomError): string {
 }
 
 describe('http/redact: credentials where they stand as credentials', () => {
-  const r = Redactor.of({ user: 'admin', password: 'snom' });
+  let r: Redactor;
+  before(() => {
+    r = Redactor.of({ user: 'admin', password: 'snom' });
+  });
 
   it('leaves text alone that only contains the password as a word', () => {
     for (const t of ['snom reception', 'Welcome to snom D785', 'snom:8080 is up', 'password policy: snom-approved']) assert.equal(r.foreign(t), t);
