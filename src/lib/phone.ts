@@ -321,6 +321,8 @@ export class SnomPhone {
   private lease(ep: Endpoint): TargetLease {
     const key = endpointKey(ep, this.defaultPort);
     if (key === this.key) return { phone: this, release: () => undefined };
+    // a closing phone (redeploy) makes no new clients that nobody would close
+    if (this.closed) throw new SnomError('E_UNREACHABLE', `Phone ${this.label}: closed (redeploy in progress)`, { phone: this.label });
     let s = this.siblings.get(key);
     if (s) {
       this.siblings.delete(key); // most recently used last

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { SnomError } from '../../src/lib/errors';
 import { endpointKey, Fleet, parseEndpoint } from '../../src/lib/fleet';
+import { SnomPhone } from '../../src/lib/phone';
 
 const key = (s: string) => endpointKey(parseEndpoint(s, 'msg.target'), 80);
 const inputErr = (re: RegExp) => (e: unknown) => e instanceof SnomError && e.code === 'E_INPUT' && re.test(e.message);
@@ -107,5 +108,49 @@ describe('lib/fleet: the list of phones that may use the credentials', () => {
       }),
       { seed: 11, numRuns: 200 },
     );
+  });
+});
+
+describe('lib/phone: msg.target reaches only the fleet', () => {
+  it('property: any msg.target either is refused with E_INPUT (no client made) or names only fleet phones and this one', async () => {
+    const fleetText = '10.0.0.0/24, phone2.lan, [fd00::5]:8080';
+    const fleet = Fleet.parse(fleetText);
+    // mostly near misses of the fleet, some noise
+    const host = fc.oneof(
+      { arbitrary: fc.constantFrom('10.0.0.7', '10.0.1.7', '167772167', '0xa.0.0.7', 'PHONE2.lan.', 'phone3.lan', '[fd00::5]', 'fd00::5', 'LOCALHOST', '127.0.0.1.', '::1', '*', ''), weight: 6 },
+      { arbitrary: fc.ipV4(), weight: 1 },
+      { arbitrary: fc.domain(), weight: 1 },
+      { arbitrary: fc.string({ maxLength: 30 }), weight: 1 },
+    );
+    const port = fc.option(fc.oneof(fc.integer({ min: -1, max: 70000 }), fc.constantFrom(80, 8080, 0, 65535)), { nil: undefined, freq: 2 });
+    const spelled = fc.tuple(host, port).map(([h, p]) => (p === undefined ? h : `${h.includes(':') && !h.startsWith('[') ? `[${h}]` : h}:${p}`));
+    const target = fc.oneof(spelled, fc.array(spelled, { maxLength: 4 }), fc.constantFrom<unknown>(42, null, {}, ['*'], [[]]));
+    const phone = new SnomPhone({ host: '127.0.0.1', port: 8080, model: 'D785', firmware: '10.1.33.33', fleet: fleetText, user: 'admin', password: 'x' });
+    try {
+      fc.assert(
+        fc.property(target, (t) => {
+          const before = phone.targetClients;
+          let leases;
+          try {
+            leases = phone.targets(t);
+          } catch (e) {
+            assert.ok(e instanceof SnomError, String(e));
+            assert.equal(e.code, 'E_INPUT', e.message);
+            assert.ok(e.message.length < 600, 'a short message');
+            assert.equal(phone.targetClients, before, 'a refused target makes no client');
+            return;
+          }
+          for (const l of leases ?? []) {
+            l.release();
+            if (l.phone === phone) continue;
+            const ep = parseEndpoint(l.phone.key, 'key');
+            assert.ok(fleet.allows(ep, 80), `${l.phone.key} is not in the fleet`);
+          }
+        }),
+        { seed: 3, numRuns: 600 },
+      );
+    } finally {
+      await phone.close();
+    }
   });
 });

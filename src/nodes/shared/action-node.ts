@@ -46,8 +46,8 @@ function parseTimeout(value: unknown): number | undefined {
 
 function asSnomError(err: unknown): SnomError {
   if (err instanceof SnomError) return err;
-  const e = new SnomError('E_INPUT', (err as Error)?.message ?? String(err));
-  return e;
+  // not ours, so possibly long: quoted briefly
+  return new SnomError('E_INPUT', shortText(String((err as Error)?.message ?? err), 200));
 }
 
 function shortText(text: string, max = 32): string {
@@ -90,10 +90,10 @@ export function registerActionNode(RED: RED, type: string, spec: ActionSpec): vo
       handle(msg, send, done).catch((err) => done(asSnomError(err)));
     });
 
-    function refuse(msg: NodeMessage, err: unknown, done: DoneFn): void {
+    function refuse(msg: NodeMessage, err: unknown, done: DoneFn, phone = phoneNode?.phone.label): void {
       const e = asSnomError(err);
       node.status({ fill: 'red', shape: 'ring', text: e.code });
-      msg.snom = { phone: phoneNode?.phone.label, error: e.toJSON() };
+      msg.snom = { phone, error: e.toJSON() };
       done(e);
     }
 
@@ -149,7 +149,7 @@ export function registerActionNode(RED: RED, type: string, spec: ActionSpec): vo
           }
         }
       } catch (err) {
-        refuse(msg, err, done);
+        refuse(msg, err, done, phones.length === 1 ? phones[0].label : undefined);
         return;
       }
       const command = planned.find((p) => p.plan)?.plan?.command ?? 'command';
