@@ -1,9 +1,17 @@
-import { SnomError } from './errors';
+import { inputError, SnomError } from './errors';
+import { endpointHost, endpointKey, Fleet, parseEndpoint, quoteInput, type Endpoint } from './fleet';
 import { PhoneClient } from './http/client';
-import type { PhoneClientOptions, PhoneRequest, PhoneResponse } from './http/types';
+import type { AuthScheme, PhoneClientOptions, PhoneRequest, PhoneResponse } from './http/types';
 import { parseInfoPage } from './profile/detect';
 import { resolveProfile } from './profile/profile';
 import type { Profile } from './profile/types';
+
+/** A msg.target phone's client is closed after this long without use. */
+export const DEFAULT_TARGET_IDLE_MS = 60_000;
+/** At most this many msg.target clients live at once per configured phone (idle ones make room). */
+export const DEFAULT_MAX_TARGET_CLIENTS = 4096;
+/** Phones one message may name in msg.target. */
+export const MAX_TARGETS_PER_MESSAGE = 200;
 
 export interface SnomPhoneOptions extends PhoneClientOptions {
   /** model name, or "" / "detect" */
@@ -12,6 +20,19 @@ export interface SnomPhoneOptions extends PhoneClientOptions {
   firmware?: string;
   /** phone runs with csta_legacy_control=0 */
   legacyCsta?: boolean;
+  /** the other phones that may use these credentials (msg.target); empty by default */
+  fleet?: Fleet | string | string[];
+  /** a msg.target client unused this long is closed (default 60 s) */
+  targetIdleMs?: number;
+  /** msg.target clients alive at once (default 4096); beyond that, and none idle: E_BUSY */
+  maxTargetClients?: number;
+}
+
+export interface RunOptions {
+  /** the command's whole life, queue wait included; default: the phone's timeout */
+  timeoutMs?: number;
+  /** when the command was accepted (performance.now()): the deadline counts from there */
+  acceptedAt?: number;
 }
 
 export interface RunResult {
@@ -21,34 +42,75 @@ export interface RunResult {
   durationMs: number;
 }
 
+/** A phone from msg.target, held until release(): a held phone is never closed as idle. */
+export interface TargetLease {
+  readonly phone: SnomPhone;
+  release(): void;
+}
+
 function needsDetection(o: SnomPhoneOptions): boolean {
   const d = (v?: string) => !v || v.trim() === '' || v.trim().toLowerCase() === 'detect';
   return d(o.model) || d(o.firmware);
 }
 
+function positiveInt(v: unknown, fallback: number): number {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : fallback;
+}
+
+/** The configured host's identity; a host the fleet grammar does not cover keys on its URL form. */
+function originEndpoint(origin: string): Endpoint {
+  const u = new URL(origin);
+  try {
+    return parseEndpoint(u.port ? `${u.hostname}:${u.port}` : u.hostname, 'host');
+  } catch {
+    return { host: u.hostname.toLowerCase(), kind: 'name', ...(u.port ? { port: Number(u.port) } : {}) };
+  }
+}
+
 /**
  * One phone: its client, its profile (static or read from /info.htm once), and the order of
  * whole commands. A command of several requests (attended transfer) never interleaves with
- * another, because commands, not single requests, take turns here.
+ * another, because commands, not single requests, take turns here. The configured phone also
+ * keeps the msg.target phones of its fleet: one SnomPhone (one client, one queue) per phone,
+ * whatever alias names it.
  */
 export class SnomPhone {
   readonly options: SnomPhoneOptions;
   readonly client: PhoneClient;
+  readonly fleet: Fleet;
+  /** canonical host:port: aliases of one phone share it */
+  readonly key: string;
+  private readonly defaultPort: number;
+  private parent: SnomPhone | undefined;
   private profilePromise?: Promise<Profile>;
   private detected?: Profile;
-  private tail: Promise<unknown> = Promise.resolve();
+  private tail: Promise<void> = Promise.resolve();
+  /** commands queued or running */
   private waiting = 0;
+  /** leases held on this (msg.target) phone */
+  private holds = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+  /** msg.target phones by key, least recently used first */
   private readonly siblings = new Map<string, SnomPhone>();
+  private learning?: Promise<AuthScheme>;
   private closed = false;
 
   constructor(options: SnomPhoneOptions, profile?: Profile) {
     this.options = options;
     this.client = new PhoneClient(options);
+    this.fleet = options.fleet instanceof Fleet ? options.fleet : Fleet.parse(options.fleet);
+    this.defaultPort = this.client.origin.startsWith('https:') ? 443 : 80;
+    this.key = endpointKey(originEndpoint(this.client.origin), this.defaultPort);
     if (profile) this.detected = profile;
   }
 
   get label(): string {
     return this.client.label;
+  }
+
+  /** msg.target clients alive now. */
+  get targetClients(): number {
+    return this.siblings.size;
   }
 
   /** The profile the nodes check before sending. Detection failures fall back to permissive rules. */
@@ -67,7 +129,8 @@ export class SnomPhone {
   private async detect(): Promise<Profile> {
     const o = this.options;
     try {
-      const res = await this.client.request({ command: 'detect model', path: '/info.htm' });
+      // a turn like any command: it never runs inside another command's requests
+      const { response: res } = await this.run([{ command: 'detect model', path: '/info.htm' }]);
       const fp = parseInfoPage(res.body, res.headers);
       const profile = resolveProfile({
         model: o.model && o.model.toLowerCase() !== 'detect' ? o.model : fp.model,
@@ -86,44 +149,257 @@ export class SnomPhone {
     }
   }
 
-  /** Run a command's requests in order, as one turn on this phone. */
-  run(requests: PhoneRequest[], timeoutMs?: number): Promise<RunResult> {
+  /**
+   * The scheme this phone signs with, the least a msg.target phone may get. With auth 'auto' and
+   * nothing learned yet, one request to this phone learns it; when that fails, Digest is assumed
+   * (fail closed: no password in clear to another phone).
+   */
+  authScheme(): Promise<AuthScheme> {
+    const known = this.client.scheme;
+    if (known) return Promise.resolve(known);
+    this.learning ??= this.run([{ command: 'learn the auth scheme', path: '/info.htm' }])
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => this.client.scheme ?? 'digest')
+      .finally(() => {
+        this.learning = undefined;
+      });
+    return this.learning;
+  }
+
+  /**
+   * Run a command's requests in order, as one turn on this phone. The timeout bounds the whole
+   * command from `acceptedAt`: a command whose time runs out while it waits fails with E_TIMEOUT
+   * and is never sent; each request gets what is left.
+   */
+  run(requests: PhoneRequest[], options?: number | RunOptions): Promise<RunResult> {
+    const o: RunOptions = typeof options === 'number' ? { timeoutMs: options } : (options ?? {});
+    const command = requests[0]?.command ?? 'request';
     if (this.closed) return Promise.reject(new SnomError('E_UNREACHABLE', `Phone ${this.label}: closed (redeploy in progress)`, { phone: this.label }));
     const limit = this.options.queueSize ?? 100;
     if (this.waiting >= limit) {
-      const cmd = requests[0]?.command;
-      return Promise.reject(new SnomError('E_BUSY', `Phone ${this.label}: ${cmd} refused, ${limit} commands are already waiting`, { phone: this.label, command: cmd }));
+      return Promise.reject(new SnomError('E_BUSY', `Phone ${this.label}: ${command} refused, ${limit} commands are already waiting`, { phone: this.label, command }));
     }
+    const timeoutMs = positiveInt(o.timeoutMs, this.client.timeoutMs);
+    const deadline = (o.acceptedAt ?? performance.now()) + timeoutMs;
+    const ahead = this.waiting;
     this.waiting++;
-    const turn = this.tail.then(async () => {
-      const started = Date.now();
-      const responses: PhoneResponse[] = [];
-      for (const r of requests) {
-        responses.push(await this.client.request(timeoutMs === undefined ? r : { ...r, timeoutMs }));
-      }
-      return { response: responses[responses.length - 1], responses, durationMs: Date.now() - started };
+    this.stopIdle();
+    return new Promise<RunResult>((resolve, reject) => {
+      let state: 'queued' | 'running' | 'expired' = 'queued';
+      const expire = () => {
+        if (state !== 'queued') return;
+        state = 'expired';
+        this.leave();
+        reject(
+          new SnomError(
+            'E_TIMEOUT',
+            `Phone ${this.label}: ${command} timed out: its ${timeoutMs} ms ran out while it waited for its turn (${ahead} ahead of it); nothing was sent`,
+            { phone: this.label, command, timeoutMs, queued: true },
+          ),
+        );
+      };
+      const timer = setTimeout(expire, Math.max(0, deadline - performance.now()));
+      this.tail = this.tail.then(async () => {
+        clearTimeout(timer);
+        if (performance.now() >= deadline) expire();
+        if (state === 'expired') return;
+        state = 'running';
+        try {
+          resolve(await this.turn(requests, deadline, timeoutMs));
+        } catch (err) {
+          reject(err);
+        } finally {
+          this.leave();
+        }
+      });
     });
-    this.tail = turn.catch(() => undefined).finally(() => {
-      this.waiting--;
-    });
-    return turn;
   }
 
-  /** The same phone settings and profile for another host (msg.target fan-out). */
-  async forHost(host: string): Promise<SnomPhone> {
-    const key = host.trim().toLowerCase();
-    if (key === this.options.host.trim().toLowerCase()) return this;
-    let s = this.siblings.get(key);
-    if (!s) {
-      const profile = await this.profile();
-      s = new SnomPhone({ ...this.options, host: host.trim(), port: undefined, name: undefined }, profile);
-      this.siblings.set(key, s);
+  private async turn(requests: PhoneRequest[], deadline: number, timeoutMs: number): Promise<RunResult> {
+    const started = performance.now();
+    const responses: PhoneResponse[] = [];
+    for (const [i, r] of requests.entries()) {
+      const left = Math.floor(deadline - performance.now());
+      if (left < 1) {
+        throw new SnomError('E_TIMEOUT', `Phone ${this.label}: ${r.command} timed out: the command's ${timeoutMs} ms ran out after ${i} of ${requests.length} requests`, {
+          phone: this.label,
+          command: r.command,
+          timeoutMs,
+        });
+      }
+      const own = typeof r.timeoutMs === 'number' && r.timeoutMs > 0 ? r.timeoutMs : Infinity;
+      responses.push(await this.client.request({ ...r, timeoutMs: Math.min(own, left) }));
     }
-    return s;
+    return { response: responses[responses.length - 1], responses, durationMs: Math.round(performance.now() - started) };
+  }
+
+  /**
+   * msg.target → the phones to send to (undefined: this phone). Everything is checked before any
+   * client is made: the form, the ports, the fleet. Aliases of one phone give one entry, and the
+   * configured phone written another way is this phone. Synchronous on purpose: messages that
+   * arrive together for a new phone all find the client the first one made.
+   */
+  targets(target: unknown): TargetLease[] | undefined {
+    if (target === undefined || target === null || target === '') return undefined;
+    let endpoints: Array<{ ep: Endpoint; what: string; raw: unknown }>;
+    if (target === '*') {
+      this.checkFleetUsable('msg.target "*"');
+      const listed = this.fleet.listed();
+      if (listed.length === 0) {
+        throw inputError(
+          `msg.target "*" sends to every host listed in the fleet, and the fleet of snom-phone ${this.label} lists ranges only: name the phones under "Fleet" in the snom-phone config. Nothing was sent.`,
+          { field: 'fleet' },
+        );
+      }
+      endpoints = listed.map((ep) => ({ ep, what: 'msg.target', raw: '*' }));
+    } else {
+      const list: unknown[] = Array.isArray(target) ? target : [target];
+      if (list.length === 0) throw inputError('msg.target is an empty array', { field: 'target' });
+      endpoints = list.map((raw, i) => {
+        const what = Array.isArray(target) ? `msg.target[${i}]` : 'msg.target';
+        if (raw === '*') throw inputError(`${what}: "*" (every phone of the fleet) must be msg.target on its own`, { field: 'target' });
+        return { ep: parseEndpoint(raw, what), what, raw };
+      });
+    }
+    const unique = new Map<string, Endpoint>();
+    for (const { ep, what, raw } of endpoints) {
+      const key = endpointKey(ep, this.defaultPort);
+      if (key !== this.key) this.checkAllowed(ep, what, raw);
+      if (!unique.has(key)) unique.set(key, ep);
+    }
+    if (unique.size > MAX_TARGETS_PER_MESSAGE) {
+      throw inputError(`msg.target names ${unique.size} phones; at most ${MAX_TARGETS_PER_MESSAGE} per message`, { field: 'target' });
+    }
+    const leases: TargetLease[] = [];
+    try {
+      for (const ep of unique.values()) leases.push(this.lease(ep));
+    } catch (err) {
+      for (const l of leases) l.release();
+      throw err;
+    }
+    return leases;
+  }
+
+  /** One msg.target phone, fleet-checked; the same SnomPhone for every alias of it. */
+  forHost(host: string): TargetLease {
+    const ep = parseEndpoint(host, 'msg.target');
+    if (endpointKey(ep, this.defaultPort) !== this.key) this.checkAllowed(ep, 'msg.target', host);
+    return this.lease(ep);
+  }
+
+  /** `phrase` names the input, e.g. msg.target[1] "10.0.0.7". */
+  private checkFleetUsable(phrase: string): void {
+    const f = this.fleet;
+    if (f.error) {
+      throw inputError(
+        `${phrase}: the fleet of snom-phone ${this.label} is invalid (${f.error.message}), so msg.target may name no other phone; fix "Fleet" in the snom-phone config. Nothing was sent.`,
+        { field: 'fleet' },
+      );
+    }
+    if (f.empty) {
+      throw inputError(
+        `${phrase}: the fleet of snom-phone ${this.label} is empty, so msg.target may name no other phone. To allow it, list the phones that may use these credentials under "Fleet" in the snom-phone config (host names, addresses, or ranges such as 192.168.1.0/24). Nothing was sent.`,
+        { field: 'fleet' },
+      );
+    }
+  }
+
+  private checkAllowed(ep: Endpoint, what: string, raw: unknown): void {
+    const phrase = `${what} ${quoteInput(raw)}`;
+    this.checkFleetUsable(phrase);
+    if (!this.fleet.allows(ep, this.defaultPort)) {
+      throw inputError(
+        `${phrase} is not in the fleet of snom-phone ${this.label}: add it (or its range) under "Fleet" in the snom-phone config to let it use these credentials. Nothing was sent.`,
+        { field: 'fleet', target: endpointKey(ep, this.defaultPort) },
+      );
+    }
+  }
+
+  private lease(ep: Endpoint): TargetLease {
+    const key = endpointKey(ep, this.defaultPort);
+    if (key === this.key) return { phone: this, release: () => undefined };
+    // a closing phone (redeploy) makes no new clients that nobody would close
+    if (this.closed) throw new SnomError('E_UNREACHABLE', `Phone ${this.label}: closed (redeploy in progress)`, { phone: this.label });
+    let s = this.siblings.get(key);
+    if (s) {
+      this.siblings.delete(key); // most recently used last
+    } else {
+      this.makeRoom();
+      s = new SnomPhone({
+        ...this.options,
+        host: endpointHost(ep),
+        port: ep.port,
+        name: undefined,
+        fleet: undefined,
+        authFloor: { label: `the configured phone ${this.label}`, scheme: () => this.authScheme() },
+      });
+      s.parent = this;
+    }
+    this.siblings.set(key, s);
+    const phone = s;
+    phone.holds++;
+    phone.stopIdle();
+    let released = false;
+    return {
+      phone,
+      release: () => {
+        if (released) return;
+        released = true;
+        phone.holds--;
+        phone.idleCheck();
+      },
+    };
+  }
+
+  private makeRoom(): void {
+    const max = positiveInt(this.options.maxTargetClients, DEFAULT_MAX_TARGET_CLIENTS);
+    if (this.siblings.size < max) return;
+    for (const [k, s] of this.siblings) {
+      if (s.idle) {
+        this.siblings.delete(k);
+        void s.close();
+        return;
+      }
+    }
+    throw new SnomError('E_BUSY', `Phone ${this.label}: msg.target needs another phone, but ${max} other phones are busy at once; try again when some are done`, {
+      phone: this.label,
+    });
+  }
+
+  private get idle(): boolean {
+    return this.holds === 0 && this.waiting === 0;
+  }
+
+  private leave(): void {
+    this.waiting--;
+    this.idleCheck();
+  }
+
+  private stopIdle(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  /** A msg.target phone that nobody holds and nothing waits on is closed after the idle time. */
+  private idleCheck(): void {
+    const parent = this.parent;
+    if (!parent || this.closed || !this.idle || this.idleTimer) return;
+    const ms = positiveInt(parent.options.targetIdleMs, DEFAULT_TARGET_IDLE_MS);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (!this.idle || this.closed) return;
+      if (parent.siblings.get(this.key) === this) parent.siblings.delete(this.key);
+      void this.close();
+    }, ms);
+    this.idleTimer.unref();
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    this.stopIdle();
     const all = [...this.siblings.values()].map((s) => s.close());
     this.siblings.clear();
     await Promise.allSettled([...all, this.client.close()]);

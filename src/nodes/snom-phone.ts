@@ -1,3 +1,4 @@
+import { Fleet } from '../lib/fleet';
 import { SnomPhone } from '../lib/phone';
 import type { SnomPhoneConfigNode } from './shared/phone-node';
 import type { AuthMode } from '../lib/http/types';
@@ -22,6 +23,8 @@ export = function register(RED: RED): void {
     this.host = host;
     this.baseUrl = String(config.baseUrl ?? '').trim();
     this.state = new PhoneState();
+    // an invalid fleet allows no other phone (the library fails closed) and says so here
+    const fleet = Fleet.parse(config.fleet);
     this.phone = new SnomPhone({
       host,
       port: Number.isInteger(port) && port! > 0 ? port : undefined,
@@ -36,8 +39,13 @@ export = function register(RED: RED): void {
       model: config.model || 'detect',
       firmware: config.firmware || 'detect',
       legacyCsta: config.legacyCsta === true,
+      fleet,
     });
     if (!host) this.state.set({ fill: 'red', shape: 'ring', text: 'no host set' });
+    else if (fleet.error) {
+      this.state.setFault({ fill: 'red', shape: 'ring', text: 'invalid fleet' });
+      this.error(fleet.error);
+    }
 
     this.on('close', (_removed: boolean, done: () => void) => {
       this.phone.close().then(done, done);

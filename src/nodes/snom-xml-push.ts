@@ -4,7 +4,7 @@ import { inputError, quoteInput, unsupportedError } from '../lib/errors';
 import { buildMinibrowserXml, minibrowserPushPath, validateMinibrowserXml, type MinibrowserObject } from '../lib/minibrowser';
 import { cstaPlan } from '../lib/nodes-support/csta-http';
 import type { Profile } from '../lib/profile/types';
-import { parseTargets, registerActionNode } from './shared/action-node';
+import { registerActionNode } from './shared/action-node';
 import { documentUrl, documents, mountDocumentServer } from './shared/document-server';
 import type { NodeMessage, RED } from './shared/red';
 
@@ -47,7 +47,7 @@ export = function register(RED: RED): void {
   const served = mountDocumentServer(RED);
 
   registerActionNode(RED, 'snom-xml-push', {
-    build: ({ config, msg, profile, phoneNode }) => {
+    build: ({ config, msg, profile, phoneNode, phones }) => {
       const transport = transportFor(config.transport, profile);
       const xml = documentFrom(config, msg);
       if (transport === 'csta') {
@@ -66,7 +66,7 @@ export = function register(RED: RED): void {
       }
       // validate the URL (and the old-firmware URL rules) before the document is stored
       minibrowserPushPath(documentUrl(phoneNode.baseUrl, root, 'x'.repeat(32)), profile.minibrowserUrlEncoded);
-      const fetches = parseTargets(msg.target)?.length ?? 1;
+      const fetches = phones;
       const token = documents.put(xml, fetches);
       const path = minibrowserPushPath(documentUrl(phoneNode.baseUrl, root, token), profile.minibrowserUrlEncoded);
       // keep-alive on minibrowser.htm costs 8 s on real phones (reference §1.5)

@@ -144,4 +144,21 @@ describe('http/apache: Digest interop with Apache mod_auth_digest', function () 
     assert.ok(c.stats.exchanges <= 2);
     assert.equal(c.stats.challenges, 2);
   });
+
+  it('N presses with a wrong password cost N failed logins in Apache\'s own log, not 2N', async () => {
+    const logFile = path.join(dir, 'error.log');
+    const mismatches = () => (readFileSync(logFile, 'utf8').match(/password mismatch/g) ?? []).length;
+    const before = mismatches();
+    const c = client('still-not-the-password');
+    const presses = 10;
+    for (let i = 0; i < presses; i++) {
+      await c.request({ command: 'key', path: `/command.htm?key=${i}` }).then(
+        () => assert.fail('expected E_AUTH'),
+        (err: SnomError) => assert.equal(err.code, 'E_AUTH'),
+      );
+    }
+    // Apache writes its log line before it answers, so every mismatch is in the file by now
+    const failed = mismatches() - before;
+    assert.equal(failed, presses, `Apache logged ${failed} password mismatches for ${presses} presses`);
+  });
 });

@@ -73,6 +73,8 @@ export interface DigestPeerOptions {
   nonceUses?: number;
   /** Also offer Basic (listed first) and accept it. */
   offerBasic?: boolean;
+  /** Answer an unknown nonce with stale=true (default), or with a plain 401 like a rebooted phone. */
+  staleOnUnknownNonce?: boolean;
 }
 
 export interface SeenRequest {
@@ -82,7 +84,7 @@ export interface SeenRequest {
 }
 
 /** An HTTP server that wants RFC 7616 Digest (qop=auth) and records what it saw. */
-export async function startDigestPeer(o: DigestPeerOptions): Promise<Peer & { seen: SeenRequest[] }> {
+export async function startDigestPeer(o: DigestPeerOptions): Promise<Peer & { seen: SeenRequest[]; forget(): void }> {
   const alg = o.algorithm ?? 'MD5';
   const h = (s: string) => createHash(alg.startsWith('MD5') ? 'md5' : 'sha256').update(s).digest('hex');
   let nonce = randomBytes(12).toString('base64');
@@ -116,7 +118,7 @@ export async function startDigestPeer(o: DigestPeerOptions): Promise<Peer & { se
     const nc = parseInt(p.nc, 16);
     const valid = p.username === o.user && p.uri === req.url && p.response === expected && sessOk && p.opaque === 'op,aque' && p.algorithm === alg;
     if (!valid) return answer(401, { 'WWW-Authenticate': challenge(false) });
-    if (p.nonce !== nonce) return answer(401, { 'WWW-Authenticate': challenge(true) });
+    if (p.nonce !== nonce) return answer(401, { 'WWW-Authenticate': challenge(o.staleOnUnknownNonce !== false) });
     if (nc <= lastNc) return answer(401, { 'WWW-Authenticate': challenge(false) }); // replay
     lastNc = nc;
     if (alg.endsWith('-sess') && !sessionHA1.has(p.nonce)) sessionHA1.set(p.nonce, ha1);
@@ -129,5 +131,11 @@ export async function startDigestPeer(o: DigestPeerOptions): Promise<Peer & { se
     }
     answer(200);
   });
-  return { ...peer, seen };
+  /** A reboot: every nonce handed out so far is forgotten. */
+  const forget = () => {
+    nonce = randomBytes(12).toString('base64');
+    uses = 0;
+    lastNc = 0;
+  };
+  return { ...peer, seen, forget };
 }

@@ -118,8 +118,9 @@ describe('snom-key node against a simulated phone', function () {
   });
 
   it('fans out over msg.target: one output per phone, parallel across phones, serial within each', async () => {
-    // the three phones share credentials; the D735 needs none and ignores them
-    await helper.load([phoneNode, keyNode], flow(phones[0].url, { model: 'D785' }), creds);
+    // the three phones share credentials and are the fleet; the configured phone uses Basic, so
+    // neither the Digest phone nor the D735 (no auth) is a downgrade
+    await helper.load([phoneNode, keyNode], flow(phones[1].url, { model: 'D785', fleet: '127.0.0.1' }), creds);
     const out = collect(helper.getNode('out'));
     const n = helper.getNode('k1');
     const targets = phones.map((p) => new URL(p.url).host);
@@ -149,7 +150,7 @@ describe('snom-key node against a simulated phone', function () {
   });
 
   it('maps a stalled phone to E_TIMEOUT (msg.timeout), a 500 to E_HTTP, a dead port to E_UNREACHABLE', async () => {
-    await helper.load([phoneNode, keyNode, catchNode], flow(phones[2].url, { model: 'D735', firmware: '10.1.54.13', auth: 'none' }), {});
+    await helper.load([phoneNode, keyNode, catchNode], flow(phones[2].url, { model: 'D735', firmware: '10.1.54.13', auth: 'none', fleet: '127.0.0.1:1' }), {});
     const err = collect(helper.getNode('err'));
     await simFaults(phones[2], { stall: true, count: 1 });
     helper.getNode('k1').receive({ payload: 'P1', timeout: 300 });

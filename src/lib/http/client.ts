@@ -5,6 +5,7 @@
 import { Client } from 'undici';
 
 import { basicAuthorization } from './basic';
+import { Redactor } from './redact';
 import { parseWwwAuthenticate } from './challenge';
 import { chooseDigestChallenge, DigestSession } from './digest';
 import {
@@ -19,12 +20,12 @@ import {
 } from './errors';
 import { phoneOrigin } from './origin';
 import { QueueFullError, SerialQueue } from './queue';
-import { AuthMode, PhoneClientOptions, PhoneClientStats, PhoneRequest, PhoneResponse } from './types';
+import { AuthFloor, AuthMode, AuthScheme, PhoneClientOptions, PhoneClientStats, PhoneRequest, PhoneResponse } from './types';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_QUEUE_SIZE = 100;
 
-type Scheme = 'none' | 'basic' | 'digest';
+type Scheme = AuthScheme;
 
 export class PhoneClient {
   readonly label: string;
@@ -34,13 +35,19 @@ export class PhoneClient {
   private readonly mode: AuthMode;
   private readonly user: string;
   private readonly password: string;
-  private readonly timeoutMs: number;
-  private readonly secrets: string[];
+  /** Default per-request timeout. */
+  readonly timeoutMs: number;
+  private readonly redactor: Redactor;
+  private readonly floor: AuthFloor | undefined;
   /** computed once: the same on every request */
   private readonly basicHeader: string;
   /** What 'auto' settled on after the first 401, so later requests pay no extra round trip. */
   private autoScheme: Scheme = 'none';
+  /** 'auto' has seen what the phone wants (a challenge, or an answer without one). */
+  private learned = false;
   private digest: DigestSession | undefined;
+  /** The held nonce was accepted since the last rejected login: a plain 401 then means the phone forgot it. */
+  private digestWorked = false;
   private inFlight: AbortController | undefined;
   private closing: Promise<void> | undefined;
   private readonly counters: PhoneClientStats = { requests: 0, exchanges: 0, challenges: 0 };
@@ -55,9 +62,10 @@ export class PhoneClient {
     }
     this.user = opts.user ?? '';
     this.password = opts.password ?? '';
-    // A phone echoing the request in an error page must not leak it into messages.
     this.basicHeader = basicAuthorization(this.user, this.password);
-    this.secrets = this.password ? [this.password, this.basicHeader.slice(6)] : [];
+    // A phone echoing the request in an error page must not leak it into messages.
+    this.redactor = Redactor.of({ user: this.user, password: this.password });
+    this.floor = opts.authFloor;
     this.timeoutMs = positive(opts.timeoutMs, DEFAULT_TIMEOUT_MS);
     this.queue = new SerialQueue(Math.max(0, Math.floor(opts.queueSize ?? DEFAULT_QUEUE_SIZE)));
     this.dispatcher = new Client(this.origin, {
@@ -77,6 +85,12 @@ export class PhoneClient {
 
   get stats(): PhoneClientStats {
     return { ...this.counters };
+  }
+
+  /** The scheme requests are signed with; undefined while 'auto' has not seen the phone's wish yet. */
+  get scheme(): Scheme | undefined {
+    if (this.mode !== 'auto') return this.mode;
+    return this.learned ? this.autoScheme : undefined;
   }
 
   request(req: PhoneRequest): Promise<PhoneResponse> {
@@ -103,7 +117,13 @@ export class PhoneClient {
   }
 
   private context(req: PhoneRequest): ErrorContext {
-    return { phone: this.label, command: String(req?.command || 'request'), secrets: this.secrets };
+    const secrets = Array.isArray(req?.secrets) ? req.secrets.filter((x): x is string => typeof x === 'string') : [];
+    const command = String(req?.command || 'request');
+    return {
+      phone: this.label,
+      command: command.length > 80 ? `${command.slice(0, 79)}…` : command,
+      redactor: secrets.length ? this.redactor.withSecrets(secrets) : this.redactor,
+    };
   }
 
   private async execute(req: PhoneRequest, ctx: ErrorContext): Promise<PhoneResponse> {
@@ -147,10 +167,11 @@ export class PhoneClient {
         }
         if (status === 401) {
           this.counters.challenges++;
-          this.onUnauthorized(ctx, headers['www-authenticate'], retried, authorization);
+          await this.onUnauthorized(ctx, headers['www-authenticate'], retried, authorization);
           retried = true;
           continue;
         }
+        this.onAnswered(authorization);
         if (status === 403) {
           throw authError(ctx, 'the phone refused access (HTTP 403): check user, password and the phone\'s access rules', 403);
         }
@@ -166,14 +187,39 @@ export class PhoneClient {
     }
   }
 
-  /** Decides what a 401 means: prepare one retry, or throw E_AUTH. Never loops. */
-  private onUnauthorized(ctx: ErrorContext, header: string | string[] | undefined, retried: boolean, sent: string | undefined): void {
+  /** Notes what a non-401 answer tells about the login. */
+  private onAnswered(sent: string | undefined): void {
+    if (sent?.startsWith('Digest ')) this.digestWorked = true;
+    if (this.mode === 'auto' && !this.learned && !sent) this.learned = true; // the phone wants no login
+  }
+
+  /**
+   * Decides what a 401 means: prepare one retry, or throw E_AUTH. Never loops, and a wrong password
+   * costs one failed login per request: a Digest retry happens only for a stale nonce, for the first
+   * challenge (nothing signed was sent), or when the held nonce worked until now (the phone forgot it,
+   * e.g. after a reboot); a rejected login is not repeated with the new nonce.
+   */
+  private async onUnauthorized(ctx: ErrorContext, header: string | string[] | undefined, retried: boolean, sent: string | undefined): Promise<void> {
     if (this.mode === 'none') throw authError(ctx, 'the phone asks for a login (HTTP 401) but auth is set to none', 401);
-    if (retried) throw authError(ctx, 'user or password not accepted (HTTP 401)', 401);
-    if (!this.user) throw authError(ctx, 'the phone asks for a login (HTTP 401) but no user is configured', 401);
     const challenges = parseWwwAuthenticate(header);
     const digest = chooseDigestChallenge(challenges);
     const basicOffered = challenges.some((c) => c.scheme.toLowerCase() === 'basic');
+    if (digest && this.mode !== 'basic' && this.user) {
+      const signed = sent?.startsWith('Digest ') === true;
+      const retry = !retried && (digest.stale || !signed || this.digestWorked);
+      if (signed && !digest.stale) this.digestWorked = false;
+      // adopt the new nonce either way: the next command signs with it
+      if (this.digest) this.digest.reset(digest);
+      else this.digest = new DigestSession(digest, this.user, this.password);
+      if (this.mode === 'auto') {
+        this.autoScheme = 'digest';
+        this.learned = true;
+      }
+      if (!retry) throw authError(ctx, 'user or password not accepted (HTTP 401)', 401);
+      return;
+    }
+    if (retried) throw authError(ctx, 'user or password not accepted (HTTP 401)', 401);
+    if (!this.user) throw authError(ctx, 'the phone asks for a login (HTTP 401) but no user is configured', 401);
     if (this.mode === 'basic') {
       // Basic went out preemptively, so this 401 is a rejection.
       throw authError(
@@ -183,13 +229,6 @@ export class PhoneClient {
           : 'user or password not accepted (HTTP 401)',
         401,
       );
-    }
-    if (digest) {
-      // New challenge, stale nonce, or first contact: one retry with the fresh nonce.
-      if (this.digest) this.digest.reset(digest);
-      else this.digest = new DigestSession(digest, this.user, this.password);
-      if (this.mode === 'auto') this.autoScheme = 'digest';
-      return;
     }
     if (this.mode === 'digest') {
       throw authError(
@@ -203,7 +242,16 @@ export class PhoneClient {
     if (basicOffered) {
       // Resending the same Basic credentials cannot help.
       if (sent?.startsWith('Basic ')) throw authError(ctx, 'user or password not accepted (HTTP 401)', 401);
+      if (this.floor && (await this.floor.scheme()) === 'digest') {
+        // no downgrade: a fleet phone never gets a weaker scheme than the configured phone uses
+        throw authError(
+          ctx,
+          `the phone asks for Basic auth, but ${this.floor.label} uses Digest: the password is not sent in clear to another phone (set auth to basic on the configured phone if that is meant)`,
+          401,
+        );
+      }
       this.autoScheme = 'basic';
+      this.learned = true;
       return;
     }
     throw authError(ctx, 'the phone sent no usable auth challenge (HTTP 401)', 401);
@@ -233,8 +281,9 @@ function validate(req: PhoneRequest): string | undefined {
   if (!req || typeof req !== 'object') return 'no request given';
   if (typeof req.path !== 'string' || !req.path.startsWith('/')) return 'the request path must start with "/"';
   if (/[\s\x00-\x1f\x7f]/.test(req.path)) return 'the request path contains spaces or control characters (encode them)';
-  if (req.method !== undefined && req.method !== 'GET' && req.method !== 'POST') return `method ${String(req.method)} is not GET or POST`;
+  if (req.method !== undefined && req.method !== 'GET' && req.method !== 'POST') return `method ${JSON.stringify(String(req.method).slice(0, 20))} is not GET or POST`;
   if (req.body !== undefined && typeof req.body !== 'string') return 'the request body must be a string';
+  if (req.secrets !== undefined && (!Array.isArray(req.secrets) || req.secrets.some((x) => typeof x !== 'string'))) return 'secrets must be a list of strings';
   return undefined;
 }
 

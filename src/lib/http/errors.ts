@@ -1,12 +1,18 @@
 /** Maps undici/Node errors and HTTP statuses to SnomError (design.md "Errors"). */
 import { SnomError, SnomErrorCode } from '../errors';
+import { Redactor } from './redact';
 
 export interface ErrorContext {
   phone: string;
   command: string;
-  /** Password and Basic token: redacted from every message as a last line of defence. */
+  /** Strings removed from every text of the error wherever they stand (tokens). */
   secrets?: string[];
+  /** The request's redactor (credentials and secrets); built from `secrets` when absent. */
+  redactor?: Redactor;
 }
+
+/** Longest piece of foreign text (a body, a transport error) quoted in an error. */
+export const QUOTE_MAX = 200;
 
 /** Thrown into the AbortSignal when the request deadline passes. */
 export class DeadlineError extends Error {
@@ -46,16 +52,25 @@ export function isConnectionClosed(err: unknown): boolean {
   return errorCodes(err).some((c) => CLOSED.has(c));
 }
 
-/** Replaces each secret (3 chars or longer: shorter ones would mangle the text) by '***'. */
-export function redact(text: string, secrets: string[] = []): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 3) out = out.split(s).join('***');
-  return out;
+function redactorOf(ctx: ErrorContext): Redactor {
+  return ctx.redactor ?? Redactor.of({ secrets: ctx.secrets });
 }
 
+/** Foreign text for a message: redacted, on one line, at most QUOTE_MAX characters. */
+export function foreignText(ctx: ErrorContext, text: string): string {
+  return bodyExcerpt(redactorOf(ctx).foreign(text), QUOTE_MAX);
+}
+
+/**
+ * `what` is our wording with foreign parts already passed through foreignText; the listed
+ * secrets are removed from the whole message and every string detail.
+ */
 export function snomError(ctx: ErrorContext, code: SnomErrorCode, what: string, extra: Record<string, unknown> = {}): SnomError {
-  const message = redact(`Phone ${ctx.phone}: ${ctx.command} failed: ${what}`, ctx.secrets);
-  return new SnomError(code, message, { phone: ctx.phone, command: ctx.command, ...extra });
+  const r = redactorOf(ctx);
+  const message = r.own(`Phone ${ctx.phone}: ${ctx.command} failed: ${what}`);
+  const details: Record<string, unknown> = { phone: r.own(ctx.phone), command: r.own(ctx.command) };
+  for (const [k, v] of Object.entries(extra)) details[k] = typeof v === 'string' ? r.own(v) : v;
+  return new SnomError(code, message, details);
 }
 
 /** Transport failure (no HTTP status) → E_TIMEOUT / E_UNREACHABLE / E_INPUT. */
@@ -81,9 +96,9 @@ export function transportError(ctx: ErrorContext, err: unknown): SnomError {
     );
   }
   if (codes.includes('UND_ERR_INVALID_ARG')) {
-    return snomError(ctx, 'E_INPUT', `invalid request (${(err as Error).message})`, { errorCode: 'UND_ERR_INVALID_ARG' });
+    return snomError(ctx, 'E_INPUT', `invalid request (${foreignText(ctx, (err as Error).message)})`, { errorCode: 'UND_ERR_INVALID_ARG' });
   }
-  const msg = err instanceof Error ? err.message : String(err);
+  const msg = foreignText(ctx, err instanceof Error ? err.message : String(err));
   return snomError(ctx, 'E_UNREACHABLE', msg || 'connection failed', codes[0] ? { errorCode: codes[0] } : {});
 }
 
@@ -94,7 +109,7 @@ export function bodyExcerpt(body: string, max = 200): string {
 }
 
 export function httpError(ctx: ErrorContext, status: number, body: string): SnomError {
-  const excerpt = bodyExcerpt(redact(body, ctx.secrets)); // redact first: a cut could split a secret
+  const excerpt = foreignText(ctx, body); // redacted before the cut: a cut could split a secret
   return snomError(ctx, 'E_HTTP', `the phone answered HTTP ${status}${excerpt ? `: ${excerpt}` : ''}`, { status, body: excerpt });
 }
 

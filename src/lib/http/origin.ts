@@ -1,6 +1,11 @@
 /** Builds the origin URL and the label of a phone from its host option. */
 import { inputError } from '../errors';
 
+/** Host text quoted in errors: a pasted megabyte must not make a megabyte error. */
+function brief(h: string): string {
+  return h.length > 80 ? `${h.slice(0, 79)}…` : h;
+}
+
 export interface PhoneOrigin {
   origin: string;
   label: string;
@@ -19,7 +24,7 @@ export function phoneOrigin(host: string, port?: number, protocol?: 'http' | 'ht
     h = h.slice(scheme[0].length).replace(/\/+$/, '');
   }
   const proto = protocol ?? 'http';
-  if (!h || /[\s/@?#]/.test(h)) throw inputError(`Phone host "${h}" is not a host name or IP address`, { phone: h });
+  if (!h || /[\s/@?#]/.test(h)) throw inputError(`Phone host "${brief(h)}" is not a host name or IP address`, { phone: brief(h) });
   let hostname: string;
   let hostPort: string | undefined;
   const bracketed = /^\[([0-9A-Fa-f:.%\w]+)\](?::(\d+))?$/.exec(h);
@@ -28,20 +33,20 @@ export function phoneOrigin(host: string, port?: number, protocol?: 'http' | 'ht
     hostPort = bracketed[2];
   } else if ((h.match(/:/g) ?? []).length === 1) {
     [hostname, hostPort] = h.split(':');
-    if (!/^\d+$/.test(hostPort)) throw inputError(`Phone host "${h}" has an invalid port`, { phone: h });
+    if (!/^\d+$/.test(hostPort)) throw inputError(`Phone host "${brief(h)}" has an invalid port`, { phone: brief(h) });
   } else {
     hostname = h; // name, IPv4, or a bare IPv6 address
   }
   const p = port ?? (hostPort !== undefined ? Number(hostPort) : undefined);
   if (p !== undefined && (!Number.isInteger(p) || p < 1 || p > 65535)) {
-    throw inputError(`Phone ${h}: port ${p} is not between 1 and 65535`, { phone: h });
+    throw inputError(`Phone ${brief(h)}: port ${p} is not between 1 and 65535`, { phone: brief(h) });
   }
   const urlHost = hostname.includes(':') ? `[${hostname}]` : hostname;
   const origin = `${proto}://${urlHost}${p !== undefined ? `:${p}` : ''}`;
   try {
     new URL(origin);
   } catch {
-    throw inputError(`Phone host "${h}" is not a host name or IP address`, { phone: h });
+    throw inputError(`Phone host "${brief(h)}" is not a host name or IP address`, { phone: brief(h) });
   }
   const label = `${urlHost}${p !== undefined ? `:${p}` : ''}`;
   return { origin, label, protocol: proto };

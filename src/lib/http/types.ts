@@ -1,6 +1,19 @@
 /** How the client authenticates to the phone (design.md: snom-phone "auth"). */
 export type AuthMode = 'auto' | 'basic' | 'digest' | 'none';
 
+/** The scheme requests are actually signed with; weakest first. */
+export type AuthScheme = 'none' | 'basic' | 'digest';
+
+/**
+ * The phone whose scheme bounds this one (msg.target fan-out: the configured phone). With auth
+ * 'auto', Basic is refused when `scheme()` says the configured phone uses Digest.
+ */
+export interface AuthFloor {
+  /** names the configured phone in errors */
+  label: string;
+  scheme(): Promise<AuthScheme>;
+}
+
 export interface PhoneClientOptions {
   /** Name or IP of the phone; may carry a port ("10.0.0.5:8080", "[fe80::1]:80") when `port` is not set. */
   host: string;
@@ -17,6 +30,8 @@ export interface PhoneClientOptions {
   queueSize?: number;
   /** Label used in messages (default host[:port]). */
   name?: string;
+  /** No downgrade below this phone's scheme (set for msg.target phones). */
+  authFloor?: AuthFloor;
 }
 
 export interface PhoneRequest {
@@ -39,6 +54,11 @@ export interface PhoneRequest {
   closeIsSuccess?: boolean;
   /** Return instead of throwing E_HTTP (CSTA 500 faults). */
   errorBodyOk?: (status: number, body: string) => boolean;
+  /**
+   * Strings this request carries that must never show in its errors (e.g. an Action URL token):
+   * each, raw or percent-encoded, is redacted from the message, the details and the body excerpt.
+   */
+  secrets?: string[];
 }
 
 export interface PhoneResponse {

@@ -1,7 +1,7 @@
 import { SnomError, inputError } from '../../lib/errors';
 import type { CommandPlan } from '../../lib/commands/plan';
 import type { PhoneResponse } from '../../lib/http/types';
-import type { SnomPhone } from '../../lib/phone';
+import type { SnomPhone, TargetLease } from '../../lib/phone';
 import type { Profile } from '../../lib/profile/types';
 import type { SnomPhoneConfigNode } from './phone-node';
 import type { DoneFn, Node, NodeDef, NodeMessage, RED, SendFn } from './red';
@@ -11,6 +11,8 @@ export interface BuildContext {
   msg: NodeMessage;
   profile: Profile;
   phoneNode: SnomPhoneConfigNode;
+  /** how many phones this plan goes to (msg.target phones of this profile), 1 without msg.target */
+  phones: number;
 }
 
 export interface ActionSpec {
@@ -35,23 +37,6 @@ export interface PayloadRun {
   plan: CommandPlan;
 }
 
-const MAX_TARGETS = 200;
-
-/** msg.target: a host or an array of hosts; undefined = this config's phone. */
-export function parseTargets(target: unknown): string[] | undefined {
-  if (target === undefined || target === null || target === '') return undefined;
-  const list = Array.isArray(target) ? target : [target];
-  if (list.length === 0) throw inputError('msg.target is an empty array');
-  if (list.length > MAX_TARGETS) throw inputError(`msg.target lists ${list.length} phones; at most ${MAX_TARGETS}`);
-  const hosts = list.map((h, i) => {
-    if (typeof h !== 'string' || !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(h.trim())) {
-      throw inputError(`msg.target[${i}] is not a host name or address (optionally with :port)`);
-    }
-    return h.trim();
-  });
-  return [...new Set(hosts)];
-}
-
 /** msg.timeout: whole milliseconds 1..600000 as a number or decimal digits (true, [500] or 10n are not numbers). */
 function parseTimeout(value: unknown): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
@@ -62,17 +47,30 @@ function parseTimeout(value: unknown): number | undefined {
 
 function asSnomError(err: unknown): SnomError {
   if (err instanceof SnomError) return err;
-  const e = new SnomError('E_INPUT', (err as Error)?.message ?? String(err));
-  return e;
+  // not ours, so possibly long: quoted briefly
+  return new SnomError('E_INPUT', shortText(String((err as Error)?.message ?? err), 200));
 }
 
 function shortText(text: string, max = 32): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** Phones with equal profiles share one plan; warnings do not change what is sent. */
+function profileKey(p: Profile): string {
+  return JSON.stringify({ ...p, warnings: undefined });
+}
+
+interface Planned {
+  phone: SnomPhone;
+  plan?: CommandPlan;
+  ctx?: BuildContext;
+  err?: SnomError;
+}
+
 /**
- * The shared life of every action node: read config and msg, ask the profile, build the plan (nothing
- * sent on bad input), run it on each target phone in parallel (never within one), report.
+ * The shared life of every action node: read config and msg, ask each phone's profile, build the
+ * plan per profile (nothing sent on bad input), run it on each target phone in parallel (never
+ * within one), report. The command's timeout counts from the moment the message arrives.
  */
 export function registerActionNode(RED: RED, type: string, spec: ActionSpec): void {
   function ActionNode(this: Node & Record<string, any>, config: NodeDef) {
@@ -93,44 +91,90 @@ export function registerActionNode(RED: RED, type: string, spec: ActionSpec): vo
       handle(msg, send, done).catch((err) => done(asSnomError(err)));
     });
 
+    function refuse(msg: NodeMessage, err: unknown, done: DoneFn, phone = phoneNode?.phone.label): void {
+      const e = asSnomError(err);
+      node.status({ fill: 'red', shape: 'ring', text: e.code });
+      msg.snom = { phone, error: e.toJSON() };
+      done(e);
+    }
+
     async function handle(msg: NodeMessage, send: SendFn, done: DoneFn): Promise<void> {
-      let ctx: BuildContext | undefined;
-      let plan: CommandPlan | undefined;
-      let targets: string[] | undefined;
+      const acceptedAt = performance.now();
+      let leases: TargetLease[] | undefined;
       let timeoutMs: number | undefined;
       try {
         if (!phoneNode) throw inputError('No Snom phone is configured for this node');
-        targets = parseTargets(msg.target);
         timeoutMs = parseTimeout(msg.timeout);
-        const profile = await phoneNode.phone.profile();
-        ctx = { config, msg, profile, phoneNode };
-        plan = await spec.build(ctx);
+        // synchronous: messages arriving together for a new phone share its one client
+        leases = phoneNode.phone.targets(msg.target);
       } catch (err) {
-        const e = asSnomError(err);
-        node.status({ fill: 'red', shape: 'ring', text: e.code });
-        msg.snom = { phone: phoneNode?.phone.label, error: e.toJSON() };
-        done(e);
+        refuse(msg, err, done);
         return;
       }
-      const phones: SnomPhone[] = targets
-        ? await Promise.all(targets.map((t) => phoneNode!.phone.forHost(t)))
-        : [phoneNode!.phone];
-      busy++;
-      node.status({ fill: 'blue', shape: 'dot', text: `${plan.command}…` });
-      const results = await Promise.all(
-        phones.map(async (phone) => {
-          const out = phones.length > 1 ? RED.util.cloneMessage(msg) : msg;
+      try {
+        await deliver(phoneNode, leases ? leases.map((l) => l.phone) : [phoneNode.phone], msg, send, done, { timeoutMs, acceptedAt });
+      } finally {
+        for (const l of leases ?? []) l.release();
+      }
+    }
+
+    async function deliver(
+      phoneNode: SnomPhoneConfigNode,
+      phones: SnomPhone[],
+      msg: NodeMessage,
+      send: SendFn,
+      done: DoneFn,
+      run: { timeoutMs?: number; acceptedAt: number },
+    ): Promise<void> {
+      const planned: Planned[] = [];
+      try {
+        // each phone its own profile: detected per phone, or the configured model for all
+        const profiles = await Promise.all(phones.map((p) => p.profile()));
+        const groups = new Map<string, { profile: Profile; phones: SnomPhone[] }>();
+        phones.forEach((p, i) => {
+          const k = profileKey(profiles[i]);
+          const g = groups.get(k);
+          if (g) g.phones.push(p);
+          else groups.set(k, { profile: profiles[i], phones: [p] });
+        });
+        for (const g of groups.values()) {
+          const ctx: BuildContext = { config, msg, profile: g.profile, phoneNode, phones: g.phones.length };
           try {
-            const r = await phone.run(plan!.requests, timeoutMs);
-            out.snom = { phone: phone.label, request: plan!.summary, status: r.response.status, durationMs: r.durationMs, ...spec.snomExtra?.(ctx!, plan!) };
-            const data = plan!.read?.(r.responses, phone.label);
-            const payload = spec.payload ? spec.payload(data, { ...ctx!, msg: out }, { responses: r.responses, phone, plan: plan! }) : data;
-            if (payload !== undefined) out.payload = payload;
-            return { out };
+            const plan = await spec.build(ctx);
+            for (const phone of g.phones) planned.push({ phone, plan, ctx });
           } catch (err) {
             const e = asSnomError(err);
-            out.snom = { phone: phone.label, request: plan!.summary, status: e.status, error: e.toJSON() };
-            return { out, err: e };
+            // bad input is bad for every phone; one phone alone reports as before
+            if (e.code === 'E_INPUT' || phones.length === 1) throw e;
+            for (const phone of g.phones) planned.push({ phone, err: e });
+          }
+        }
+      } catch (err) {
+        refuse(msg, err, done, phones.length === 1 ? phones[0].label : undefined);
+        return;
+      }
+      const command = planned.find((p) => p.plan)?.plan?.command ?? 'command';
+      busy++;
+      node.status({ fill: 'blue', shape: 'dot', text: `${command}…` });
+      const results = await Promise.all(
+        planned.map(async ({ phone, plan, ctx, err: buildErr }) => {
+          const out = planned.length > 1 ? RED.util.cloneMessage(msg) : msg;
+          if (buildErr || !plan || !ctx) {
+            const e = buildErr ?? new SnomError('E_INPUT', 'nothing to send');
+            out.snom = { phone: phone.label, error: e.toJSON() };
+            return { phone, out, err: e };
+          }
+          try {
+            const r = await phone.run(plan.requests, run);
+            out.snom = { phone: phone.label, request: plan.summary, status: r.response.status, durationMs: r.durationMs, ...spec.snomExtra?.(ctx, plan) };
+            const data = plan.read?.(r.responses, phone.label);
+            const payload = spec.payload ? spec.payload(data, { ...ctx, msg: out }, { responses: r.responses, phone, plan }) : data;
+            if (payload !== undefined) out.payload = payload;
+            return { phone, out };
+          } catch (err) {
+            const e = asSnomError(err);
+            out.snom = { phone: phone.label, request: plan.summary, status: e.status, error: e.toJSON() };
+            return { phone, out, err: e };
           }
         }),
       );
@@ -138,16 +182,22 @@ export function registerActionNode(RED: RED, type: string, spec: ActionSpec): vo
       const failed = results.filter((r) => r.err);
       for (const r of results) if (!r.err) send(r.out);
       const first = failed[0]?.err;
-      // the phone's shared state first, so this node's own result stays on top
-      if (first) {
-        if (first.code === 'E_AUTH' || first.code === 'E_UNREACHABLE') {
-          phoneNode!.state.set({ fill: 'red', shape: 'ring', text: `${first.code}: ${shortText(phoneNode!.phone.label)}` });
-        }
-        node.status({ fill: 'red', shape: 'ring', text: `${first.code} ${shortText(plan.command)}` });
+      // the shared state speaks for the configured phone only: another phone's failure is its message's
+      const own = results.find((r) => r.phone === phoneNode.phone);
+      if (own?.err && (own.err.code === 'E_AUTH' || own.err.code === 'E_UNREACHABLE')) {
+        phoneNode.state.set({ fill: 'red', shape: 'ring', text: `${own.err.code}: ${shortText(phoneNode.phone.label)}` });
+      } else if (own && !own.err) {
+        phoneNode.state.ready();
+      }
+      // then this node's own result, so it stays on top
+      if (first && failed.length === results.length) {
+        node.status({ fill: 'red', shape: 'ring', text: `${first.code} ${shortText(command)}` });
+      } else if (first) {
+        node.status({ fill: 'yellow', shape: 'ring', text: shortText(`${command}: ${results.length - failed.length} of ${results.length} phones, ${first.code}`, 40) });
       } else {
-        phoneNode!.state.set({ fill: 'green', shape: 'ring', text: 'phone ready' });
-        const text = spec.statusText?.(plan, ctx!) ?? plan.command;
-        node.status({ fill: 'green', shape: 'dot', text: shortText(phones.length > 1 ? `${text} → ${phones.length} phones` : text) });
+        const plan = planned[0].plan!;
+        const text = spec.statusText?.(plan, planned[0].ctx!) ?? plan.command;
+        node.status({ fill: 'green', shape: 'dot', text: shortText(results.length > 1 ? `${text} → ${results.length} phones` : text) });
       }
       if (failed.length === 0) return done();
       if (results.length === 1) return done(first);

@@ -7,6 +7,19 @@ import type { NodeStatus } from './red';
 export class PhoneState {
   private readonly listeners = new Set<(s: NodeStatus) => void>();
   private current: NodeStatus | undefined;
+  /** A standing configuration fault (an invalid fleet): shown instead of "phone ready". */
+  private fault: NodeStatus | undefined;
+
+  /** Marks a configuration fault that a working phone does not mend. */
+  setFault(status: NodeStatus): void {
+    this.fault = status;
+    this.set(status);
+  }
+
+  /** The phone answered as it should. */
+  ready(): void {
+    this.set(this.fault ?? { fill: 'green', shape: 'ring', text: 'phone ready' });
+  }
 
   subscribe(listener: (s: NodeStatus) => void): () => void {
     this.listeners.add(listener);

@@ -1,0 +1,215 @@
+/**
+ * The fleet (design.md, snom-phone): the other phones that may receive a phone's credentials
+ * through msg.target, and the one canonical spelling of a host, so that the aliases of one phone
+ * (LOCALHOST, 127.0.0.1., 2130706433, 0x7f.1, [::ffff:127.0.0.1]) are one phone with one queue.
+ *
+ * Hosts are canonicalised with the WHATWG URL host parser, the parser undici uses to connect, so
+ * the host that is checked against the fleet is the host that is connected to. Names are not
+ * resolved: DNS answers can change and could be forged, so ranges match addresses only.
+ */
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { inputError, SnomError } from './errors';
+
+export type EndpointKind = 'name' | 'ipv4' | 'ipv6';
+
+/** A host in canonical form plus an optional port. */
+export interface Endpoint {
+  /** lower-case name without trailing dot, dotted-quad IPv4, or compressed IPv6 without brackets */
+  host: string;
+  kind: EndpointKind;
+  /** explicit port; undefined means the protocol's default */
+  port?: number;
+}
+
+const QUOTE_MAX = 80;
+/** At most this many entries in one fleet. */
+export const MAX_FLEET_ENTRIES = 10000;
+
+/** Input quoted briefly in error texts. */
+export function quoteInput(value: unknown): string {
+  const s = typeof value === 'string' ? value : String(value);
+  return JSON.stringify(s.length > QUOTE_MAX ? `${s.slice(0, QUOTE_MAX - 1)}…` : s);
+}
+
+// ASCII labels only: no percent escapes, userinfo or paths that the URL parser would rewrite
+const NAME = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?$/;
+const IPV6 = /^[0-9A-Fa-f:.]+$/;
+
+function bad(what: string, raw: string, why: string): SnomError {
+  return inputError(`${what} ${quoteInput(raw)} ${why}`, { field: what.startsWith('fleet') ? 'fleet' : 'target' });
+}
+
+/** An IPv4 address hidden in an IPv4-mapped IPv6 address, else undefined. */
+function mappedIPv4(v6: string): string | undefined {
+  const m = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(v6);
+  if (!m) return undefined;
+  const hi = parseInt(m[1], 16);
+  const lo = parseInt(m[2], 16);
+  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+}
+
+/** Canonical form of a bare host (no port). Throws E_INPUT naming `what`. */
+export function canonicalHost(raw: string, what: string): Pick<Endpoint, 'host' | 'kind'> {
+  const v6 = raw.includes(':');
+  if (v6 ? !IPV6.test(raw) : !NAME.test(raw)) throw bad(what, raw, 'is not a host name or IP address');
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${v6 ? `[${raw}]` : raw}/`).hostname;
+  } catch {
+    throw bad(what, raw, 'is not a host name or IP address');
+  }
+  let host: string;
+  let kind: EndpointKind;
+  if (hostname.startsWith('[')) {
+    host = hostname.slice(1, -1);
+    kind = 'ipv6';
+    const v4 = mappedIPv4(host);
+    if (v4) {
+      host = v4;
+      kind = 'ipv4';
+    }
+  } else if (isIPv4(hostname)) {
+    host = hostname;
+    kind = 'ipv4';
+  } else {
+    host = hostname.replace(/\.$/, '');
+    kind = 'name';
+    // localhost is the loopback address: one socket, so one phone and one queue
+    if (host === 'localhost') {
+      host = '127.0.0.1';
+      kind = 'ipv4';
+    }
+  }
+  if (host === '0.0.0.0' || host === '::') throw bad(what, raw, 'is the unspecified address, not a phone');
+  return { host, kind };
+}
+
+function parsePort(raw: string, text: string, what: string): number {
+  if (!/^\d{1,6}$/.test(text)) throw bad(what, raw, 'has a port that is not a number');
+  const port = Number(text);
+  if (port < 1 || port > 65535) throw bad(what, raw, `has port ${port}, not between 1 and 65535`);
+  return port;
+}
+
+/**
+ * "host", "host:port", "[v6]", "[v6]:port" or a bare IPv6 address → canonical endpoint.
+ * Throws E_INPUT naming `what` (e.g. "msg.target[2]").
+ */
+export function parseEndpoint(value: unknown, what: string): Endpoint {
+  if (typeof value !== 'string') throw inputError(`${what} is not a host name or address (a string, optionally with :port)`, { field: 'target' });
+  const raw = value.trim();
+  if (!raw) throw inputError(`${what} is empty`, { field: 'target' });
+  const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(raw);
+  let hostText: string;
+  let portText: string | undefined;
+  if (bracketed) {
+    hostText = bracketed[1];
+    portText = bracketed[2];
+    if (!hostText.includes(':')) throw bad(what, raw, 'has brackets around something that is not an IPv6 address');
+  } else if ((raw.match(/:/g) ?? []).length === 1) {
+    [hostText, portText] = raw.split(':');
+  } else {
+    hostText = raw; // a name, IPv4, or a bare IPv6 address (no port)
+  }
+  const { host, kind } = canonicalHost(hostText, what);
+  return portText === undefined ? { host, kind } : { host, kind, port: parsePort(raw, portText, what) };
+}
+
+/** The identity of a phone: canonical host and effective port (one key, one queue). */
+export function endpointKey(ep: Endpoint, defaultPort: number): string {
+  return `${ep.kind === 'ipv6' ? `[${ep.host}]` : ep.host}:${ep.port ?? defaultPort}`;
+}
+
+/** The host as a client option (IPv6 in brackets). */
+export function endpointHost(ep: Endpoint): string {
+  return ep.kind === 'ipv6' ? `[${ep.host}]` : ep.host;
+}
+
+interface Range {
+  text: string;
+}
+
+/**
+ * The parsed fleet. Entries: host names (case-insensitive), IPv4/IPv6 addresses, each with an
+ * optional :port (without one, any port of that host), and CIDR ranges (any port). Parsing never
+ * throws: an invalid fleet carries `error` and allows no other phone (fail closed).
+ */
+export class Fleet {
+  readonly hosts: Endpoint[] = [];
+  readonly ranges: Range[] = [];
+  readonly error?: SnomError;
+  private readonly blocks = new BlockList();
+
+  private constructor(error?: SnomError) {
+    if (error) this.error = error;
+  }
+
+  /** Text (one entry per line or comma separated, # starts a comment) or a list of entries. */
+  static parse(value: unknown): Fleet {
+    try {
+      return Fleet.build(value);
+    } catch (err) {
+      const e = err instanceof SnomError ? err : inputError(String((err as Error)?.message ?? err));
+      return new Fleet(inputError(`The fleet is invalid: ${e.message}`, { field: 'fleet' }));
+    }
+  }
+
+  private static build(value: unknown): Fleet {
+    let entries: string[];
+    if (value === undefined || value === null || value === '') entries = [];
+    else if (typeof value === 'string') {
+      entries = value.split(/\r?\n|\r/).flatMap((line) => line.replace(/#.*$/, '').split(','));
+    } else if (Array.isArray(value)) {
+      entries = value.map((v, i) => {
+        if (typeof v !== 'string') throw inputError(`entry ${i + 1} is not text`);
+        return v;
+      });
+    } else throw inputError('it must be text or a list of entries');
+    entries = entries.map((e) => e.trim()).filter((e) => e !== '');
+    if (entries.length > MAX_FLEET_ENTRIES) throw inputError(`it has ${entries.length} entries; at most ${MAX_FLEET_ENTRIES}`);
+    const f = new Fleet();
+    for (const entry of entries) {
+      if (entry.includes('/')) f.addRange(entry);
+      else f.hosts.push(parseEndpoint(entry, 'fleet entry'));
+    }
+    return f;
+  }
+
+  private addRange(entry: string): void {
+    const m = /^\[?([0-9A-Fa-f:.]+)\]?\/(\d{1,3})$/.exec(entry);
+    if (!m) throw bad('fleet entry', entry, 'is not a CIDR range such as 192.168.1.0/24 or fd00::/64 (ranges take no port)');
+    const [, addr, bits] = m;
+    const prefix = Number(bits);
+    if (isIPv4(addr)) {
+      if (prefix > 32) throw bad('fleet entry', entry, 'has an IPv4 prefix above 32');
+      this.blocks.addSubnet(addr, prefix, 'ipv4');
+    } else if (isIPv6(addr)) {
+      if (prefix > 128) throw bad('fleet entry', entry, 'has an IPv6 prefix above 128');
+      this.blocks.addSubnet(addr, prefix, 'ipv6');
+    } else {
+      throw bad('fleet entry', entry, 'is not a CIDR range such as 192.168.1.0/24 or fd00::/64');
+    }
+    this.ranges.push({ text: entry });
+  }
+
+  /** No entries (and valid). */
+  get empty(): boolean {
+    return !this.error && this.hosts.length === 0 && this.ranges.length === 0;
+  }
+
+  /** Whether `ep` (canonical) may get the credentials; `defaultPort` is the protocol's port. */
+  allows(ep: Endpoint, defaultPort: number): boolean {
+    if (this.error) return false;
+    const port = ep.port ?? defaultPort;
+    for (const h of this.hosts) {
+      if (h.host === ep.host && h.kind === ep.kind && (h.port === undefined || h.port === port)) return true;
+    }
+    if (ep.kind === 'name') return false; // ranges match addresses, never names
+    return this.blocks.check(ep.host, ep.kind);
+  }
+
+  /** The hosts (not ranges) listed: what msg.target = "*" sends to. */
+  listed(): Endpoint[] {
+    return this.error ? [] : this.hosts.map((h) => ({ ...h }));
+  }
+}
