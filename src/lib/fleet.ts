@@ -8,7 +8,7 @@
  * resolved: DNS answers can change and could be forged, so ranges match addresses only.
  */
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
-import { inputError, SnomError } from './errors';
+import { inputError, quoteInput, SnomError } from './errors';
 
 export type EndpointKind = 'name' | 'ipv4' | 'ipv6';
 
@@ -21,15 +21,8 @@ export interface Endpoint {
   port?: number;
 }
 
-const QUOTE_MAX = 80;
 /** At most this many entries in one fleet. */
 export const MAX_FLEET_ENTRIES = 10000;
-
-/** Input quoted briefly in error texts. */
-export function quoteInput(value: unknown): string {
-  const s = typeof value === 'string' ? value : String(value);
-  return JSON.stringify(s.length > QUOTE_MAX ? `${s.slice(0, QUOTE_MAX - 1)}…` : s);
-}
 
 // ASCII labels only: no percent escapes, userinfo or paths that the URL parser would rewrite
 const NAME = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?$/;

@@ -1,10 +1,11 @@
-import { inputError, SnomError } from './errors';
-import { endpointHost, endpointKey, Fleet, parseEndpoint, quoteInput, type Endpoint } from './fleet';
+import { inputError, quoteInput, SnomError } from './errors';
+import { endpointHost, endpointKey, Fleet, parseEndpoint, type Endpoint } from './fleet';
 import { PhoneClient } from './http/client';
 import type { AuthScheme, PhoneClientOptions, PhoneRequest, PhoneResponse } from './http/types';
 import { parseInfoPage } from './profile/detect';
 import { resolveProfile } from './profile/profile';
 import type { Profile } from './profile/types';
+import { positiveInt } from './util';
 
 /** A msg.target phone's client is closed after this long without use. */
 export const DEFAULT_TARGET_IDLE_MS = 60_000;
@@ -53,9 +54,6 @@ function needsDetection(o: SnomPhoneOptions): boolean {
   return d(o.model) || d(o.firmware);
 }
 
-function positiveInt(v: unknown, fallback: number): number {
-  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : fallback;
-}
 
 /** The configured host's identity; a host the fleet grammar does not cover keys on its URL form. */
 function originEndpoint(origin: string): Endpoint {

@@ -1,5 +1,5 @@
 import { buildRemoteCommand } from '../lib/commands/remote';
-import { fieldOr, registerActionNode } from './shared/action-node';
+import { fieldOr, registerCommandNode } from './shared/command-node';
 import type { NodeMessage, RED } from './shared/red';
 
 function fromMsg(msg: NodeMessage, key: string): unknown {
@@ -9,7 +9,7 @@ function fromMsg(msg: NodeMessage, key: string): unknown {
 }
 
 export = function register(RED: RED): void {
-  registerActionNode(RED, 'snom-command', {
+  registerCommandNode(RED, 'snom-command', {
     build: ({ config, msg, profile }) => {
       // "msg" in the form lets the message choose the command; confirm can only come from the form
       const command = config.command && config.command !== 'msg' ? config.command : fromMsg(msg, 'command') ?? (typeof msg.payload === 'string' ? msg.payload : undefined);

@@ -1,9 +1,9 @@
 import { buildCstaRequest, buildRawCsta, type CstaRequest, type CstaResult } from '../lib/csta';
 import type { CommandPlan } from '../lib/commands/plan';
-import { cstaOperationFrom, cstaParamsFrom, rawXmlFrom } from '../lib/nodes-support/csta-params';
-import { cstaPlan, requireCstaOverHttp } from '../lib/nodes-support/csta-http';
-import { firstIdentity } from '../lib/nodes-support/identity';
-import { registerActionNode } from './shared/action-node';
+import { cstaOperationFrom, cstaParamsFrom, rawXmlFrom } from './shared/csta-params';
+import { cstaPlan, requireCstaOverHttp } from '../lib/csta/transport';
+import { firstIdentity } from '../lib/csta/identity';
+import { registerCommandNode } from './shared/command-node';
 import type { RED } from './shared/red';
 
 // Stands in for the first identity while the request is validated, so that bad input is
@@ -16,7 +16,7 @@ interface CstaPlan extends CommandPlan {
 }
 
 export = function register(RED: RED): void {
-  registerActionNode(RED, 'snom-csta', {
+  registerCommandNode(RED, 'snom-csta', {
     build: async ({ config, msg, profile, phoneNode }) => {
       const op = cstaOperationFrom(config, msg);
       let req: CstaRequest;

@@ -1,6 +1,6 @@
 import { buildDial, buildDtmf } from '../lib/commands/remote';
 import { inputError, quoteInput } from '../lib/errors';
-import { fieldOr, registerActionNode } from './shared/action-node';
+import { fieldOr, registerCommandNode } from './shared/command-node';
 import type { NodeMessage, RED } from './shared/red';
 
 /** msg.payload may be the number itself or { number, identity }. */
@@ -11,7 +11,7 @@ function fromPayload(msg: NodeMessage, key: string): unknown {
 }
 
 export = function register(RED: RED): void {
-  registerActionNode(RED, 'snom-dial', {
+  registerCommandNode(RED, 'snom-dial', {
     build: ({ config, msg, profile }) => {
       const mode = fieldOr(config.mode, msg.mode) ?? 'dial';
       const number = fieldOr(config.number, fromPayload(msg, 'number'));

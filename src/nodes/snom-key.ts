@@ -1,9 +1,9 @@
 import { buildKeyCommand } from '../lib/commands/keys';
-import { fieldOr, registerActionNode } from './shared/action-node';
+import { fieldOr, registerCommandNode } from './shared/command-node';
 import type { RED } from './shared/red';
 
 export = function register(RED: RED): void {
-  registerActionNode(RED, 'snom-key', {
+  registerCommandNode(RED, 'snom-key', {
     build: ({ config, msg, profile }) => buildKeyCommand(fieldOr(config.keys, msg.payload), profile),
     statusText: (plan) => plan.requests[0].path.replace('/command.htm?key=', 'key '),
   });

@@ -5,12 +5,9 @@ import type { AuthMode } from '../lib/http/types';
 import { KNOWN_MODELS } from '../lib/profile';
 import { PhoneState } from './shared/phone-state';
 import type { NodeDef, RED } from './shared/red';
+import { positiveInt } from '../lib/util';
 
 
-function positiveInt(value: unknown, fallback: number): number {
-  const n = Number(value);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
 
 const AUTH_MODES: AuthMode[] = ['auto', 'basic', 'digest', 'none'];
 

@@ -1,8 +1,8 @@
 import {
   planSettingsGet, planSettingsSet, settingNames, settingValues, type SettingsPlan,
-} from '../lib/nodes-support/settings-plan';
+} from '../lib/settings/plan';
 import { inputError, quoteInput } from '../lib/errors';
-import { registerActionNode } from './shared/action-node';
+import { registerCommandNode } from './shared/command-node';
 import type { NodeMessage, RED } from './shared/red';
 
 function empty(v: unknown): boolean {
@@ -17,7 +17,7 @@ function actionOf(config: Record<string, any>, msg: NodeMessage): 'get' | 'set' 
 }
 
 export = function register(RED: RED): void {
-  registerActionNode(RED, 'snom-settings', {
+  registerCommandNode(RED, 'snom-settings', {
     build: ({ config, msg, profile }) => {
       if (actionOf(config, msg) === 'get') {
         return planSettingsGet(settingNames(empty(config.names) ? msg.payload : config.names), profile);

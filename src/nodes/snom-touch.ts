@@ -1,9 +1,9 @@
 import { buildTouch } from '../lib/commands/touch';
-import { fieldOr, registerActionNode } from './shared/action-node';
+import { fieldOr, registerCommandNode } from './shared/command-node';
 import type { RED } from './shared/red';
 
 export = function register(RED: RED): void {
-  registerActionNode(RED, 'snom-touch', {
+  registerCommandNode(RED, 'snom-touch', {
     build: ({ config, msg, profile }) => buildTouch(fieldOr(config.touch, msg.payload), profile),
     statusText: (plan) => decodeURIComponent(plan.requests[0].path.replace('/command.htm?touch=', 'touch ')),
   });

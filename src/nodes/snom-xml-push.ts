@@ -2,9 +2,9 @@ import { buildCstaRequest } from '../lib/csta';
 import { singlePlan, type CommandPlan } from '../lib/commands/plan';
 import { inputError, quoteInput, unsupportedError } from '../lib/errors';
 import { buildMinibrowserXml, minibrowserPushPath, validateMinibrowserXml, type MinibrowserObject } from '../lib/minibrowser';
-import { cstaPlan } from '../lib/nodes-support/csta-http';
+import { cstaPlan } from '../lib/csta/transport';
 import type { Profile } from '../lib/profile/types';
-import { registerActionNode } from './shared/action-node';
+import { registerCommandNode } from './shared/command-node';
 import { documentUrl, documents, mountDocumentServer } from './shared/document-server';
 import type { NodeMessage, RED } from './shared/red';
 
@@ -46,7 +46,7 @@ function transportFor(choice: unknown, profile: Profile): Transport {
 export = function register(RED: RED): void {
   const served = mountDocumentServer(RED);
 
-  registerActionNode(RED, 'snom-xml-push', {
+  registerCommandNode(RED, 'snom-xml-push', {
     build: ({ config, msg, profile, phoneNode, phones }) => {
       const transport = transportFor(config.transport, profile);
       const xml = documentFrom(config, msg);

@@ -4,7 +4,7 @@ export { startSimPhones, stopAll } from './cluster';
 export { extensions } from './extensions';
 export { simCertificate } from './certificate';
 export { sendJson, sendHtml, send } from './http-util';
-export { modelInfo, normaliseModel, compareFirmware, checkKey } from './model';
+export { modelInfo, normaliseModel, compareFirmware, checkKey } from './phone-models';
 export { userAgent, fetchDocument } from './pages/minibrowser';
 export { recordCommand } from './pages/record';
 export { stateSnapshot } from './control';

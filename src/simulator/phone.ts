@@ -9,7 +9,7 @@ import { ServerAuth } from './auth';
 import { extensions } from './extensions';
 import { FaultInjector } from './faults';
 import { isFormBody, readBody, send, sendHtml, sendJson } from './http-util';
-import { modelInfo, type ModelInfo } from './model';
+import { modelInfo, type ModelInfo } from './phone-models';
 import { registerPages } from './pages';
 import { registerControlApi } from './control';
 import { defaultSettings, SettingsStore } from './settings';

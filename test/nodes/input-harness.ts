@@ -1,4 +1,4 @@
-// One action node in a real Node-RED runtime (node-red-node-test-helper) with its phone config,
+// One command node in a real Node-RED runtime (node-red-node-test-helper) with its phone config,
 // a Catch and a Status node, against simulated phones over real HTTP. Each message's outcome is
 // read the way Node-RED sees it: every done() call through the runtime's onComplete hook, the
 // output, the caught error, the node's status; what reached the phone through /sim/received.

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 export const helper = require('node-red-node-test-helper');
 helper.init(require.resolve('node-red'));
 
-const NODES = path.resolve(__dirname, '..', '..', 'src', 'nodes');
+// what Node-RED loads: the package's nodes/ folder (package.json node-red.nodes)
+const NODES = path.resolve(__dirname, '..', '..', '..', 'nodes');
 
 /** The compiled node modules, by type name. */
 export function nodeModule(type: string): unknown {

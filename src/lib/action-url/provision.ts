@@ -3,7 +3,7 @@
  * chosen events to a snom-action-url-in endpoint. Nobody types URLs into the phone's web page.
  */
 import { inputError } from '../errors';
-import { planSettingsSet } from '../nodes-support/settings-plan';
+import { planSettingsSet } from '../settings/plan';
 import type { SnomPhone } from '../phone';
 import type { Profile } from '../profile/types';
 import { ACTION_EVENTS, eventByName } from './events';

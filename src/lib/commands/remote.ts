@@ -1,5 +1,5 @@
 import { buildCstaRequest } from '../csta/build';
-import { cstaPlan } from '../nodes-support/csta-http';
+import { cstaPlan } from '../csta/transport';
 import { inputError, quoteInput, unsupportedError } from '../errors';
 import type { PhoneRequest } from '../http/types';
 import type { Profile } from '../profile/types';

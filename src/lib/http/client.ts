@@ -5,6 +5,7 @@
 import { Client } from 'undici';
 
 import { basicAuthorization } from './basic';
+import { positiveNumber } from '../util';
 import { Redactor } from './redact';
 import { parseWwwAuthenticate } from './challenge';
 import { chooseDigestChallenge, DigestSession } from './digest';
@@ -66,7 +67,7 @@ export class PhoneClient {
     // A phone echoing the request in an error page must not leak it into messages.
     this.redactor = Redactor.of({ user: this.user, password: this.password });
     this.floor = opts.authFloor;
-    this.timeoutMs = positive(opts.timeoutMs, DEFAULT_TIMEOUT_MS);
+    this.timeoutMs = positiveNumber(opts.timeoutMs, DEFAULT_TIMEOUT_MS);
     this.queue = new SerialQueue(Math.max(0, Math.floor(opts.queueSize ?? DEFAULT_QUEUE_SIZE)));
     this.dispatcher = new Client(this.origin, {
       pipelining: 1,
@@ -128,7 +129,7 @@ export class PhoneClient {
 
   private async execute(req: PhoneRequest, ctx: ErrorContext): Promise<PhoneResponse> {
     const started = performance.now();
-    const timeoutMs = positive(req.timeoutMs, this.timeoutMs);
+    const timeoutMs = positiveNumber(req.timeoutMs, this.timeoutMs);
     const ac = new AbortController();
     this.inFlight = ac;
     const timer = setTimeout(() => ac.abort(new DeadlineError(timeoutMs)), timeoutMs);
@@ -296,9 +297,6 @@ function acceptsErrorBody(req: PhoneRequest, status: number, body: string): bool
   }
 }
 
-function positive(v: number | undefined, fallback: number): number {
-  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : fallback;
-}
 
 function since(start: number): number {
   return Math.round(performance.now() - start);

@@ -2,7 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import type { SimPhone } from '../phone';
 import { send, sendHtml } from '../http-util';
-import { compareFirmware } from '../model';
+import { compareFirmware } from '../phone-models';
 import { callModel } from '../calls';
 import type { SimCstaRecord } from '../calls/types';
 import { OPERATIONS, type OpContext } from './operations';

@@ -1,6 +1,6 @@
 // command.htm: key events, dialling, DTMF, the bare command tokens and snom870 touch (seed, §2).
 import type { SimPhone } from '../phone';
-import { checkKey } from '../model';
+import { checkKey } from '../phone-models';
 import { send, sendHtml } from '../http-util';
 import type { SimHandler, SimKeyEvent, SimTouch } from '../types';
 import { phoneType, recordCommand } from './record';

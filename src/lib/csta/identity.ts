@@ -1,0 +1,42 @@
+/**
+ * "The phone's first identity", the device CSTA requests name when the user gives none.
+ * Firmware 8.7.4+ accepts the identity index, so 1 is sent and nothing is read. Older
+ * firmware needs the SIP URI: it is read once per phone with the seed's proprietary CSTA
+ * GetSettings (user_name1 + user_host1; the seed documents that request and these names,
+ * whereas the settings.xml format is only single-sourced, reference §4.2) and cached.
+ */
+import { inputError } from '../errors';
+import { buildCstaRequest, type CstaResult } from './';
+import type { SnomPhone } from '../phone';
+import type { Profile } from '../profile/types';
+import { cstaPlan } from './transport';
+
+const cache = new WeakMap<SnomPhone, Promise<string>>();
+
+export function firstIdentity(phone: SnomPhone, profile: Profile, timeoutMs?: number): Promise<string | number> {
+  if (profile.csta.identityIndex) return Promise.resolve(1);
+  let known = cache.get(phone);
+  if (!known) {
+    // messages arriving together share one read; a failed read is not kept, the next message tries again
+    known = readFirstIdentity(phone, profile, timeoutMs);
+    cache.set(phone, known);
+    known.catch(() => cache.delete(phone));
+  }
+  return known;
+}
+
+async function readFirstIdentity(phone: SnomPhone, profile: Profile, timeoutMs?: number): Promise<string> {
+  const plan = cstaPlan(buildCstaRequest('GetSettings', {}, profile.csta), { command: 'read first identity' });
+  const run = await phone.run(plan.requests, timeoutMs);
+  const result = plan.read!(run.responses, phone.label) as CstaResult;
+  const settings = (result.data.settings ?? {}) as Record<string, string>;
+  const user = (settings.user_name1 ?? '').trim();
+  const host = (settings.user_host1 ?? '').trim();
+  if (!user || !host || /[\s@]/.test(user) || /[\s@]/.test(host)) {
+    throw inputError(
+      `Phone ${phone.label} has no usable first identity (user_name1 "${user}", user_host1 "${host}"); give the device (e.g. sip:100@pbx) in the node or msg.payload.deviceId.`,
+      { phone: phone.label, field: 'deviceId' },
+    );
+  }
+  return `sip:${user}@${host}`;
+}
