@@ -77,6 +77,7 @@ Control API (JSON, no login, not counted as phone requests):
   GET    /sim/sip        SIP ports, LEDs, check-syncs, talk/hold, uaCSTA associations and events, received messages
   GET    /sim/sip/leds | /sim/sip/associations | /sim/sip/messages      parts of it;  DELETE /sim/sip/messages clears
   DELETE /sim/sip/associations   the phone forgets its uaCSTA associations ({"bye":true}: it sends BYE first)
+  POST   /sim/sip/faults {"drop":1} (the next request is lost) {"latencyMs":800} {"silent":true};  DELETE clears
 
 Examples:
   snom-sim --phones 2 --model D785 --auth digest --password secret --port 8081

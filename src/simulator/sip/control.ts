@@ -14,6 +14,25 @@ export function registerSipControl(sip: SipService): void {
     sip.ext.messages.length = 0;
     sendJson(res, 200, { ok: true });
   });
+  phone.addControlRoute('GET', 'sip/faults', (_req, res) => sendJson(res, 200, { faults: sip.core.faults }));
+  phone.addControlRoute('POST', 'sip/faults', (req, res) => {
+    let v: unknown;
+    try {
+      v = req.body.trim() === '' ? {} : JSON.parse(req.body);
+    } catch {
+      return sendJson(res, 400, { error: 'body is not valid JSON' });
+    }
+    const err = checkFaults(v);
+    if (err) return sendJson(res, 400, { error: err });
+    const f = v as { drop?: number; latencyMs?: number; silent?: boolean };
+    Object.assign(sip.core.faults, { drop: f.drop ?? 0, latencyMs: f.latencyMs ?? 0, silent: f.silent ?? false });
+    phone.log('sip-faults', { ...sip.core.faults });
+    sendJson(res, 200, { ok: true, faults: sip.core.faults });
+  });
+  phone.addControlRoute('DELETE', 'sip/faults', (_req, res) => {
+    Object.assign(sip.core.faults, { drop: 0, latencyMs: 0, silent: false });
+    sendJson(res, 200, { ok: true });
+  });
   // The phone forgets its associations as after a crash ({"bye":true}: it sends BYE first).
   phone.addControlRoute('DELETE', 'sip/associations', (req, res) => {
     let bye = false;
@@ -24,4 +43,16 @@ export function registerSipControl(sip: SipService): void {
     }
     sendJson(res, 200, { ended: sip.uacsta.endAll('dropped through DELETE /sim/sip/associations', bye) });
   });
+}
+
+function checkFaults(v: unknown): string | null {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return 'faults must be a JSON object';
+  const known = ['drop', 'latencyMs', 'silent'];
+  const extra = Object.keys(v).filter((k) => !known.includes(k));
+  if (extra.length) return `unknown fault ${JSON.stringify(extra[0].slice(0, 40))}: use drop, latencyMs or silent`;
+  const f = v as Record<string, unknown>;
+  if (f.drop !== undefined && !(Number.isInteger(f.drop) && (f.drop as number) >= 0 && (f.drop as number) <= 1000)) return 'drop must be a whole number 0..1000';
+  if (f.latencyMs !== undefined && !(Number.isInteger(f.latencyMs) && (f.latencyMs as number) >= 0 && (f.latencyMs as number) <= 60000)) return 'latencyMs must be 0..60000';
+  if (f.silent !== undefined && typeof f.silent !== 'boolean') return 'silent must be true or false';
+  return null;
 }

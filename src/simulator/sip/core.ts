@@ -58,8 +58,20 @@ export interface CoreOptions {
   contactUser: () => string;
 }
 
+/** SIP faults (POST /sim/sip/faults): requests lost on the way in, answered late, or never. */
+export interface SipFaults {
+  /** the next n requests (ACK aside) are lost: never seen, never answered */
+  drop: number;
+  /** every new request is answered this long after it came (retransmissions meanwhile are absorbed) */
+  latencyMs: number;
+  /** no request is answered until the faults are cleared */
+  silent: boolean;
+}
+
 interface ServerTx {
   response?: Buffer;
+  /** a CANCEL came while the INVITE was still being worked on */
+  cancelled?: boolean;
   status: number;
   dest: Peer;
   invite: boolean;
@@ -83,6 +95,7 @@ export class SipCore {
   private readonly serverTx = new Map<string, ServerTx>();
   private readonly clientTx = new Map<string, ClientTx>();
   private stopped = false;
+  readonly faults: SipFaults = { drop: 0, latencyMs: 0, silent: false };
 
   constructor(private readonly handler: CoreHandler, private readonly opts: CoreOptions) {
     this.transport = new SipTransport((buf, peer) => this.onMessage(buf, peer), (peer, why) => {
@@ -97,6 +110,7 @@ export class SipCore {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    Object.assign(this.faults, { drop: 0, latencyMs: 0, silent: false });
     for (const tx of this.serverTx.values()) for (const c of tx.cancel) c();
     this.serverTx.clear();
     for (const tx of [...this.clientTx.values()]) {
@@ -148,6 +162,11 @@ export class SipCore {
     record.method = req.method;
     record.callId = header(req, 'call-id');
     record.cseq = header(req, 'cseq');
+    if (req.method !== 'ACK' && (this.faults.silent || this.faults.drop > 0)) {
+      if (!this.faults.silent) this.faults.drop -= 1;
+      record.note = 'lost (SIP fault)';
+      return;
+    }
     const missing = REQUIRED.filter((n) => header(req, n) === undefined);
     const via = parseVia(header(req, 'via') ?? '');
     if (!via) {
@@ -186,26 +205,46 @@ export class SipCore {
       if (tx.response) {
         this.transport.send(tx.dest, tx.response);
         record.answer = tx.status;
-      }
+      } else record.note = 'the phone is still working on it';
       return;
     }
     if (req.method === 'CANCEL') {
-      // CANCEL matches the INVITE of the same branch (§9.2); INVITEs here are answered at once, so
-      // it has nothing left to cancel and only gets its own 200.
+      // CANCEL matches the INVITE of the same branch (§9.2): one still being worked on ends with 487;
+      // one already answered has nothing left to cancel, and the CANCEL only gets its own 200.
       const invite = this.serverTx.get(key.replace(/\|CANCEL$/, '|INVITE'));
+      if (invite && !invite.response) invite.cancelled = true;
       return this.sendFresh(req, peer, via, invite ? { status: 200 } : { status: 481 }, record, key);
     }
-    let reply: Reply | null;
-    try {
-      reply = this.handler.request(inc);
-    } catch (err) {
-      reply = { status: 500, headers: [['Warning', `399 snom-sim "${err instanceof Error ? err.message.slice(0, 150) : 'error'}"`]] };
+    const pending = this.reserve(key, req.method === 'INVITE', this.responseDest(peer, via));
+    const run = (): void => {
+      if (this.stopped) return;
+      let reply: Reply | null;
+      try {
+        reply = pending.cancelled ? { status: 487, note: 'cancelled' } : this.handler.request(inc);
+      } catch (err) {
+        reply = { status: 500, headers: [['Warning', `399 snom-sim "${err instanceof Error ? err.message.slice(0, 150) : 'error'}"`]] };
+      }
+      if (!reply) {
+        record.note ??= 'dropped';
+        if (this.serverTx.get(key) === pending) this.serverTx.delete(key);
+        return;
+      }
+      this.sendFresh(req, peer, via, reply, record, key);
+    };
+    if (this.faults.latencyMs > 0) pending.cancel.push(this.timer(this.faults.latencyMs, run));
+    else run();
+  }
+
+  /** A server transaction for a new request, before its answer exists (retransmissions then wait for it). */
+  private reserve(key: string, invite: boolean, dest: Peer): ServerTx {
+    if (this.serverTx.size >= MAX_TRANSACTIONS) {
+      const oldest = this.serverTx.keys().next().value as string;
+      for (const c of this.serverTx.get(oldest)?.cancel ?? []) c();
+      this.serverTx.delete(oldest);
     }
-    if (!reply) {
-      record.note ??= 'dropped';
-      return;
-    }
-    this.sendFresh(req, peer, via, reply, record, key);
+    const tx: ServerTx = { status: 0, dest, invite, toTag: newTag(), acked: false, cancel: [] };
+    this.serverTx.set(key, tx);
+    return tx;
   }
 
   /** RFC 3261 §17.2.3: branch + sent-by + method, or the RFC 2543 fields when the branch lacks the cookie. */
@@ -216,22 +255,18 @@ export class SipCore {
     return ['2543', inc.req.uri, inc.callId, inc.from.params.get('tag') ?? '', inc.cseq.seq, inc.via.raw, method].join('|');
   }
 
-  /** Builds, stores and sends the answer to a new request. */
+  /** Builds and sends the answer to a new request, and stores it in its transaction (if it has one). */
   private sendFresh(req: SipRequest, peer: Peer, via: Via, reply: Reply, record: SipReceived, key?: string): void {
     const dest = this.responseDest(peer, via);
-    const toTag = reply.toTag ?? newTag();
+    const tx = key ? this.serverTx.get(key) ?? this.reserve(key, req.method === 'INVITE', dest) : undefined;
+    const toTag = reply.toTag ?? tx?.toTag ?? newTag();
     const buf = this.buildResponse(req, peer, via, reply, toTag);
     record.answer = reply.status;
     if (reply.note) record.note = reply.note;
     this.transport.send(dest, buf);
-    if (!key) return;
-    const tx: ServerTx = { response: buf, status: reply.status, dest, invite: req.method === 'INVITE', toTag, acked: false, cancel: [] };
-    if (this.serverTx.size >= MAX_TRANSACTIONS) {
-      const oldest = this.serverTx.keys().next().value as string;
-      for (const c of this.serverTx.get(oldest)?.cancel ?? []) c();
-      this.serverTx.delete(oldest);
-    }
-    this.serverTx.set(key, tx);
+    if (!tx || !key) return;
+    tx.response = buf;
+    tx.status = reply.status;
     const { t1, t2 } = this.opts;
     tx.cancel.push(this.timer(64 * t1 + (tx.invite ? t2 : 0), () => {
       for (const c of tx.cancel) c();

@@ -232,7 +232,7 @@ export const REASONS: Record<number, string> = {
   100: 'Trying', 180: 'Ringing', 200: 'OK', 202: 'Accepted', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden',
   404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout', 413: 'Request Entity Too Large',
   415: 'Unsupported Media Type', 416: 'Unsupported URI Scheme', 420: 'Bad Extension', 481: 'Call/Transaction Does Not Exist',
-  482: 'Loop Detected', 486: 'Busy Here', 488: 'Not Acceptable Here', 489: 'Bad Event', 500: 'Server Internal Error',
+  482: 'Loop Detected', 486: 'Busy Here', 487: 'Request Terminated', 488: 'Not Acceptable Here', 489: 'Bad Event', 500: 'Server Internal Error',
   501: 'Not Implemented', 505: 'Version Not Supported',
 };
 

@@ -83,6 +83,7 @@ export class SipService implements SimService, CoreHandler {
     phone.on('reset', () => {
       this.uacsta.endAll('the phone was reset (POST /sim/reset)');
       this.auth.reset();
+      Object.assign(this.core.faults, { drop: 0, latencyMs: 0, silent: false });
     });
     // A reboot loses the associations before the calls drop, so no events go out for them.
     phone.prependListener('command', (c: { name: string }) => {
