@@ -145,6 +145,16 @@ export class SipCore {
 
   private onMessage(buf: Buffer, peer: Peer): void {
     if (this.stopped) return;
+    try {
+      this.handleMessage(buf, peer);
+    } catch (err) {
+      // Nothing a peer sends may take the phone down: keep why, answer nothing.
+      this.handler.record({ at: Date.now(), transport: peer.transport, from: `${peer.address}:${peer.port}`, startLine: '',
+        note: `internal error: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`, text: '' });
+    }
+  }
+
+  private handleMessage(buf: Buffer, peer: Peer): void {
     const text = buf.subarray(0, MAX_TEXT).toString('utf8');
     const record: SipReceived = {
       at: Date.now(), transport: peer.transport, from: `${peer.address}:${peer.port}`, startLine: text.split(CRLF)[0].slice(0, 300), text,

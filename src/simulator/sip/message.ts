@@ -214,7 +214,13 @@ export interface SipUri { scheme: string; user: string; host: string; port: numb
 export function parseSipUri(uri: string): SipUri | undefined {
   const m = /^(sips?):(?:([^@;?]*)@)?(\[[^\]]+\]|[^:;?]+)(?::(\d{1,5}))?([^?]*)/i.exec(uri.trim());
   if (!m) return undefined;
-  return { scheme: m[1].toLowerCase(), user: decodeURIComponent(m[2] ?? '').replace(/:.*$/, ''), host: m[3], port: m[4] ? Number(m[4]) : undefined, params: parseParams(m[5] ?? '') };
+  let user = (m[2] ?? '').replace(/:.*$/, '');
+  try {
+    user = decodeURIComponent(user);
+  } catch {
+    // a malformed %-escape stays as written
+  }
+  return { scheme: m[1].toLowerCase(), user, host: m[3], port: m[4] ? Number(m[4]) : undefined, params: parseParams(m[5] ?? '') };
 }
 
 export function parseCSeq(v: string | undefined): { seq: number; method: string } | undefined {

@@ -96,21 +96,27 @@ export class SipTransport {
   /** Sends on the peer's connection, or a new one (TCP), or a datagram (UDP); loopback only. */
   send(peer: Peer, buf: Buffer): boolean {
     if (!isLoopback(peer.address)) return false;
-    if (peer.transport === 'udp') {
-      if (!this.udp) return false;
-      this.udp.send(buf, peer.port, v4(peer.address));
-      return true;
-    }
-    if (peer.socket && !peer.socket.destroyed && peer.socket.writable) {
+    if (peer.transport === 'tcp' && peer.socket && !peer.socket.destroyed && peer.socket.writable) {
       peer.socket.write(buf);
       return true;
     }
-    if (!this.tcp) return false;
-    const s = net.connect({ host: v4(peer.address), port: peer.port });
-    this.accept(s);
-    peer.socket = s;
-    s.write(buf);
-    return true;
+    // A port from a Via or Contact may be anything: 0 or 70000 cannot be sent to.
+    if (!(Number.isInteger(peer.port) && peer.port >= 1 && peer.port <= 65535)) return false;
+    try {
+      if (peer.transport === 'udp') {
+        if (!this.udp) return false;
+        this.udp.send(buf, peer.port, v4(peer.address));
+        return true;
+      }
+      if (!this.tcp) return false;
+      const s = net.connect({ host: v4(peer.address), port: peer.port });
+      this.accept(s);
+      peer.socket = s;
+      s.write(buf);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   async stop(): Promise<void> {

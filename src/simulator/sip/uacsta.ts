@@ -305,7 +305,13 @@ export class UaCsta {
 
   private async pump(a: Association): Promise<void> {
     a.busy = true;
-    while (a.queue.length && !a.ended) await a.queue.shift()!();
+    while (a.queue.length && !a.ended) {
+      try {
+        await a.queue.shift()!();
+      } catch (err) {
+        this.end(a, `sending an event failed: ${err instanceof Error ? err.message.slice(0, 150) : String(err)}`);
+      }
+    }
     a.busy = false;
   }
 

@@ -186,10 +186,12 @@ describe('simulator SIP: transport and transactions (RFC 3261)', () => {
     const got: Msg[] = [];
     s.on('message', (b) => got.push(parse(b.toString('utf8'))));
     const lines = fc.array(fc.oneof(
-      fc.constantFrom(`Via: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bKfc;rport`, 'From: <sip:a@b>;tag=1', 'To: <sip:100@127.0.0.1>', 'Call-ID: fc',
+      fc.constantFrom(`Via: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bKfc;rport`, 'Via: SIP/2.0/UDP 127.0.0.1:0;branch=z9hG4bKp0',
+        'Via: SIP/2.0/UDP 127.0.0.1:99999;branch=z9hG4bKp9', 'Contact: <sip:x@127.0.0.1:0>', 'From: <sip:a@b>;tag=1', 'To: <sip:100@127.0.0.1>', 'Call-ID: fc',
         'CSeq: 1 MESSAGE', 'CSeq: x', 'Content-Length: 99', 'Content-Length: -1', 'Content-Type: application/x-buttons', ': empty name', 'no colon'),
       fc.string({ maxLength: 40 })), { maxLength: 8 });
-    const start = fc.constantFrom('MESSAGE sip:100@127.0.0.1 SIP/2.0', 'NOTIFY sip:100@127.0.0.1 SIP/2.0', 'INVITE x SIP/2.0', 'GARBAGE', 'SIP/2.0 200 OK', '');
+    const start = fc.constantFrom('MESSAGE sip:100@127.0.0.1 SIP/2.0', 'NOTIFY sip:100@127.0.0.1 SIP/2.0', 'INVITE x SIP/2.0', 'GARBAGE', 'SIP/2.0 200 OK', '',
+      'OPTIONS sip:%zz@127.0.0.1 SIP/2.0');
     try {
       await fc.assert(fc.asyncProperty(start, lines, fc.string({ maxLength: 60 }), async (st, hs, body) => {
         got.length = 0;
