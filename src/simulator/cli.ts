@@ -7,8 +7,9 @@ import type { SimDigestAlgorithm, SimPhoneConfig } from './types';
 
 export const HELP = `snom-sim — virtual Snom desk phones on 127.0.0.1
 
-Each phone is an HTTP(S) server that answers like a Snom phone's web server, so that
-Node-RED flows (or curl) can be tried without a real phone. Nothing leaves this machine.
+Each phone is an HTTP(S) server that answers like a Snom phone's web server, and a SIP user agent
+on UDP and TCP, so that Node-RED flows (or curl, sipp) can be tried without a real phone. Nothing
+leaves this machine.
 
 Usage: snom-sim [options]
 
@@ -24,6 +25,7 @@ Options:
   --qop auth|none       digest qop (default auth)
   --https               serve HTTPS with the built-in self-signed certificate
   --keepalive-delay MS  delay of minibrowser.htm pushes sent with Connection: keep-alive (default 8000)
+  --sip-port P          first SIP port, UDP and TCP alike; further phones take P+1, ... (default 0 = any free port)
   --config FILE         JSON array of phone configs ({ model, firmware, auth, port, ... }); overrides the flags above
   -h, --help            this text
 
@@ -51,6 +53,18 @@ action_* setting with $variables filled in (as a real phone does). P-keys progra
 "url <URL>" (setting fkeyN, N = key - 1) call their URL; a key held over 2 s fires
 action_longpress_url.
 
+SIP (each phone also listens on 127.0.0.1, UDP and TCP; the ports are printed at start, see docs/protocol.md §10):
+  NOTIFY  Content-Type: application/snomxml      minibrowser document, only from hosts in mb_trusted_hosts
+                                                 (or a registrar of an identity); else 403
+  NOTIFY  Event: talk | hold                     answer the ringing call / retrieve, hold the active call; 481 if none
+  NOTIFY  Event: check-sync;reboot=false|true    re-provision (and reboot: calls drop, associations end);
+                                                 401 Digest with user_nameN/user_passN when challenge_checksync=on
+  MESSAGE Content-Type: application/x-buttons    k=/c=/l=/n=/a= lamps for fkeys set to "button <k>"
+  INVITE  Content-Type: application/csta+xml     uaCSTA association (8.7.1+, csta_control=on; csta_challenge=1
+                                                 challenges it); CSTA requests in INFO, responses in the 200 OK;
+                                                 after MonitorStart the events come as INFO; BYE ends it
+  OPTIONS                                        capabilities; other methods 405/501; retransmissions get the same answer
+
 Control API (JSON, no login, not counted as phone requests):
   GET    /sim/state      everything the phone was asked to do (keys, dials, commands, log, ...)
   GET    /sim/received   the phone-page requests exactly as they arrived (method, target, body)
@@ -61,6 +75,10 @@ Control API (JSON, no login, not counted as phone requests):
   POST   /sim/calls      {"remote":"sip:0301234567@pbx.local","displayName":"Ada"} rings the phone → {"cstaId":"-1",...}
   GET    /sim/calls      the calls, DND and forwarding
   POST   /sim/calls/<cstaId>/answer-remote | hangup-remote   the far end answers / hangs up
+  GET    /sim/sip        SIP ports, LEDs, check-syncs, talk/hold, uaCSTA associations and events, received messages
+  GET    /sim/sip/leds | /sim/sip/associations | /sim/sip/messages      parts of it;  DELETE /sim/sip/messages clears
+  DELETE /sim/sip/associations   the phone forgets its uaCSTA associations ({"bye":true}: it sends BYE first)
+  POST   /sim/sip/faults {"drop":1} (the next request is lost) {"latencyMs":800} {"silent":true};  DELETE clears
 
 Examples:
   snom-sim --phones 2 --model D785 --auth digest --password secret --port 8081
@@ -69,6 +87,8 @@ Examples:
   curl -X POST -H 'Content-Type: application/json' -d '{"latencyMs":2000,"count":1}' http://127.0.0.1:8081/sim/faults
   curl -X POST http://127.0.0.1:8081/sim/reset
   curl -X POST -H 'Content-Type: application/json' -d '{"remote":"sip:200@pbx.local"}' http://127.0.0.1:8081/sim/calls
+  curl -X PUT -d '{"mb_trusted_hosts":"127.0.0.1","csta_control":"on","fkey5":"button 6"}' http://127.0.0.1:8081/sim/settings
+  curl http://127.0.0.1:8081/sim/sip/leds
 
 Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
 `;
@@ -83,7 +103,7 @@ type Flags = Record<string, string | true>;
 
 function parseFlags(argv: string[]): Flags | string {
   const flags: Flags = {};
-  const valued = ['phones', 'model', 'firmware', 'port', 'auth', 'user', 'password', 'digest-algorithms', 'qop', 'keepalive-delay', 'config'];
+  const valued = ['phones', 'model', 'firmware', 'port', 'auth', 'user', 'password', 'digest-algorithms', 'qop', 'keepalive-delay', 'config', 'sip-port'];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-h' || a === '--help') flags.help = true;
@@ -122,7 +142,8 @@ export function configsFromFlags(flags: Flags, env: NodeJS.ProcessEnv): SimPhone
   const n = intFlag(flags, 'phones', 1, 1, 200);
   const port = intFlag(flags, 'port', 0, 0, 65535);
   const delay = intFlag(flags, 'keepalive-delay', 8000, 0, 600000);
-  for (const v of [n, port, delay]) if (typeof v === 'string') return v;
+  const sipPort = intFlag(flags, 'sip-port', 0, 0, 65535);
+  for (const v of [n, port, delay, sipPort]) if (typeof v === 'string') return v;
   const auth = (flags.auth ?? 'none') as SimPhoneConfig['auth'];
   if (!['none', 'basic', 'digest'].includes(auth)) return '--auth must be none, basic or digest';
   const qop = flags.qop as SimPhoneConfig['qop'] | undefined;
@@ -145,6 +166,7 @@ export function configsFromFlags(flags: Flags, env: NodeJS.ProcessEnv): SimPhone
       https: flags.https === true,
       identities: [`sip:${100 + i}@sim.local`],
       keepAliveMinibrowserDelayMs: delay as number,
+      ...(sipPort === 0 ? {} : { sip: { udpPort: (sipPort as number) + i, tcpPort: (sipPort as number) + i } }),
     });
   }
   return configs;
@@ -176,7 +198,8 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
   }
   for (const p of phones) {
     const login = p.config.auth === 'none' ? 'no login' : `${p.config.auth} login as ${p.config.user}`;
-    out(`${p.config.name}: ${p.url}  (snom ${p.info.id}, firmware ${p.config.firmware}, MAC ${p.mac}, ${login})`);
+    const sip = p.sipPorts ? `  SIP 127.0.0.1 udp:${p.sipPorts.udp} tcp:${p.sipPorts.tcp}` : '';
+    out(`${p.config.name}: ${p.url}  (snom ${p.info.id}, firmware ${p.config.firmware}, MAC ${p.mac}, ${login})${sip}`);
   }
   out('Control API: <url>/sim/state — stop with Ctrl-C.');
   return { code: 0, phones };

@@ -22,6 +22,7 @@ export function stateSnapshot(phone: SimPhone): object {
     mac: phone.mac,
     auth: phone.config.auth,
     faults: phone.faults.active,
+    sip: phone.sipPorts,
     ...phone.state,
   };
 }

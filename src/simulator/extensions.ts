@@ -1,6 +1,7 @@
 import type { SimPhone } from './phone';
 import { installCalls } from './calls';
 import { installCsta } from './csta';
+import { installSip } from './sip';
 
 /**
  * Extension point: each function runs once in the SimPhone constructor, after the built-in
@@ -10,4 +11,5 @@ export const extensions: Array<(phone: SimPhone) => void> = [
   // the call model first: CSTA drives the same calls
   installCalls,
   installCsta,
+  installSip,
 ];

@@ -15,7 +15,7 @@ import { registerControlApi } from './control';
 import { defaultSettings, SettingsStore } from './settings';
 import { MAX_LOG, MAX_RECEIVED, MAX_RECEIVED_CHARS, newState } from './state';
 import { simCertificate } from './certificate';
-import type { SimHandler, SimMethod, SimPhoneConfig, SimReceived, SimRequest, SimState } from './types';
+import type { SimHandler, SimMethod, SimPhoneConfig, SimReceived, SimRequest, SimService, SimSipPorts, SimState } from './types';
 
 const ALGORITHMS = ['MD5', 'MD5-sess', 'SHA-256', 'SHA-256-sess'];
 let unnamed = 0;
@@ -49,6 +49,10 @@ export class SimPhone extends EventEmitter {
   state: SimState;
   /** every phone-page request as it arrived (401s included), newest last; cleared by reset */
   received: SimReceived[] = [];
+  /** started after the HTTP server and stopped with it (extensions add them, e.g. SIP) */
+  readonly services: SimService[] = [];
+  /** the SIP ports while the phone runs (set by the SIP extension), else null */
+  sipPorts: SimSipPorts | null = null;
 
   private readonly auth: ServerAuth;
   private readonly routes = new Map<string, Route>();
@@ -81,6 +85,7 @@ export class SimPhone extends EventEmitter {
       identities: config.identities && config.identities.length ? [...config.identities] : ['sip:100@sim.local'],
       keepAliveMinibrowserDelayMs: config.keepAliveMinibrowserDelayMs ?? 8000,
       minibrowserFetchTimeoutMs: config.minibrowserFetchTimeoutMs ?? 5000,
+      sip: config.sip ?? {},
     };
     const c = this.config;
     this.settingsStore = new SettingsStore({
@@ -179,6 +184,12 @@ export class SimPhone extends EventEmitter {
     });
     this.server = server;
     this.listeningPort = (server.address() as AddressInfo).port;
+    try {
+      for (const s of this.services) await s.start();
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
     this.log('start', { url: this.url });
   }
 
@@ -189,6 +200,7 @@ export class SimPhone extends EventEmitter {
     for (const fn of [...this.cleanups]) fn();
     this.cleanups.clear();
     this.faults.clear();
+    await Promise.all(this.services.map((s) => s.stop()));
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();

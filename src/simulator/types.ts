@@ -37,6 +37,29 @@ export interface SimPhoneConfig {
   keepAliveMinibrowserDelayMs?: number;
   /** how long the phone waits for the pushed document; default 5000 */
   minibrowserFetchTimeoutMs?: number;
+  /** the phone's SIP side (UDP and TCP on 127.0.0.1); on by default with ephemeral ports */
+  sip?: SimSipConfig;
+}
+
+export interface SimSipConfig {
+  /** false: no SIP sockets (default true) */
+  enabled?: boolean;
+  /** 0 (default) = ephemeral: the TCP port's number when it is free for UDP too */
+  udpPort?: number;
+  /** 0 (default) = ephemeral */
+  tcpPort?: number;
+  /** RFC 3261 timer T1 (retransmissions; 64*T1 is the transaction timeout); default 500 */
+  t1Ms?: number;
+  /** RFC 3261 timer T2; default 4000 */
+  t2Ms?: number;
+}
+
+export interface SimSipPorts { udp: number; tcp: number }
+
+/** More listeners a phone starts and stops with its HTTP server (the SIP side). */
+export interface SimService {
+  start(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 /** A request as route handlers see it. For POST, `query` merges the URL query and a form body. */
@@ -81,6 +104,10 @@ export interface SimMinibrowserPush {
   userAgent?: string;
   fetched?: SimFetched;
   error?: string;
+  /** 'sip-notify' when the document came in a SIP NOTIFY (no URL, no fetch) */
+  via?: 'sip-notify';
+  /** the NOTIFY's source address:port */
+  from?: string;
 }
 export interface SimRegistration {
   index: number;

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SimPhone } from '../phone';
 import { fireActionUrl, type ActionVars } from './action-url';
-import { isLive, type CallState, type CallsExt, type SimActionUrlFiring, type SimCall, type SimForwarding } from './types';
+import { isLive, type CallState, type CallsExt, type SimActionUrlFiring, type SimCall, type SimCallChange, type SimForwarding } from './types';
 
 export const DEFAULT_RING_TIMEOUT_MS = 30000;
 /** the address the simulated phone has ($phone_ip, $local_ip) */
@@ -104,16 +104,19 @@ export class CallModel {
     this.ext.calls.push(call);
     this.phone.log('call', { cstaId: call.cstaId, direction, remote, state });
     this.onNewCall(call);
+    this.phone.emit('call-change', { call, from: null, to: state } satisfies SimCallChange);
     return call;
   }
 
-  private setState(call: SimCall, state: CallState): void {
+  private setState(call: SimCall, state: CallState, by: SimCallChange['by'] = 'local'): void {
     if (!isLive(call) || call.state === state) return;
+    const from = call.state;
     call.state = state;
     call.history.push({ state, at: Date.now() });
     if (!isLive(call)) this.cancelRing(call);
     this.phone.log('call', { cstaId: call.cstaId, state });
     this.phone.emit('call', { cstaId: call.cstaId, state });
+    this.phone.emit('call-change', { call, from, to: state, by } satisfies SimCallChange);
   }
 
   // ---- Action URLs ----
@@ -193,7 +196,7 @@ export class CallModel {
   }
 
   private missed(call: SimCall): void {
-    this.setState(call, 'missed');
+    this.setState(call, 'missed', 'remote');
     this.phone.state.lists.missed.push(call.remote);
     this.fire('missed', 'action_missed_url', call);
   }
@@ -242,14 +245,14 @@ export class CallModel {
   }
 
   remoteAnswer(call: SimCall): void {
-    this.setState(call, 'connected');
+    this.setState(call, 'connected', 'remote');
     this.fire('connected', 'action_connected_url', call);
   }
 
   /** The far end hangs up; a call still ringing here becomes a missed call. */
   remoteHangup(call: SimCall): void {
     if (call.state === 'ringing') return this.missed(call);
-    this.setState(call, 'disconnected');
+    this.setState(call, 'disconnected', 'remote');
     this.fire('disconnected', 'action_disconnected_url', call);
   }
 
@@ -301,6 +304,7 @@ export class CallModel {
     if (this.ext.dnd === on) return;
     this.ext.dnd = on;
     this.phone.log('dnd', { on });
+    this.phone.emit('dnd', on);
     this.fire(on ? 'dnd_on' : 'dnd_off', on ? 'action_dnd_on_url' : 'action_dnd_off_url');
   }
 
@@ -318,6 +322,7 @@ export class CallModel {
     s.set('redirect_time_number', f.noAnswer ?? '');
     const isOn = Object.values(f).some(Boolean);
     this.phone.log('forwarding', { forwarding: { ...f } });
+    this.phone.emit('forwarding', { kind, dn: dn || undefined });
     if (isOn !== wasOn) this.fire(isOn ? 'redirection_on' : 'redirection_off', isOn ? 'action_redirection_on_url' : 'action_redirection_off_url');
   }
 

@@ -22,6 +22,9 @@ export interface SimCall {
   conference?: string;
 }
 
+/** phone event 'call-change': a call appeared (from null) or changed state; `by` says which end did it. */
+export interface SimCallChange { call: SimCall; from: CallState | null; to: CallState; by?: 'local' | 'remote' }
+
 export interface SimForwarding {
   immediate?: string;
   busy?: string;
