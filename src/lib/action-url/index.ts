@@ -7,6 +7,7 @@ export * from './parse';
 export * from './token';
 export * from './allowlist';
 export * from './hold-buffer';
+export * from './in-flight';
 export * from './message';
 export * from './router';
 export * from './status-throttle';
