@@ -253,6 +253,27 @@ describe('ActionUrlRouter over real HTTP', () => {
     close(router, other);
   });
 
+  it('holds reclaimed events (delivered, but the receiver stopped first) ahead of newer ones, for the next release', async () => {
+    const ep = endpoint({ path: '/rc' });
+    router.add(ep);
+    for (const cid of ['x1', 'x2']) assert.equal((await get(`/rc?t=secret-token&e=hold&cid=${cid}`)).status, 200);
+    router.reclaim(ep, ep.got.splice(0));
+    assert.equal(router.heldCount('/rc'), 2);
+    assert.equal((await get('/rc?t=secret-token&e=hold&cid=x3')).status, 200, 'newer events queue behind');
+    assert.equal(ep.got.length, 0);
+    router.releaseHeld('/rc');
+    assert.deepEqual(ep.got.map((e) => [e.variables.callId, e.held]), [['x1', true], ['x2', true], ['x3', true]]);
+
+    // a release that never comes (no flows:started): the next request after half the hold time releases
+    router.reclaim(ep, ep.got.splice(0, 1));
+    assert.equal((await get('/rc?t=secret-token&e=hold&cid=x4')).status, 200);
+    assert.equal(ep.got.length, 2, 'x4 waits behind x1');
+    clock += ep.holdMs / 2 + 1;
+    assert.equal((await get('/rc?t=secret-token&e=hold&cid=x5')).status, 200);
+    assert.deepEqual(ep.got.slice(2).map((e) => e.variables.callId), ['x1', 'x4', 'x5']);
+    close(router, ep);
+  });
+
   it('hands an event answered 200 on in the same turn: a redeploy right after the answer loses nothing', async () => {
     const first = endpoint({ path: '/r' });
     router.add(first);

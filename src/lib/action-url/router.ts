@@ -207,6 +207,7 @@ export class ActionUrlRouter {
       return this.pass(res, next);
     }
     const set = this.endpoints.get(path);
+    this.releaseOverdue(path, set);
     const hold = this.openHold(path, set);
     if (!set && !hold) return this.pass(res, next);
 
@@ -226,6 +227,15 @@ export class ActionUrlRouter {
   private pass(res: ServerResponse, next?: Next): void {
     if (next) next();
     else answer(res, 404);
+  }
+
+  /**
+   * A safety net for a release that never came (no flows:started after a stop): events held while
+   * the endpoint runs are released once half the hold time is over, while still young enough.
+   */
+  private releaseOverdue(path: string, set: Set<ActionEndpoint> | undefined): void {
+    const hold = this.holds.get(path);
+    if (set?.size === 1 && hold && hold.buffer.size > 0 && this.now() - hold.closedAt > hold.holdMs / 2) this.releaseHeld(path);
   }
 
   /** The path's hold, while it is open: no endpoint within the hold time, or events still waiting. */
