@@ -46,6 +46,16 @@ describe('action-url event and variable tables', () => {
     assert.equal(eventByName('ringing'), undefined);
   });
 
+  it('recognises the firewall test under both setting names and writes the seed\'s', () => {
+    assert.equal(eventBySetting('action_fwtest_url')?.name, 'firewallTest');
+    assert.equal(eventBySetting('action_firewall_test')?.name, 'firewallTest', 'the older wiki name');
+    assert.equal(eventBySetting('ACTION_FIREWALL_TEST')?.name, 'firewallTest');
+    assert.equal(eventByName('firewallTest')?.setting, 'action_fwtest_url', 'the name provisioning writes');
+    assert.deepEqual(eventByName('firewallTest')?.aliases, ['action_firewall_test']);
+    assert.equal(eventBySetting('action_nonsense'), undefined);
+    assert.equal(eventBySetting('constructor'), undefined);
+  });
+
   it('has every runtime variable of reference §5.2 with distinct keys', () => {
     const expected: Record<string, string> = {
       local: 'local',

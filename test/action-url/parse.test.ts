@@ -1,45 +1,76 @@
 import assert from 'node:assert/strict';
-import {
-  ACTION_EVENT_NAMES,
-  ACTION_VARIABLES,
-  buildActionUrl,
-  parseActionQuery,
-  tryParseActionQuery,
-} from '../../src/lib/action-url';
+import { parseActionQuery, tryParseActionQuery } from '../../src/lib/action-url';
 import { SnomError } from '../../src/lib/errors';
 
-/** What a phone would send: the built URL with each `$var` replaced by a value. */
-function phoneFills(url: string, values: Record<string, string>): string {
-  return url.replace(/\$([A-Za-z][\w-]*)/g, (whole, name: string) =>
-    name in values ? encodeURIComponent(values[name]) : whole,
-  );
-}
+/** Every event name of the node (reference §5.3), written out. */
+const EVENT_NAMES = [
+  'incoming', 'outgoing', 'connected', 'disconnected', 'offhook', 'onhook', 'missed', 'hold', 'unhold', 'transfer',
+  'blindTransfer', 'attendedTransfer', 'receivedAttendedTransfer', 'dndOn', 'dndOff', 'redirectionOn', 'redirectionOff',
+  'setup', 'registrationFailed', 'logOn', 'logOff', 'longPress', 'blacklist', 'subscriptionNotify', 'firewallTest',
+];
 
 describe('parseActionQuery', () => {
-  it('parses every event name from a URL built for it', () => {
-    for (const name of ACTION_EVENT_NAMES) {
-      const url = buildActionUrl({ baseUrl: 'http://nr:1880', path: '/snom/events', token: 'tok', event: name });
-      const ev = parseActionQuery(new URL(url).search);
-      assert.equal(ev.event, name);
-      assert.equal(ev.token, 'tok');
-      assert.deepEqual(ev.variables, {}, 'nothing filled: every literal $x dropped');
-      assert.deepEqual(ev.extra, {});
+  it('parses every event name; the phone\'s unfilled $placeholders are dropped', () => {
+    for (const name of EVENT_NAMES) {
+      const ev = parseActionQuery(`?t=tok&e=${name}&local=$local&remote=$remote&cid=$call-id&csta=$csta_id&mac=$mac&h.X-A=$sip_header(X-A)&v.user_uid%5B1%5D=$user_uid[1]`);
+      assert.deepEqual(ev, { event: name, token: 'tok', variables: {}, extra: {} }, name);
     }
   });
 
-  it('parses every variable under its readable key', () => {
-    const all = ACTION_VARIABLES.map((v) => v.key);
-    const url = buildActionUrl({ baseUrl: 'http://nr:1880', path: '/e', token: 'tok', event: 'incoming', variables: all });
-    const values: Record<string, string> = {};
-    const expected: Record<string, unknown> = {};
-    ACTION_VARIABLES.forEach((v, i) => {
-      const value = v.key === 'nrOngoingCalls' ? '2' : `value ${i} ${v.key} ü`;
-      values[v.phoneVar] = value;
-      expected[v.key] = v.key === 'nrOngoingCalls' ? 2 : value;
+  it('accepts an event under its setting names too (both names of the firewall test)', () => {
+    assert.equal(parseActionQuery('e=action_fwtest_url').event, 'firewallTest');
+    assert.equal(parseActionQuery('e=action_firewall_test').event, 'firewallTest');
+    assert.equal(parseActionQuery('e=ACTION_FIREWALL_TEST').event, 'firewallTest');
+    assert.equal(parseActionQuery('e=action_hold').event, 'hold');
+    assert.equal(parseActionQuery('e=action_reg_failed').event, 'registrationFailed');
+  });
+
+  it('parses every variable under its readable key, by short query name', () => {
+    const ev = parseActionQuery(
+      't=tok&e=incoming&local=sip%3A100%40pbx&remote=sip%3A200%40pbx&cid=a1%4010.0.0.1&csta=-18&dloc=Empfang&drem=Anna%20M%C3%BCller' +
+        '&aurl=sip%3A100%40pbx&auser=100&ahost=pbx&akey=P3&exp=1&ip=10.0.0.5&calls=2&ctx=sip%3A101%40pbx&reason=busy&lkey=P7' +
+        '&mac=000413922D24&lip=10.0.0.5&rev=all&rnum=0301234&rtime=20',
+    );
+    assert.deepEqual(ev.variables, {
+      local: 'sip:100@pbx',
+      remote: 'sip:200@pbx',
+      callId: 'a1@10.0.0.1',
+      cstaId: '-18',
+      displayLocal: 'Empfang',
+      displayRemote: 'Anna Müller',
+      activeUrl: 'sip:100@pbx',
+      activeUser: '100',
+      activeHost: 'pbx',
+      activeKey: 'P3',
+      expansionModule: '1',
+      phoneIp: '10.0.0.5',
+      nrOngoingCalls: 2,
+      contextUrl: 'sip:101@pbx',
+      cancelReason: 'busy',
+      longpressKey: 'P7',
+      mac: '000413922D24',
+      localIp: '10.0.0.5',
+      redirectEvent: 'all',
+      redirectNumber: '0301234',
+      redirectTime: '20',
     });
-    const ev = parseActionQuery(new URL(phoneFills(url, values)).search);
-    assert.deepEqual(ev.variables, expected);
-    assert.equal(typeof ev.variables.nrOngoingCalls, 'number');
+    assert.deepEqual(ev.extra, {});
+  });
+
+  it('parses the same variables by their readable and phone names', () => {
+    const ev = parseActionQuery(
+      'e=connected&callId=x1&csta_id=-2&display_remote=Bob&active_host=h&nr_ongoing_calls=1&longpress_key=P2&redirect_number=77&phone_ip=1.2.3.4',
+    );
+    assert.deepEqual(ev.variables, { callId: 'x1', cstaId: '-2', displayRemote: 'Bob', activeHost: 'h', nrOngoingCalls: 1, longpressKey: 'P2', redirectNumber: '77', phoneIp: '1.2.3.4' });
+  });
+
+  it('delivers SIP headers (h.NAME) and phone settings (v.NAME) under the names asked, first value winning', () => {
+    const ev = parseActionQuery('e=incoming&h.X-Foo=ticket%2042&h.X-Foo=second&h.X-Bar=&v.user_uid%5B1%5D=u7&v.language=Deutsch&h.=x&v.__proto__=p&h.constructor=c');
+    assert.deepEqual(ev.sipHeaders, { 'X-Foo': 'ticket 42', constructor: 'c' });
+    assert.deepEqual(ev.phoneVariables, { 'user_uid[1]': 'u7', language: 'Deutsch' });
+    assert.deepEqual(ev.extra, { 'h.': 'x' });
+    assert.equal(Object.getPrototypeOf(ev.phoneVariables), Object.prototype);
+    assert.equal(parseActionQuery('e=incoming&remote=x').sipHeaders, undefined, 'absent when none was filled');
   });
 
   it('decodes values, keeps a raw + and puts unknown parameters in extra', () => {

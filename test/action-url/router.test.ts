@@ -11,6 +11,9 @@ import {
 
 interface TestEndpoint extends ActionEndpoint {
   got: DeliveredEvent[];
+  /** deliveries after the endpoint was closed: a stopped node drops these, so they are lost */
+  late: DeliveredEvent[];
+  closed: boolean;
   refused: RefusalReason[];
   ignored: string[];
   duplicate: boolean[];
@@ -26,13 +29,15 @@ function endpoint(over: Partial<ActionEndpoint> = {}, log?: string[]): TestEndpo
     holdMs: 10000,
     holdCount: 3,
     got: [],
+    late: [],
+    closed: false,
     refused: [],
     ignored: [],
     duplicate: [],
     dropped: [],
     deliver(ev) {
       log?.push(`deliver ${ev.event}`);
-      ep.got.push(ev);
+      (ep.closed ? ep.late : ep.got).push(ev);
     },
     onRefused: (r) => ep.refused.push(r),
     onIgnored: (e) => ep.ignored.push(e),
@@ -41,6 +46,12 @@ function endpoint(over: Partial<ActionEndpoint> = {}, log?: string[]): TestEndpo
     ...over,
   };
   return ep;
+}
+
+/** As a node's close handler: stops taking events, then leaves the router. */
+function close(router: ActionUrlRouter, ep: TestEndpoint): void {
+  ep.closed = true;
+  router.remove(ep);
 }
 
 /** Wait until the router's setImmediate deliveries and releases have run. */
@@ -53,11 +64,20 @@ describe('ActionUrlRouter over real HTTP', () => {
   const log: string[] = [];
   let server: http.Server;
   let base = '';
+  /** runs right after the router has handled a request, in the same turn (a redeploy at the worst moment) */
+  let afterHandle: (() => void) | undefined;
 
   before(async () => {
     server = http.createServer((req, res) => {
-      res.on('finish', () => log.push(`answered ${res.statusCode}`));
+      const end = res.end.bind(res) as (...a: unknown[]) => http.ServerResponse;
+      res.end = ((...a: unknown[]) => {
+        log.push(`answered ${res.statusCode}`);
+        return end(...a);
+      }) as typeof res.end;
       router.handle(req, res);
+      const after = afterHandle;
+      afterHandle = undefined;
+      after?.();
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -183,7 +203,8 @@ describe('ActionUrlRouter over real HTTP', () => {
     for (let i = 1; i <= 5; i++) statuses.push((await get(`/h?t=secret-token&e=incoming&cid=c${i}`)).status);
     assert.deepEqual(statuses, [200, 200, 200, 503, 503]);
     assert.equal((await get('/h?e=incoming')).status, 403, 'no token: not even held');
-    assert.equal((await get('/h?t=x&e=bogus')).status, 400);
+    assert.equal((await get('/h?t=x&e=incoming')).status, 403, 'wrong token: not held either');
+    assert.equal((await get('/h?t=secret-token&e=bogus')).status, 400);
     assert.equal(router.heldCount('/h'), 3);
 
     const fresh = endpoint({ path: '/h' });
@@ -206,26 +227,173 @@ describe('ActionUrlRouter over real HTTP', () => {
     router.remove(fresh);
   });
 
-  it('checks held events against the new endpoint and stops holding after the hold time', async () => {
+  it('authenticates with the last token while away, delivers held events to the next endpoint, and stops holding after the hold time', async () => {
     const old = endpoint({ path: '/k', holdMs: 1000 });
     router.add(old);
-    router.remove(old);
-    assert.equal((await get('/k?t=old-token&e=hold')).status, 200);
+    close(router, old);
+    assert.equal((await get('/k?t=other-token&e=hold')).status, 403, 'the path remembers its token');
+    assert.equal((await get('/k?t=secret-token&e=hold&cid=k1')).status, 200);
     clock += 1001;
-    assert.equal((await get('/k?t=old-token&e=hold')).status, 404, 'hold time over');
+    assert.equal((await get('/k?t=secret-token&e=hold')).status, 404, 'hold time over');
     const fresh = endpoint({ path: '/k', token: 'new-token' });
     router.add(fresh);
     router.releaseHeld('/k');
     assert.equal(fresh.got.length, 0);
     assert.deepEqual(fresh.dropped, [{ dropped: 0, expired: 1 }], 'the held one was too old');
 
-    router.remove(fresh);
-    assert.equal((await get('/k?t=old-token&e=hold')).status, 200);
+    close(router, fresh);
+    assert.equal((await get('/k?t=secret-token&e=hold')).status, 403, 'the old token is gone with the endpoint that had it');
+    assert.equal((await get('/k?t=new-token&e=hold&cid=k2')).status, 200);
+    // a new token: what was accepted under the last one is still handed on (it was answered 200)
     const other = endpoint({ path: '/k', token: 'other-token' });
     router.add(other);
     router.releaseHeld('/k');
-    assert.equal(other.got.length, 0);
-    assert.deepEqual(other.refused, ['token'], 'a held event with a stale token is refused');
-    router.remove(other);
+    assert.deepEqual(other.got.map((e) => e.variables.callId), ['k2']);
+    assert.deepEqual(other.refused, []);
+    close(router, other);
+  });
+
+  it('holds reclaimed events (delivered, but the receiver stopped first) ahead of newer ones, for the next release', async () => {
+    const ep = endpoint({ path: '/rc' });
+    router.add(ep);
+    for (const cid of ['x1', 'x2']) assert.equal((await get(`/rc?t=secret-token&e=hold&cid=${cid}`)).status, 200);
+    router.reclaim(ep, ep.got.splice(0));
+    assert.equal(router.heldCount('/rc'), 2);
+    assert.equal((await get('/rc?t=secret-token&e=hold&cid=x3')).status, 200, 'newer events queue behind');
+    assert.equal(ep.got.length, 0);
+    router.releaseHeld('/rc');
+    assert.deepEqual(ep.got.map((e) => [e.variables.callId, e.held]), [['x1', true], ['x2', true], ['x3', true]]);
+
+    // a release that never comes (no flows:started): the next request after half the hold time releases
+    router.reclaim(ep, ep.got.splice(0, 1));
+    assert.equal((await get('/rc?t=secret-token&e=hold&cid=x4')).status, 200);
+    assert.equal(ep.got.length, 2, 'x4 waits behind x1');
+    clock += ep.holdMs / 2 + 1;
+    assert.equal((await get('/rc?t=secret-token&e=hold&cid=x5')).status, 200);
+    assert.deepEqual(ep.got.slice(2).map((e) => e.variables.callId), ['x1', 'x4', 'x5']);
+    close(router, ep);
+  });
+
+  it('hands an event answered 200 on in the same turn: a redeploy right after the answer loses nothing', async () => {
+    const first = endpoint({ path: '/r' });
+    router.add(first);
+    afterHandle = () => close(router, first); // the node stops right after answering
+    assert.equal((await get('/r?t=secret-token&e=incoming&cid=r1')).status, 200);
+    const second = endpoint({ path: '/r' });
+    router.add(second);
+    router.releaseHeld('/r');
+    await settle();
+    assert.deepEqual(first.late, [], 'nothing reached the closed endpoint');
+    assert.deepEqual([...first.got, ...second.got].map((e) => e.variables.callId), ['r1'], 'delivered exactly once');
+    close(router, second);
+  });
+
+  it('holds a POST whose body arrives after its endpoint left, for the next endpoint', async () => {
+    const first = endpoint({ path: '/pb' });
+    router.add(first);
+    let req!: http.ClientRequest;
+    const status = new Promise<number>((resolve) => {
+      req = http.request(`${base}/pb?t=secret-token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+    });
+    req.write('e=missed');
+    await new Promise((r) => setTimeout(r, 50)); // the head is in, the body not yet complete
+    close(router, first);
+    req.end('&cid=p1');
+    assert.equal(await status, 200);
+    const second = endpoint({ path: '/pb' });
+    router.add(second);
+    router.releaseHeld('/pb');
+    assert.deepEqual(first.late, []);
+    assert.deepEqual([...first.got, ...second.got].map((e) => e.variables.callId), ['p1']);
+    close(router, second);
+  });
+
+  it('refuses wrong tokens with 403 while the path has no endpoint: 300 junk requests leave room for a genuine event', async () => {
+    const old = endpoint({ path: '/j', holdCount: 5 });
+    router.add(old);
+    close(router, old);
+    const junk = await Promise.all(Array.from({ length: 300 }, (_, i) => get(`/j?t=guess-${i}&e=incoming&cid=junk${i}`)));
+    assert.deepEqual([...new Set(junk.map((r) => r.status))], [403]);
+    assert.equal(router.heldCount('/j'), 0, 'nothing held');
+    assert.equal((await get('/j?t=secret-token&e=incoming&cid=genuine')).status, 200);
+    const fresh = endpoint({ path: '/j' });
+    router.add(fresh);
+    router.releaseHeld('/j');
+    assert.deepEqual(fresh.got.map((e) => e.variables.callId), ['genuine']);
+    close(router, fresh);
+  });
+
+  it('remembers the allowlist and the event selection while away', async () => {
+    const old = endpoint({ path: '/al', allowlist: parseAllowlist('10.0.0.0/8'), events: new Set(['hold']) });
+    router.add(old);
+    close(router, old);
+    assert.equal((await get('/al?t=secret-token&e=hold')).status, 403, 'foreign sender');
+    const open = endpoint({ path: '/sel', events: new Set(['hold']), holdCount: 2 });
+    router.add(open);
+    close(router, open);
+    for (let i = 0; i < 5; i++) assert.equal((await get('/sel?t=secret-token&e=unhold')).status, 200, 'answered like a running node');
+    assert.equal(router.heldCount('/sel'), 0, 'unselected events do not fill the buffer');
+    assert.equal((await get('/sel?t=secret-token&e=hold')).status, 200);
+    assert.equal(router.heldCount('/sel'), 1);
+    const back = endpoint({ path: '/sel', events: new Set(['hold']) });
+    router.add(back);
+    router.releaseHeld('/sel');
+    assert.deepEqual(back.got.map((e) => e.event), ['hold']);
+    close(router, back);
+  });
+
+  it('answers 503 for an unavailable (misconfigured) endpoint once the token is right, before and after it leaves', async () => {
+    const bad = endpoint({ path: '/u', unavailable: true });
+    router.add(bad);
+    assert.equal((await get('/u?t=wrong&e=hold')).status, 403);
+    assert.equal((await get('/u?t=secret-token&e=hold')).status, 503);
+    close(router, bad);
+    assert.equal((await get('/u?t=secret-token&e=hold')).status, 503, 'still nobody to receive it');
+    await settle();
+    assert.deepEqual([...bad.got, ...bad.late], []);
+  });
+
+  it('keeps the body limit when an earlier middleware has already parsed the body', async () => {
+    const ep = endpoint({ path: '/bp' });
+    router.add(ep);
+    // a body parser in front, as Node-RED's admin app is on the default roots
+    const parsing = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        (req as http.IncomingMessage & { body?: unknown }).body = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString()));
+        router.handle(req, res);
+      });
+    });
+    await new Promise<void>((r) => parsing.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(parsing.address() as AddressInfo).port}/bp?t=secret-token`;
+    const form = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+    try {
+      const statuses: number[] = [];
+      for (const size of [100, 20 * 1024, 1024 * 1024]) {
+        const r = await fetch(url, { ...form, body: `e=missed&cid=b${size}&x=${'a'.repeat(size)}` });
+        statuses.push(r.status);
+      }
+      // without Content-Length (chunked): measured on what the parser produced
+      const chunked = await new Promise<number>((resolve, reject) => {
+        const req = http.request(url, { method: 'POST', headers: { ...form.headers, 'transfer-encoding': 'chunked' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end(`e=missed&cid=chunked&x=${'a'.repeat(64 * 1024)}`);
+      });
+      statuses.push(chunked);
+      assert.deepEqual(statuses, [200, 413, 413, 413]);
+      await settle();
+      assert.deepEqual(ep.got.map((e) => e.variables.callId), ['b100']);
+    } finally {
+      parsing.closeAllConnections();
+      await new Promise((r) => parsing.close(r));
+      router.remove(ep);
+    }
   });
 });

@@ -2,7 +2,7 @@
 // Keys, CSTA and the /sim/calls control API all drive the phone through this one class.
 import { randomBytes } from 'node:crypto';
 import type { SimPhone } from '../phone';
-import { fireActionUrl, type ActionVars } from './action-url';
+import { fireActionUrl, sipHeaderVars, type ActionVars } from './action-url';
 import { isLive, type CallState, type CallsExt, type SimActionUrlFiring, type SimCall, type SimCallChange, type SimForwarding } from './types';
 
 export const DEFAULT_RING_TIMEOUT_MS = 30000;
@@ -142,6 +142,7 @@ export class CallModel {
       nr_ongoing_calls: String(this.live().length),
       mac: this.phone.mac,
       cancel_reason: '',
+      ...sipHeaderVars(call),
       ...extra,
     };
   }
@@ -164,9 +165,10 @@ export class CallModel {
   // ---- call life cycle ----
 
   /** A call from the network: the phone rings (or, with DND on, logs it as missed at once). */
-  inject(o: { remote: string; displayName?: string; identity?: number; ringTimeoutMs?: number }): SimCall {
+  inject(o: { remote: string; displayName?: string; identity?: number; ringTimeoutMs?: number; sipHeaders?: Record<string, string> }): SimCall {
     const identity = o.identity ?? 1;
     const call = this.create('incoming', identity, this.toUri(o.remote, identity), 'ringing', o.displayName);
+    if (o.sipHeaders) call.sipHeaders = { ...o.sipHeaders };
     if (this.ext.dnd) {
       this.missed(call);
       return call;

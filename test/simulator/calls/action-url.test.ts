@@ -18,6 +18,14 @@ describe('simulator Action URL substitution and firing', () => {
     assert.equal(substitute('http://h/$mac.xml', {}, s), 'http://h/000413922D24.xml');
   });
 
+  it('fills $sip_header(NAME) from the first INVITE, in any case, but not the headers the phone cannot report', () => {
+    const vars = { 'sip_header(x-ticket)': 'T 42' };
+    assert.equal(
+      substitute('http://h/?a=$sip_header(X-Ticket)&b=$sip_header(x-TICKET)&c=$sip_header(X-None)&d=$sip_header(Via)', vars, s),
+      'http://h/?a=T%2042&b=T%2042&c=$sip_header(X-None)&d=$sip_header(Via)',
+    );
+  });
+
   it('empties passwords and leaves unknown variables literal', () => {
     assert.equal(substitute('http://h/?p=$user_pass1&u=$unknown_thing', {}, s), 'http://h/?p=&u=$unknown_thing');
   });
@@ -34,6 +42,13 @@ describe('simulator Action URL substitution and firing', () => {
       assert.equal(got.headers['user-agent'], 'Mozilla/4.0 (compatible; snom710-SIP 8.7.5.35 1.1.5-IFX-05.01.12 000413741767 SXM:0 UXM:0)');
       const [fired] = (await ext(phone)).actionUrls;
       assert.equal(fired.url, `${rx.base}${got.url}`);
+    });
+
+    it('reports headers of the incoming INVITE injected with the call through $sip_header', async () => {
+      await settings(phone, { action_incoming_url: `${rx.base}/sh?t=$sip_header(X-Ticket)&via=$sip_header(Via)&r=$remote` });
+      await inject(phone, { remote: 'sip:300@pbx.local', sipHeaders: { 'X-Ticket': 'T-42 ü', Via: 'SIP/2.0/UDP 10.0.0.1' } });
+      const got = await rx.wait(1);
+      assert.equal(got.at(-1)!.url, '/sh?t=T-42%20%C3%BC&via=$sip_header(Via)&r=sip%3A300%40pbx.local');
     });
 
     it('records the answer status, and an unreachable server as an error, without retrying', async () => {
