@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { parseActionQuery, tryParseActionQuery } from '../../src/lib/action-url';
-import { SnomError } from '../../src/lib/errors';
+import { parseActionQuery, tryParseActionQuery } from '../../../src/lib/action-url';
+import { SnomError } from '../../../src/lib/errors';
 
 /** Every event name of the node (reference §5.3), written out. */
 const EVENT_NAMES = [

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
-import { ActionEndpoint, ActionUrlRouter, DeliveredEvent, parseAllowlist } from '../../src/lib/action-url';
+import { ActionEndpoint, ActionUrlRouter, DeliveredEvent, parseAllowlist } from '../../../src/lib/action-url';
 
 type Cmd =
   | { t: 'req'; token: 'right' | 'wrong' | 'none'; event: 'hold' | 'unhold' | 'bogus'; closeAfter: boolean }

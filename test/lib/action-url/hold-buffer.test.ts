@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { EventHoldBuffer, InFlight, StatusThrottle } from '../../src/lib/action-url';
+import { EventHoldBuffer, InFlight, StatusThrottle } from '../../../src/lib/action-url';
 
 describe('EventHoldBuffer', () => {
   it('holds up to maxCount items in order and counts the rest as dropped', () => {

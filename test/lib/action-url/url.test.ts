@@ -5,8 +5,8 @@ import {
   parseExtraVariables,
   settingsForProvisioning,
   settingsForUnprovisioning,
-} from '../../src/lib/action-url';
-import { SnomError } from '../../src/lib/errors';
+} from '../../../src/lib/action-url';
+import { SnomError } from '../../../src/lib/errors';
 
 const isInput = (e: unknown): boolean => e instanceof SnomError && e.code === 'E_INPUT';
 

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { SnomError } from '../../src/lib/errors';
-import { parseSnomUserAgent } from '../../src/lib/profile';
+import { SnomError } from '../../../src/lib/errors';
+import { parseSnomUserAgent } from '../../../src/lib/profile';
 import {
   generateToken,
   isAllowed,
   normalizeAddress,
   parseAllowlist,
   tokensEqual,
-} from '../../src/lib/action-url';
+} from '../../../src/lib/action-url';
 
 describe('tokens', () => {
   it('generates url-safe tokens of at least 128 bits, all different', () => {

@@ -7,7 +7,7 @@ import {
   DeliveredEvent,
   RefusalReason,
   parseAllowlist,
-} from '../../src/lib/action-url';
+} from '../../../src/lib/action-url';
 
 interface TestEndpoint extends ActionEndpoint {
   got: DeliveredEvent[];

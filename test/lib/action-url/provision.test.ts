@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import type { SimPhone } from '../../src/simulator/phone';
-import { catchNode, collect, helper, nodeModule, phoneConfig } from '../support/red';
-import { SIM_PASSWORD, SIM_USER, simReset, simState, startPhones, stopAll } from '../support/sim';
+import type { SimPhone } from '../../../src/simulator/phone';
+import { catchNode, collect, helper, nodeModule, phoneConfig } from '../../support/red';
+import { SIM_PASSWORD, SIM_USER, simReset, simState, startPhones, stopAll } from '../../support/sim';
 
 const TOKEN = 'prov-t0ken-abcdefghijklmnopqrstuvwxyz';
 const BASE = 'http://192.0.2.10:1880';

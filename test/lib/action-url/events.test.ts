@@ -6,7 +6,7 @@ import {
   eventByName,
   eventBySetting,
   variableByQueryName,
-} from '../../src/lib/action-url';
+} from '../../../src/lib/action-url';
 
 describe('action-url event and variable tables', () => {
   it('has every event of reference §5.3 with its exact setting name', () => {
