@@ -1,5 +1,5 @@
-// Action URLs as the phone sends them (reference §5): an HTTP(S) GET with $variables filled in,
-// fire and forget, no retry, 5 s timeout, a phone User-Agent.
+// Action URLs as the phone sends them (docs/protocol.md §6.1, §6.5): an HTTP(S) GET with $variables
+// filled in, fire and forget, no retry, 5 s timeout (our choices, §11.6), a phone User-Agent.
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { SimPhone } from '../phone';
@@ -26,15 +26,16 @@ export function sipHeaderVars(call?: { sipHeaders?: Record<string, string> }): A
 }
 
 /**
- * Replaces $name with its value, percent-encoded. The longest known name wins, so `$mac.xml`
- * and `$user_name1` both work. In the path a variable is ended by `&`, which is dropped (§5.1).
+ * Replaces $name with its value, percent-encoded (our choice, docs/protocol.md §11.6). The longest
+ * known name wins, so `$mac.xml` and `$user_name1` both work. In the path a variable is ended by
+ * `&`, which is dropped (§6.1).
  */
 export function substitute(template: string, vars: ActionVars, settings: Map<string, string>): string {
   const names = [...new Set([...Object.keys(vars), ...settings.keys()])].sort((a, b) => b.length - a.length);
   const valueOf = (name: string): string => {
     if (/^sip_header\(/i.test(name)) return vars[name.toLowerCase()] ?? '';
     if (name in vars) return vars[name];
-    // Private settings such as passwords become empty strings (§5.1).
+    // Private settings such as passwords become empty strings (docs/protocol.md §6.1).
     return /pass/i.test(name) ? '' : settings.get(name) ?? '';
   };
   const queryAt = template.search(/[?#]/);
@@ -118,7 +119,7 @@ export function fireActionUrl(
       });
       res.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
-        // §5.1: a minibrowser document in the answer is shown; an empty 200 shows nothing.
+        // docs/protocol.md §6.1: a minibrowser document in the answer is shown; an empty 200 shows nothing.
         if (firing.status === 200 && /<SnomIPPhone\w*/.test(body)) onDocument(body);
         done();
       });

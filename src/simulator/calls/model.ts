@@ -121,7 +121,7 @@ export class CallModel {
 
   // ---- Action URLs ----
 
-  /** The runtime variables of §5.2 for an event (of a call, or of the phone). */
+  /** The runtime variables of docs/protocol.md §6.2 for an event (of a call, or of the phone). */
   vars(call?: SimCall, extra: ActionVars = {}): ActionVars {
     const identity = call?.identity ?? 1;
     const uri = this.identities[identity - 1] ?? '';
@@ -215,7 +215,7 @@ export class CallModel {
     this.fire('connected', 'action_connected_url', call);
   }
 
-  /** Refusing a ringing call: no Action URL (reference §1.5). */
+  /** Refusing a ringing call: no Action URL (docs/protocol.md §3.4). */
   reject(call: SimCall): void {
     this.setState(call, 'disconnected');
   }
@@ -316,7 +316,7 @@ export class CallModel {
     const wasOn = Object.values(f).some(Boolean);
     if (dn) f[kind] = dn;
     else delete f[kind];
-    // Keep the phone's redirect settings in step so $redirect_number etc. work in Action URLs (§5.2).
+    // Keep the phone's redirect settings in step so $redirect_number etc. work in Action URLs (docs/protocol.md §6.2).
     const s = this.phone.settings;
     s.set('redirect_event', f.immediate ? 'all' : f.busy ? 'busy' : f.noAnswer ? 'time' : 'none');
     s.set('redirect_number', f.immediate ?? '');

@@ -13,7 +13,7 @@ describe('simulator Action URL substitution and firing', () => {
     );
   });
 
-  it('ends a variable in the path with & (reference §5.1) and keeps & in the query', () => {
+  it('ends a variable in the path with & (docs/protocol.md §6.1) and keeps & in the query', () => {
     assert.equal(substitute('http://www.snom.com/$mac&/settings.xml?m=$mac&x=1', {}, s), 'http://www.snom.com/000413922D24/settings.xml?m=000413922D24&x=1');
     assert.equal(substitute('http://h/$mac.xml', {}, s), 'http://h/000413922D24.xml');
   });
@@ -34,7 +34,7 @@ describe('simulator Action URL substitution and firing', () => {
     let phone: SimPhone;
     const rx = phoneWithReceiver({ model: 'snom710', firmware: '8.7.5.35', mac: '000413741767' }, (p) => (phone = p));
 
-    it('sends a GET with the reference §10.3 query and a phone User-Agent', async () => {
+    it('sends a GET with the variables filled in (docs/protocol.md §6.1) and a phone User-Agent (§6.5)', async () => {
       await settings(phone, { action_incoming_url: `${rx.base}/event?ip=$phone_ip&event=incoming&local=$local&remote=$remote&mac=$mac&pw=$http_pass` });
       await inject(phone, { remote: 'sip:200@pbx.local' });
       const [got] = await rx.wait(1);
@@ -69,7 +69,7 @@ describe('simulator Action URL substitution and firing', () => {
       assert.equal(rx.got.length, 1);
     });
 
-    it('a minibrowser document in the answer becomes the screen (reference §5.1)', async () => {
+    it('a minibrowser document in the answer becomes the screen (docs/protocol.md §6.1)', async () => {
       const doc = '<SnomIPPhoneText><Text>Anna, 2 open tickets</Text></SnomIPPhoneText>';
       rx.answer = { status: 200, type: 'text/xml', body: doc };
       await settings(phone, { action_incoming_url: `${rx.base}/in` });
