@@ -6,7 +6,7 @@
  */
 import { inputError } from '../errors';
 import { validateMinibrowserXml } from '../minibrowser/validate';
-import { checkHeaderValue, checkToken } from './syntax';
+import { checkHeaderValue, checkToken, hasControlChar } from './syntax';
 import type { ForeignDialog, SipRequestSpec } from './types';
 
 export const CONTENT_TYPE_SNOMXML = 'application/snomxml';
@@ -117,7 +117,7 @@ const MAX_LAMPS = 200;
 /** A body line value: no line break, no control character, bounded. */
 function lineValue(field: string, value: unknown, max: number): string {
   if (typeof value !== 'string') throw inputError(`${field} must be a string.`, { field });
-  if (/[\x00-\x1f\x7f]/.test(value)) throw inputError(`${field} contains a line break or control character.`, { field });
+  if (hasControlChar(value)) throw inputError(`${field} contains a line break or control character.`, { field });
   if (value.length > max) throw inputError(`${field} is longer than ${max} characters.`, { field });
   return value;
 }

@@ -37,6 +37,7 @@ import {
   newCallId,
   newTag,
   quoteDisplayName,
+  showControls,
 } from './syntax';
 import { InviteClientTransaction, NonInviteClientTransaction, resolveTimers, type ClientTxEnv, type SipTimers } from './transaction';
 import { requestHeaders } from './request';
@@ -101,7 +102,7 @@ const RESERVED = new Set([
 const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY, MESSAGE, UPDATE';
 
 function sanitize(text: string): string {
-  const t = text.replace(/[\x00-\x1f\x7f]/g, ' ');
+  const t = showControls(text);
   return t.length > 200 ? `${t.slice(0, 200)}…` : t;
 }
 

@@ -41,13 +41,7 @@ export interface DialogHost {
 
 export type RequestHandler = (req: SipIncomingRequest) => SipReply | void;
 
-export declare interface SipDialog {
-  on(event: 'request', listener: (req: SipIncomingRequest) => void): this;
-  on(event: 'end', listener: (end: DialogEnd) => void): this;
-  once(event: 'end', listener: (end: DialogEnd) => void): this;
-}
-
-export class SipDialog extends EventEmitter {
+export class SipDialog extends EventEmitter<{ request: [SipIncomingRequest]; end: [DialogEnd] }> {
   private remoteSeq?: number;
   private ended?: DialogEnd;
   private handler?: RequestHandler;

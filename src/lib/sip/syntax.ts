@@ -10,8 +10,24 @@ import { inputError } from '../errors';
 /** Longest user value we put in a header; longer input is a mistake, not a use. */
 export const MAX_VALUE_LENGTH = 1024;
 
-/** CR, LF, NUL and the other C0 controls except HT, and DEL. */
-const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
+/** True when `s` holds a C0 control (CR, LF, NUL, …) or DEL; HT too unless `allowTab`. */
+export function hasControlChar(s: string, allowTab = false): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 0x20 && !(allowTab && c === 0x09)) || c === 0x7f) return true;
+  }
+  return false;
+}
+
+/** Control characters shown as \xNN, so an error message stays one line. */
+export function showControls(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    out += c < 0x20 || c === 0x7f ? `\\x${c.toString(16).padStart(2, '0')}` : ch;
+  }
+  return out;
+}
 
 /** RFC 3261 token characters. */
 const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
@@ -20,14 +36,14 @@ const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
 const WORD = /^[A-Za-z0-9\-.!%*_+`'~()<>:\\"/[\]?{}]+$/;
 
 function brief(v: string): string {
-  const s = v.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const s = showControls(v);
   return s.length > 60 ? `${s.slice(0, 60)}…` : s;
 }
 
 /** A header value or parameter from the user: a string with no line breaks or controls. */
 export function checkHeaderValue(field: string, value: unknown): string {
   if (typeof value !== 'string') throw inputError(`${field} must be a string.`, { field });
-  if (CONTROL.test(value)) {
+  if (hasControlChar(value, true)) {
     throw inputError(`${field} contains a line break or control character ("${brief(value)}"); SIP headers cannot carry it.`, {
       field,
     });
@@ -144,7 +160,7 @@ export function quoteDisplayName(field: string, value: unknown): string {
 /** Digest user names and passwords: printable text without line breaks. */
 export function checkCredential(field: string, value: unknown): string {
   if (typeof value !== 'string' || value === '') throw inputError(`${field} must be a non-empty string.`, { field });
-  if (CONTROL.test(value) || value.length > 256) {
+  if (hasControlChar(value, true) || value.length > 256) {
     throw inputError(`${field} contains a line break or control character, or is too long.`, { field });
   }
   return value;

@@ -36,13 +36,7 @@ function unreachable(what: string, err: NodeJS.ErrnoException, details: Record<s
   return new SnomError('E_UNREACHABLE', `${what}: ${err.code ?? err.message}`, { errno: err.code, ...details });
 }
 
-export declare interface SipTransport {
-  on(event: 'message', listener: (m: InboundMessage) => void): this;
-  on(event: 'connectionClosed', listener: (key: string) => void): this;
-  on(event: 'malformed', listener: (remote: Remote) => void): this;
-}
-
-export class SipTransport extends EventEmitter {
+export class SipTransport extends EventEmitter<{ message: [InboundMessage]; connectionClosed: [string]; malformed: [Remote] }> {
   private udp?: dgram.Socket;
   private server?: net.Server;
   private readonly conns = new Map<string, net.Socket>();

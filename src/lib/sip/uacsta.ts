@@ -76,13 +76,7 @@ interface Pending {
   body?: string;
 }
 
-export declare interface UaCstaSession {
-  on(event: 'event', listener: (xml: string, req: SipIncomingRequest) => void): this;
-  on(event: 'end', listener: (end: DialogEnd) => void): this;
-  once(event: 'end', listener: (end: DialogEnd) => void): this;
-}
-
-export class UaCstaSession extends EventEmitter {
+export class UaCstaSession extends EventEmitter<{ event: [string, SipIncomingRequest]; end: [DialogEnd] }> {
   private queue: Promise<unknown> = Promise.resolve();
   private pending?: Pending;
   private keepAlive?: NodeJS.Timeout;

@@ -99,11 +99,11 @@ export class RawPeer {
   }
 
   static async tcp(port = 0): Promise<RawPeer> {
-    let peer!: RawPeer;
-    const server = net.createServer((c) => peer.adopt(c));
+    const box: { peer?: RawPeer } = {};
+    const server = net.createServer((c) => box.peer?.adopt(c));
     await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
-    peer = new RawPeer('tcp', (server.address() as net.AddressInfo).port, undefined, server);
-    return peer;
+    box.peer = new RawPeer('tcp', (server.address() as net.AddressInfo).port, undefined, server);
+    return box.peer;
   }
 
   /** TCP: frames by Content-Length (its own code, not the client's). */
