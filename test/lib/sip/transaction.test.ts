@@ -10,6 +10,8 @@ import { branchOf, digestParams, expectedDigest, freeUdpPort, h, RawPeer, tagOf,
 
 const XML = '<SnomIPPhoneText><Text>Grüße</Text></SnomIPPhoneText>';
 const T1 = 20;
+/** For tests that count requests: no retransmission can sneak in while the peer answers. */
+const SLOW = { t1: 5000 };
 
 describe('lib/sip transactions', function () {
   this.timeout(15000);
@@ -127,7 +129,7 @@ describe('lib/sip transactions', function () {
   });
 
   it('responses match by Via branch + CSeq method; strays and copies are ignored', async () => {
-    const { peer, client, target } = await setup('udp', { timers: { t1: 1000 } });
+    const { peer, client, target } = await setup('udp', { timers: SLOW });
     peer.onMessage = (m) => {
       if (!m.method) return;
       const stray = peer.responseText(m, 500, 'Stray').replace(/branch=[^;\r\n]+/, 'branch=z9hG4bKother');
@@ -168,7 +170,7 @@ describe('lib/sip transactions', function () {
 
   for (const status of [401, 407] as const) {
     it(`${status} then 200: answered once with Digest (uri = Request-URI, qop=auth), new CSeq, same Call-ID and From tag`, async () => {
-      const { peer, client, target } = await setup('udp');
+      const { peer, client, target } = await setup('udp', { timers: SLOW });
       peer.onMessage = (m) => {
         if (!m.method) return;
         if (peer.requests().length === 1) challenge(peer, m, status, 'n0nce');
@@ -196,7 +198,7 @@ describe('lib/sip transactions', function () {
   }
 
   it('a second 401 is a failed login: E_AUTH after exactly two requests (no loop)', async () => {
-    const { peer, client, target } = await setup('udp');
+    const { peer, client, target } = await setup('udp', { timers: SLOW });
     let n = 0;
     peer.onMessage = (m) => m.method && challenge(peer, m, 401, `n${++n}`);
     await assert.rejects(client.send(buildCheckSyncNotify(), { target, credentials: { user: 'u', password: 'wrong' } }), (e: Error & { code: string; details: Record<string, unknown> }) => {
@@ -210,7 +212,7 @@ describe('lib/sip transactions', function () {
   });
 
   it('401 without credentials → E_AUTH after one request', async () => {
-    const { peer, client, target } = await setup('udp');
+    const { peer, client, target } = await setup('udp', { timers: SLOW });
     peer.onMessage = (m) => m.method && challenge(peer, m, 401, 'x');
     await assert.rejects(client.send(buildCheckSyncNotify(), { target }), { code: 'E_AUTH' });
     assert.equal(peer.requests().length, 1);
@@ -238,6 +240,6 @@ describe('lib/sip transactions', function () {
     const res = await client.send(buildCheckSyncNotify(), { target, onProvisional: (r) => seen.push(r.status) });
     assert.equal(res.status, 200);
     assert.deepEqual(seen, [180]);
-    assert.equal(peer.requests().length, 3);
+    assert.ok(peer.requests().length >= 3, 'retransmitted after the 180');
   });
 });
