@@ -5,26 +5,19 @@
  */
 import * as dgram from 'node:dgram';
 import { isIP } from 'node:net';
-import type * as net from 'node:net';
 import { SnomError } from '../errors';
 import { answerChallenge, type AuthAnswer, type SipCredentials } from './auth';
-import { SipDialog, type DialogHost, type DialogState } from './dialog';
+import { checkForeignDialog, SipDialog, type DialogHost, type DialogState } from './dialog';
 import {
   canonicalHeaderName,
   parseCSeq,
   parseNameAddr,
-  REASONS,
-  serializeRequest,
-  serializeResponse,
   splitHeaderList,
   tagOf,
   topVia,
-  viaValues,
-  type SipRequestMessage,
   type SipResponseMessage,
 } from './message';
 import {
-  checkCallIdValue,
   checkCredential,
   checkHeaderValue,
   checkHost,
@@ -40,9 +33,10 @@ import {
   showControls,
 } from './syntax';
 import { InviteClientTransaction, NonInviteClientTransaction, resolveTimers, type ClientTxEnv, type SipTimers } from './transaction';
-import { requestHeaders } from './request';
+import { renderRequest } from './request';
 import { SipTransport, type InboundMessage, type Remote, type SipTransportName } from './transport';
-import type { ForeignDialog, SipReply, SipRequestSpec, SipResponse, SipTarget } from './types';
+import type { SipRequestSpec, SipResponse, SipTarget } from './types';
+import { UasSide } from './uas';
 
 export const DEFAULT_USER_AGENT = 'node-red-contrib-snom';
 
@@ -99,8 +93,6 @@ const RESERVED = new Set([
   'proxy-authorization',
 ]);
 
-const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY, MESSAGE, UPDATE';
-
 function sanitize(text: string): string {
   const t = showControls(text);
   return t.length > 200 ? `${t.slice(0, 200)}…` : t;
@@ -125,20 +117,13 @@ interface Outgoing {
   details: Record<string, unknown>;
 }
 
-interface ServerRecord {
-  response?: Buffer;
-  remote: Remote;
-  connection?: net.Socket;
-  timer?: NodeJS.Timeout;
-}
 
 export class SipClient implements DialogHost {
   private readonly transport: SipTransport;
   private readonly timers: SipTimers;
+  private readonly uas: UasSide;
   private readonly txs = new Map<string, NonInviteClientTransaction | InviteClientTransaction>();
-  private readonly serverTxs = new Map<string, ServerRecord>();
   private readonly dialogs = new Map<string, SipDialog>();
-  private readonly pending2xx = new Map<string, () => void>();
   private readonly advertised = new Map<string, Promise<string>>();
   private readonly userAgent: string;
   private readonly fromUser: string;
@@ -180,6 +165,14 @@ export class SipClient implements DialogHost {
       maxMessageBytes: options.maxMessageBytes ?? 65535,
     });
     this.transport.on('message', (m) => this.inbound(m));
+    this.uas = new UasSide({
+      transport: this.transport,
+      timers: this.timers,
+      userAgent: this.userAgent,
+      stats: this.stats,
+      dialog: (key) => this.dialogs.get(key),
+      contact: (host) => this.contact(host),
+    });
   }
 
   get transportName(): SipTransportName {
@@ -209,9 +202,7 @@ export class SipClient implements DialogHost {
     const err = new SnomError('E_UNREACHABLE', 'The SIP client was closed.');
     for (const tx of [...this.txs.values()]) tx.fail(err);
     for (const d of [...this.dialogs.values()]) d.abandon();
-    for (const stop of this.pending2xx.values()) stop();
-    for (const rec of this.serverTxs.values()) if (rec.timer) clearTimeout(rec.timer);
-    this.serverTxs.clear();
+    this.uas.close();
     await this.opening?.catch(() => undefined);
     await this.transport.close();
   }
@@ -264,20 +255,19 @@ export class SipClient implements DialogHost {
       phone: base.details.phone as string,
       contactHost: base.advertised,
     };
-    const dialog = new SipDialog(this, state, res);
     const ack = this.ackFor2xx(base, state, cseq, auth);
     const key = `${base.callId}|${cseq}`;
     this.transport.send(base.target, ack).catch(() => undefined);
-    if (!remoteTag || !contact) {
-      // §13.2.2.4: a 2xx without To tag or Contact cannot make a dialog. ACK it, then end it.
-      dialog.abandon();
-      void this.sendInDialog(dialog, { method: 'BYE', headers: [], body: '', command: 'sip bye' }).catch(() => undefined);
-      throw new SnomError('E_SIP', `The phone's 200 OK to ${base.label} has no ${remoteTag ? 'Contact' : 'To tag'}; no dialog.`, {
+    if (!remoteTag) {
+      // §12.1.2: without a To tag the 2xx makes no dialog we could address (not even with BYE).
+      throw new SnomError('E_SIP', `The phone's ${res.status} to ${base.label} has no To tag; no dialog.`, {
         ...base.details,
         status: res.status,
         reason: sanitize(res.reason),
       });
     }
+    // A 2xx without Contact breaks §12.1.2; we then keep the Request-URI as remote target.
+    const dialog = new SipDialog(this, state, res);
     this.lastAck.set(key, ack);
     setTimeout(() => this.lastAck.delete(key), 64 * this.timers.t1).unref();
     this.dialogs.set(dialog.key, dialog);
@@ -392,25 +382,6 @@ export class SipClient implements DialogHost {
     return `<sip:${this.fromUser}@${formatHostPort(advertised, this.transport.localPort)}${tcp}>`;
   }
 
-  private headerList(o: Outgoing, via: string, contact: string, auth: readonly AuthAnswer[]): Array<[string, string]> {
-    return requestHeaders({
-      method: o.method,
-      requestUri: o.ruri,
-      via,
-      from: o.from,
-      to: o.to,
-      callId: o.callId,
-      cseq: o.cseq,
-      contact,
-      routes: o.routes,
-      auth,
-      userAgent: this.userAgent,
-      headers: o.headers,
-      body: o.body,
-      contentType: o.contentType,
-    });
-  }
-
   /**
    * Runs attempts until a final answer: a 401/407 is answered once per kind
    * with a new CSeq (§22.2); a second one of the same kind is a failed login.
@@ -469,8 +440,22 @@ export class SipClient implements DialogHost {
     if (this.closed) throw new SnomError('E_UNREACHABLE', 'The SIP client is closed.', o.details);
     const branch = newBranch();
     const via = this.via(branch, o.advertised);
-    const headers = this.headerList(o, via, this.contact(o.advertised), auth);
-    const data = serializeRequest(o.method, o.ruri, headers, o.body);
+    const data = renderRequest({
+      method: o.method,
+      requestUri: o.ruri,
+      via,
+      from: o.from,
+      to: o.to,
+      callId: o.callId,
+      cseq: o.cseq,
+      contact: this.contact(o.advertised),
+      routes: o.routes,
+      auth,
+      userAgent: this.userAgent,
+      headers: o.headers,
+      body: o.body,
+      contentType: o.contentType,
+    });
     const key = `${branch}|${o.method}`;
     const env: ClientTxEnv = {
       timers: this.timers,
@@ -519,36 +504,36 @@ export class SipClient implements DialogHost {
     return () => this.transport.off('connectionClosed', onClose);
   }
 
-  /** §17.1.1.3 */
+  /** §17.1.1.3: the ACK for a non-2xx final is part of the INVITE transaction (same branch, the response's To). */
   private ackForNon2xx(o: Outgoing, via: string, res: SipResponseMessage, auth: readonly AuthAnswer[]): Buffer {
-    const h: Array<[string, string]> = [
-      ['Via', via],
-      ['Max-Forwards', '70'],
-      ['From', o.from],
-      ['To', res.headers.get('to') ?? o.to],
-      ['Call-ID', o.callId],
-      ['CSeq', `${o.cseq} ACK`],
-    ];
-    for (const r of o.routes) h.push(['Route', r]);
-    for (const a of auth) h.push([a.header, a.value]);
-    h.push(['User-Agent', this.userAgent], ['Content-Length', '0']);
-    return serializeRequest('ACK', o.ruri, h, '');
+    return renderRequest({
+      method: 'ACK',
+      requestUri: o.ruri,
+      via,
+      from: o.from,
+      to: res.headers.get('to') ?? o.to,
+      callId: o.callId,
+      cseq: o.cseq,
+      routes: o.routes,
+      auth,
+      userAgent: this.userAgent,
+    });
   }
 
   /** §13.2.2.4: the ACK for a 2xx is its own request, sent to the dialog's remote target. */
   private ackFor2xx(o: Outgoing, s: DialogState, cseq: number, auth: readonly AuthAnswer[]): Buffer {
-    const h: Array<[string, string]> = [
-      ['Via', this.via(newBranch(), o.advertised)],
-      ['Max-Forwards', '70'],
-      ['From', o.from],
-      ['To', `<${s.remoteUri}>;tag=${s.remoteTag}`],
-      ['Call-ID', o.callId],
-      ['CSeq', `${cseq} ACK`],
-    ];
-    for (const r of s.routeSet) h.push(['Route', r]);
-    for (const a of auth) h.push([a.header, a.value]);
-    h.push(['User-Agent', this.userAgent], ['Content-Length', '0']);
-    return serializeRequest('ACK', s.remoteTarget, h, '');
+    return renderRequest({
+      method: 'ACK',
+      requestUri: s.remoteTarget,
+      via: this.via(newBranch(), o.advertised),
+      from: o.from,
+      to: s.remoteTag ? `<${s.remoteUri}>;tag=${s.remoteTag}` : `<${s.remoteUri}>`,
+      callId: o.callId,
+      cseq,
+      routes: s.routeSet,
+      auth,
+      userAgent: this.userAgent,
+    });
   }
 
   private resendAck(o: Outgoing, res: SipResponseMessage): void {
@@ -559,18 +544,18 @@ export class SipClient implements DialogHost {
 
   /** §9.1: CANCEL copies the INVITE's Request-URI, Call-ID, From, To, CSeq number and top Via. */
   private cancel(o: Outgoing, via: string, auth: readonly AuthAnswer[]): void {
-    const h: Array<[string, string]> = [
-      ['Via', via],
-      ['Max-Forwards', '70'],
-      ['From', o.from],
-      ['To', o.to],
-      ['Call-ID', o.callId],
-      ['CSeq', `${o.cseq} CANCEL`],
-    ];
-    for (const r of o.routes) h.push(['Route', r]);
-    for (const a of auth) h.push([a.header, a.value]);
-    h.push(['User-Agent', this.userAgent], ['Content-Length', '0']);
-    const data = serializeRequest('CANCEL', o.ruri, h, '');
+    const data = renderRequest({
+      method: 'CANCEL',
+      requestUri: o.ruri,
+      via,
+      from: o.from,
+      to: o.to,
+      callId: o.callId,
+      cseq: o.cseq,
+      routes: o.routes,
+      auth,
+      userAgent: this.userAgent,
+    });
     const branch = /branch=([^;]+)/.exec(via)?.[1] ?? '';
     const key = `${branch}|CANCEL`;
     const tx = new NonInviteClientTransaction(
@@ -623,7 +608,7 @@ export class SipClient implements DialogHost {
   private inbound(m: InboundMessage): void {
     if (this.closed) return;
     if (m.message.kind === 'response') this.inboundResponse(m.message);
-    else this.inboundRequest(m.message, m);
+    else this.uas.handle(m.message, m);
   }
 
   private inboundResponse(res: SipResponseMessage): void {
@@ -637,125 +622,4 @@ export class SipClient implements DialogHost {
     tx.receive(res);
   }
 
-  private inboundRequest(req: SipRequestMessage, m: InboundMessage): void {
-    const via = topVia(req.headers);
-    const cseq = parseCSeq(req.headers.get('cseq'));
-    const callId = req.headers.get('call-id');
-    const from = req.headers.get('from');
-    const to = req.headers.get('to');
-    if (!via) return; // nowhere to answer
-    this.stats.requestsReceived++;
-    if (!cseq || !callId || !from || !to || (cseq.method !== req.method && req.method !== 'ACK')) {
-      this.respond(req, m, { status: 400 });
-      return;
-    }
-    const fromTag = tagOf(from) ?? '';
-    const toTag = tagOf(to);
-    if (req.method === 'ACK') {
-      this.pending2xx.get(`${callId}|${toTag ?? ''}|${fromTag}|${cseq.seq}`)?.();
-      return;
-    }
-    // §17.2.3: a request seen before is answered from memory, not handed up again.
-    const branch = via.params.get('branch');
-    const sKey = branch && branch.startsWith('z9hG4bK') ? `${branch}|${req.method}|${via.host}` : `${callId}|${fromTag}|${cseq.seq}|${req.method}`;
-    const seen = this.serverTxs.get(sKey);
-    if (seen) {
-      this.stats.requestRetransmissionsAbsorbed++;
-      if (seen.response) this.transport.send(seen.remote, seen.response, seen.connection).catch(() => undefined);
-      return;
-    }
-    const record: ServerRecord = { remote: this.responseTarget(req, m), connection: m.connection };
-    this.serverTxs.set(sKey, record);
-    record.timer = setTimeout(() => this.serverTxs.delete(sKey), 64 * this.timers.t1);
-    record.timer.unref();
-
-    if (toTag !== undefined) {
-      const dialog = this.dialogs.get(`${callId}|${toTag}|${fromTag}`);
-      if (!dialog) {
-        this.respond(req, m, { status: 481 }, record);
-        return;
-      }
-      let reply: SipReply;
-      try {
-        reply = dialog.handleRequest({ method: req.method, uri: req.uri, headers: req.headers, body: req.body, remote: m.remote }, cseq.seq);
-      } catch {
-        reply = { status: 500 };
-      }
-      const sent = this.respond(req, m, reply, record, dialog);
-      if (req.method === 'INVITE' && reply.status >= 200 && reply.status < 300 && !this.transport.reliable) {
-        this.retransmit2xx(`${callId}|${toTag}|${fromTag}|${cseq.seq}`, record, sent);
-      }
-      return;
-    }
-    if (req.method === 'OPTIONS') this.respond(req, m, { status: 200, headers: [['Allow', ALLOW]] }, record);
-    else if (req.method === 'CANCEL') this.respond(req, m, { status: 481 }, record);
-    else this.respond(req, m, { status: 405, headers: [['Allow', ALLOW]] }, record);
-  }
-
-  /** §13.3.1.4: a UAS re-sends its 2xx to an INVITE until the ACK comes. */
-  private retransmit2xx(key: string, rec: ServerRecord, data: Buffer): void {
-    let interval = this.timers.t1;
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = setTimeout(() => stop(), 64 * this.timers.t1);
-    const stop = () => {
-      clearTimeout(deadline);
-      if (timer) clearTimeout(timer);
-      this.pending2xx.delete(key);
-    };
-    const tick = () => {
-      timer = setTimeout(() => {
-        this.transport.send(rec.remote, data, rec.connection).catch(() => undefined);
-        interval = Math.min(2 * interval, this.timers.t2);
-        tick();
-      }, interval);
-    };
-    this.pending2xx.set(key, stop);
-    tick();
-  }
-
-  /** RFC 3261 §18.2.2 with RFC 3581: source address; port from rport, else the Via port. */
-  private responseTarget(req: SipRequestMessage, m: InboundMessage): Remote {
-    const via = topVia(req.headers);
-    if (m.connection || !via) return m.remote;
-    return { host: m.remote.host, port: via.params.has('rport') ? m.remote.port : (via.port ?? 5060) };
-  }
-
-  private respond(req: SipRequestMessage, m: InboundMessage, reply: SipReply, record?: ServerRecord, dialog?: SipDialog): Buffer {
-    const h: Array<[string, string]> = viaValues(req.headers).map((v) => ['Via', v]);
-    h.push(['From', req.headers.get('from') ?? '']);
-    let to = req.headers.get('to') ?? '';
-    if (tagOf(to) === undefined && reply.status > 100) to = `${to};tag=${newTag()}`;
-    h.push(['To', to], ['Call-ID', req.headers.get('call-id') ?? ''], ['CSeq', req.headers.get('cseq') ?? '']);
-    if (dialog && req.method === 'INVITE' && reply.status < 300) {
-      h.push(['Contact', this.contact(dialog.contactHost)]);
-    }
-    h.push(['Server', this.userAgent]);
-    for (const [n, v] of reply.headers ?? []) h.push([n, v]);
-    const body = reply.body ?? '';
-    if (body !== '' && reply.contentType) h.push(['Content-Type', reply.contentType]);
-    h.push(['Content-Length', String(Buffer.byteLength(body, 'utf8'))]);
-    const data = serializeResponse(reply.status, reply.reason ?? REASONS.get(reply.status) ?? 'Unknown', h, body);
-    const target = record?.remote ?? this.responseTarget(req, m);
-    if (record) record.response = data;
-    this.transport.send(target, data, m.connection).catch(() => undefined);
-    return data;
-  }
-
-}
-
-/** Checks a caller-given dialog (talk/hold inside a PBX's call). */
-function checkForeignDialog(d: ForeignDialog): Required<ForeignDialog> {
-  if (!Number.isInteger(d.cseq) || d.cseq < 1 || d.cseq > 0x7fffffff) {
-    throw new SnomError('E_INPUT', 'dialog.cseq must be an integer 1–2147483647.', { field: 'dialog.cseq' });
-  }
-  const remoteUri = checkSipUri('dialog.remoteUri', d.remoteUri);
-  return {
-    callId: checkCallIdValue('dialog.callId', d.callId),
-    localTag: checkToken('dialog.localTag', d.localTag),
-    remoteTag: checkToken('dialog.remoteTag', d.remoteTag),
-    cseq: d.cseq,
-    localUri: checkSipUri('dialog.localUri', d.localUri),
-    remoteUri,
-    remoteTarget: d.remoteTarget === undefined ? remoteUri : checkSipUri('dialog.remoteTarget', d.remoteTarget),
-  };
 }

@@ -5,9 +5,10 @@
  */
 import { EventEmitter } from 'node:events';
 import { SnomError } from '../errors';
+import { checkCallIdValue, checkSipUri, checkToken } from './syntax';
 import type { SipCredentials } from './auth';
 import type { SipTarget } from './types';
-import type { SipIncomingRequest, SipReply, SipRequestSpec, SipResponse } from './types';
+import type { ForeignDialog, SipIncomingRequest, SipReply, SipRequestSpec, SipResponse } from './types';
 
 /** Why a dialog ended. `lost` is true when the phone dropped it without us asking. */
 export interface DialogEnd {
@@ -186,4 +187,21 @@ export class SipDialog extends EventEmitter<{ request: [SipIncomingRequest]; end
     this.host.forgetDialog(this);
     this.emit('end', end);
   }
+}
+
+/** Checks a caller-given dialog (talk/hold inside a PBX's call). */
+export function checkForeignDialog(d: ForeignDialog): Required<ForeignDialog> {
+  if (!Number.isInteger(d.cseq) || d.cseq < 1 || d.cseq > 0x7fffffff) {
+    throw new SnomError('E_INPUT', 'dialog.cseq must be an integer 1–2147483647.', { field: 'dialog.cseq' });
+  }
+  const remoteUri = checkSipUri('dialog.remoteUri', d.remoteUri);
+  return {
+    callId: checkCallIdValue('dialog.callId', d.callId),
+    localTag: checkToken('dialog.localTag', d.localTag),
+    remoteTag: checkToken('dialog.remoteTag', d.remoteTag),
+    cseq: d.cseq,
+    localUri: checkSipUri('dialog.localUri', d.localUri),
+    remoteUri,
+    remoteTarget: d.remoteTarget === undefined ? remoteUri : checkSipUri('dialog.remoteTarget', d.remoteTarget),
+  };
 }

@@ -51,6 +51,31 @@ describe('lib/sip transactions', function () {
     assert.equal(m.body, XML);
   });
 
+  it('bound to all addresses, Via/Contact name the address the OS uses toward the phone; advertisedAddress overrides', async () => {
+    const peer = await RawPeer.udp();
+    peers.push(peer);
+    const wild = new SipClient({ timers: { t1: T1 } });
+    const adv = new SipClient({ localAddress: '127.0.0.1', advertisedAddress: 'pbx.example.net', timers: { t1: T1 } });
+    clients.push(wild, adv);
+    peer.onMessage = (m) => m.method && peer.reply(m, 200, 'OK');
+    const target = { host: '127.0.0.1', port: peer.port };
+    await wild.send(buildCheckSyncNotify(), { target });
+    await adv.send(buildCheckSyncNotify(), { target });
+    const [a, b] = peer.requests();
+    assert.match(h(a, 'via'), new RegExp(`^SIP/2\\.0/UDP 127\\.0\\.0\\.1:${wild.localPort};`));
+    assert.match(h(b, 'via'), new RegExp(`^SIP/2\\.0/UDP pbx\\.example\\.net:${adv.localPort};`));
+    assert.equal(h(b, 'contact'), `<sip:node-red@pbx.example.net:${adv.localPort}>`);
+  });
+
+  it('a local port already in use → E_UNREACHABLE naming it', async () => {
+    const port = await freeUdpPort();
+    const a = new SipClient({ localAddress: '127.0.0.1', localPort: port });
+    const b = new SipClient({ localAddress: '127.0.0.1', localPort: port });
+    clients.push(a, b);
+    await a.open();
+    await assert.rejects(b.open(), (e: Error & { code: string }) => e.code === 'E_UNREACHABLE' && e.message.includes(`127.0.0.1:${port}`));
+  });
+
   it('binds the local port the user chooses', async () => {
     const port = await freeUdpPort();
     const { peer, client, target } = await setup('udp', { localPort: port });

@@ -36,7 +36,11 @@ class Phone {
   }
 
   /** A request from the phone inside the dialog, to the client's Contact. */
-  request(method: string, body: string, o: { branch?: string; contentType?: string } = {}): { text: string; branch: string } {
+  request(
+    method: string,
+    body: string,
+    o: { branch?: string; contentType?: string; via?: { address: string; port: number } } = {},
+  ): { text: string; branch: string } {
     const inv = this.invite!;
     const contact = /<([^>]+)>/.exec(h(inv, 'contact'))![1];
     const branch = o.branch ?? `z9hG4bKphone${this.seq}`;
@@ -52,7 +56,8 @@ class Phone {
       `Content-Length: ${Buffer.byteLength(body)}`,
     ];
     const text = `${lines.join('\r\n')}\r\n\r\n${body}`;
-    this.peer.send(text, inv.remote, inv.socket);
+    if (o.via) this.peer.send(text, o.via);
+    else this.peer.send(text, inv.remote, inv.socket);
     return { text, branch };
   }
 }
@@ -268,6 +273,56 @@ describe('lib/sip uaCSTA association (dialog)', function () {
     phone.answerInvite(phone.invite!); // the phone did not see the ACK
     const a2 = await peer.next((m) => m.method === 'ACK');
     assert.equal(a2.raw, a1.raw);
+  });
+
+  it('INVITE with only a 100 Trying: E_TIMEOUT at timer B, CANCEL sent; the late 487 is ACKed, a late 200 is ACKed and ended with BYE', async () => {
+    const { peer, client, target } = await setup('udp');
+    peer.onMessage = (m) => {
+      if (m.method === 'INVITE' && distinct(peer.requests('INVITE')).length === 1 && peer.requests('INVITE').length === 1) peer.reply(m, 100, 'Trying');
+      if (m.method === 'CANCEL') {
+        peer.reply(m, 200, 'OK');
+        peer.reply(peer.requests('INVITE')[0], 487, 'Request Terminated', { toTag: 'late' });
+      }
+      if (m.method === 'BYE') peer.reply(m, 200, 'OK');
+    };
+    await assert.rejects(UaCstaSession.open({ client, target }), { code: 'E_TIMEOUT' });
+    const inv = peer.requests('INVITE')[0];
+    const cancel = await peer.next((m) => m.method === 'CANCEL');
+    assert.equal(branchOf(cancel), branchOf(inv));
+    assert.equal(cancel.uri, inv.uri);
+    assert.equal(h(cancel, 'cseq'), '1 CANCEL');
+    assert.equal(h(cancel, 'call-id'), h(inv, 'call-id'));
+    const ack = await peer.next((m) => m.method === 'ACK');
+    assert.equal(branchOf(ack), branchOf(inv));
+    assert.equal(tagOf(h(ack, 'to')), 'late');
+
+    // Another INVITE that times out, then a 200 arrives after all: ACK, then BYE.
+    peer.onMessage = (m) => {
+      if (m.method === 'INVITE' && peer.requests('INVITE').length === 2) peer.reply(m, 100, 'Trying');
+      if (m.method === 'BYE') peer.reply(m, 200, 'OK');
+    };
+    await assert.rejects(UaCstaSession.open({ client, target }), { code: 'E_TIMEOUT' });
+    const inv2 = distinct(peer.requests('INVITE'))[1];
+    peer.reply(inv2, 200, 'OK', { toTag: 'late2', headers: [`Contact: <sip:101@127.0.0.1:${peer.port}>`] });
+    const ack2 = await peer.next((m) => m.method === 'ACK' && tagOf(h(m, 'to')) === 'late2');
+    assert.notEqual(branchOf(ack2), branchOf(inv2));
+    const bye = await peer.next((m) => m.method === 'BYE');
+    assert.equal(h(bye, 'call-id'), h(inv2, 'call-id'));
+    assert.equal(tagOf(h(bye, 'to')), 'late2');
+  });
+
+  it('over TCP, the phone may open its own connection to our Contact for an in-dialog request', async () => {
+    const { peer, client, phone, target } = await setup('tcp');
+    peer.onMessage = (m) => m.method === 'INVITE' && phone.answerInvite(m);
+    const s = await UaCstaSession.open({ client, target });
+    const got = new Promise<string>((r) => s.on('event', r));
+    const inv = phone.invite!;
+    const port = Number(/:(\d+)[;>]/.exec(h(inv, 'contact'))![1]);
+    // Not on the connection the INVITE came on: a new one, to the listening port in Contact.
+    const sent = phone.request('INFO', DELIVERED, { via: { address: '127.0.0.1', port } });
+    assert.equal(await got, DELIVERED);
+    const ok = await peer.next((m) => m.status === 200 && branchOf(m) === sent.branch);
+    assert.notEqual(ok.socket, inv.socket);
   });
 
   it('over TCP too: association, INFO with response, event from the phone on the same connection', async () => {
