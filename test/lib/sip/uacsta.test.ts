@@ -39,7 +39,7 @@ class Phone {
   request(
     method: string,
     body: string,
-    o: { branch?: string; contentType?: string; via?: { address: string; port: number } } = {},
+    o: { branch?: string; contentType?: string; via?: { address: string; port: number }; contact?: string } = {},
   ): { text: string; branch: string } {
     const inv = this.invite!;
     const contact = /<([^>]+)>/.exec(h(inv, 'contact'))![1];
@@ -52,13 +52,35 @@ class Phone {
       `Call-ID: ${h(inv, 'call-id')}`,
       `CSeq: ${this.seq++} ${method}`,
       'Max-Forwards: 70',
+      ...(o.contact ? [`Contact: ${o.contact}`] : []),
       `Content-Type: ${o.contentType ?? 'application/csta+xml'}`,
       `Content-Length: ${Buffer.byteLength(body)}`,
     ];
     const text = `${lines.join('\r\n')}\r\n\r\n${body}`;
     if (o.via) this.peer.send(text, o.via);
     else this.peer.send(text, inv.remote, inv.socket);
+    this.last = { cseq: this.seq - 1 };
     return { text, branch };
+  }
+
+  private last = { cseq: 0 };
+
+  /** ACK for the phone's own re-INVITE (a new transaction, §13.2.2.4). */
+  ack(): void {
+    const inv = this.invite!;
+    const contact = /<([^>]+)>/.exec(h(inv, 'contact'))![1];
+    const text = [
+      `ACK ${contact} SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:${this.peer.port};branch=z9hG4bKphoneack${this.last.cseq}`,
+      `From: ${h(inv, 'to')};tag=${this.tag}`,
+      `To: ${h(inv, 'from')}`,
+      `Call-ID: ${h(inv, 'call-id')}`,
+      `CSeq: ${this.last.cseq} ACK`,
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
+    this.peer.send(text, inv.remote, inv.socket);
   }
 }
 
@@ -323,6 +345,23 @@ describe('lib/sip uaCSTA association (dialog)', function () {
     assert.equal(await got, DELIVERED);
     const ok = await peer.next((m) => m.status === 200 && branchOf(m) === sent.branch);
     assert.notEqual(ok.socket, inv.socket);
+  });
+
+  it('a re-INVITE from the phone gets 200 with Contact, repeated until the ACK, and moves the remote target', async () => {
+    const { peer, client, phone, target } = await setup();
+    peer.onMessage = (m) => {
+      if (m.method === 'INVITE') phone.answerInvite(m);
+      if (m.method === 'INFO') peer.reply(m, 200, 'OK', { body: MONITOR_START_RESPONSE });
+    };
+    const s = await UaCstaSession.open({ client, target });
+    const reinvite = phone.request('INVITE', '', { contact: `<sip:101-moved@127.0.0.1:${peer.port}>` });
+    const ok1 = await peer.next((m) => m.status === 200 && branchOf(m) === reinvite.branch);
+    assert.match(h(ok1, 'contact'), /^<sip:node-red@127\.0\.0\.1:\d+>$/);
+    const ok2 = await peer.next((m) => m.status === 200 && branchOf(m) === reinvite.branch);
+    assert.equal(ok2.raw, ok1.raw, 'the 2xx is repeated while no ACK comes');
+    phone.ack();
+    await s.request(MONITOR_START);
+    assert.equal(peer.requests('INFO')[0].uri, `sip:101-moved@127.0.0.1:${peer.port}`);
   });
 
   it('over TCP too: association, INFO with response, event from the phone on the same connection', async () => {
