@@ -1,8 +1,8 @@
 /**
- * Phone events that can fire an Action URL (reference §5.3), with the readable name used as
+ * Phone events that can fire an Action URL (docs/protocol.md §6.3), with the readable name used as
  * `msg.topic` and the phone setting that holds the URL. Several settings have no `_url` suffix.
- * The firewall test is written as the seed names it (`action_fwtest_url`) and also recognised
- * under the older wiki's `action_firewall_test` (reference §5.3).
+ * The firewall test is written as Snom's remote-control page names it (`action_fwtest_url`, docs/protocol.md §6.4) and also recognised
+ * under the older wiki's `action_firewall_test` (docs/protocol.md §6.3).
  */
 export interface ActionEventDef {
   /** readable camelCase name: `msg.topic` and the `e=` value in our URLs */

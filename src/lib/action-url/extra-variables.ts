@@ -1,5 +1,5 @@
 /**
- * Variables asked for beyond an event's own list: any runtime variable of reference §5.2, a header
+ * Variables asked for beyond an event's own list: any runtime variable of docs/protocol.md §6.2, a header
  * of the call's first INVITE (`$sip_header(NAME)`), or any phone setting (`$user_uid[1]`, reference
  * §5.1). Each gets a query name in the URL that says how to deliver it, so parsing needs no config:
  * a runtime variable keeps its short name (`ahost`), a SIP header travels as `h.NAME`, a setting
@@ -19,7 +19,7 @@ export interface ExtraVariable {
 export const SIP_HEADER_PREFIX = 'h.';
 export const PHONE_VARIABLE_PREFIX = 'v.';
 
-/** Headers the phone cannot report through $sip_header (reference §5.2). */
+/** Headers the phone cannot report through $sip_header (docs/protocol.md §6.2). */
 const UNREPORTABLE_HEADERS = new Set([
   'via', 'to', 'from', 'call-id', 'expires', 'route', 'record-route', 'contact', 'content-type', 'cseq', 'content-length', 'max-forwards',
 ]);
@@ -53,7 +53,7 @@ function one(entry: string): ExtraVariable {
   if (!SETTING_NAME.test(name)) {
     throw bad(entry, 'use $sip_header(NAME), a runtime variable such as activeUser, or a setting name such as user_uid[1]');
   }
-  // the phone blanks private settings (reference §5.1): asking would only ever deliver ""
+  // the phone blanks private settings (docs/protocol.md §6.1): asking would only ever deliver ""
   if (/pass/i.test(name)) throw bad(entry, 'phones send private settings such as passwords as empty text');
   return { query: PHONE_VARIABLE_PREFIX + name, placeholder: `$${name}` };
 }

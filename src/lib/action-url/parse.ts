@@ -50,7 +50,7 @@ const UNFILLED = /^\$[A-Za-z][\w-]*(\[\d+\])?(\([^)]*\))?$/;
 
 /**
  * Decode one query component. `+` is kept as is: phones may send E.164 numbers unencoded
- * (reference §12.14), and reading `+49...` as a space would lose the number.
+ * (docs/protocol.md §6.1, our choice §11.4), and reading `+49...` as a space would lose the number.
  */
 function decodeComponent(s: string): string {
   try {

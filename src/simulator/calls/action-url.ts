@@ -13,7 +13,7 @@ const MAX_ANSWER = 256 * 1024;
 /** Runtime variables of one event; missing ones fall back to settings, then stay literal. */
 export type ActionVars = Record<string, string>;
 
-/** Headers $sip_header cannot name (reference §5.2). */
+/** Headers $sip_header cannot name (docs/protocol.md §6.2). */
 const NOT_REPORTED = new Set(['via', 'to', 'from', 'call-id', 'expires', 'route', 'record-route', 'contact', 'content-type', 'cseq', 'content-length', 'max-forwards']);
 
 /** `sip_header(name)` variables of a call's first INVITE; header names match in any case. */

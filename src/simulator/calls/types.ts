@@ -14,7 +14,7 @@ export interface SimCall {
   identity: number;
   remote: string;
   displayRemote?: string;
-  /** headers of the call's first incoming INVITE, for $sip_header(NAME) (reference §5.2) */
+  /** headers of the call's first incoming INVITE, for $sip_header(NAME) (docs/protocol.md §6.2) */
   sipHeaders?: Record<string, string>;
   state: CallState;
   history: Array<{ state: CallState; at: number }>;

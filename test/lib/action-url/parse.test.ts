@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { parseActionQuery, tryParseActionQuery } from '../../../src/lib/action-url';
 import { SnomError } from '../../../src/lib/errors';
 
-/** Every event name of the node (reference §5.3), written out. */
+/** Every event name of the node (docs/protocol.md §6.3), written out. */
 const EVENT_NAMES = [
   'incoming', 'outgoing', 'connected', 'disconnected', 'offhook', 'onhook', 'missed', 'hold', 'unhold', 'transfer',
   'blindTransfer', 'attendedTransfer', 'receivedAttendedTransfer', 'dndOn', 'dndOff', 'redirectionOn', 'redirectionOff',
@@ -93,7 +93,7 @@ describe('parseActionQuery', () => {
     assert.deepEqual(ev.extra, { keep: 'ok' });
   });
 
-  it('accepts the phone names and long names of p4irin-style URLs (reference §10.3)', () => {
+  it('accepts the phone names and long names of p4irin-style URLs (docs/protocol.md §6.2)', () => {
     const ev = parseActionQuery('ip=192.168.1.50&event=incoming&local=sip:100@pbx.local&remote=sip:200@pbx.local&token=s3');
     assert.deepEqual(ev, {
       event: 'incoming',

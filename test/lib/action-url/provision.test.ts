@@ -53,7 +53,7 @@ describe('snom-action-url-in provisioning', function () {
     assert.deepEqual(msg.payload.errors, []);
     const expected = ['action_connected_url', 'action_disconnected_url', 'action_dnd_on_url', 'action_fwtest_url', 'action_hold', 'action_incoming_url'];
     assert.deepEqual([...msg.payload.results[0].settings].sort(), expected);
-    assert.equal(msg.payload.results[0].route, 'both', 'seed-list settings by CSTA SetSettings, others by dummy.htm');
+    assert.equal(msg.payload.results[0].route, 'both', 'settings of the proprietary list (docs/protocol.md §9.2) by CSTA SetSettings, others by dummy.htm');
     assert.ok(!JSON.stringify(msg.payload).includes(TOKEN), 'the report never carries the token');
 
     const s = await settingsOf(current);
@@ -66,7 +66,7 @@ describe('snom-action-url-in provisioning', function () {
         action_disconnected_url: `${at}&e=disconnected&${call}&reason=$cancel_reason`,
         action_dnd_on_url: `${at}&e=dndOn&aurl=$active_url&mac=$mac`,
         action_fwtest_url: `${at}&e=firewallTest&mac=$mac`, // the hidden setting, by CSTA
-        action_hold: `${at}&e=hold&${call}`, // no _url suffix, as in the reference
+        action_hold: `${at}&e=hold&${call}`, // no _url suffix (docs/protocol.md §6.3)
         action_incoming_url: `${at}&e=incoming&${call}`,
       },
     );

@@ -86,7 +86,7 @@ describe('allowlist', () => {
 });
 
 describe('Snom User-Agent', () => {
-  it('reads model, firmware and MAC from the forms of reference §5.5', () => {
+  it('reads model, firmware and MAC from the forms of docs/protocol.md §1.2', () => {
     assert.deepEqual(
       parseSnomUserAgent('Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.33 2010.12-00004-g9ba52f5 000413922D24 SXM:0 UXM:0)'),
       { model: 'D785', firmware: '10.1.33.33', mac: '000413922D24' },

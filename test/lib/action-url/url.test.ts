@@ -10,7 +10,7 @@ import { SnomError } from '../../../src/lib/errors';
 
 const isInput = (e: unknown): boolean => e instanceof SnomError && e.code === 'E_INPUT';
 
-/** Every event's setting, in the order of the editor's list (reference §5.3; the firewall test as the seed names it). */
+/** Every event's setting, in the order of the editor's list (docs/protocol.md §6.3; the firewall test as §6.4 names it). */
 const ALL_SETTINGS = [
   'action_incoming_url', 'action_outgoing_url', 'action_connected_url', 'action_disconnected_url', 'action_offhook_url',
   'action_onhook_url', 'action_missed_url', 'action_hold', 'action_unhold', 'action_transfer', 'action_blind_transfer',

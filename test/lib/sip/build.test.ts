@@ -1,4 +1,4 @@
-/** Message builders against the reference vectors (§10.7, §10.8), and "nothing sent on bad input". */
+/** Message builders against Snom's published examples (docs/protocol.md §10.3, §10.5), and "nothing sent on bad input". */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { SnomError } from '../../../src/lib/errors';

@@ -1,4 +1,4 @@
-/** Parser, framer and syntax checks, against the reference's vectors written out literally. */
+/** Parser, framer and syntax checks, against Snom's published examples (docs/protocol.md §10.3, §10.5) written out literally. */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { FramingError, StreamFramer } from '../../../src/lib/sip/framing';

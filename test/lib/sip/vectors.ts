@@ -1,4 +1,4 @@
-/** The reference's SIP vectors (snom-facts.md §10.7, §10.8), written out literally. */
+/** The published SIP examples (docs/protocol.md §10.3 minibrowser NOTIFY, §10.5 x-buttons), written out literally. */
 /** Reference §10.7, as printed (the body's indentation is 8 spaces). */
 export const VECTOR_10_7 = [
   'NOTIFY sip:500@192.168.88.8 SIP/2.0',
