@@ -77,3 +77,13 @@ export function eventByName(name: string): ActionEventDef | undefined {
 export function eventBySetting(setting: string): ActionEventDef | undefined {
   return bySetting.get(setting.trim().toLowerCase());
 }
+
+/**
+ * The events a node's form (or a hand-written flow) selects: a list, or one text of names separated
+ * by spaces or commas; unknown names are left out. undefined, null or 'all' select every event (null).
+ */
+export function eventSelection(v: unknown): Set<string> | null {
+  if (v === undefined || v === null || v === 'all') return null;
+  const list: unknown[] = Array.isArray(v) ? v : String(v).split(/[\s,]+/).filter(Boolean);
+  return new Set(list.filter((e): e is string => typeof e === 'string' && ACTION_EVENT_NAMES.includes(e)));
+}

@@ -13,3 +13,6 @@ export * from './router';
 export * from './status-throttle';
 export * from './provision';
 export * from './redact';
+export * from './provision-report';
+export * from './status';
+export * from './endpoint-config';

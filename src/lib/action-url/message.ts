@@ -40,6 +40,25 @@ export function eventPayload(ev: DeliveredEvent, configId?: string): ActionPaylo
   return payload;
 }
 
+/** The message snom-action-url-in sends for an event (before its own `_msgid`). */
+export interface EventMessage {
+  topic: string;
+  payload: ActionPayload;
+  _snom: { receivedAt: number; held?: true };
+  /** the call's CSTA id, for snom-csta nodes downstream */
+  cstaId?: string;
+}
+
+export function eventMessage(ev: DeliveredEvent, configId?: string): EventMessage {
+  const msg: EventMessage = {
+    topic: ev.event,
+    payload: eventPayload(ev, configId),
+    _snom: ev.held ? { receivedAt: ev.receivedAt, held: true } : { receivedAt: ev.receivedAt },
+  };
+  if (ev.variables.cstaId) msg.cstaId = ev.variables.cstaId;
+  return msg;
+}
+
 /** Host part of a `snom-phone` host setting (`10.0.0.5:8080`, `[fe80::1]:80`, `phone.lan`). */
 export function hostOnly(host: string): string {
   const h = host.trim().replace(/^https?:\/\//i, '').replace(/\/.*$/, '');
