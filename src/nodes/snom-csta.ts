@@ -1,7 +1,8 @@
 import { buildCstaRequest, buildRawCsta, type CstaRequest, type CstaResult } from '../lib/csta';
 import type { CommandPlan } from '../lib/commands/plan';
 import { cstaOperationFrom, cstaParamsFrom, rawXmlFrom } from './shared/csta-params';
-import { cstaPlan, requireCstaOverHttp } from '../lib/csta/transport';
+import { cstaPlan } from '../lib/csta/transport';
+import { requireCstaOverHttp } from '../lib/profile';
 import { firstIdentity } from '../lib/csta/identity';
 import { registerCommandNode } from './shared/command-node';
 import type { RED } from './shared/red';
@@ -22,7 +23,7 @@ export = function register(RED: RED): void {
       let req: CstaRequest;
       let heldCallId: string | undefined;
       if (op === 'raw') {
-        requireCstaOverHttp(profile.csta.dialect, 'Raw CSTA');
+        requireCstaOverHttp(profile, 'Raw CSTA');
         req = buildRawCsta(rawXmlFrom(config, msg));
       } else {
         const { params, needsDevice } = cstaParamsFrom(op, config, msg);

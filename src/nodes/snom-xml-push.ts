@@ -3,7 +3,7 @@ import { singlePlan, type CommandPlan } from '../lib/commands/plan';
 import { inputError, quoteInput, unsupportedError } from '../lib/errors';
 import { buildMinibrowserXml, minibrowserPushPath, validateMinibrowserXml, type MinibrowserObject } from '../lib/minibrowser';
 import { cstaPlan } from '../lib/csta/transport';
-import type { Profile } from '../lib/profile/types';
+import { hasCstaOverHttp, type Profile } from '../lib/profile';
 import { registerCommandNode } from './shared/command-node';
 import { documentUrl, documents, mountDocumentServer } from './shared/document-server';
 import type { NodeMessage, RED } from './shared/red';
@@ -26,16 +26,12 @@ function documentFrom(config: Record<string, any>, msg: NodeMessage): string {
   throw inputError('No document to show: give minibrowser XML in the node or msg.payload, or an object such as { type: "text", title: "Hello", text: "..." }.', { field: 'document' });
 }
 
-function hasCsta(profile: Profile): boolean {
-  return profile.csta.dialect === 'legacy' || profile.csta.dialect === 'current';
-}
-
 function transportFor(choice: unknown, profile: Profile): Transport {
   if (choice === 'csta' || choice === 'minibrowser') return choice;
   if (choice !== undefined && choice !== '' && choice !== 'auto') {
     throw inputError(`The transport must be auto, csta or minibrowser, not ${quoteInput(choice, 40)}.`, { field: 'transport' });
   }
-  if (hasCsta(profile)) return 'csta';
+  if (hasCstaOverHttp(profile)) return 'csta';
   if (profile.minibrowserPush) return 'minibrowser';
   throw unsupportedError(
     `This phone (${profile.model}${profile.firmware ? ` ${profile.firmware.raw}` : ''}) can take a pushed screen neither by CSTA XmlPush (needs firmware 7.3.4 to 8.6 or 8.7.3+) nor by minibrowser.htm (needs firmware 8.2.7+ on a model with HTTP remote control).`,

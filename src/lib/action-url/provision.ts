@@ -5,6 +5,7 @@
 import { inputError } from '../errors';
 import { planSettingsSet } from '../settings/plan';
 import type { SnomPhone } from '../phone';
+import { hasCstaOverHttp } from '../profile/profile';
 import type { Profile } from '../profile/types';
 import { ACTION_EVENTS, eventByName } from './events';
 import type { ExtraVariable } from './extra-variables';
@@ -49,7 +50,7 @@ export function endpointBase(baseUrl: string, httpNodeRoot = '/'): string {
 export function provisioningValues(o: ProvisionOptions, profile: Profile): { values: Record<string, string>; skipped: string[] } {
   const chosen = o.events === null || o.events === 'all' ? ACTION_EVENTS.map((e) => e.name) : [...o.events];
   const skipped: string[] = [];
-  const cstaOk = profile.csta.dialect === 'legacy' || profile.csta.dialect === 'current';
+  const cstaOk = hasCstaOverHttp(profile);
   const events = chosen.filter((name) => {
     if (eventByName(name)?.setting === 'action_fwtest_url' && !cstaOk) {
       skipped.push(`${name}: action_fwtest_url can only be written with CSTA, which this firmware lacks`);

@@ -1,6 +1,5 @@
 /** How a built CSTA request travels to the phone, and how its reply is read (docs/protocol.md §8.1: POST /csta, text/xml). */
 import { singlePlan, type CommandPlan } from '../commands/plan';
-import { unsupportedError } from '../errors';
 import type { PhoneRequest, PhoneResponse } from '../http/types';
 import { findCstaFault, parseCstaResponse, type CstaRequest, type CstaResult } from './';
 
@@ -37,10 +36,4 @@ export function cstaPlan(req: CstaRequest, opts: { command?: string; data?: bool
 /** The reply as a CstaResult; faults throw E_CSTA (details.cstaError), junk throws E_HTTP. */
 export function parseCstaReply(response: PhoneResponse, phone: string, command: string): CstaResult {
   return parseCstaResponse(response.status, response.body, { phone, command });
-}
-
-/** Raw XML goes to /csta as is, so only the firmware's CSTA support is checked (the builders check the rest). */
-export function requireCstaOverHttp(dialect: string, what: string): void {
-  if (dialect === 'none') throw unsupportedError(`${what} is not possible: this phone has no CSTA over HTTP (firmware before 7.3.4, or a model without it).`);
-  if (dialect === 'gap') throw unsupportedError(`${what} is not possible: firmware 8.7.0 to 8.7.2 cannot do CSTA over HTTP; update the phone to 8.7.3 or later.`);
 }

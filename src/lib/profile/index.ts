@@ -1,5 +1,5 @@
 export * from './types';
-export { resolveProfile, type ProfileInput } from './profile';
+export { resolveProfile, hasCstaOverHttp, requireCstaOverHttp, type ProfileInput } from './profile';
 export { parseFirmware, atLeast, compareFirmware } from './firmware';
 export { KNOWN_MODELS, normaliseModel, lookupModel } from './models';
 export { parseInfoPage, type PhoneFingerprint } from './detect';

@@ -1,3 +1,4 @@
+import { unsupportedError } from '../errors';
 import { atLeast, parseFirmware } from './firmware';
 import { lookupModel, normaliseModel, seriesOf } from './models';
 import type { CstaCaps, FirmwareVersion, Profile } from './types';
@@ -26,6 +27,21 @@ function cstaCaps(fw: FirmwareVersion | undefined, legacyCsta: boolean, hasHttp:
   if (legacyCsta) return { dialect: 'legacy', identityIndex: false, extendedOps: false };
   const v874 = atLeast(fw, '8.7.4');
   return { dialect: 'current', identityIndex: v874, extendedOps: v874 };
+}
+
+/**
+ * The one question "does CSTA over HTTP work on this phone?": yes in the legacy (7.3.4 to 8.6) and
+ * current (8.7.3+) dialects; no before 7.3.4, on models without it, and on 8.7.0 to 8.7.2 (docs/protocol.md §8.2).
+ */
+export function hasCstaOverHttp(profile: Pick<Profile, 'csta'>): boolean {
+  return profile.csta.dialect === 'legacy' || profile.csta.dialect === 'current';
+}
+
+/** E_UNSUPPORTED saying why when the phone has no CSTA over HTTP; `what` names the refused thing ("Raw CSTA"). */
+export function requireCstaOverHttp(profile: Pick<Profile, 'csta'>, what: string): void {
+  if (hasCstaOverHttp(profile)) return;
+  if (profile.csta.dialect === 'gap') throw unsupportedError(`${what} is not possible: firmware 8.7.0 to 8.7.2 cannot do CSTA over HTTP; update the phone to 8.7.3 or later.`);
+  throw unsupportedError(`${what} is not possible: this phone has no CSTA over HTTP (firmware before 7.3.4, or a model without it).`);
 }
 
 function touchFirmware(fw: FirmwareVersion | undefined): boolean {

@@ -9,6 +9,7 @@ import { inputError, quoteInput, unsupportedError } from '../errors';
 import { buildCstaRequest } from '../csta';
 import type { CommandPlan } from '../commands/plan';
 import type { PhoneRequest, PhoneResponse } from '../http/types';
+import { hasCstaOverHttp } from '../profile/profile';
 import type { Profile } from '../profile/types';
 import { buildWebSettingsWrite, cstaSettingInfo, parseSettingsXml, validateSettingName } from './';
 import { LONE_SURROGATE } from '../csta/xml';
@@ -66,13 +67,9 @@ export function settingValues(input: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(input).map(([name, value]) => [validateSettingName(name), settingValue(name, value)]));
 }
 
-function cstaAvailable(profile: Profile): boolean {
-  return profile.csta.dialect === 'legacy' || profile.csta.dialect === 'current';
-}
-
 function split(names: string[], profile: Profile): { csta: string[]; web: string[]; routeNote?: string } {
   const listed = names.filter((n) => cstaSettingInfo(n));
-  if (!cstaAvailable(profile)) {
+  if (!hasCstaOverHttp(profile)) {
     const routeNote = listed.length
       ? `this firmware has no CSTA over HTTP (${profile.csta.dialect}), so ${listed.join(', ')} went through the web route`
       : undefined;
@@ -115,7 +112,7 @@ export function planSettingsSet(values: Record<string, string>, profile: Profile
   const names = Object.keys(values);
   const { csta, web, routeNote } = split(names, profile);
   const pickValues = (list: string[]) => Object.fromEntries(list.map((n) => [n, values[n]]));
-  if (!cstaAvailable(profile)) {
+  if (!hasCstaOverHttp(profile)) {
     const hidden = web.filter((n) => cstaSettingInfo(n)?.hidden);
     if (hidden.length) {
       throw unsupportedError(

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { normaliseModel, parseInfoPage, resolveProfile } from '../../../src/lib/profile';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { SnomError } from '../../../src/lib/errors';
+import { hasCstaOverHttp, normaliseModel, parseInfoPage, requireCstaOverHttp, resolveProfile } from '../../../src/lib/profile';
 
 const csta = (firmware: string, legacyCsta = false) => resolveProfile({ model: 'D785', firmware, legacyCsta }).csta;
 
@@ -56,5 +59,50 @@ describe('profile: model + firmware → capabilities', () => {
     assert.equal(parseInfoPage('<title>Phone Manager</title>').d8xx, true);
     const old = parseInfoPage('<TITLE>snom 320</TITLE><TR><TD>MAC Address</TD><TD>000413000001</TD></TR><TD>Version</TD><TD>snom320-SIP 8.4.35</TD>');
     assert.deepEqual([old.model, old.firmware, old.mac], ['snom320', '8.4.35', '000413000001']);
+  });
+});
+
+describe('profile: CSTA over HTTP, asked in one place', () => {
+  const profile = (model: string, firmware: string, legacyCsta = false) => resolveProfile({ model, firmware, legacyCsta });
+
+  it('answers at every firmware boundary and for models without HTTP remote control', () => {
+    const cases: Array<[string, string, boolean]> = [
+      ['D785', '7.3.3', false], ['D785', '7.3.4', true], ['D785', '8.6.5', true], ['D785', '8.7.0', false],
+      ['D785', '8.7.2.9', false], ['D785', '8.7.3', true], ['D785', '10.1.33.33', true], ['D815', '10.1.33.33', false],
+    ];
+    for (const [model, fw, yes] of cases) assert.equal(hasCstaOverHttp(profile(model, fw)), yes, `${model} ${fw}`);
+    assert.equal(hasCstaOverHttp(profile('D785', '8.7.1', true)), false, 'legacy ticked does not mend 8.7.0–8.7.2');
+    assert.equal(hasCstaOverHttp(resolveProfile({})), true, 'unknown phone: permissive');
+  });
+
+  it('says why when it refuses', () => {
+    const refused = (p: ReturnType<typeof profile>) => {
+      try {
+        requireCstaOverHttp(p, 'Raw CSTA');
+        return 'allowed';
+      } catch (e) {
+        assert.ok(e instanceof SnomError);
+        assert.equal(e.code, 'E_UNSUPPORTED');
+        return e.message;
+      }
+    };
+    assert.equal(refused(profile('D785', '8.7.3')), 'allowed');
+    assert.match(refused(profile('D785', '8.7.1')), /^Raw CSTA is not possible: firmware 8\.7\.0 to 8\.7\.2/);
+    assert.match(refused(profile('D785', '7.1.30')), /^Raw CSTA is not possible: this phone has no CSTA over HTTP/);
+  });
+
+  it('is not written out again elsewhere in src/lib or src/nodes', () => {
+    const root = path.resolve(__dirname, '..', '..', '..', '..', 'src');
+    const copy = /dialect\s*[!=]==?\s*'(legacy|current|none|gap)'\s*(\|\||&&)\s*[\w.]*dialect\s*[!=]==?/;
+    const bad: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name.endsWith('.ts') && p !== path.join(root, 'lib', 'profile', 'profile.ts') && copy.test(fs.readFileSync(p, 'utf8'))) bad.push(path.relative(root, p));
+      }
+    };
+    for (const d of ['lib', 'nodes']) walk(path.join(root, d));
+    assert.deepEqual(bad, []);
   });
 });
