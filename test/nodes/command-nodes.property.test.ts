@@ -14,7 +14,7 @@ import type { SimReceived } from '../../src/simulator/types';
 import { startHttpNodeServer, type HttpNodeServer } from '../support/http-node';
 import { helper } from '../support/red';
 import { simReset, startPhones, stopAll } from '../support/sim';
-import { ACTION_NODES, loadNode, received, unhookCompletions, type ActionNodeType, type Outcome } from './input-harness';
+import { COMMAND_NODES, loadNode, received, unhookCompletions, type CommandNodeType, type Outcome } from './input-harness';
 import { MODELS, grammarProblem } from './phone-grammar';
 
 const SEED = 20260707;
@@ -94,13 +94,13 @@ const timeout = fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { wei
 
 type PhoneName = 'd785' | 's870' | 's360';
 interface Sample {
-  type: ActionNodeType;
+  type: CommandNodeType;
   phone: PhoneName;
   fields: Record<string, unknown>;
   msgs: Array<Record<string, unknown>>;
 }
 
-function sample(type: ActionNodeType, phones: PhoneName[], fields: Record<string, fc.Arbitrary<unknown>>, msg: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Sample> {
+function sample(type: CommandNodeType, phones: PhoneName[], fields: Record<string, fc.Arbitrary<unknown>>, msg: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Sample> {
   return fc.record({
     type: fc.constant(type),
     phone: fc.constantFrom(...phones),
@@ -151,7 +151,7 @@ const MB_OBJECTS = [{ type: 'text', title: 'T', text: 'x' }, { type: 'led', leds
 const mbObject = fc.record({ type: value(['text', 'led', 'menu', 'silent']), title: value(['T']), text: value(['x']), leds: value([[{ number: 1, state: 'On' }]]), items: value([[{ name: 'a', url: 'http://x/' }]]), fetch: value([{ url: 'http://x/', mil: 5 }]) }, { requiredKeys: ['type'] });
 
 const ALL = ['d785', 's360', 's870'] as PhoneName[];
-const SAMPLES: Record<ActionNodeType, fc.Arbitrary<Sample>> = {
+const SAMPLES: Record<CommandNodeType, fc.Arbitrary<Sample>> = {
   'snom-key': sample('snom-key', ALL, { keys: field(KEY_TOKENS) }, { payload: fc.oneof(keyStrings, keyObjects, hostile) }),
   'snom-dial': sample('snom-dial', ALL, { mode: field(['dial', 'dtmf']), number: field(NUMBERS), identity: field(['100@sim.local']) }, {
     mode: opt(value(['dial', 'dtmf'])),
@@ -245,7 +245,7 @@ describe('property: hostile input on every command node (issue 7 §3)', function
 
   it(`holds done-once, error codes, E_INPUT ⇒ nothing sent and the request grammar (seed ${SEED}, ${NUM_RUNS} runs)`, async () => {
     const figures: Figures = { samples: 0, messages: 0, reachedPhone: 0, outcomes: {}, perNode: {}, violations: {}, examples: [] };
-    for (const t of ACTION_NODES) figures.perNode[t] = { messages: 0, reachedPhone: 0, violations: 0 };
+    for (const t of COMMAND_NODES) figures.perNode[t] = { messages: 0, reachedPhone: 0, violations: 0 };
     if (DUMP) writeFileSync(DUMP, '');
 
     const check = async (s: Sample): Promise<void> => {
@@ -293,7 +293,7 @@ describe('property: hostile input on every command node (issue 7 §3)', function
       for (const [id, n] of node.doneCounts()) if (n !== 1 && !STATS) assert.fail(`message ${id}: done called ${n} times`);
     };
 
-    await fc.assert(fc.asyncProperty(fc.oneof(...ACTION_NODES.map((t) => SAMPLES[t])), check), {
+    await fc.assert(fc.asyncProperty(fc.oneof(...COMMAND_NODES.map((t) => SAMPLES[t])), check), {
       seed: SEED,
       numRuns: NUM_RUNS,
       endOnFailure: true,
@@ -306,7 +306,7 @@ describe('property: hostile input on every command node (issue 7 §3)', function
     });
     if (STATS || process.env.PROPERTY_FIGURES === '1') console.log(JSON.stringify(figures, null, 1));
     // the run must exercise every node and reach the phone often, or it proves little
-    for (const t of ACTION_NODES) {
+    for (const t of COMMAND_NODES) {
       assert.ok(figures.perNode[t].messages >= 20, `${t}: only ${figures.perNode[t].messages} messages`);
       assert.ok(figures.perNode[t].reachedPhone >= 3, `${t}: only ${figures.perNode[t].reachedPhone} messages reached the phone`);
     }

@@ -9,12 +9,12 @@ import { servingHttpNode } from '../support/http-node';
 import { catchNode, helper, nodeModule, phoneConfig, statusNode } from '../support/red';
 import { SIM_PASSWORD, SIM_USER, simJson } from '../support/sim';
 
-export const ACTION_NODES = ['snom-key', 'snom-dial', 'snom-command', 'snom-touch', 'snom-csta', 'snom-settings', 'snom-xml-push'] as const;
-export type ActionNodeType = (typeof ACTION_NODES)[number];
+export const COMMAND_NODES = ['snom-key', 'snom-dial', 'snom-command', 'snom-touch', 'snom-csta', 'snom-settings', 'snom-xml-push'] as const;
+export type CommandNodeType = (typeof COMMAND_NODES)[number];
 
 const modules = [
   nodeModule('snom-phone'),
-  ...ACTION_NODES.map((t) => (t === 'snom-xml-push' ? servingHttpNode(nodeModule(t) as (RED: any) => unknown) : nodeModule(t))),
+  ...COMMAND_NODES.map((t) => (t === 'snom-xml-push' ? servingHttpNode(nodeModule(t) as (RED: any) => unknown) : nodeModule(t))),
   catchNode,
   statusNode,
 ];
