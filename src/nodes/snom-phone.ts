@@ -2,17 +2,20 @@ import { Fleet } from '../lib/fleet';
 import { SnomPhone } from '../lib/phone';
 import type { SnomPhoneConfigNode } from './shared/phone-node';
 import type { AuthMode } from '../lib/http/types';
-import { KNOWN_MODELS } from '../lib/profile';
+import { mountAdminRoutes } from './shared/admin-routes';
+import type { ConfigOf } from './shared/node-config';
 import { PhoneState } from './shared/phone-state';
-import type { NodeDef, RED } from './shared/red';
+import type { RED } from './shared/red';
 import { positiveInt } from '../lib/util';
 
+const AUTH_MODES: readonly AuthMode[] = ['auto', 'basic', 'digest', 'none'];
 
-
-const AUTH_MODES: AuthMode[] = ['auto', 'basic', 'digest', 'none'];
+function authMode(v: unknown): AuthMode {
+  return AUTH_MODES.find((m) => m === v) ?? 'auto';
+}
 
 export = function register(RED: RED): void {
-  function SnomPhoneNode(this: SnomPhoneConfigNode & Record<string, any>, config: NodeDef) {
+  function SnomPhoneNode(this: SnomPhoneConfigNode, config: ConfigOf<'snom-phone'>) {
     RED.nodes.createNode(this, config);
     const creds = this.credentials ?? {};
     const host = String(config.host ?? '').trim();
@@ -27,7 +30,7 @@ export = function register(RED: RED): void {
       port: Number.isInteger(port) && port! > 0 ? port : undefined,
       protocol: config.protocol === 'https' ? 'https' : 'http',
       allowSelfSigned: config.selfSigned === true,
-      auth: AUTH_MODES.includes(config.auth) ? config.auth : 'auto',
+      auth: authMode(config.auth),
       user: creds.user || undefined,
       password: creds.password || undefined,
       timeoutMs: positiveInt(config.timeout, 5000),
@@ -53,8 +56,5 @@ export = function register(RED: RED): void {
     credentials: { user: { type: 'text' }, password: { type: 'password' } },
   });
 
-  // the editor's model drop-down reads the profile table, so it never drifts from the library
-  RED.httpAdmin?.get?.('/snom/models', RED.auth.needsPermission('snom-phone.read'), (_req: unknown, res: any) => {
-    res.json(KNOWN_MODELS);
-  });
+  mountAdminRoutes(RED);
 };

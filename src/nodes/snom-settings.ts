@@ -3,6 +3,7 @@ import {
 } from '../lib/settings/plan';
 import { inputError, quoteInput } from '../lib/errors';
 import { registerCommandNode } from './shared/command-node';
+import type { FieldsOf } from './shared/node-config';
 import type { NodeMessage, RED } from './shared/red';
 
 function empty(v: unknown): boolean {
@@ -10,7 +11,7 @@ function empty(v: unknown): boolean {
 }
 
 /** get | set from the form; "msg" lets msg.action choose. */
-function actionOf(config: Record<string, any>, msg: NodeMessage): 'get' | 'set' {
+function actionOf(config: FieldsOf<'snom-settings'>, msg: NodeMessage): 'get' | 'set' {
   const a = empty(config.action) || config.action === 'msg' ? msg.action : config.action;
   if (a === 'get' || a === 'set') return a;
   throw inputError(`The settings action must be "get" or "set", not ${quoteInput(a, 40)} (msg.action).`, { field: 'action' });

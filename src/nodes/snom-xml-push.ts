@@ -6,6 +6,7 @@ import { cstaPlan } from '../lib/csta/transport';
 import { hasCstaOverHttp, type Profile } from '../lib/profile';
 import { registerCommandNode } from './shared/command-node';
 import { documentUrl, documents, mountDocumentServer } from './shared/document-server';
+import type { FieldsOf } from './shared/node-config';
 import type { NodeMessage, RED } from './shared/red';
 
 type Transport = 'csta' | 'minibrowser';
@@ -15,7 +16,7 @@ interface PushPlan extends CommandPlan {
 }
 
 /** The document: the form's XML, else msg.payload as XML text or as a plain object. */
-function documentFrom(config: Record<string, any>, msg: NodeMessage): string {
+function documentFrom(config: FieldsOf<'snom-xml-push'>, msg: NodeMessage): string {
   const form = typeof config.document === 'string' ? config.document.trim() : '';
   const source: unknown = form !== '' ? form : msg.payload;
   if (typeof source === 'string') {

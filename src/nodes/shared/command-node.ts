@@ -4,10 +4,14 @@ import type { PhoneResponse } from '../../lib/http/types';
 import type { SnomPhone, TargetLease } from '../../lib/phone';
 import type { Profile } from '../../lib/profile/types';
 import type { SnomPhoneConfigNode } from './phone-node';
-import type { DoneFn, Node, NodeDef, NodeMessage, RED, SendFn } from './red';
+import type { ConfigOf, NodeType } from './node-config';
+import type { DoneFn, Node, NodeMessage, RED, SendFn } from './red';
 
-export interface BuildContext {
-  config: NodeDef;
+/** The nodes that send commands to a phone (every node with a phone field but the phone config itself). */
+export type CommandNodeType = Exclude<NodeType, 'snom-phone' | 'snom-action-url-in'>;
+
+export interface BuildContext<T extends CommandNodeType = CommandNodeType> {
+  config: ConfigOf<T>;
   msg: NodeMessage;
   profile: Profile;
   phoneNode: SnomPhoneConfigNode;
@@ -15,19 +19,19 @@ export interface BuildContext {
   phones: number;
 }
 
-export interface CommandSpec {
+export interface CommandSpec<T extends CommandNodeType> {
   /** builds and validates everything; throws E_INPUT / E_UNSUPPORTED before anything is sent */
-  build(ctx: BuildContext): CommandPlan | Promise<CommandPlan>;
+  build(ctx: BuildContext<T>): CommandPlan | Promise<CommandPlan>;
   /**
    * msg.payload from what the plan read from the phone's answers (`plan.read`); by default that
    * data itself, and undefined leaves payload as is. May throw: the message then fails like a
    * failed request. `run` gives every response, the phone they came from, and the plan.
    */
-  payload?(data: unknown, ctx: BuildContext, run: PayloadRun): unknown;
+  payload?(data: unknown, ctx: BuildContext<T>, run: PayloadRun): unknown;
   /** extra fields for msg.snom (e.g. which settings route was used) */
-  snomExtra?(ctx: BuildContext, plan: CommandPlan): Record<string, unknown>;
+  snomExtra?(ctx: BuildContext<T>, plan: CommandPlan): Record<string, unknown>;
   /** short green status text after success */
-  statusText?(plan: CommandPlan, ctx: BuildContext): string;
+  statusText?(plan: CommandPlan, ctx: BuildContext<T>): string;
 }
 
 /** What a payload parser may need beyond the last response. */
@@ -60,10 +64,10 @@ function profileKey(p: Profile): string {
   return JSON.stringify({ ...p, warnings: undefined });
 }
 
-interface Planned {
+interface Planned<T extends CommandNodeType> {
   phone: SnomPhone;
   plan?: CommandPlan;
-  ctx?: BuildContext;
+  ctx?: BuildContext<T>;
   err?: SnomError;
 }
 
@@ -72,11 +76,14 @@ interface Planned {
  * plan per profile (nothing sent on bad input), run it on each target phone in parallel (never
  * within one), report. The command's timeout counts from the moment the message arrives.
  */
-export function registerCommandNode(RED: RED, type: string, spec: CommandSpec): void {
-  function ActionNode(this: Node & Record<string, any>, config: NodeDef) {
+export function registerCommandNode<T extends CommandNodeType>(RED: RED, type: T, spec: CommandSpec<T>): void {
+  function CommandNode(this: Node, config: ConfigOf<T>) {
     RED.nodes.createNode(this, config);
-    const node = this;
-    const phoneNode = RED.nodes.getNode(config.phone) as SnomPhoneConfigNode | null;
+    start(this, config);
+  }
+
+  function start(node: Node, config: ConfigOf<T>): void {
+    const phoneNode = (config.phone ? RED.nodes.getNode(config.phone) : null) as SnomPhoneConfigNode | null;
     let busy = 0;
     let unsubscribe: (() => void) | undefined;
     if (!phoneNode) {
@@ -126,7 +133,7 @@ export function registerCommandNode(RED: RED, type: string, spec: CommandSpec): 
       done: DoneFn,
       run: { timeoutMs?: number; acceptedAt: number },
     ): Promise<void> {
-      const planned: Planned[] = [];
+      const planned: Planned<T>[] = [];
       try {
         // each phone its own profile: detected per phone, or the configured model for all
         const profiles = await Promise.all(phones.map((p) => p.profile()));
@@ -138,7 +145,7 @@ export function registerCommandNode(RED: RED, type: string, spec: CommandSpec): 
           else groups.set(k, { profile: profiles[i], phones: [p] });
         });
         for (const g of groups.values()) {
-          const ctx: BuildContext = { config, msg, profile: g.profile, phoneNode, phones: g.phones.length };
+          const ctx: BuildContext<T> = { config, msg, profile: g.profile, phoneNode, phones: g.phones.length };
           try {
             const plan = await spec.build(ctx);
             for (const phone of g.phones) planned.push({ phone, plan, ctx });
@@ -211,7 +218,7 @@ export function registerCommandNode(RED: RED, type: string, spec: CommandSpec): 
       done();
     });
   }
-  RED.nodes.registerType(type, ActionNode);
+  RED.nodes.registerType(type, CommandNode);
 }
 
 /** Editor field, else the message: the rule every command node follows. */

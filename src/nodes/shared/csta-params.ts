@@ -6,6 +6,7 @@
 import { inputError, quoteInput } from '../../lib/errors';
 import type { CstaOperation, CstaParams } from '../../lib/csta';
 import { isObj } from '../../lib/util';
+import type { FieldsOf } from './node-config';
 
 /** The call-control operations this node offers (the proprietary four belong to other nodes). */
 export const CSTA_NODE_OPERATIONS = [
@@ -30,7 +31,8 @@ const DESTINATION_PARAM: Partial<Record<CstaNodeOperation, keyof CstaParams>> = 
 };
 
 type Bag = Record<string, unknown>;
-
+/** The snom-csta form's fields. */
+type Form = FieldsOf<'snom-csta'>;
 
 function empty(v: unknown): boolean {
   return v === undefined || v === null || v === '';
@@ -60,7 +62,7 @@ function isNodeOperation(v: unknown): v is CstaNodeOperation {
  * The form's operation; "msg" lets msg.operation, else msg.payload.operation, choose
  * (one of the operations or "raw").
  */
-export function cstaOperationFrom(config: Bag, msg: Bag): CstaNodeOperation | 'raw' {
+export function cstaOperationFrom(config: Form, msg: Bag): CstaNodeOperation | 'raw' {
   const form = config.operation;
   const chosen = empty(form) || form === 'msg' ? pick(msg.operation, isObj(msg.payload) ? msg.payload.operation : undefined) : form;
   if (chosen === 'raw' || isNodeOperation(chosen)) return chosen;
@@ -74,7 +76,7 @@ export function cstaOperationFrom(config: Bag, msg: Bag): CstaNodeOperation | 'r
 }
 
 /** Raw mode: the XML from the form's document field, else msg.payload (a string) or msg.payload.xml. */
-export function rawXmlFrom(config: Bag, msg: Bag): string {
+export function rawXmlFrom(config: Form, msg: Bag): string {
   const xml = pick(config.xml, typeof msg.payload === 'string' ? msg.payload : isObj(msg.payload) ? msg.payload.xml : undefined);
   if (typeof xml !== 'string') throw inputError('Raw CSTA needs the request XML in msg.payload (a string).', { field: 'xml' });
   return xml;
@@ -87,7 +89,7 @@ export interface CollectedParams {
 }
 
 /** Parameters for `op`: form field, else msg.payload.<name>, else the call ids on the message. */
-export function cstaParamsFrom(op: CstaNodeOperation, config: Bag, msg: Bag): CollectedParams {
+export function cstaParamsFrom(op: CstaNodeOperation, config: Form, msg: Bag): CollectedParams {
   const p: Bag = isObj(msg.payload) ? msg.payload : {};
   // kept as given: a number is checked as a number (NaN, 1.5 or -3 are no phone numbers), not as its text
   const scalar = typeof msg.payload === 'string' || typeof msg.payload === 'number' ? msg.payload : undefined;

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { SnomError, inputError, unsupportedError } from '../../lib/errors';
+import { firstTime } from './once';
 import type { RED } from './red';
 
 /** Route on RED.httpNode (mounted at httpNodeRoot). */
@@ -83,15 +84,12 @@ export class DocumentStore {
 /** The store every snom-xml-push node in this Node-RED shares (one route serves them all). */
 export const documents = new DocumentStore();
 
-// Node-RED hands a new httpNode app to each runtime (and each test-helper load): mount once per app.
-const mounted = new WeakSet<object>();
-
 /** Register GET /snom/mb/:token on RED.httpNode; false when Node-RED serves no HTTP nodes. */
 export function mountDocumentServer(RED: RED, store: DocumentStore = documents): boolean {
   if (RED.settings?.httpNodeRoot === false || !RED.httpNode) return false;
-  if (mounted.has(RED.httpNode)) return true;
-  mounted.add(RED.httpNode);
-  RED.httpNode.get(DOCUMENT_ROUTE, (req: { params: { token?: string } }, res: any) => {
+  // Node-RED hands a new httpNode app to each runtime (and each test-helper load): mount once per app
+  if (!firstTime(RED.httpNode, mountDocumentServer)) return true;
+  RED.httpNode.get(DOCUMENT_ROUTE, (req, res) => {
     const xml = store.take(String(req.params.token ?? ''));
     res.set('Cache-Control', 'no-store');
     if (xml === undefined) {

@@ -1,52 +1,20 @@
 /**
- * The small part of the Node-RED runtime API our nodes use. Node-RED ships no types of its own,
- * and @types/node-red would be another dependency for a handful of calls.
+ * Node-RED's runtime API in the words of @types/node-red (a dev dependency: these imports are
+ * type-only, so nothing of it reaches the package), plus the few names our nodes share. Every
+ * node file takes its Node-RED types from here; src/lib never does (test/package/layers.test.ts).
  */
-export interface NodeStatus {
-  fill?: 'red' | 'green' | 'yellow' | 'blue' | 'grey';
-  shape?: 'ring' | 'dot';
-  text?: string;
+import type { NodeAPI, NodeAPISettingsWithData, Node, NodeDef, NodeMessage, NodeStatus } from 'node-red';
+
+export type { Node, NodeDef, NodeMessage, NodeStatus };
+
+/** The runtime settings our nodes read; @types/node-red 1.3.5 lacks runtimeSyncDelivery (Node-RED 4). */
+export interface SnomRuntimeSettings extends NodeAPISettingsWithData {
+  runtimeSyncDelivery?: boolean;
 }
 
-export type NodeMessage = Record<string, any> & { _msgid?: string };
+/** What a node module's register function is given. */
+export type RED = NodeAPI<SnomRuntimeSettings>;
 
+/** The `send` and `done` an input handler is given. */
 export type SendFn = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
 export type DoneFn = (err?: Error) => void;
-
-export interface Node {
-  id: string;
-  type: string;
-  name?: string;
-  credentials?: Record<string, string | undefined>;
-  on(event: 'input', cb: (msg: NodeMessage, send: SendFn, done: DoneFn) => void): void;
-  on(event: 'close', cb: (removed: boolean, done: () => void) => void): void;
-  send(msg: NodeMessage | Array<NodeMessage | null>): void;
-  status(status: NodeStatus | Record<string, never>): void;
-  error(err: unknown, msg?: NodeMessage): void;
-  warn(message: unknown): void;
-  log(message: unknown): void;
-}
-
-export interface NodeDef {
-  id: string;
-  type: string;
-  name?: string;
-  [key: string]: any;
-}
-
-export interface RED {
-  nodes: {
-    createNode(node: any, config: NodeDef): void;
-    registerType(type: string, ctor: any, opts?: { credentials?: Record<string, { type: 'text' | 'password' }>; settings?: any }): void;
-    getNode(id: string): any;
-    eachNode(cb: (n: NodeDef) => void): void;
-    getCredentials(id: string): Record<string, string> | undefined;
-  };
-  util: { cloneMessage<T>(msg: T): T; generateId(): string };
-  settings: Record<string, any>;
-  httpNode: any;
-  httpAdmin: any;
-  auth: { needsPermission(permission: string): any };
-  log: { warn(m: unknown): void; info(m: unknown): void; error(m: unknown): void };
-  _(key: string, subs?: Record<string, unknown>): string;
-}
