@@ -7,4 +7,6 @@ export * from './csta';
 export * from './settings';
 export * from './minibrowser';
 export * from './action-url';
+export * from './fleet';
+export * from './sip';
 export { SnomPhone, type SnomPhoneOptions, type RunResult } from './phone';
