@@ -71,8 +71,9 @@ function names(env: NodeJS.ProcessEnv, name: string, all: string[]): string[] {
   return list.length ? list : all;
 }
 
-export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions {
-  const quick = env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true';
+export function readOptions(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): BenchOptions {
+  for (const a of argv) if (a !== '--quick') throw new Error(`unknown argument ${a} (only --quick; the rest is set through BENCH_* variables)`);
+  const quick = argv.includes('--quick') || env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true';
   const fanout = intList(env, 'BENCH_FANOUT', [1, 100, 1000], 1, 5000);
   const memoryPhones = int(env, 'BENCH_MEMORY_PHONES', 1000, 1, 5000);
   // 2,000 so that the "2,000 targets accepted" goal can be tried against real phones
