@@ -1,4 +1,4 @@
-/** Stable error codes users match on in Catch nodes (design.md "Errors"). */
+/** Stable error codes users match on in Catch nodes (README.md "Errors"). */
 export type SnomErrorCode =
   | 'E_INPUT'
   | 'E_UNSUPPORTED'

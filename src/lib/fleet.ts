@@ -1,5 +1,5 @@
 /**
- * The fleet (design.md, snom-phone): the other phones that may receive a phone's credentials
+ * The fleet (README.md, "The nodes": msg.target): the other phones that may receive a phone's credentials
  * through msg.target, and the one canonical spelling of a host, so that the aliases of one phone
  * (LOCALHOST, 127.0.0.1., 2130706433, 0x7f.1, [::ffff:127.0.0.1]) are one phone with one queue.
  *

@@ -69,7 +69,7 @@ export = function register(RED: RED): void {
       const fetches = phones;
       const token = documents.put(xml, fetches);
       const path = minibrowserPushPath(documentUrl(phoneNode.baseUrl, root, token), profile.minibrowserUrlEncoded);
-      // keep-alive on minibrowser.htm costs 8 s on real phones (reference §1.5)
+      // keep-alive on minibrowser.htm costs 8 s on real phones (docs/protocol.md §2.5)
       const plan: PushPlan = { ...singlePlan({ command: 'xml push', path, noKeepAlive: true }), transport };
       plan.summary = 'GET /minibrowser.htm?url=…';
       return plan;

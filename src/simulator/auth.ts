@@ -121,7 +121,7 @@ export class ServerAuth {
   private checkDigest(method: string, url: string, header: string | undefined): AuthResult {
     const fail = (reason: string, stale = false): AuthResult => ({ ok: false, reason, challenge: this.digestChallenge(stale) });
     if (!header) return fail('no credentials');
-    // Credentials in the URL arrive as Basic: a Digest phone does not fall back to them (reference §1.3).
+    // Credentials in the URL arrive as Basic: a Digest phone does not fall back to them (docs/protocol.md §2.1).
     if (!/^Digest\s/i.test(header)) return fail('not Digest credentials');
     const p = parseAuthParams(header.replace(/^Digest\s+/i, ''));
     const alg = (p.algorithm ?? 'MD5') as SimDigestAlgorithm;

@@ -1,4 +1,4 @@
-// What a simulated model can do, from the seed and reference §1.1, §2.2, §2.4, §3.1, §6.5.
+// What a simulated model can do (docs/protocol.md §1.1, §1.3, §3.3, §4.6, §7.5).
 // Kept apart from src/lib/profile on purpose: the simulator must not share the client's mistakes.
 
 /** 'snomD785' / 'd785' / 'D785' → 'D785'; 'snom870' / '870' → '870'. */
@@ -24,14 +24,15 @@ export function compareFirmware(a: string, b: string): number {
   return 0;
 }
 
-// P-key counts: seed/old wiki for the snom models, the symcon table (§3.1) for D-series.
+// P-key counts (docs/protocol.md §1.3): Snom's page and the old FAQ for the snom models, IP-Symcon's
+// table for the D-series; 48 for a model neither names is our guess (§11.3 K2).
 const P_KEYS: Record<string, number> = {
   '870': 15, '320': 12, '360': 12, '370': 12, '820': 12, '300': 4,
   '190': 5, '200': 5, '220': 5,
   D335: 32, D385: 48, D713: 4, D735: 32, D785: 24, D862: 32, D865: 40,
 };
 const UNKNOWN_P_KEYS = 48;
-/** highest EK index accepted (symcon allows 144 expansion keys) */
+/** highest EK index accepted (IP-Symcon allows 144 expansion keys, docs/protocol.md §1.3) */
 export const MAX_EK = 143;
 
 const COMMON_KEYS = [
@@ -39,7 +40,7 @@ const COMMON_KEYS = [
   'MENU', 'MUTE', 'REDIAL', 'DND', 'REC', 'SPEAKER', 'HEADSET', 'TRANSFER', 'F_HOLD', 'F_R',
   'DISCONNECT', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#',
 ];
-/** legacy keys of the old 1xx/2xx models (reference §2.2) */
+/** legacy keys of the old 1xx/2xx models (docs/protocol.md §3.3) */
 const LEGACY_KEYS = ['CLEAR', 'FUNCTION', 'RECALL'];
 
 export interface ModelInfo {
@@ -65,6 +66,7 @@ export function modelInfo(model: string, firmware: string): ModelInfo {
   for (const k of softkeys) keys.add(k);
   if (/^[12]\d\d$/.test(id)) for (const k of LEGACY_KEYS) keys.add(k);
   const fw = firmware;
+  // docs/protocol.md §4.6, read as §11.3 K5 says
   const touch = id === '870' && (
     (compareFirmware(fw, '8.4.34') >= 0 && compareFirmware(fw, '8.5') < 0) || compareFirmware(fw, '8.7.2') >= 0);
   return {

@@ -32,7 +32,7 @@ export class SettingsStore {
     return null;
   }
 
-  /** settings.xml as reference §4.2 describes it; passwords are never exported. */
+  /** settings.xml in the assumed provisioning shape (docs/protocol.md §5.3, §11.4 S1); passwords are never exported. */
   toXml(): string {
     const lines = ['<?xml version="1.0" encoding="utf-8"?>', '<settings>', '<phone-settings e="2">'];
     for (const [name, value] of this.map) {

@@ -33,7 +33,7 @@ export interface SimPhoneConfig {
   identities?: string[];
   /** initial settings store (added to the built-in defaults) */
   settings?: Record<string, string>;
-  /** delay of minibrowser.htm when the push carried Connection: keep-alive (reference §1.5); default 8000 */
+  /** delay of minibrowser.htm when the push carried Connection: keep-alive (docs/protocol.md §2.5); default 8000 */
   keepAliveMinibrowserDelayMs?: number;
   /** how long the phone waits for the pushed document; default 5000 */
   minibrowserFetchTimeoutMs?: number;

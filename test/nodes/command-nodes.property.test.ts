@@ -3,7 +3,7 @@
 //   - done() is called exactly once per message;
 //   - every error carries a code of the design's list (and a short text);
 //   - E_INPUT ⇒ the phone received nothing and the node shows a red status;
-//   - every request the phone received matches the seed/reference grammar (./phone-grammar).
+//   - every request the phone received matches the grammar of docs/protocol.md (./phone-grammar).
 // Fixed seed, bounded count. PROPERTY_STATS=1 counts the violations instead of failing (to
 // measure old code) and prints the figures.
 import assert from 'node:assert/strict';
@@ -23,7 +23,7 @@ const STATS = process.env.PROPERTY_STATS === '1';
 /** PROPERTY_DUMP=file writes one line per message (node, reached the phone, code), to compare two versions of the code. */
 const DUMP = process.env.PROPERTY_DUMP;
 
-/** design.md "Errors". */
+/** README.md "Errors". */
 const CODES = new Set(['E_INPUT', 'E_UNSUPPORTED', 'E_AUTH', 'E_TIMEOUT', 'E_UNREACHABLE', 'E_HTTP', 'E_CSTA', 'E_BUSY', 'E_SIP']);
 
 // ---------- hostile values ----------

@@ -1,14 +1,14 @@
-// What a Snom phone may be sent, written from the seed (Snom's remote-control page) and the
-// reference (snom-facts.md), not from the client's builders: every request the simulated phone
+// What a Snom phone may be sent, written from docs/protocol.md (Snom's pages and the other public
+// sources it names), not from the client's builders: every request the simulated phone
 // received must match it. Returns why a request does not, or undefined.
 import type { SimReceived } from '../../src/simulator/types';
 
 export interface PhoneModel {
-  /** P1..Pn (reference §3.1 and the seed's P-key counts) */
+  /** P1..Pn (the P-key counts of docs/protocol.md §1.3) */
   pKeys: number;
-  /** F1..F4 (the seed: "snom870 no key F1-F4") */
+  /** F1..F4 (docs/protocol.md §1.3: "snom870 no key F1-F4") */
   softkeys: boolean;
-  /** EK0..EK143 (the seed: expansion module; symcon: up to 144 keys) */
+  /** EK0..EK143 (docs/protocol.md §1.3: expansion modules, IP-Symcon's 144 keys) */
   expansion: boolean;
 }
 
@@ -18,7 +18,7 @@ export const MODELS: Record<string, PhoneModel> = {
   snom360: { pKeys: 12, softkeys: true, expansion: true },
 };
 
-/** The seed's key list plus reference §2.2 (F_R, DISCONNECT of older firmware). */
+/** The key list of docs/protocol.md §3.3, with F_R and DISCONNECT of older firmware. */
 const NAMED_KEYS = new Set([
   'CANCEL', 'ENTER', 'OFFHOOK', 'ONHOOK', 'RIGHT', 'LEFT', 'UP', 'DOWN', 'VOLUME_UP', 'VOLUME_DOWN', 'MENU', 'MUTE',
   'REDIAL', 'DND', 'REC', 'SPEAKER', 'HEADSET', 'TRANSFER', 'F_HOLD', 'F_R', 'DISCONNECT',
@@ -27,13 +27,13 @@ const NAMED_KEYS = new Set([
 
 /** Text that is a JS value turned into a string by mistake, never something to dial. */
 const JS_LEAK = /^(?:NaN|-?Infinity|undefined|null|true|false|\[object .*\])$/;
-/** The keypad: digits, * and #, a leading + (seed; reference §2.2). */
+/** The keypad: digits, * and # (docs/protocol.md §3.3), a leading +. */
 const KEYPAD_NUMBER = /^\+?[0-9*#]+$/;
-/** user@host with an optional sip:/sips: scheme and ;parameters (reference §2.3 outgoing_uri, §7.2). */
+/** user@host with an optional sip:/sips: scheme and ;parameters (outgoing_uri, docs/protocol.md §4.1; CSTA devices, §8.4). */
 const SIP_URI = /^(?:sips?:)?[^\s@<>"]+@(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?(?:;[^\s<>"]*)?$/;
 /** A user name the phone completes with its registrar. */
 const USER_NAME = /^[A-Za-z][A-Za-z0-9._-]*$/;
-/** The settings a phone has are named with letters, digits and _ (reference §4.1, §4.3). */
+/** The settings a phone has are named with letters, digits and _ (docs/protocol.md §5.1, §5.5). */
 const SETTING_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 /** Object keys that are no Snom setting and break readers that keep settings in objects. */
 const OBJECT_NAMES = new Set(['constructor', 'prototype', '__proto__', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
@@ -63,10 +63,10 @@ function keyEvent(ev: string, model: PhoneModel): string | undefined {
   if (p) return Number(p[1]) <= model.pKeys ? undefined : `${key} beyond P${model.pKeys}`;
   const ek = /^EK(0|[1-9][0-9]*)$/.exec(key);
   if (ek) return model.expansion && Number(ek[1]) <= 143 ? undefined : `${key} is no expansion key here`;
-  return `${JSON.stringify(key)} is not a key of the seed`;
+  return `${JSON.stringify(key)} is not a key of docs/protocol.md §3.3`;
 }
 
-/** `X Y [p|r|pr|press|release]` chains on 0..479 × 0..271 (seed, snom870). */
+/** `X Y [p|r|pr|press|release]` chains on 0..479 × 0..271 (snom870, docs/protocol.md §4.6). */
 function touch(v: string): string | undefined {
   const t = v.split(' ');
   if (t.some((x) => x === '')) return 'touch has empty tokens';
@@ -109,7 +109,7 @@ function exactly(p: Pairs, ...want: Array<[string, string | undefined | RegExp]>
     const [name, value] = p[i];
     const [wn, wv] = want[i];
     if (name !== wn) return `expected ${wn}, got ${name}`;
-    if (wv instanceof RegExp ? value === undefined || !wv.test(value) : value !== wv) return `${name}=${value} is not what the seed allows`;
+    if (wv instanceof RegExp ? value === undefined || !wv.test(value) : value !== wv) return `${name}=${value} is not what docs/protocol.md allows`;
   }
   return undefined;
 }
@@ -163,7 +163,7 @@ function dummyHtm(p: Pairs): string | undefined {
   return undefined;
 }
 
-// ---- CSTA over HTTP (seed: POST /csta, text/xml; reference §7, §10.5) ----
+// ---- CSTA over HTTP (docs/protocol.md §8: POST /csta, text/xml) ----
 
 interface XmlEl {
   name: string;
@@ -224,7 +224,7 @@ export function readXml(xml: string): XmlEl | string {
 
 const local = (name: string) => name.slice(name.indexOf(':') + 1);
 
-/** Reference §7.1: what CSTA over HTTP takes, plus the seed's proprietary four. */
+/** What CSTA over HTTP takes (docs/protocol.md §8.2), plus Snom's proprietary four (§9). */
 const OPERATIONS = new Set([
   'MakeCall', 'AnswerCall', 'ClearConnection', 'ClearCall', 'HoldCall', 'RetrieveCall', 'ConsultationCall', 'TransferCall',
   'ConferenceCall', 'SingleStepTransferCall', 'DeflectCall', 'GenerateDigits', 'SnapshotDevice', 'RequestSystemStatus',
@@ -234,9 +234,9 @@ const OPERATIONS = new Set([
 /** ECMA-323 ConnectionID elements: a bare call id (before 8.7) or callID [+ deviceID]. */
 const CONNECTIONS = new Set(['callToBeAnswered', 'connectionToBeCleared', 'callToBeCleared', 'callToBeHeld', 'callToBeRetrieved', 'existingCall', 'heldCall', 'activeCall', 'callToBeDiverted', 'connectionToSendDigits']);
 const FORWARDING = new Set(['forwardImmediate', 'forwardBusy', 'forwardNoAns', 'forwardDND', 'forwardBusyInt', 'forwardBusyExt', 'forwardImmInt', 'forwardImmExt', 'forwardNoAnsInt', 'forwardNoAnsExt', 'forwardDNDInt', 'forwardDNDExt']);
-/** The seed's "Only the following settings can be read or changed" list (indexed ones 1..12). */
+/** Snom's "Only the following settings can be read or changed" list (docs/protocol.md §9.2; indexed ones 1..12). */
 const CSTA_SETTING = /^(?:mac|phone_type|firmware_version|(?:user_name|user_realname|user_host)(?:[1-9]|1[0-2])|action_(?:incoming_url|outgoing_url|connected_url|disconnected_url|hold|unhold|transfer|blind_transfer|attended_transfer|offhook_url|onhook_url|missed_url|fwtest_url))$/;
-/** Reference §6.1: the minibrowser objects, with and without "Snom". */
+/** The minibrowser objects of docs/protocol.md §7.1, with and without "Snom". */
 const MINIBROWSER = /^(?:Snom)?IPPhone(?:Text|Menu|Directory|Input|Image|ImageFile|Batch|Silent)$/i;
 
 const device = (t: string) => /^(?:sips?|tel):\S+$/.test(t) || /^(?:[1-9]|1[0-2])$/.test(t) || SIP_URI.test(t);
@@ -266,7 +266,7 @@ function cstaElement(el: XmlEl, parent: string): string | undefined {
   if (name === 'Setting') {
     const [n, v, ...more] = el.children;
     if (more.length || local(n?.name ?? '') !== 'name' || (v && local(v.name) !== 'value')) return 'Setting is name, value';
-    if (!CSTA_SETTING.test(n.text.trim())) return `${JSON.stringify(n.text)} is not in the seed's settings list`;
+    if (!CSTA_SETTING.test(n.text.trim())) return `${JSON.stringify(n.text)} is not in Snom's settings list (docs/protocol.md §9.2)`;
     return v && !cleanText(v.text) ? 'a setting value with control characters' : undefined;
   }
   if (name === 'document') {
@@ -301,7 +301,7 @@ function cstaBody(body: string, raw: boolean): string | undefined {
     op = kids[0].children[0];
   }
   if (raw) return undefined;
-  if (!OPERATIONS.has(local(op.name))) return `${op.name} is no CSTA request of the reference`;
+  if (!OPERATIONS.has(local(op.name))) return `${op.name} is no CSTA request of docs/protocol.md §8.2, §9`;
   for (const c of op.children) {
     const problem = cstaElement(c, local(op.name));
     if (problem) return problem;
@@ -309,7 +309,7 @@ function cstaBody(body: string, raw: boolean): string | undefined {
   return undefined;
 }
 
-/** Why `r` is not a request the seed or the reference describes, or undefined. */
+/** Why `r` is not a request docs/protocol.md describes, or undefined. */
 export function grammarProblem(r: SimReceived, model: PhoneModel, opts: { rawCsta?: boolean } = {}): string | undefined {
   // RFC 3986 request target: printable ASCII, no space, no fragment
   if (!/^\/[\x21-\x7E]*$/.test(r.target) || r.target.includes('#')) return 'the request target holds characters a URL cannot';

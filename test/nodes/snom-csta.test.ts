@@ -6,7 +6,7 @@ import { callState, calls, ext, failed, incomingCall, ok, openFlow, simJson, typ
 
 type Level = 'legacy' | 'current' | 'extended';
 
-// Firmware per dialect (reference §7.1): the node must speak each one's form to the simulated phone.
+// Firmware per dialect (docs/protocol.md §8.2): the node must speak each one's form to the simulated phone.
 const PHONES: Array<{ level: Level; model: string; firmware: string }> = [
   { level: 'legacy', model: 'snom360', firmware: '7.3.4' },
   { level: 'current', model: 'snom821', firmware: '8.7.3.25' },

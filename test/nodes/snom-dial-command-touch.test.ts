@@ -85,7 +85,7 @@ describe('snom-dial, snom-command and snom-touch against simulated phones', func
     ['transferComplete', {}, (s) => assert.deepEqual(s.keys.map((k: any) => k.key), ['TRANSFER'])],
   ];
   for (const [command, fields, check] of commands) {
-    it(`runs ${command} in the seed's form`, async () => {
+    it(`runs ${command} in Snom's form (docs/protocol.md §4)`, async () => {
       const { out, err, state } = await run(d785, { type: 'snom-command', command, ...fields }, {});
       assert.equal(err, undefined, err && err.error.message);
       assert.equal(out.snom.status, 200);

@@ -28,7 +28,7 @@ describe('snom-settings by the CSTA and the web route', function () {
   const settings = (p: SimPhone): Promise<Record<string, string>> => simJson(p, 'GET', 'settings');
   const webWrites = async (p: SimPhone) => (await simState(p)).settingsWrites.map((w) => [w.name, w.value]);
 
-  it('reads the seed\'s list with CSTA GetSettings', async () => {
+  it('reads Snom\'s list (docs/protocol.md §9.2) with CSTA GetSettings', async () => {
     const f = await openFlow(d785, { type: 'snom-settings', action: 'get' });
     const out = ok(await f.send({ payload: ['user_name1', 'user_host1', 'firmware_version'] }));
     assert.deepEqual(out.payload, { user_name1: '100', user_host1: 'sim.local', firmware_version: '10.1.33.33' });
@@ -56,7 +56,7 @@ describe('snom-settings by the CSTA and the web route', function () {
     assert.equal(out.snom.request, 'POST /csta ; GET /settings.xml');
   });
 
-  it('writes the seed\'s list with CSTA SetSettings, values exactly as given', async () => {
+  it('writes Snom\'s list (docs/protocol.md §9.2) with CSTA SetSettings, values exactly as given', async () => {
     const url = 'http://10.0.0.2:1880/snom/events?event=incoming&remote=$remote&id=$csta_id';
     const f = await openFlow(d785, { type: 'snom-settings', action: 'set' });
     const out = ok(await f.send({ payload: { action_incoming_url: url, user_realname1: 'Anna <Empfang>' } }));
@@ -103,7 +103,7 @@ describe('snom-settings by the CSTA and the web route', function () {
     assert.equal((await simState(d785)).requests, 0);
   });
 
-  it('on firmware without CSTA over HTTP, reads and writes the seed\'s list by the web route and says so', async () => {
+  it('on firmware without CSTA over HTTP, reads and writes Snom\'s list by the web route (docs/protocol.md §9.2) and says so', async () => {
     for (const phone of [gap, none]) {
       const f = await openFlow(phone, { type: 'snom-settings', action: 'msg' });
       const read = ok(await f.send({ action: 'get', payload: ['user_name1', 'language'] }));

@@ -58,7 +58,7 @@ describe('simulator minibrowser push', () => {
     assert.equal(s.minibrowser[0].fetched?.body, DOC);
   });
 
-  it('holds a keep-alive push before fetching (reference §1.5), not one with Connection: close', async () => {
+  it('holds a keep-alive push before fetching (docs/protocol.md §2.5), not one with Connection: close', async () => {
     const p = await startPhone({ keepAliveMinibrowserDelayMs: 600_000 }); // stopped below, which ends the wait
     const held = request(`${p.url}/minibrowser.htm?url=${encodeURIComponent(base + '/held.xml')}`, { headers: { Connection: 'keep-alive' } }).catch(() => null);
     const s = await waitState(p, (st) => st.minibrowser.length === 1);

@@ -1,13 +1,16 @@
 /**
- * Phone events that can fire an Action URL (reference §5.3), with the readable name used as
- * `msg.topic` and the phone setting that holds the URL. Several settings have no `_url` suffix;
- * the firewall test follows the seed (`action_fwtest_url`), which wins over the reference.
+ * Phone events that can fire an Action URL (docs/protocol.md §6.3), with the readable name used as
+ * `msg.topic` and the phone setting that holds the URL. Several settings have no `_url` suffix.
+ * The firewall test is written as Snom's remote-control page names it (`action_fwtest_url`, docs/protocol.md §6.4) and also recognised
+ * under the older wiki's `action_firewall_test` (docs/protocol.md §6.3).
  */
 export interface ActionEventDef {
   /** readable camelCase name: `msg.topic` and the `e=` value in our URLs */
   name: string;
-  /** phone setting holding the URL, exactly as the phone names it */
+  /** phone setting holding the URL, exactly as the phone names it (the one provisioning writes) */
   setting: string;
+  /** other names of that setting in the wild, recognised but never written */
+  aliases: readonly string[];
   /** English label for editors and help */
   label: string;
   /** readable variable keys our URL asks the phone to fill for this event */
@@ -19,8 +22,8 @@ const CALL_END = [...CALL, 'cancelReason'];
 const IDENTITY = ['activeUrl', 'mac'];
 const REDIRECT = ['activeUrl', 'redirectEvent', 'redirectNumber', 'redirectTime', 'mac'];
 
-function ev(name: string, setting: string, label: string, variables: string[]): ActionEventDef {
-  return Object.freeze({ name, setting, label, variables: Object.freeze(variables) });
+function ev(name: string, setting: string, label: string, variables: string[], aliases: string[] = []): ActionEventDef {
+  return Object.freeze({ name, setting, label, variables: Object.freeze(variables), aliases: Object.freeze(aliases) });
 }
 
 export const ACTION_EVENTS: readonly ActionEventDef[] = Object.freeze([
@@ -48,7 +51,7 @@ export const ACTION_EVENTS: readonly ActionEventDef[] = Object.freeze([
   ev('longPress', 'action_longpress_url', 'Key long press', ['longpressKey', 'mac']),
   ev('blacklist', 'action_blacklist_url', 'Blacklist check', ['local', 'remote', 'displayRemote', 'mac']),
   ev('subscriptionNotify', 'action_received_subscr_notify_url', 'Received subscription NOTIFY', ['mac']),
-  ev('firewallTest', 'action_fwtest_url', 'Firewall test', ['mac']),
+  ev('firewallTest', 'action_fwtest_url', 'Firewall test', ['mac'], ['action_firewall_test']),
 ]);
 
 export const ACTION_EVENT_NAMES: readonly string[] = Object.freeze(ACTION_EVENTS.map((e) => e.name));
@@ -59,14 +62,18 @@ const bySetting = new Map<string, ActionEventDef>();
 for (const e of ACTION_EVENTS) {
   byName.set(e.name, e);
   byLowerName.set(e.name.toLowerCase(), e);
-  bySetting.set(e.setting, e);
+  for (const s of [e.setting, ...e.aliases]) bySetting.set(s, e);
 }
 
-/** The event for a name; exact first, then case-insensitive (hand-typed URLs often use `e=dndon`). */
+/**
+ * The event for a name; exact first, then case-insensitive (hand-typed URLs often use `e=dndon`),
+ * then the phone's setting name (`e=action_firewall_test`).
+ */
 export function eventByName(name: string): ActionEventDef | undefined {
-  return byName.get(name) ?? byLowerName.get(name.toLowerCase());
+  return byName.get(name) ?? byLowerName.get(name.toLowerCase()) ?? eventBySetting(name);
 }
 
+/** The event a phone setting reports, under the written name or a known alias (any case). */
 export function eventBySetting(setting: string): ActionEventDef | undefined {
-  return bySetting.get(setting);
+  return bySetting.get(setting.trim().toLowerCase());
 }

@@ -47,6 +47,18 @@ export class EventHoldBuffer<T> {
     return true;
   }
 
+  /**
+   * Put items back at the front (they were taken for delivery, which did not happen), outside the
+   * count bound: they were accepted already.
+   */
+  pushFront(items: readonly T[]): void {
+    if (items.length === 0) return;
+    this.prune();
+    // as old as the oldest held item, so that the age order the pruning relies on holds
+    const at = this.items[0]?.at ?? this.now();
+    this.items.unshift(...items.map((item) => ({ at, item })));
+  }
+
   /** Take every item still young enough, oldest first; the rest count as expired. */
   drain(): T[] {
     this.prune();

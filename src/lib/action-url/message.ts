@@ -16,6 +16,10 @@ export interface ActionPayload {
   event: string;
   phone: PhoneInfo;
   extra: Record<string, string>;
+  /** `$sip_header(NAME)` values: `sipHeaders["X-Foo"]` (present when any was filled) */
+  sipHeaders?: Record<string, string>;
+  /** settings asked as variables: `phoneVariables["user_uid[1]"]` (present when any was filled) */
+  phoneVariables?: Record<string, string>;
   [variable: string]: unknown;
 }
 
@@ -30,7 +34,10 @@ export function eventPayload(ev: DeliveredEvent, configId?: string): ActionPaylo
     if (ua.firmware) phone.firmware = ua.firmware;
   }
   if (configId) phone.config = configId;
-  return { event: ev.event, phone, ...ev.variables, extra: ev.extra };
+  const payload: ActionPayload = { event: ev.event, phone, ...ev.variables, extra: ev.extra };
+  if (ev.sipHeaders) payload.sipHeaders = ev.sipHeaders;
+  if (ev.phoneVariables) payload.phoneVariables = ev.phoneVariables;
+  return payload;
 }
 
 /** Host part of a `snom-phone` host setting (`10.0.0.5:8080`, `[fe80::1]:80`, `phone.lan`). */

@@ -1,5 +1,6 @@
 import { SnomError, inputError } from '../errors';
 import { eventByName } from './events';
+import { PHONE_VARIABLE_PREFIX, SIP_HEADER_PREFIX } from './extra-variables';
 import { variableByQueryName } from './variables';
 
 /** Variables a phone filled in, under their readable keys. */
@@ -33,6 +34,10 @@ export interface ActionEvent {
   variables: ActionVariables;
   /** query parameters we do not know, decoded, unfilled `$x` dropped */
   extra: Record<string, string>;
+  /** `$sip_header(NAME)` values (query `h.NAME`), by the header name as asked; absent when none */
+  sipHeaders?: Record<string, string>;
+  /** phone settings asked as variables (query `v.NAME`), by setting name; absent when none */
+  phoneVariables?: Record<string, string>;
   /** the `t` parameter as sent; compare with tokensEqual, never log it */
   token?: string;
 }
@@ -45,7 +50,7 @@ const UNFILLED = /^\$[A-Za-z][\w-]*(\[\d+\])?(\([^)]*\))?$/;
 
 /**
  * Decode one query component. `+` is kept as is: phones may send E.164 numbers unencoded
- * (reference §12.14), and reading `+49...` as a space would lose the number.
+ * (docs/protocol.md §6.1, our choice §11.4), and reading `+49...` as a space would lose the number.
  */
 function decodeComponent(s: string): string {
   try {
@@ -91,6 +96,12 @@ export function tryParseActionQuery(query: URLSearchParams | string | Iterable<[
   let token: string | undefined;
   const variables: Record<string, string | number> = {};
   const extra: Record<string, string> = {};
+  const sipHeaders: Record<string, string> = {};
+  const phoneVariables: Record<string, string> = {};
+  /** first value wins; prototype names are kept out of plain objects */
+  const put = (into: Record<string, string>, name: string, value: string): void => {
+    if (name && name !== '__proto__' && !Object.hasOwn(into, name)) into[name] = value;
+  };
   for (const [name, value] of pairsOf(query)) {
     if (TOKEN_KEYS.has(name)) {
       if (token === undefined) token = value;
@@ -101,15 +112,23 @@ export function tryParseActionQuery(query: URLSearchParams | string | Iterable<[
       continue;
     }
     if (value === '' || UNFILLED.test(value)) continue;
+    if (name.startsWith(SIP_HEADER_PREFIX) && name.length > SIP_HEADER_PREFIX.length) {
+      put(sipHeaders, name.slice(SIP_HEADER_PREFIX.length), value);
+      continue;
+    }
+    if (name.startsWith(PHONE_VARIABLE_PREFIX) && name.length > PHONE_VARIABLE_PREFIX.length) {
+      put(phoneVariables, name.slice(PHONE_VARIABLE_PREFIX.length), value);
+      continue;
+    }
     const v = variableByQueryName(name);
     if (!v) {
-      if (!Object.hasOwn(extra, name) && name !== '__proto__') extra[name] = value;
+      put(extra, name, value);
       continue;
     }
     if (Object.hasOwn(variables, v.key)) continue;
     if (v.key === 'nrOngoingCalls') {
       if (/^\d+$/.test(value)) variables[v.key] = Number(value);
-      else if (!Object.hasOwn(extra, name)) extra[name] = value; // keep what the phone said, just not as a count
+      else put(extra, name, value); // keep what the phone said, just not as a count
       continue;
     }
     variables[v.key] = value;
@@ -123,6 +142,8 @@ export function tryParseActionQuery(query: URLSearchParams | string | Iterable<[
     return { token, error: inputError(`The action URL request names an unknown event "${shown}"`, { command: 'action-url' }) };
   }
   const value: ActionEvent = { event: def.name, variables: variables as ActionVariables, extra };
+  if (Object.keys(sipHeaders).length) value.sipHeaders = sipHeaders;
+  if (Object.keys(phoneVariables).length) value.phoneVariables = phoneVariables;
   if (token !== undefined) value.token = token;
   return { token, value };
 }

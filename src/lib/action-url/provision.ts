@@ -7,6 +7,8 @@ import { planSettingsSet } from '../settings/plan';
 import type { SnomPhone } from '../phone';
 import type { Profile } from '../profile/types';
 import { ACTION_EVENTS, eventByName } from './events';
+import type { ExtraVariable } from './extra-variables';
+import { redactError, tokenForms } from './redact';
 import { settingsForProvisioning, settingsForUnprovisioning, type EventSelection } from './url';
 
 export interface ProvisionOptions {
@@ -18,6 +20,8 @@ export interface ProvisionOptions {
   httpNodeRoot?: string;
   path: string;
   token: string;
+  /** phone variables asked for on top of each event's own (parseExtraVariables) */
+  extraVariables?: readonly ExtraVariable[];
   /** clear the settings instead of writing them */
   unprovision?: boolean;
 }
@@ -56,17 +60,29 @@ export function provisioningValues(o: ProvisionOptions, profile: Profile): { val
   if (events.length === 0) throw inputError('No events left to provision on this phone');
   const values = o.unprovision
     ? settingsForUnprovisioning(events)
-    : settingsForProvisioning(events, { baseUrl: endpointBase(o.baseUrl, o.httpNodeRoot), path: o.path, token: o.token });
+    : settingsForProvisioning(events, { baseUrl: endpointBase(o.baseUrl, o.httpNodeRoot), path: o.path, token: o.token, extraVariables: o.extraVariables });
   return { values, skipped };
 }
 
-/** Write the settings on one phone, as one turn on it; CSTA faults and HTTP errors throw. */
+/**
+ * Write the settings on one phone, as one turn on it; CSTA faults and HTTP errors throw, without
+ * the token: the requests carry it, and phones' error pages echo requests.
+ */
 export async function provisionPhone(phone: SnomPhone, o: ProvisionOptions): Promise<ProvisionResult> {
-  const profile = await phone.profile();
-  const { values, skipped } = provisioningValues(o, profile);
-  const plan = planSettingsSet(values, profile);
-  const run = await phone.run(plan.requests);
-  plan.read?.(run.responses, phone.label);
+  let values: Record<string, string>;
+  let skipped: string[];
+  let plan: ReturnType<typeof planSettingsSet>;
+  try {
+    const profile = await phone.profile();
+    ({ values, skipped } = provisioningValues(o, profile));
+    plan = planSettingsSet(values, profile);
+    // `secrets`: the HTTP client blanks these in every error of the request (PhoneRequest.secrets)
+    const secrets = tokenForms(o.token);
+    const run = await phone.run(plan.requests.map((r) => ({ ...r, secrets })));
+    plan.read?.(run.responses, phone.label);
+  } catch (err) {
+    throw redactError(err, o.token);
+  }
   return {
     phone: phone.label,
     action: o.unprovision ? 'unprovision' : 'provision',

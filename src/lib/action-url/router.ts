@@ -10,6 +10,10 @@ export interface DeliveredEvent {
   event: string;
   variables: ActionVariables;
   extra: Record<string, string>;
+  /** `$sip_header(NAME)` values by header name, when asked for and filled */
+  sipHeaders?: Record<string, string>;
+  /** phone settings asked for as variables, by setting name */
+  phoneVariables?: Record<string, string>;
   /** sender's address, IPv4-mapped prefix stripped */
   address: string;
   userAgent?: string;
@@ -21,13 +25,19 @@ export interface DeliveredEvent {
 
 export type RefusalReason = 'address' | 'token' | 'event';
 
-/** One receiver of events for one path (a deployed node, or any other user of the library). */
-export interface ActionEndpoint {
-  readonly path: string;
+/** What authenticates a path's requests; a path keeps its last endpoint's while none is deployed. */
+export interface Guard {
   readonly token: string;
   readonly allowlist: Allowlist;
   /** event names to deliver; null = all */
   readonly events: ReadonlySet<string> | null;
+  /** misconfigured (e.g. an invalid allowlist): authenticated requests get 503, never a silent 200 */
+  readonly unavailable?: boolean;
+}
+
+/** One receiver of events for one path (a deployed node, or any other user of the library). */
+export interface ActionEndpoint extends Guard {
+  readonly path: string;
   /** how long after this endpoint goes away events for its path are held */
   readonly holdMs: number;
   /** how many events are held at most */
@@ -63,10 +73,16 @@ interface Hold {
   closedAt: number;
   holdMs: number;
   buffer: EventHoldBuffer<Pending>;
+  /** the credentials of the endpoint that left */
+  guard: Guard;
 }
 
 type Next = (err?: unknown) => void;
 type Req = IncomingMessage & { path?: string; originalUrl?: string; body?: unknown };
+
+function guardOf(ep: Guard): Guard {
+  return { token: ep.token, allowlist: ep.allowlist, events: ep.events, unavailable: ep.unavailable };
+}
 
 function answer(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {
   if (res.headersSent) return;
@@ -127,7 +143,30 @@ export class ActionUrlRouter {
     this.endpoints.delete(path);
     const old = this.holds.get(path);
     const buffer = old?.buffer ?? new EventHoldBuffer<Pending>({ maxCount: ep.holdCount, maxAgeMs: ep.holdMs, now: this.now });
-    this.holds.set(path, { closedAt: this.now(), holdMs: ep.holdMs, buffer });
+    this.holds.set(path, { closedAt: this.now(), holdMs: ep.holdMs, buffer, guard: guardOf(ep) });
+  }
+
+  /**
+   * Events delivered to `ep` that did not reach their receiver after all (a redeploy stopped it
+   * first): held again, ahead of anything newer, for the next release on the path.
+   */
+  reclaim(ep: ActionEndpoint, events: readonly DeliveredEvent[]): void {
+    if (events.length === 0) return;
+    const path = normalizePath(ep.path);
+    let hold = this.holds.get(path);
+    if (!hold) {
+      const buffer = new EventHoldBuffer<Pending>({ maxCount: ep.holdCount, maxAgeMs: ep.holdMs, now: this.now });
+      hold = { closedAt: this.now(), holdMs: ep.holdMs, buffer, guard: guardOf(ep) };
+      this.holds.set(path, hold);
+    }
+    hold.buffer.pushFront(
+      events.map((ev) => {
+        const parsed: ActionEvent = { event: ev.event, variables: ev.variables, extra: ev.extra };
+        if (ev.sipHeaders) parsed.sipHeaders = ev.sipHeaders;
+        if (ev.phoneVariables) parsed.phoneVariables = ev.phoneVariables;
+        return { parsed, address: ev.address, userAgent: ev.userAgent, receivedAt: ev.receivedAt };
+      }),
+    );
   }
 
   /** Paths with exactly this many endpoints (for tests and diagnostics). */
@@ -168,6 +207,7 @@ export class ActionUrlRouter {
       return this.pass(res, next);
     }
     const set = this.endpoints.get(path);
+    this.releaseOverdue(path, set);
     const hold = this.openHold(path, set);
     if (!set && !hold) return this.pass(res, next);
 
@@ -175,22 +215,27 @@ export class ActionUrlRouter {
     const url = req.originalUrl ?? req.url ?? '';
     if (Buffer.byteLength(url) > this.maxUrlBytes) return answer(res, 414);
     if (set && set.size > 1) return answer(res, 503); // misconfigured: nobody may receive
-    const ep = set ? [...set][0] : undefined;
     const address = normalizeAddress(req.socket?.remoteAddress ?? '');
-    if (ep && !isAllowed(ep.allowlist, address)) {
-      ep.onRefused?.('address');
-      return answer(res, 403);
-    }
+    if (!this.addressOk(set, hold, address)) return answer(res, 403);
     const q = url.indexOf('?');
     const pairs = q < 0 ? [] : splitQuery(url.slice(q + 1));
     const ua = req.headers['user-agent'];
-    if (req.method === 'GET') return this.finish(path, ep, pairs, address, ua, res);
-    this.readBody(req, res, (body) => this.finish(path, ep, pairs.concat(body), address, ua, res));
+    if (req.method === 'GET') return this.finish(path, pairs, address, ua, res);
+    this.readBody(req, res, (body) => this.finish(path, pairs.concat(body), address, ua, res));
   }
 
   private pass(res: ServerResponse, next?: Next): void {
     if (next) next();
     else answer(res, 404);
+  }
+
+  /**
+   * A safety net for a release that never came (no flows:started after a stop): events held while
+   * the endpoint runs are released once half the hold time is over, while still young enough.
+   */
+  private releaseOverdue(path: string, set: Set<ActionEndpoint> | undefined): void {
+    const hold = this.holds.get(path);
+    if (set?.size === 1 && hold && hold.buffer.size > 0 && this.now() - hold.closedAt > hold.holdMs / 2) this.releaseHeld(path);
   }
 
   /** The path's hold, while it is open: no endpoint within the hold time, or events still waiting. */
@@ -201,43 +246,59 @@ export class ActionUrlRouter {
     return this.now() - hold.closedAt <= hold.holdMs ? hold : undefined;
   }
 
+  /** The allowlist of the running endpoint, or the one remembered while none is there. */
+  private addressOk(set: Set<ActionEndpoint> | undefined, hold: Hold | undefined, address: string): boolean {
+    const ep = set && set.size === 1 ? [...set][0] : undefined;
+    const guard: Guard | undefined = ep ?? hold?.guard;
+    if (!guard || isAllowed(guard.allowlist, address)) return true;
+    ep?.onRefused?.('address');
+    return false;
+  }
+
+  /**
+   * Authenticates and answers; an event answered 200 is, in the same turn, either handed to the
+   * running endpoint or held for the next one, so that no redeploy can fall in between.
+   */
   private finish(
     path: string,
-    ep: ActionEndpoint | undefined,
     pairs: Array<[string, string]>,
     address: string,
     userAgent: string | undefined,
     res: ServerResponse,
   ): void {
+    // looked up again: a POST body can arrive after a redeploy
+    const set = this.endpoints.get(path);
+    const hold = this.openHold(path, set);
+    if (!set && !hold) return answer(res, 404);
+    if (set && set.size > 1) return answer(res, 503);
+    if (!this.addressOk(set, hold, address)) return answer(res, 403);
+    const ep = set ? [...set][0] : undefined;
+    // while the path has no endpoint, the last one's token still decides: nothing unauthenticated is held
+    const guard: Guard = ep ?? hold!.guard;
     const parsed = tryParseActionQuery(pairs);
-    if (ep) {
-      if (!tokensEqual(ep.token, parsed.token)) {
-        ep.onRefused?.('token');
-        return answer(res, 403);
-      }
-    } else if (!parsed.token) {
-      return answer(res, 403); // nothing to compare with yet, but a request without token is never valid
+    if (!tokensEqual(guard.token, parsed.token)) {
+      ep?.onRefused?.('token');
+      return answer(res, 403);
     }
     if (!parsed.value) {
       ep?.onRefused?.('event');
       return answer(res, 400);
     }
+    if (guard.unavailable) return answer(res, 503);
     const pending: Pending = { parsed: parsed.value, address, userAgent, receivedAt: this.now() };
-    // held events go first: while some wait, newer ones queue behind them to keep the order
-    const hold = this.openHold(path, this.endpoints.get(path));
     if (hold) {
-      // with a live endpoint the event is authenticated and only waits for the release
+      // while away, the remembered selection applies: unselected events are answered, not held
+      if (!ep && guard.events && !guard.events.has(pending.parsed.event)) return answer(res, 200);
+      // held events go first: while some wait, newer ones queue behind them to keep the order
       if (!hold.buffer.push(pending, ep !== undefined)) return answer(res, 503);
       return answer(res, 200);
     }
     answer(res, 200);
-    if (ep) setImmediate(() => this.accept(ep, pending, false));
+    this.accept(ep!, pending, false);
   }
 
-  /** Checks against the endpoint (again, for held events) and delivery. */
+  /** Delivery to an endpoint; events were authenticated when they arrived. */
   private accept(ep: ActionEndpoint, it: Pending, held: boolean): void {
-    if (!isAllowed(ep.allowlist, it.address)) return ep.onRefused?.('address');
-    if (!tokensEqual(ep.token, it.parsed.token)) return ep.onRefused?.('token');
     if (ep.events && !ep.events.has(it.parsed.event)) return ep.onIgnored?.(it.parsed.event);
     const ev: DeliveredEvent = {
       event: it.parsed.event,
@@ -247,6 +308,8 @@ export class ActionUrlRouter {
       receivedAt: it.receivedAt,
       held,
     };
+    if (it.parsed.sipHeaders) ev.sipHeaders = it.parsed.sipHeaders;
+    if (it.parsed.phoneVariables) ev.phoneVariables = it.parsed.phoneVariables;
     if (it.userAgent) ev.userAgent = it.userAgent;
     ep.deliver(ev);
   }
@@ -255,16 +318,18 @@ export class ActionUrlRouter {
     const type = String(req.headers['content-type'] ?? '');
     const toPairs = (text: string): Array<[string, string]> =>
       type.includes('application/x-www-form-urlencoded') ? [...new URLSearchParams(text)] : splitQuery(text.trim());
-    // a body parser earlier in the chain may have read it already
-    if (req.body !== undefined && req.readableEnded) {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > this.maxBodyBytes) return answer(res, 413, { Connection: 'close' });
+    // A body parser earlier in the chain may have read it already (Node-RED's admin app does, on the
+    // default roots): the limit holds all the same, measured on what it parsed.
+    if (req.readableEnded) {
+      if (parsedSize(req.body) > this.maxBodyBytes) return answer(res, 413, { Connection: 'close' });
       if (typeof req.body === 'string') return done(toPairs(req.body));
       if (req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body)) {
         return done(Object.entries(req.body as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
       }
       return done([]);
     }
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > this.maxBodyBytes) return answer(res, 413, { Connection: 'close' });
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
@@ -283,5 +348,17 @@ export class ActionUrlRouter {
       if (!over) done(toPairs(Buffer.concat(chunks).toString('utf8')));
     });
     req.on('error', () => answer(res, 400, { Connection: 'close' }));
+  }
+}
+
+/** Size of a body some earlier middleware parsed: at least the bytes its content needs. */
+function parsedSize(body: unknown): number {
+  if (body === undefined || body === null) return 0;
+  if (typeof body === 'string') return Buffer.byteLength(body);
+  if (Buffer.isBuffer(body)) return body.length;
+  try {
+    return Buffer.byteLength(JSON.stringify(body) ?? '');
+  } catch {
+    return Infinity;
   }
 }

@@ -1,5 +1,6 @@
 import { inputError } from '../errors';
 import { ACTION_EVENTS, ActionEventDef, eventByName } from './events';
+import type { ExtraVariable } from './extra-variables';
 import { variableByKey } from './variables';
 
 export interface ActionUrlOptions {
@@ -9,6 +10,8 @@ export interface ActionUrlOptions {
   path: string;
   /** the node's secret token */
   token: string;
+  /** asked for on top of each event's variables (parseExtraVariables) */
+  extraVariables?: readonly ExtraVariable[];
 }
 
 export interface BuildActionUrlOptions extends ActionUrlOptions {
@@ -70,6 +73,10 @@ export function buildActionUrl(opts: BuildActionUrlOptions): string {
     if (!v) throw inputError(`Unknown Snom action URL variable "${key}"`, { command: 'action-url' });
     parts.push(`${v.query}=$${v.phoneVar}`);
   }
+  for (const x of opts.extraVariables ?? []) {
+    const part = `${encodeURIComponent(x.query)}=${x.placeholder}`;
+    if (!parts.includes(part)) parts.push(part);
+  }
   return `${base}${path === '/' ? '' : path}?${parts.join('&')}`;
 }
 
@@ -80,7 +87,7 @@ function selectEvents(events: EventSelection): ActionEventDef[] {
 /** Phone settings (setting name → URL) that make a phone report the chosen events. */
 export function settingsForProvisioning(
   events: EventSelection,
-  urlOptions: ActionUrlOptions & { variables?: readonly string[] },
+  urlOptions: ActionUrlOptions,
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const def of selectEvents(events)) {

@@ -1,5 +1,5 @@
 /**
- * Runtime variables a Snom phone substitutes into an Action URL (reference §5.2), each with the
+ * Runtime variables a Snom phone substitutes into an Action URL (docs/protocol.md §6.2), each with the
  * readable key used in `msg.payload` and the short query key our URLs carry.
  */
 export interface ActionVariable {

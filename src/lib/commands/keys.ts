@@ -10,15 +10,19 @@ export interface KeyEvent {
   pause?: number;
 }
 
-/** Named keys of the seed and reference §2.2 that every desk phone model accepts. */
+/**
+ * Named keys of docs/protocol.md §3.3 that every desk phone model accepts (F_R and DISCONNECT on
+ * every model is our choice, §11.3 K1).
+ */
 const NAMED_KEYS = new Set([
   'CANCEL', 'ENTER', 'OFFHOOK', 'ONHOOK', 'RIGHT', 'LEFT', 'UP', 'DOWN', 'VOLUME_UP', 'VOLUME_DOWN',
   'MENU', 'MUTE', 'REDIAL', 'DND', 'REC', 'SPEAKER', 'HEADSET', 'TRANSFER', 'F_HOLD', 'F_R', 'DISCONNECT',
   '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#',
 ]);
 
-/** symcon's MAX_EXPANSION_FKEYS: EK0..EK143 */
+/** IP-Symcon's MAX_EXPANSION_FKEYS: EK0..EK143 (docs/protocol.md §1.3) */
 const MAX_EXPANSION_KEY = 143;
+// our limits (docs/protocol.md §3.1, §11.3 K4)
 const MAX_MS = 60000;
 const MAX_EVENTS = 200;
 
@@ -35,7 +39,7 @@ function parseMs(value: unknown, what: string, position: number): number | undef
   return n;
 }
 
-/** P001 is P1 and EK007 is EK7: the phone knows the keys by their plain numbers (seed: P1-PX, EK0-EKmax). */
+/** P001 is P1 and EK007 is EK7: the phone knows the keys by their plain numbers (docs/protocol.md §3.3: P1…Pn, EK0…EKmax). */
 function canonicalKey(key: string): string {
   const m = /^(P|EK)0+([0-9]+)$/.exec(key);
   return m ? m[1] + String(Number(m[2])) : key;
@@ -108,7 +112,7 @@ export function validateKeyEvents(events: KeyEvent[], profile: Profile): void {
   });
 }
 
-/** `1,100,100;%23;ENTER,,1000` — `,` and `;` stay literal as in the seed's examples. */
+/** `1,100,100;%23;ENTER,,1000` — `,` and `;` stay literal as in Snom's examples (docs/protocol.md §3.2). */
 export function formatKeyEvents(events: KeyEvent[]): string {
   return events
     .map((e) => {

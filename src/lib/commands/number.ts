@@ -1,9 +1,9 @@
 /**
- * What a Snom dials: a phone number (keypad digits 0-9 * #, a leading + for international; seed
- * and reference §2.2, §2.3) or a SIP URI user@host (reference §2.3 outgoing_uri, §7.2), or a name
- * the phone or PBX resolves. Numbers as people write them (`030 1234567`, `+49 (30) 123-45`,
- * `tel:+49-30-12345`) are normalised by dropping the visual separators; anything else is E_INPUT,
- * nothing sent.
+ * What a Snom dials: a phone number (keypad digits 0-9 * #, docs/protocol.md §3.3, and a leading +
+ * for international), a SIP URI user@host (as in outgoing_uri, §4.1, and CSTA devices, §8.4), or a
+ * name the phone or PBX resolves (which characters we take is our choice, §11.3 K6). Numbers as
+ * people write them (`030 1234567`, `+49 (30) 123-45`, `tel:+49-30-12345`) are normalised by
+ * dropping the visual separators; anything else is E_INPUT, nothing sent.
  */
 import { inputError, quoteInput } from '../errors';
 import { LONE_SURROGATE } from '../csta/xml';
@@ -12,15 +12,15 @@ import { LONE_SURROGATE } from '../csta/xml';
 export const MAX_DIAL_LENGTH = 256;
 
 /** Spaces (also no-break and thin ones), hyphens and dashes, dots, slashes and brackets people write between digits. */
-const SEPARATORS = /[\s\u00A0\u2007\u2009\u202F\u2010-\u2015\u2212.\/()-]/g;
-/** Keypad characters, an optional leading + (seed: 0-9, *, #). */
+const SEPARATORS = /[\s\u00A0\u2007\u2009\u202F\u2010-\u2015\u2212./()-]/g;
+/** Keypad characters (docs/protocol.md §3.3: 0-9, *, #), an optional leading +. */
 const KEYPAD = /^\+?[0-9*#]+$/;
 /**
  * A SIP URI as the phone takes it: optional sip:/sips:, a user part (RFC 3261 unreserved and
  * user-unreserved characters, %-escapes, * and # for feature codes), @, a host name or address
  * with an optional port, optional ;parameters.
  */
-const SIP_URI = /^(?:sips?:)?[A-Za-z0-9\-_.!~*'()&=+$,;?\/%#]+@(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?(?:;[A-Za-z0-9\-_.!~*'()=+%]+)*$/;
+const SIP_URI = /^(?:sips?:)?[A-Za-z0-9\-_.!~*'()&=+$,;?/%#]+@(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?(?:;[A-Za-z0-9\-_.!~*'()=+%]+)*$/;
 
 /** How a name that is neither a number nor a SIP URI is taken. */
 export type NameRule =

@@ -24,8 +24,9 @@ export function multiPlan(command: string, requests: PhoneRequest[]): CommandPla
 }
 
 /**
- * Encode a query value as the phones expect: encodeURIComponent, plus `*` as %2A (the seed
- * recommends it) — `#` would otherwise start a fragment and never reach the phone.
+ * Encode a query value as the phones expect: encodeURIComponent, plus `*` as %2A (Snom
+ * recommends it, docs/protocol.md §3.2) — `#` would otherwise start a fragment and never reach
+ * the phone.
  */
 export function encodeQueryValue(value: string): string {
   return encodeURIComponent(value).replace(/\*/g, '%2A').replace(/[!'()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);

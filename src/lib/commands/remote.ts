@@ -7,7 +7,7 @@ import { formatKeyEvents, requireHttpRemote } from './keys';
 import { checkSipUri, normaliseDialString } from './number';
 import { encodeQueryValue, multiPlan, singlePlan, type CommandPlan } from './plan';
 
-/** The remote commands of the seed besides key events (reference §2.3). */
+/** Snom's remote commands besides key events (docs/protocol.md §4). */
 export const REMOTE_COMMANDS = [
   'releaseAllCalls', 'logoffAll', 'logoffLine', 'reregister', 'playRinger', 'reboot', 'factoryReset',
   'clearDialed', 'clearMissed', 'clearReceived', 'firmwareUpgrade', 'fixLineInfoLayer',
@@ -38,7 +38,7 @@ function intInRange(value: unknown, min: number, max: number, what: string): num
 }
 
 /**
- * `command.htm?number=NUMBER[&outgoing_uri=URI]`; the phone answers 302 or closes (reference §1.5).
+ * `command.htm?number=NUMBER[&outgoing_uri=URI]`; the phone answers 302 or closes (docs/protocol.md §4.1).
  * The number is normalised (`+49 (30) 123-45` → `+493012345`), a SIP URI kept.
  */
 export function buildDial(number: unknown, identity: unknown, profile: Profile): CommandPlan {
@@ -52,7 +52,7 @@ export function buildDial(number: unknown, identity: unknown, profile: Profile):
   return singlePlan({ command: 'dial', path, okStatuses: [302], closeIsSuccess: true });
 }
 
-/** In-band DTMF during a call: `command.htm?key_dtmf=DIGITS`. */
+/** In-band DTMF during a call: `command.htm?key_dtmf=DIGITS` (docs/protocol.md §4.2; A-D are our choice, §11.3 K6). */
 export function buildDtmf(digits: unknown, profile: Profile): CommandPlan {
   requireHttpRemote(profile, 'DTMF');
   const d = typeof digits === 'number' && Number.isSafeInteger(digits) && digits >= 0 ? String(digits) : typeof digits === 'string' ? digits.replace(/\s+/g, '') : undefined;
@@ -64,8 +64,9 @@ export function buildDtmf(digits: unknown, profile: Profile): CommandPlan {
 const MAX_URL_LENGTH = 2048;
 
 /**
- * The seed's firmware URL: the phone fetches it, so an absolute http(s) URL with a host. Spaces,
- * line breaks and other characters a URL cannot hold are refused rather than silently encoded.
+ * The firmware URL (docs/protocol.md §4.4): the phone fetches it, so an absolute http(s) URL with
+ * a host (the schemes are our choice, §11.3 K7). Spaces, line breaks and other characters a URL
+ * cannot hold are refused rather than silently encoded.
  */
 function checkFirmwareUrl(value: unknown): string {
   const s = typeof value === 'string' ? value.trim() : '';
@@ -92,13 +93,13 @@ function req(command: string, path: string): PhoneRequest {
   return { command, path };
 }
 
-/** Build one of the seed's remote commands; every argument is validated first. */
+/** Build one of Snom's remote commands (docs/protocol.md §4); every argument is validated first. */
 export function buildRemoteCommand(name: unknown, params: RemoteCommandParams, profile: Profile): CommandPlan {
   if (typeof name !== 'string' || !(REMOTE_COMMANDS as readonly string[]).includes(name)) {
     throw inputError(`Unknown command ${quoteInput(name)}; one of ${REMOTE_COMMANDS.join(', ')}`);
   }
   const cmd = name as RemoteCommand;
-  // the seed's proprietary CSTA FireTest: the phone fires its action_fwtest_url (firewall test)
+  // Snom's proprietary CSTA FireTest: the phone fires its action_fwtest_url (docs/protocol.md §9.4, §6.4)
   if (cmd === 'fireTest') return buildFireTest(profile);
   requireHttpRemote(profile, 'Remote commands');
   switch (cmd) {
@@ -111,7 +112,7 @@ export function buildRemoteCommand(name: unknown, params: RemoteCommandParams, p
     case 'reregister':
       return singlePlan(req(cmd, `/dummy.htm?REREGISTER=${intInRange(params.identity, 1, 12, 'The identity')}`));
     case 'playRinger':
-      // the seed's literal form: line_login.htm?PLAY_RINGER:X=+Ringer
+      // Snom's literal form: line_login.htm?PLAY_RINGER:X=+Ringer (docs/protocol.md §4.4)
       return singlePlan(req(cmd, `/line_login.htm?PLAY_RINGER:${intInRange(params.ringer, 1, 9, 'The ringer')}=+Ringer`));
     case 'reboot':
       return singlePlan(req(cmd, '/advanced_update.htm?reboot=Reboot'));
@@ -134,7 +135,8 @@ export function buildRemoteCommand(name: unknown, params: RemoteCommandParams, p
       }
       return singlePlan(req(cmd, '/command.htm?FIX_LIL=true'));
     case 'transferStart': {
-      // the seed's attended transfer: hold A, one request per digit of C, ENTER calls C
+      // Snom's attended transfer: hold A, one request per digit of C, ENTER calls C
+      // (docs/protocol.md §4.5; the exact requests are inferred, §11.3 K8)
       const target = normaliseDialString('The transfer target (pressed on the keypad)', params.target, { uri: false, plus: false, names: 'none' });
       const keys = ['F_HOLD', ...target.split(''), 'ENTER'];
       return multiPlan(cmd, keys.map((k) => req(cmd, `/command.htm?key=${formatKeyEvents([{ key: k }])}`)));

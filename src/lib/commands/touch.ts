@@ -14,7 +14,7 @@ export interface TouchEvent {
 const ACTIONS = new Map<string, TouchAction>([['p', 'p'], ['press', 'p'], ['r', 'r'], ['release', 'r'], ['pr', 'pr']]);
 const MAX_X = 479;
 const MAX_Y = 271;
-const MAX_EVENTS = 50;
+const MAX_EVENTS = 50; // our limit (docs/protocol.md §4.6, §11.3 K4)
 
 /** A coordinate given as a number or as decimal digits; null, blank, [] and the like are not 0. */
 function coordinate(value: unknown, max: number, axis: string, position: number): number {
@@ -55,7 +55,7 @@ export function parseTouchEvents(input: unknown): TouchEvent[] {
   });
 }
 
-/** `command.htm?touch=100%20200%20pr%20...` (snom870, reference §2.4). */
+/** `command.htm?touch=100%20200%20pr%20...` (snom870, docs/protocol.md §4.6). */
 export function buildTouch(input: unknown, profile: Profile): CommandPlan {
   requireHttpRemote(profile, 'Touch');
   const events = parseTouchEvents(input);

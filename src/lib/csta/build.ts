@@ -1,6 +1,6 @@
 /**
  * Builds CSTA-over-HTTP request bodies in the dialect the phone's firmware
- * speaks (seed + reference §7, §10.5). Pure: no I/O.
+ * speaks (docs/protocol.md §8.3, §8.5, §9.1). Pure: no I/O.
  */
 import { briefText, inputError, quoteInput, unsupportedError } from '../errors';
 import type { CstaCaps } from '../profile/types';
@@ -35,8 +35,8 @@ export const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 
 /**
  * Root attributes of bare 8.7.3+ requests. Where Snom published a working
- * request (reference §10.5) we send exactly that form; the rest use the
- * MakeCall form with double quotes.
+ * request (docs/protocol.md §8.3) we send exactly that form; the rest use the
+ * MakeCall form with double quotes (our choice, §11.1 C7).
  */
 function bareRootAttrs(op: CstaOperation): string {
   switch (op) {

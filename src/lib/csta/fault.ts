@@ -1,5 +1,5 @@
 /**
- * CSTA error replies. The seed shows three forms: a SOAP Fault whose detail
+ * CSTA error replies. Snom's page shows three forms (docs/protocol.md §8.7): a SOAP Fault whose detail
  * holds CSTAErrorCode, a bare CSTAErrorCode whose closing tag does not match
  * (`<operation>invalidCallID</csta:operation>`, not well-formed), and the
  * "Invalid CallID" wording. So faults are found by tolerant matching on the

@@ -1,9 +1,9 @@
 /**
  * "The phone's first identity", the device CSTA requests name when the user gives none.
  * Firmware 8.7.4+ accepts the identity index, so 1 is sent and nothing is read. Older
- * firmware needs the SIP URI: it is read once per phone with the seed's proprietary CSTA
- * GetSettings (user_name1 + user_host1; the seed documents that request and these names,
- * whereas the settings.xml format is only single-sourced, reference §4.2) and cached.
+ * firmware needs the SIP URI: it is read once per phone with Snom's proprietary CSTA
+ * GetSettings (user_name1 + user_host1; Snom documents that request and these names,
+ * docs/protocol.md §8.4, §9.2, whereas the settings.xml shape is a guess, §5.3) and cached.
  */
 import { inputError } from '../errors';
 import { buildCstaRequest, type CstaResult } from './';

@@ -91,7 +91,7 @@ export function checkDestination(field: string, value: unknown): string {
   return t;
 }
 
-/** SnapshotDevice's object: sent as given (reference §10.5 sends "user@host" without sip:). */
+/** SnapshotDevice's object: sent as given (Snom's example sends "user@host" without sip:, docs/protocol.md §8.4). */
 export function checkSnapshotObject(field: string, value: DeviceRef, identityIndex: boolean): string {
   if (typeof value === 'number' || (typeof value === 'string' && /^\s*[0-9]+\s*$/.test(value))) return checkDevice(field, value, identityIndex);
   return checkString(field, value);

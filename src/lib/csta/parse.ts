@@ -1,4 +1,4 @@
-/** Reads the phone's reply to a CSTA request: every success and fault form of the seed and §10.5. */
+/** Reads the phone's reply to a CSTA request: every success and fault form Snom publishes (docs/protocol.md §8.6, §8.7). */
 import { SnomError, type SnomErrorDetails } from '../errors';
 import { cstaFaultError, findCstaFault } from './fault';
 import type { CstaResult } from './types';
@@ -27,7 +27,7 @@ function firstElement(o: Obj, skip: string[] = []): [string, unknown] | undefine
   return undefined;
 }
 
-/** "Setting" entries → { name: value } (the seed pads names and values with spaces; trimmed here). */
+/** "Setting" entries → { name: value } (Snom's template pads names and values with spaces; trimmed here, docs/protocol.md §9.2). */
 function collectSettings(data: Obj): Record<string, string> {
   const raw = data.Setting;
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];

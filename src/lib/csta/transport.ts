@@ -1,4 +1,4 @@
-/** How a built CSTA request travels to the phone, and how its reply is read (seed: POST /csta, text/xml). */
+/** How a built CSTA request travels to the phone, and how its reply is read (docs/protocol.md §8.1: POST /csta, text/xml). */
 import { singlePlan, type CommandPlan } from '../commands/plan';
 import { unsupportedError } from '../errors';
 import type { PhoneRequest, PhoneResponse } from '../http/types';

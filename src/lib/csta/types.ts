@@ -32,10 +32,10 @@ export function isCstaOperation(name: unknown): name is CstaOperation {
   return typeof name === 'string' && (CSTA_OPERATIONS as readonly string[]).includes(name);
 }
 
-/** Seed: the proprietary messages; they always travel in a SOAP envelope. */
+/** Snom's proprietary messages; they always travel in a SOAP envelope (docs/protocol.md §9.1). */
 export const PROPRIETARY_OPERATIONS: readonly CstaOperation[] = ['GetSettings', 'SetSettings', 'XmlPush', 'FireTest'];
 
-/** Reference §7.1: what firmware 7.3.4 to before 8.7 understands (plus the proprietary ones). */
+/** What firmware 7.3.4 to before 8.7 understands (docs/protocol.md §8.2), plus the proprietary ones (our guess, §11.2 P3). */
 export const LEGACY_OPERATIONS: readonly CstaOperation[] = [
   'MakeCall',
   'AnswerCall',
@@ -48,7 +48,7 @@ export const LEGACY_OPERATIONS: readonly CstaOperation[] = [
   ...PROPRIETARY_OPERATIONS,
 ];
 
-/** Reference §7.1: added in 8.7.4 (CstaCaps.extendedOps). */
+/** Added in 8.7.4 (docs/protocol.md §8.2; CstaCaps.extendedOps). */
 export const EXTENDED_OPERATIONS: readonly CstaOperation[] = [
   'ConsultationCall',
   'DeflectCall',
@@ -121,7 +121,7 @@ export interface CstaParams {
   newDestination?: string;
   /** GenerateDigits: DTMF to send, only 0-9 * # A-D and "," (pause). */
   digits?: string;
-  /** SnapshotDevice: the device to query, sent as given (reference §10.5 sends "user@host"). */
+  /** SnapshotDevice: the device to query, sent as given (Snom's example sends "user@host", docs/protocol.md §8.4). */
   snapshotObject?: DeviceRef;
   /** SetDoNotDisturb: true to switch DND on, false for off. */
   doNotDisturbOn?: boolean;
@@ -131,7 +131,7 @@ export interface CstaParams {
   forwardDN?: string;
   /** SetForwarding: true to switch forwarding on, false for off. */
   activateForward?: boolean;
-  /** SetSettings: name → value, only writable names of the seed's list. */
+  /** SetSettings: name → value, only writable names of Snom's list (docs/protocol.md §9.2). */
   settings?: Record<string, string>;
   /** XmlPush: a minibrowser document (XML string); sent as escaped text. */
   document?: string;

@@ -45,7 +45,7 @@ export function writeXml(node: XmlNode, prefix = ''): string {
   } else if (node.text !== undefined) {
     inner = carried(node.text, node.name);
   }
-  // Open and close tags even when empty: the seed's own templates do this.
+  // Open and close tags even when empty, as Snom's own templates do (docs/protocol.md §8.3).
   return `<${name}${attrs}>${inner}</${name}>`;
 }
 

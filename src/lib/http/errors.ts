@@ -1,4 +1,4 @@
-/** Maps undici/Node errors and HTTP statuses to SnomError (design.md "Errors"). */
+/** Maps undici/Node errors and HTTP statuses to SnomError (README.md "Errors"; the statuses: docs/protocol.md §2.3). */
 import { SnomError, SnomErrorCode } from '../errors';
 import { Redactor } from './redact';
 

@@ -1,4 +1,4 @@
-/** How the client authenticates to the phone (design.md: snom-phone "auth"). */
+/** How the client authenticates to the phone: snom-phone's "auth" field (README.md "The nodes"; docs/protocol.md §2.1). */
 export type AuthMode = 'auto' | 'basic' | 'digest' | 'none';
 
 /** The scheme requests are actually signed with; weakest first. */

@@ -185,7 +185,7 @@ function rootFor(o: Obj): XmlNode {
       return { name: 'SnomIPPhoneSilent', children: [fetchNode('fetch', o.fetch)] };
     case 'led': {
       const leds = list('leds', o.leds).map((l, i) => led(`leds[${i}]`, l));
-      // Close at once: the LEDs stay, the screen does not change (reference §6.3, §10.4).
+      // Close at once: the LEDs stay, the screen does not change (docs/protocol.md §7.3).
       return { name: 'SnomIPPhoneText', children: [...leds, { name: 'fetch', attrs: [['mil', '1']], text: 'snom://mb_exit' }] };
     }
     default:

@@ -1,11 +1,12 @@
-/** The minibrowser.htm request that makes the phone fetch a document (reference §6.5). */
+/** The minibrowser.htm request that makes the phone fetch a document (docs/protocol.md §7.5). */
 import { inputError, quoteInput, unsupportedError } from '../errors';
 
 /**
  * `/minibrowser.htm?url=…`. From 8.4.32 (urlEncoded) the URL keeps its scheme
  * and is encodeURIComponent-encoded; older firmware wants it without scheme
  * and unencoded — there a URL with & # or spaces cannot be passed, and an
- * https URL cannot be told apart from http, so both are refused.
+ * https URL cannot be told apart from http, so both are refused (our reading, docs/protocol.md
+ * §7.5, §11.5 M4).
  */
 export function minibrowserPushPath(url: string, urlEncoded: boolean): string {
   if (typeof url !== 'string' || url.trim() === '') {

@@ -1,10 +1,10 @@
-/** Plain-object forms of minibrowser documents (reference §6), for buildMinibrowserXml. */
+/** Plain-object forms of minibrowser documents (docs/protocol.md §7), for buildMinibrowserXml. */
 
 export type LedColor = 'red' | 'green' | 'orange';
 export type LedState = 'On' | 'Off' | 'Blink' | 'blinkfast' | 'blinkslow';
 
 export interface MbLed {
-  /** LED number as the phone counts them (reference §3.2), 0..999 */
+  /** LED number as the phone counts them (docs/protocol.md §1.4), 0..999 (our bound, §11.5 M2) */
   number: number;
   /** red, green or orange (any case); may be left out, e.g. for Off */
   color?: string;
@@ -92,7 +92,7 @@ export interface MbSilent {
   fetch: MbFetch;
 }
 
-/** LED-only update: a text object with only LEDs that closes itself at once (reference §10.4). */
+/** LED-only update: a text object with only LEDs that closes itself at once (docs/protocol.md §7.3). */
 export interface MbLedUpdate {
   type: 'led';
   leds: MbLed[];

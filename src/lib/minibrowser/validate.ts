@@ -2,7 +2,7 @@
 import { inputError, quoteInput } from '../errors';
 import { hasTextOutsideRoot, topLevelElements, userXmlProblem } from '../csta/xml';
 
-/** The objects of reference §6.1; the phone also takes them without the "Snom" prefix. */
+/** The objects of docs/protocol.md §7.1; the phone also takes them without the "Snom" prefix. */
 const OBJECTS = ['Text', 'Menu', 'Directory', 'Input', 'Image', 'ImageFile', 'Batch', 'Silent'];
 
 /** lower-case name → spelling Snom documents, for both long and short forms. */

@@ -12,7 +12,8 @@ export interface PhoneFingerprint {
 }
 
 /**
- * Read model, firmware and MAC from /info.htm and the response headers (reference §1.1, §1.2):
+ * Read model, firmware and MAC from /info.htm and the response headers (docs/protocol.md §1.2;
+ * where the page shows the firmware is our guess, §11.3 K9):
  * `Server: snom embedded`, `<title>snom D785</title>`, `Hardware: D785`, `Mac:000413...`,
  * user-agent style `snomD785-SIP 10.1.33.33`, and `<title>Phone Manager</title>` on D8xx.
  */

@@ -1,7 +1,8 @@
 /**
- * The model table: what each Snom model's hardware has. Sources: the seed and reference §1.1,
- * §2.2, §3.1 (P-key counts are the symcon fkey index ranges for D-series; classic counts from the
- * old wiki). A model missing here is handled permissively by the profile.
+ * The model table: what each Snom model's hardware has (docs/protocol.md §1.1, §1.3: P-key counts
+ * are IP-Symcon's fkey index ranges for the D-series, the classic counts Snom's page and the old
+ * FAQ). A model missing here is handled permissively by the profile. Models without a P-key count
+ * and the expansion-module flags are our choices (§11.3 K2, K3).
  */
 export type Series = 'classic' | 'D1' | 'D3' | 'D7' | 'D8';
 

@@ -7,7 +7,7 @@ export interface ProfileInput {
   model?: string;
   /** firmware version text; "" / "detect" → unknown */
   firmware?: string;
-  /** the phone runs with csta_legacy_control=0 (seed): use the legacy CSTA form */
+  /** the phone runs with csta_legacy_control=0: use the legacy CSTA dialect (docs/protocol.md §8.3; the whole dialect is our reading, §11.1 C5) */
   legacyCsta?: boolean;
   /** detection saw a D8xx "Phone Manager" page although the model is not known */
   d8xx?: boolean;
@@ -16,12 +16,12 @@ export interface ProfileInput {
 function cstaCaps(fw: FirmwareVersion | undefined, legacyCsta: boolean, hasHttp: boolean): CstaCaps {
   if (!hasHttp) return { dialect: 'none', identityIndex: false, extendedOps: false };
   if (!fw) {
-    // unknown firmware: assume a current phone, the warning says so
+    // unknown firmware: assume a current phone, the warning says so (our default, docs/protocol.md §11.1 C6)
     return { dialect: legacyCsta ? 'legacy' : 'current', identityIndex: !legacyCsta, extendedOps: !legacyCsta };
   }
   if (!atLeast(fw, '7.3.4')) return { dialect: 'none', identityIndex: false, extendedOps: false };
   if (!atLeast(fw, '8.7.0')) return { dialect: 'legacy', identityIndex: false, extendedOps: false };
-  // seed: CSTA over HTTP is broken on 8.7.0 to 8.7.2, whatever csta_legacy_control says
+  // docs/protocol.md §8.2: CSTA over HTTP is broken on 8.7.0 to 8.7.2, whatever csta_legacy_control says
   if (!atLeast(fw, '8.7.3')) return { dialect: 'gap', identityIndex: false, extendedOps: false };
   if (legacyCsta) return { dialect: 'legacy', identityIndex: false, extendedOps: false };
   const v874 = atLeast(fw, '8.7.4');
@@ -30,7 +30,7 @@ function cstaCaps(fw: FirmwareVersion | undefined, legacyCsta: boolean, hasHttp:
 
 function touchFirmware(fw: FirmwareVersion | undefined): boolean {
   if (!fw) return true;
-  // "since 8.4.34 and 8.7.2": 8.4.x from .34, and 8.7.2 onwards
+  // "since 8.4.34 and 8.7.2" (docs/protocol.md §4.6): 8.4.x from .34, and 8.7.2 onwards (our reading, §11.3 K5)
   if (fw.major === 8 && fw.minor === 4) return fw.patch >= 34;
   return atLeast(fw, '8.7.2');
 }

@@ -4,7 +4,7 @@ export type CstaDialect =
   | 'none'
   /** 7.3.4 to before 8.7 (or csta_legacy_control=0): SOAP, ed4 `csta:` prefix, bare call ids */
   | 'legacy'
-  /** 8.7.0 to 8.7.2: CSTA over HTTP broken on the phone (seed) */
+  /** 8.7.0 to 8.7.2: CSTA over HTTP broken on the phone (docs/protocol.md §8.2) */
   | 'gap'
   /** 8.7.3 and later: `<callID>` ConnectionIDs, bare ed5 XML (SOAP for proprietary + ClearCall) */
   | 'current';
@@ -29,7 +29,7 @@ export interface FirmwareVersion {
 export interface KeyCaps {
   /** F1..F4 that exist on this model (empty for the snom870) */
   softkeys: string[];
-  /** highest Pn, or undefined where no source gives a count (then any Pn up to 255 passes) */
+  /** highest Pn, or undefined where no source gives a count (then any P1..P999 passes: docs/protocol.md §1.3, §11.3 K2) */
   pKeys?: number;
   /** expansion-module keys EKn allowed */
   expansion: boolean;

@@ -1,6 +1,6 @@
 import { normaliseModel } from './models';
 
-/** What a Snom User-Agent tells about the phone (reference §5.5). */
+/** What a Snom User-Agent tells about the phone (docs/protocol.md §1.2). */
 export interface SnomUserAgent {
   /** normalised model id as the profile uses it: "D785", "snom710" */
   model: string;

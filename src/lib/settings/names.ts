@@ -1,6 +1,6 @@
 /**
  * Setting names: which ones the phone lets the proprietary CSTA GetSettings /
- * SetSettings touch (the seed's list), which are read-only, and name syntax.
+ * SetSettings touch (Snom's list, docs/protocol.md §9.2), which are read-only, and name syntax.
  */
 import { inputError, quoteInput } from '../errors';
 
@@ -9,7 +9,7 @@ export interface CstaSettingInfo {
   name: string;
   indexed: boolean;
   readOnly: boolean;
-  /** action_fwtest_url: hidden, the web interface cannot set it (seed) */
+  /** action_fwtest_url: hidden, the web interface cannot set it (docs/protocol.md §6.4) */
   hidden: boolean;
 }
 
@@ -17,7 +17,7 @@ function s(name: string, opts: Partial<Omit<CstaSettingInfo, 'name'>> = {}): Cst
   return { name, indexed: false, readOnly: false, hidden: false, ...opts };
 }
 
-/** The seed's "Only the following settings can be read or changed" list. */
+/** Snom's "Only the following settings can be read or changed" list (docs/protocol.md §9.2). */
 export const CSTA_SETTINGS: readonly CstaSettingInfo[] = Object.freeze([
   s('mac', { readOnly: true }),
   s('phone_type', { readOnly: true }),
@@ -40,7 +40,7 @@ export const CSTA_SETTINGS: readonly CstaSettingInfo[] = Object.freeze([
   s('action_fwtest_url', { hidden: true }),
 ]);
 
-/** Identities on a phone are numbered 1..12 (seed: LOGOFFLINE=1(..12)). */
+/** Identities on a phone are numbered 1..12 (docs/protocol.md §4.3: LOGOFFLINE=1(..12)). */
 const MAX_IDENTITY = 12;
 
 /** Names the dummy.htm query itself uses; a setting cannot be called that. */
@@ -93,7 +93,7 @@ export function cstaSettingInfo(name: string): CstaSettingInfo | undefined {
   return undefined;
 }
 
-/** 'csta' for the seed's list (proprietary GetSettings/SetSettings), 'web' for anything else. */
+/** 'csta' for Snom's list (proprietary GetSettings/SetSettings, docs/protocol.md §9.2), 'web' for anything else. */
 export function settingRoute(name: string): 'csta' | 'web' {
   validateSettingName(name);
   return cstaSettingInfo(name) ? 'csta' : 'web';

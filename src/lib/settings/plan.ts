@@ -1,7 +1,8 @@
 /**
  * snom-settings: which route each setting takes, the requests for a get or a set, and the
- * reading of the replies. The seed's list goes through the proprietary CSTA GetSettings /
- * SetSettings, anything else through the web pages (dummy.htm write, settings.xml read);
+ * reading of the replies. Snom's list (docs/protocol.md §9.2) goes through the proprietary CSTA
+ * GetSettings / SetSettings, anything else through the web pages (dummy.htm write, settings.xml
+ * read, §5.1, §5.3);
  * a mixed set becomes two requests. Phones without CSTA over HTTP use the web route for all.
  */
 import { inputError, quoteInput, unsupportedError } from '../errors';
@@ -57,7 +58,7 @@ function settingValue(name: string, value: unknown): string {
   return text;
 }
 
-/** Values to write: an object name → value; numbers become text, booleans "on"/"off" (Snom's switch values). */
+/** Values to write: an object name → value; numbers become text, booleans "on"/"off" (Snom's switch values; docs/protocol.md §5.2, §11.4 S3). */
 export function settingValues(input: unknown): Record<string, string> {
   if (!isObj(input) || Object.keys(input).length === 0) {
     throw inputError('Nothing to write: send msg.payload as an object { setting_name: "value", ... } or fill in name and value in the node.', { field: 'settings' });
@@ -100,7 +101,7 @@ function plan(action: 'get' | 'set', names: string[], requests: Array<[PhoneRequ
   return p;
 }
 
-/** Read: CSTA GetSettings for the seed's list, GET /settings.xml for the rest. */
+/** Read: CSTA GetSettings for Snom's list (docs/protocol.md §9.2), GET /settings.xml for the rest (§5.3). */
 export function planSettingsGet(names: string[], profile: Profile): SettingsPlan {
   const { csta, web, routeNote } = split(names, profile);
   const requests: Array<[PhoneRequest, 'csta' | 'web']> = [];
@@ -109,7 +110,7 @@ export function planSettingsGet(names: string[], profile: Profile): SettingsPlan
   return plan('get', names, requests, routeNote);
 }
 
-/** Write: CSTA SetSettings for the seed's list, dummy.htm for the rest; all validated before anything is sent. */
+/** Write: CSTA SetSettings for Snom's list (docs/protocol.md §9.2), dummy.htm for the rest (§5.1); all validated before anything is sent. */
 export function planSettingsSet(values: Record<string, string>, profile: Profile): SettingsPlan {
   const names = Object.keys(values);
   const { csta, web, routeNote } = split(names, profile);

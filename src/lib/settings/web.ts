@@ -1,6 +1,6 @@
 /**
- * The web route for settings: writing through dummy.htm (reference §4.1)
- * and reading settings.xml (reference §4.2).
+ * The web route for settings: writing through dummy.htm (docs/protocol.md §5.1, values encoded
+ * as §5.2 says) and reading settings.xml (§5.3; its shape is a guess, §11.4 S1).
  */
 import { XMLParser } from 'fast-xml-parser';
 import { SnomError, inputError } from '../errors';

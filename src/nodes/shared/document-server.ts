@@ -1,6 +1,6 @@
 /**
  * Minibrowser documents served by Node-RED itself, for phones that take a push only as
- * `minibrowser.htm?url=` and then fetch the URL (reference §6.5). Each document gets an
+ * `minibrowser.htm?url=` and then fetch the URL (docs/protocol.md §7.5). Each document gets an
  * unguessable one-time URL on the HTTP node root; once fetched (or after its TTL) it is gone.
  */
 import { randomBytes } from 'node:crypto';

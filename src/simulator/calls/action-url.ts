@@ -1,5 +1,5 @@
-// Action URLs as the phone sends them (reference §5): an HTTP(S) GET with $variables filled in,
-// fire and forget, no retry, 5 s timeout, a phone User-Agent.
+// Action URLs as the phone sends them (docs/protocol.md §6.1, §6.5): an HTTP(S) GET with $variables
+// filled in, fire and forget, no retry, 5 s timeout (our choices, §11.6), a phone User-Agent.
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { SimPhone } from '../phone';
@@ -13,15 +13,29 @@ const MAX_ANSWER = 256 * 1024;
 /** Runtime variables of one event; missing ones fall back to settings, then stay literal. */
 export type ActionVars = Record<string, string>;
 
+/** Headers $sip_header cannot name (docs/protocol.md §6.2). */
+const NOT_REPORTED = new Set(['via', 'to', 'from', 'call-id', 'expires', 'route', 'record-route', 'contact', 'content-type', 'cseq', 'content-length', 'max-forwards']);
+
+/** `sip_header(name)` variables of a call's first INVITE; header names match in any case. */
+export function sipHeaderVars(call?: { sipHeaders?: Record<string, string> }): ActionVars {
+  const out: ActionVars = {};
+  for (const [name, value] of Object.entries(call?.sipHeaders ?? {})) {
+    if (!NOT_REPORTED.has(name.toLowerCase())) out[`sip_header(${name.toLowerCase()})`] = value;
+  }
+  return out;
+}
+
 /**
- * Replaces $name with its value, percent-encoded. The longest known name wins, so `$mac.xml`
- * and `$user_name1` both work. In the path a variable is ended by `&`, which is dropped (§5.1).
+ * Replaces $name with its value, percent-encoded (our choice, docs/protocol.md §11.6). The longest
+ * known name wins, so `$mac.xml` and `$user_name1` both work. In the path a variable is ended by
+ * `&`, which is dropped (§6.1).
  */
 export function substitute(template: string, vars: ActionVars, settings: Map<string, string>): string {
   const names = [...new Set([...Object.keys(vars), ...settings.keys()])].sort((a, b) => b.length - a.length);
   const valueOf = (name: string): string => {
+    if (/^sip_header\(/i.test(name)) return vars[name.toLowerCase()] ?? '';
     if (name in vars) return vars[name];
-    // Private settings such as passwords become empty strings (§5.1).
+    // Private settings such as passwords become empty strings (docs/protocol.md §6.1).
     return /pass/i.test(name) ? '' : settings.get(name) ?? '';
   };
   const queryAt = template.search(/[?#]/);
@@ -35,7 +49,9 @@ export function substitute(template: string, vars: ActionVars, settings: Map<str
       continue;
     }
     const rest = template.slice(i + 1);
-    const name = names.find((n) => rest.startsWith(n));
+    // $sip_header(Name): header names are case-insensitive; a header the INVITE lacked stays literal
+    const header = /^sip_header\(([^)]*)\)/i.exec(rest);
+    const name = header ? (Object.hasOwn(vars, `sip_header(${header[1].toLowerCase()})`) ? header[0] : undefined) : names.find((n) => rest.startsWith(n));
     if (!name) {
       out += ch;
       i++;
@@ -103,7 +119,7 @@ export function fireActionUrl(
       });
       res.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
-        // §5.1: a minibrowser document in the answer is shown; an empty 200 shows nothing.
+        // docs/protocol.md §6.1: a minibrowser document in the answer is shown; an empty 200 shows nothing.
         if (firing.status === 200 && /<SnomIPPhone\w*/.test(body)) onDocument(body);
         done();
       });

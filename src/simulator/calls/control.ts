@@ -44,7 +44,7 @@ export function registerCallControl(model: CallModel): void {
   phone.addControlRoute('POST', 'calls', (req, res) => {
     const b = body(req);
     if (typeof b === 'string') return sendJson(res, 400, { error: b });
-    const { remote, displayName, identity, ringTimeoutMs } = b;
+    const { remote, displayName, identity, ringTimeoutMs, sipHeaders } = b;
     if (typeof remote !== 'string' || remote.trim() === '') {
       return sendJson(res, 400, { error: 'remote is required: the caller, e.g. "sip:200@sim.local" or "200"' });
     }
@@ -56,8 +56,12 @@ export function registerCallControl(model: CallModel): void {
     if (ringTimeoutMs !== undefined && !(Number.isInteger(ringTimeoutMs) && (ringTimeoutMs as number) >= 1 && (ringTimeoutMs as number) <= 3600000)) {
       return sendJson(res, 400, { error: 'ringTimeoutMs must be an integer 1..3600000' });
     }
+    const headersOk = (h: unknown): h is Record<string, string> =>
+      !!h && typeof h === 'object' && !Array.isArray(h) && Object.values(h).every((v) => typeof v === 'string');
+    if (sipHeaders !== undefined && !headersOk(sipHeaders)) return sendJson(res, 400, { error: 'sipHeaders must be an object of header name → text' });
     const call = model.inject({
       remote,
+      ...(sipHeaders !== undefined ? { sipHeaders } : {}),
       ...(displayName ? { displayName } : {}),
       ...(identity !== undefined ? { identity: identity as number } : {}),
       ...(ringTimeoutMs !== undefined ? { ringTimeoutMs: ringTimeoutMs as number } : {}),

@@ -1,6 +1,6 @@
 // Function keys as a phone runs them: a P-key programmed `url <URL>` (fkey setting, 0-based: P1 =
-// fkey0, reference §3.3) sends a GET on a short press; any key held longer than 2 s fires
-// action_longpress_url with $longpress_key (reference §5.2).
+// fkey0, docs/protocol.md §5.4) sends a GET on a short press; any key held longer than 2 s fires
+// action_longpress_url with $longpress_key (§3.4, §6.2).
 import type { CallModel } from './model';
 
 const LONG_PRESS_MS = 2000;

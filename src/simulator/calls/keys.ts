@@ -1,4 +1,4 @@
-// What the phone's keys do to its calls (seed key list, attended transfer recipe, reference §1.5).
+// What the phone's keys do to its calls (docs/protocol.md §3.3 key list, §3.4, the attended transfer recipe of §4.5).
 import type { CallModel } from './model';
 
 const ANSWER_KEYS = new Set(['ENTER', 'OFFHOOK', 'SPEAKER', 'HEADSET']);

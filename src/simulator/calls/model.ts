@@ -2,7 +2,7 @@
 // Keys, CSTA and the /sim/calls control API all drive the phone through this one class.
 import { randomBytes } from 'node:crypto';
 import type { SimPhone } from '../phone';
-import { fireActionUrl, type ActionVars } from './action-url';
+import { fireActionUrl, sipHeaderVars, type ActionVars } from './action-url';
 import { isLive, type CallState, type CallsExt, type SimActionUrlFiring, type SimCall, type SimCallChange, type SimForwarding } from './types';
 
 export const DEFAULT_RING_TIMEOUT_MS = 30000;
@@ -121,7 +121,7 @@ export class CallModel {
 
   // ---- Action URLs ----
 
-  /** The runtime variables of §5.2 for an event (of a call, or of the phone). */
+  /** The runtime variables of docs/protocol.md §6.2 for an event (of a call, or of the phone). */
   vars(call?: SimCall, extra: ActionVars = {}): ActionVars {
     const identity = call?.identity ?? 1;
     const uri = this.identities[identity - 1] ?? '';
@@ -142,6 +142,7 @@ export class CallModel {
       nr_ongoing_calls: String(this.live().length),
       mac: this.phone.mac,
       cancel_reason: '',
+      ...sipHeaderVars(call),
       ...extra,
     };
   }
@@ -164,9 +165,10 @@ export class CallModel {
   // ---- call life cycle ----
 
   /** A call from the network: the phone rings (or, with DND on, logs it as missed at once). */
-  inject(o: { remote: string; displayName?: string; identity?: number; ringTimeoutMs?: number }): SimCall {
+  inject(o: { remote: string; displayName?: string; identity?: number; ringTimeoutMs?: number; sipHeaders?: Record<string, string> }): SimCall {
     const identity = o.identity ?? 1;
     const call = this.create('incoming', identity, this.toUri(o.remote, identity), 'ringing', o.displayName);
+    if (o.sipHeaders) call.sipHeaders = { ...o.sipHeaders };
     if (this.ext.dnd) {
       this.missed(call);
       return call;
@@ -213,7 +215,7 @@ export class CallModel {
     this.fire('connected', 'action_connected_url', call);
   }
 
-  /** Refusing a ringing call: no Action URL (reference §1.5). */
+  /** Refusing a ringing call: no Action URL (docs/protocol.md §3.4). */
   reject(call: SimCall): void {
     this.setState(call, 'disconnected');
   }
@@ -314,7 +316,7 @@ export class CallModel {
     const wasOn = Object.values(f).some(Boolean);
     if (dn) f[kind] = dn;
     else delete f[kind];
-    // Keep the phone's redirect settings in step so $redirect_number etc. work in Action URLs (§5.2).
+    // Keep the phone's redirect settings in step so $redirect_number etc. work in Action URLs (docs/protocol.md §6.2).
     const s = this.phone.settings;
     s.set('redirect_event', f.immediate ? 'all' : f.busy ? 'busy' : f.noAnswer ? 'time' : 'none');
     s.set('redirect_number', f.immediate ?? '');

@@ -14,6 +14,8 @@ export interface SimCall {
   identity: number;
   remote: string;
   displayRemote?: string;
+  /** headers of the call's first incoming INVITE, for $sip_header(NAME) (docs/protocol.md §6.2) */
+  sipHeaders?: Record<string, string>;
   state: CallState;
   history: Array<{ state: CallState; at: number }>;
   /** where a transfer or deflection sent the call */

@@ -1,4 +1,4 @@
-// POST /csta: CSTA over HTTP in the dialect of the phone's firmware (seed CSTA part, reference §7, §10.5).
+// POST /csta: CSTA over HTTP in the dialect of the phone's firmware (docs/protocol.md §8).
 import type { ServerResponse } from 'node:http';
 import type { SimPhone } from '../phone';
 import { send, sendHtml } from '../http-util';
@@ -12,7 +12,7 @@ import { CSTA_ED3, CSTA_ED4, CSTA_ED5, child, parseXml } from './xml';
 
 export type CstaDialect = SimCstaRecord['dialect'];
 
-/** Which CSTA the phone speaks: none before 7.3.4, broken 8.7.0-8.7.2 (seed), legacy before 8.7 or when asked. */
+/** Which CSTA the phone speaks: none before 7.3.4, broken 8.7.0-8.7.2, legacy before 8.7 or when asked (docs/protocol.md §8.2, §8.3). */
 export function cstaDialect(phone: SimPhone): CstaDialect {
   const fw = phone.config.firmware;
   if (compareFirmware(fw, '7.3.4') < 0) return 'none';
@@ -21,7 +21,7 @@ export function cstaDialect(phone: SimPhone): CstaDialect {
   return phone.settings.get('csta_legacy_control') === '0' ? 'legacy' : 'current';
 }
 
-/** Reference §7.1: what firmware 7.3.4 to before 8.7 knows. */
+/** What firmware 7.3.4 to before 8.7 knows (docs/protocol.md §8.2). */
 const LEGACY_OPS = ['MakeCall', 'AnswerCall', 'ClearConnection', 'ClearCall', 'HoldCall', 'RetrieveCall', 'TransferCall', 'SingleStepTransferCall'];
 /** added in 8.7.3 (or earlier 8.7) */
 const OPS_873 = [...LEGACY_OPS, 'RequestSystemStatus', 'SnapshotDevice', 'ConferenceCall', 'GenerateDigits'];
@@ -57,7 +57,7 @@ export function installCsta(phone: SimPhone): void {
       return sendHtml(res, 404, 'snom VoIP phone: Error', 'Page /csta not found');
     }
     if (dialect === 'broken') {
-      // Seed: "broken HTTP-CSTA until 8.7.3": an error page, not a CSTA answer.
+      // Snom: "broken HTTP-CSTA until 8.7.3" (docs/protocol.md §8.2): an error page, not a CSTA answer (its form is ours, §11.6).
       record({ operation: '', soap: false, status: 500, fault: 'HTTP-CSTA is broken in 8.7.0-8.7.2' });
       return sendHtml(res, 500, 'snom VoIP phone: Error', 'Internal Server Error');
     }

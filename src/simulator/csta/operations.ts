@@ -1,4 +1,4 @@
-// ECMA-323 call control as state changes of the call model (reference §7, §10.5; seed CSTA part).
+// ECMA-323 call control as state changes of the call model (docs/protocol.md §8.4–§8.6; reply names without a Snom example: §11.6).
 import type { CallModel } from '../calls/model';
 import type { CallState, SimCall, SimForwarding } from '../calls/types';
 import { CstaFault } from './reply';

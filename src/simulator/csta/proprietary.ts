@@ -1,16 +1,16 @@
-// Snom's proprietary CSTA messages (seed: "Proprietary CSTA Messages and Action URLs").
+// Snom's proprietary CSTA messages (docs/protocol.md §9; Snom's "Proprietary CSTA Messages and Action URLs").
 import type { OpHandler } from './operations';
 import { CstaFault } from './reply';
 import { child, isWellFormed, serialise, type Out } from './xml';
 
-/** The seed's list of settings GetSettings/SetSettings reach (N = identity index). */
+/** Snom's list of settings GetSettings/SetSettings reach (N = identity index; docs/protocol.md §9.2). */
 const ACTION_SETTINGS = [
   'action_incoming_url', 'action_outgoing_url', 'action_connected_url', 'action_disconnected_url',
   'action_hold', 'action_unhold', 'action_transfer', 'action_blind_transfer', 'action_attended_transfer',
   'action_offhook_url', 'action_onhook_url', 'action_missed_url',
 ];
 const READ_ONLY = ['mac', 'phone_type', 'firmware_version'];
-/** hidden: not in GetSettings, but SetSettings writes it (seed, Firewall Test) */
+/** hidden: not in GetSettings, but SetSettings writes it (docs/protocol.md §9.2, §6.4) */
 const HIDDEN = ['action_fwtest_url'];
 const PER_IDENTITY = /^user_(name|realname|host)([1-9]|1[0-2])$/;
 
@@ -56,7 +56,7 @@ export const PROPRIETARY: Record<string, OpHandler> = {
   XmlPush(ctx, op) {
     const el = child(op, 'document');
     if (!el) throw new CstaFault('valueOutOfRange', 'document is missing');
-    // The seed says "XML Document as a String in Quotes": take the quotes off when they are there.
+    // Snom says "XML Document as a String in Quotes" (docs/protocol.md §9.3, §11.2 P1): take the quotes off when they are there.
     let doc = el.children.length ? el.children.map(serialise).join('') : el.text.replace(/^"([\s\S]*)"$/, '$1').trim();
     doc = doc.trim();
     if (doc === '' || !isWellFormed(doc)) throw new CstaFault('valueOutOfRange', 'document is not a well-formed XML document');
@@ -64,7 +64,7 @@ export const PROPRIETARY: Record<string, OpHandler> = {
     return [];
   },
   FireTest(ctx) {
-    // action_fwtest_url per the seed; symcon's name action_firewall_test as a fallback (reference §5.3).
+    // action_fwtest_url, falling back to IP-Symcon's action_firewall_test (docs/protocol.md §6.4, §11.4 A5).
     const s = ctx.model.phone.settings;
     const setting = (s.get('action_fwtest_url') ?? '').trim() ? 'action_fwtest_url' : 'action_firewall_test';
     ctx.model.fire('fwtest', setting);

@@ -1,5 +1,6 @@
-// Answer bodies in the three styles the seed shows (success and fault), one per firmware family:
-// legacy (before 8.7, or csta_legacy_control=0), current bare (8.7.3+, reference §10.5), current SOAP.
+// Answer bodies in the three styles Snom's page shows (success and fault, docs/protocol.md §8.6,
+// §8.7), one per firmware family (our choice, §11.6): legacy (before 8.7, or csta_legacy_control=0),
+// current bare (8.7.3+, §8.3), current SOAP.
 import { CSTA_ED4, CSTA_ED5, SOAP_NS, writeXml, type Out } from './xml';
 
 export type ReplyStyle = 'legacy' | 'bare' | 'soap';
@@ -20,7 +21,7 @@ export function successBody(style: ReplyStyle, operation: string, children: Out[
   }
 }
 
-/** "invalidCallID" → "Invalid CallID", the wording of the seed's third fault form. */
+/** "invalidCallID" → "Invalid CallID", the wording of Snom's third fault form (docs/protocol.md §8.7). */
 export function faultWords(code: string): string {
   const words = code.replace(/([a-z])([A-Z])/g, '$1 $2').split(' ');
   return words.map((w) => w[0].toUpperCase() + w.slice(1)).join(' ').replace(/ ID\b/, 'ID');
@@ -34,7 +35,7 @@ export function faultBody(style: ReplyStyle, code: string): string {
         `<SOAP-ENV:detail><csta:CSTAErrorCode xmlns:csta="${CSTA_ED4}"><csta:operation>${code}</csta:operation></csta:CSTAErrorCode>` +
         '</SOAP-ENV:detail></SOAP-ENV:Fault></SOAP-ENV:Body></SOAP-ENV:Envelope>';
     case 'bare':
-      // Exactly as the seed prints it, closing tag prefix included (the phone's output is not well-formed).
+      // Exactly as Snom's page prints it (docs/protocol.md §8.7), closing tag prefix included (not well-formed).
       return `${DECL}\n<CSTAErrorCode xmlns:csta="${CSTA_ED5}"><operation>${code}</csta:operation></CSTAErrorCode>`;
     case 'soap':
       return `<SOAP-ENV:Envelope xmlns:SOAP-ENV="${SOAP_NS}" xmlns:csta="${CSTA_ED5}"><SOAP-ENV:Body><SOAP-ENV:Fault>` +

@@ -1,4 +1,4 @@
-// command.htm: key events, dialling, DTMF, the bare command tokens and snom870 touch (seed, §2).
+// command.htm: key events, dialling, DTMF, the bare command tokens and snom870 touch (docs/protocol.md §3, §4.1–§4.3, §4.6).
 import type { SimPhone } from '../phone';
 import { checkKey } from '../phone-models';
 import { send, sendHtml } from '../http-util';

@@ -1,4 +1,4 @@
-// The other remote-control pages of the seed: ringer, reboot/reset, list clearing,
+// The other remote-control pages (docs/protocol.md §4.3, §4.4, §5): ringer, reboot/reset, list clearing,
 // re-register, firmware upgrade, settings write/read, and info.htm.
 import type { SimPhone } from '../phone';
 import { escapeXml } from '../settings';
@@ -125,7 +125,7 @@ export function settingsXml(phone: SimPhone): SimHandler {
   return (_req, res) => send(res, 200, 'text/xml; charset=utf-8', phone.settingsStore.toXml());
 }
 
-/** info.htm: what IP-Symcon and Greenbone look for (reference §1.1, §1.2). */
+/** info.htm: what IP-Symcon and Greenbone look for (docs/protocol.md §1.2). */
 export function infoPage(phone: SimPhone): SimHandler {
   return (_req, res) => {
     const { info, mac, config } = phone;

@@ -7,7 +7,7 @@ import { dummyPage, indexPage, infoPage, ringerPage, settingsPage, settingsXml, 
 import { minibrowserPage } from './minibrowser';
 
 export function registerPages(phone: SimPhone): void {
-  // The D8xx series has no HTTP remote control (seed): every such page answers 404.
+  // The D8xx series has no HTTP remote control (docs/protocol.md §1.1): every such page answers 404 (our choice, §11.6).
   const remote = (h: SimHandler): SimHandler => (req, res) => {
     if (!phone.info.d8xx) return h(req, res);
     phone.reject(req, `HTTP remote control is not supported on snom ${phone.info.id}`);

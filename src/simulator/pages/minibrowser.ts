@@ -1,4 +1,4 @@
-// minibrowser.htm?url=U: the phone fetches U itself and shows it (reference §6.5, §1.5).
+// minibrowser.htm?url=U: the phone fetches U itself and shows it (docs/protocol.md §7.5, §2.5).
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { SimPhone } from '../phone';
@@ -8,7 +8,7 @@ import { phoneType, writeSettings } from './record';
 
 const MAX_DOC = 1024 * 1024;
 
-/** The phone's User-Agent, in the format of reference §5.5. */
+/** The phone's User-Agent, in the format of docs/protocol.md §1.2. */
 export function userAgent(phone: SimPhone): string {
   const fw = phone.config.firmware;
   const build = Number(fw.split('.')[0]) >= 10 ? '2010.12-00004-gsim0001' : '1.1.5-IFX-05.01.12';
@@ -62,7 +62,7 @@ export function minibrowserPage(phone: SimPhone): SimHandler {
     const push: SimMinibrowserPush = { url, keepAlive, at: Date.now() };
     phone.state.minibrowser.push(push);
     phone.log('minibrowser', { url, keepAlive });
-    // Settings can ride along on a push (reference §4.1).
+    // Settings can ride along on a push (docs/protocol.md §7.5).
     if (req.query.get('settings') === 'save') writeSettings(phone, req, ['url', 'settings', 'store_settings']);
 
     const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(url);

@@ -1,10 +1,11 @@
-// LED remote control: the application/x-buttons body of a SIP MESSAGE (reference §9.3, Snom's "LED
-// Remote Control" page): lines k=, c=, l=, n=, a= (and o= for the 820/821 colour), an empty line
-// before the next lamp. A property left out takes its default, overwriting the stored value.
+// LED remote control: the application/x-buttons body of a SIP MESSAGE (docs/protocol.md §10.5, Snom's
+// "LED Remote Control" page): lines k=, c=, l=, n=, a= (and o= for the 820/821 colour, our guess:
+// §11.6), an empty line before the next lamp. A property left out takes its default, overwriting the
+// stored value.
 import type { SimPhone } from '../phone';
 import type { SipIgnoredLamp, SipLamp } from './types';
 
-/** Light modes of Snom's page, plus `sized` and `record` that tutorials use. */
+/** Light modes of Snom's page, plus `sized` and `record` that tutorials use (docs/protocol.md §10.5). */
 export const LIGHTS = ['on', 'off', 'hold', 'pickup', 'park', 'message', 'offline', 'error', 'sized', 'record'];
 const LETTERS = new Set(['k', 'c', 'l', 'n', 'a', 'o']);
 
@@ -34,7 +35,7 @@ export function parseButtons(body: string): LampBlock[] {
 
 interface ButtonKey { fkey: string; index: number; id: string }
 
-/** The P-key (or expansion key) name of fkey index i (P1 = fkey0, reference §5.4). */
+/** The P-key (or expansion key) name of fkey index i (P1 = fkey0, docs/protocol.md §5.4). */
 function keyName(phone: SimPhone, i: number): string {
   const p = phone.info.pKeys;
   return i < p ? `P${i + 1}` : `EK${i - p}`;

@@ -1,5 +1,5 @@
 // CSTA events (ECMA-323 ed5 element names, ECMA-269 semantics) for the call model's changes. Snom
-// publishes no event list (reference §8, §12.5): these are the standard events a monitored device
+// publishes no event list (docs/protocol.md §10.7, §11.6): these are the standard events a monitored device
 // reports, with the connection ids the rest of the simulator uses ($csta_id, <callID>).
 import type { SimCall, SimCallChange, SimForwarding } from '../calls/types';
 import type { Out } from '../csta/xml';

@@ -1,5 +1,5 @@
 // The phone's SIP user agent (server side): minibrowser, talk/hold and check-sync NOTIFY, x-buttons
-// MESSAGE, OPTIONS, and uaCSTA (reference §9, §10.6–§10.8; docs/protocol.md §10). One per phone.
+// MESSAGE, OPTIONS, and uaCSTA (docs/protocol.md §10; our own answers: §11.6). One per phone.
 import type { SimPhone } from '../phone';
 import { callModel } from '../calls';
 import type { SimCall } from '../calls/types';
@@ -150,7 +150,7 @@ export class SipService implements SimService, CoreHandler {
         const r = this.uacsta.inDialog(inc, a);
         if (r) return r;
       } else if (!(req.method === 'NOTIFY' && this.talkHoldEvent(inc) && this.callOfDialog(inc))) {
-        // §12.2.2: a request with a To tag that names no dialog of this phone.
+        // RFC 3261 §12.2.2: a request with a To tag that names no dialog of this phone.
         return { status: 481, note: 'no dialog with these tags' };
       }
     }
@@ -190,7 +190,7 @@ export class SipService implements SimService, CoreHandler {
       [s.get(`user_host${r.index}`), s.get(`user_outbound${r.index}`)].some((v) => v && hostOf(v) === address));
   }
 
-  /** mb_trusted_hosts (comma/space separated hosts or IPs), or a registrar of a registered identity (reference §9.1). */
+  /** mb_trusted_hosts (comma/space separated hosts or IPs), or a registrar of a registered identity (docs/protocol.md §10.3). */
   private trusted(address: string): boolean {
     const list = (this.phone.settings.get('mb_trusted_hosts') ?? '').split(/[\s,;]+/).filter(Boolean).map(hostOf);
     return list.includes(address) || this.isRegistrar(address);
@@ -252,7 +252,7 @@ export class SipService implements SimService, CoreHandler {
     return call ? { status } : { status, note: `${event}: no call to act on` };
   }
 
-  /** check-sync (reference §9.4): re-provision, optionally reboot; Digest when challenge_checksync is on. */
+  /** check-sync (docs/protocol.md §10.6): re-provision, optionally reboot; Digest when challenge_checksync is on. */
   private checkSync(inc: Incoming, params: Map<string, string>): Reply {
     const identity = this.identityOf(inc.req.uri) ?? 1;
     let authenticated = false;
@@ -274,7 +274,7 @@ export class SipService implements SimService, CoreHandler {
     return { status: 200 };
   }
 
-  /** A minibrowser document by NOTIFY (reference §9.1): shown as a minibrowser.htm push would be. */
+  /** A minibrowser document by NOTIFY (docs/protocol.md §10.3): shown as a minibrowser.htm push would be. */
   private minibrowser(inc: Incoming): Reply {
     const from = inc.peer.address;
     if (!this.trusted(from)) return { status: 403, headers: [warning(`${from} is not in mb_trusted_hosts`)], note: `untrusted sender ${from}` };
@@ -297,7 +297,7 @@ export class SipService implements SimService, CoreHandler {
     const body = inc.req.body.toString('utf8');
     const fw = this.phone.config.firmware;
     if (type === 'application/x-buttons') {
-      // LED remote control needs firmware 7 (reference §9.3); older phones do not know the type.
+      // LED remote control needs firmware 7 (docs/protocol.md §10.5); older phones do not know the type (the 415 is ours, §11.6).
       if (compareFirmware(fw, '7') < 0) return { status: 415, headers: [['Accept', 'text/plain']], note: `x-buttons needs firmware 7, has ${fw}` };
       const { applied, ignored } = applyButtons(this.phone, body, this.ext.leds);
       for (const i of ignored) push(this.ext.ignoredLamps, i);
@@ -306,7 +306,7 @@ export class SipService implements SimService, CoreHandler {
       return { status: 200 };
     }
     const event = (parseEvent(header(inc.req, 'event'))?.pkg ?? '');
-    // XML actions (reference §9.2): parsed with allow_sip_xml_action=on from 8.7.4.7; else 200 and ignored.
+    // XML actions (docs/protocol.md §10.4): parsed with allow_sip_xml_action=on from 8.7.4.7; else 200 and ignored.
     const applied = type === 'application/xml' && event === 'snom-action' && on(this.phone.settings.get('allow_sip_xml_action')) &&
       compareFirmware(fw, '8.7.4.7') >= 0;
     push(this.ext.textMessages, { contentType: type, event, applied, body: body.slice(0, 16 * 1024), from: inc.record.from, at: Date.now() });

@@ -1,6 +1,6 @@
 // What the phone's SIP side keeps in phone.state.ext.sip (GET /sim/sip and GET /sim/state show it).
 
-/** One function key's lamp as the last x-buttons MESSAGE left it (reference §9.3). */
+/** One function key's lamp as the last x-buttons MESSAGE left it (docs/protocol.md §10.5). */
 export interface SipLamp {
   /** the `k=` value that named it */
   id: string;
@@ -28,7 +28,7 @@ export interface SipCheckSync { reboot: boolean; identity: number; authenticated
 
 export interface SipTalkHold { event: 'talk' | 'hold'; status: number; action: string; cstaId?: string; from: string; at: number }
 
-/** A MESSAGE other than x-buttons (text, or XML actions of reference §9.2). */
+/** A MESSAGE other than x-buttons (text, or XML actions of docs/protocol.md §10.4). */
 export interface SipTextMessage { contentType: string; event: string; applied: boolean; body: string; from: string; at: number }
 
 /** Every SIP message that reached the phone, as it arrived (text cut at 16 KB). */

@@ -1,4 +1,4 @@
-// uaCSTA (ECMA TR/87 style, reference §8, §10.6): an INVITE with application/csta+xml sets up the
+// uaCSTA (ECMA TR/87 style, docs/protocol.md §10.7): an INVITE with application/csta+xml sets up the
 // association (a dialog); CSTA requests come in INFO within it and their responses go back in the
 // body of the 200 OK (as public RCC clients read them); after MonitorStart the phone reports the
 // call model's changes as CSTA events in INFO requests of its own. BYE, a reboot, or a lost client
@@ -21,7 +21,7 @@ import type { SipAssociationView, SipExt } from './types';
 export const CSTA_TYPE = 'application/csta+xml';
 const CSTA_HEADERS: Array<[string, string]> = [['Content-Type', CSTA_TYPE], ['Content-Disposition', 'signal;handling=required']];
 const MAX_EVENTS = 1000;
-/** added in 8.7.4 (reference §7.1 and the uaCSTA list of §8) */
+/** added in 8.7.4 (docs/protocol.md §8.2 and the uaCSTA list of §10.7) */
 const ONLY_874 = ['ConsultationCall', 'DeflectCall', 'GetDoNotDisturb', 'SetDoNotDisturb', 'GetForwarding', 'SetForwarding', 'MonitorStop', 'SystemRegister'];
 const SESSION_OPS = ['MonitorStart', 'MonitorStop', 'SystemRegister'];
 
@@ -76,7 +76,7 @@ export class UaCsta {
     phone.on('forwarding', (f: { kind: keyof SimForwarding; dn?: string }) => this.reportDevice((uri) => forwardingEvent(f.kind, f.dn, uri)));
   }
 
-  /** uaCSTA exists from 8.7.1 (seed: "since 8.7.1 support uaCSTA"). */
+  /** uaCSTA exists from 8.7.1 (Snom's "since 8.7.1 support uaCSTA"; Mondago says 8.7.3: docs/protocol.md §10.7). */
   get supported(): boolean {
     return compareFirmware(this.phone.config.firmware, '8.7.1') >= 0;
   }
@@ -122,7 +122,7 @@ export class UaCsta {
     }
     const contact = parseNameAddr(header(inc.req, 'contact') ?? '');
     if (!contact) return { status: 400, headers: [['Warning', '399 snom-sim "an INVITE needs a Contact"']], note: 'no Contact' };
-    // csta_challenge: 0 never, 1 the initial INVITE (reference §8); other values are taken as 1.
+    // csta_challenge: 0 never, 1 the initial INVITE (docs/protocol.md §10.7); other values are taken as 1 (§11.6).
     const challenge = (this.phone.settings.get('csta_challenge') ?? '0').trim();
     let authenticated = false;
     if (challenge !== '0' && challenge !== '') {
@@ -173,7 +173,7 @@ export class UaCsta {
   inDialog(inc: Incoming, a: Association): Reply | null {
     const m = inc.req.method;
     if (m !== 'INVITE' && m !== 'INFO' && m !== 'BYE') return null;
-    // §12.2.2: a lower CSeq than the last one is out of order.
+    // RFC 3261 §12.2.2: a lower CSeq than the last one is out of order.
     if (inc.cseq.seq < a.remoteCSeq) return { status: 500, reason: 'Out of Order', note: `CSeq ${inc.cseq.seq} < ${a.remoteCSeq}` };
     a.remoteCSeq = inc.cseq.seq;
     if (m === 'BYE') {
@@ -229,7 +229,7 @@ export class UaCsta {
       this.phone.log('uacsta-fault', { association: a.id, operation: op, code, why });
       return errorBody(code);
     };
-    // uaCSTA bodies are bare ECMA-323 ed5; RequestSystemStatus also in ed3 (reference §8).
+    // uaCSTA bodies are bare ECMA-323 ed5; RequestSystemStatus also in ed3 (docs/protocol.md §10.7).
     if (root.ns !== CSTA_ED5 && !(op === 'RequestSystemStatus' && root.ns === CSTA_ED3)) return refuse('generic', `namespace ${root.ns || '(none)'}`);
     const known = Object.prototype.hasOwnProperty.call(OPERATIONS, op) || SESSION_OPS.includes(op);
     if (!known || (!this.v874 && ONLY_874.includes(op))) return refuse('serviceNotSupported', `${op} on firmware ${this.phone.config.firmware}`);

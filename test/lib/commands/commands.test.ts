@@ -11,7 +11,7 @@ const s820 = resolveProfile({ model: 'snom820', firmware: '8.7.3.25' });
 const path = (p: { requests: Array<{ path: string }> }) => p.requests.map((r) => r.path);
 const refused = (fn: () => unknown, code: string, re: RegExp) => assert.throws(fn, (e: any) => e.code === code && re.test(e.message));
 
-describe('command builders against the reference vectors (§10.1)', () => {
+describe('command builders against the published forms (docs/protocol.md §3, §4)', () => {
   const vectors: Array<[string, string]> = [
     ['ENTER', '/command.htm?key=ENTER'],
     ['OFFHOOK', '/command.htm?key=OFFHOOK'],
@@ -32,7 +32,7 @@ describe('command builders against the reference vectors (§10.1)', () => {
     assert.deepEqual(path(buildRemoteCommand('reboot', {}, d785)), ['/advanced_update.htm?reboot=Reboot']);
     assert.deepEqual(path(buildRemoteCommand('playRinger', { ringer: 9 }, d785)), ['/line_login.htm?PLAY_RINGER:9=+Ringer']);
   });
-  it('attended transfer is the seed sequence: hold, one request per digit, ENTER; then TRANSFER', () => {
+  it('attended transfer is the sequence of docs/protocol.md §4.5: hold, one request per digit, ENTER; then TRANSFER', () => {
     assert.deepEqual(path(buildRemoteCommand('transferStart', { target: '12#' }, d785)), ['/command.htm?key=F_HOLD', '/command.htm?key=1', '/command.htm?key=2', '/command.htm?key=%23', '/command.htm?key=ENTER']);
     assert.deepEqual(path(buildRemoteCommand('transferComplete', {}, d785)), ['/command.htm?key=TRANSFER']);
   });
@@ -41,8 +41,8 @@ describe('command builders against the reference vectors (§10.1)', () => {
     assert.deepEqual(r.okStatuses, [302]);
     assert.equal(r.closeIsSuccess, true);
   });
-  it('every remote command is the seed request, written out here', () => {
-    const seed: Record<string, [Record<string, unknown>, string[]]> = {
+  it('every remote command is the request of docs/protocol.md §4, written out here', () => {
+    const published: Record<string, [Record<string, unknown>, string[]]> = {
       releaseAllCalls: [{}, ['/command.htm?RELEASE_ALL_CALLS']],
       logoffAll: [{}, ['/command.htm?LOGOFFALL']],
       logoffLine: [{ identity: 12 }, ['/command.htm?LOGOFFLINE=12']],
@@ -60,7 +60,7 @@ describe('command builders against the reference vectors (§10.1)', () => {
     };
     for (const name of REMOTE_COMMANDS) {
       if (name === 'fireTest') continue;
-      const [params, want] = seed[name];
+      const [params, want] = published[name];
       assert.deepEqual(path(buildRemoteCommand(name, params, name === 'fixLineInfoLayer' ? s820 : d785)), want, name);
     }
     const fire = buildRemoteCommand('fireTest', {}, d785).requests[0];
@@ -119,7 +119,7 @@ describe('key parsing and validation', () => {
   });
 });
 
-describe('touch (snom870, reference §2.4)', () => {
+describe('touch (snom870, docs/protocol.md §4.6)', () => {
   it('takes the whole screen 0..479 × 0..271 and refuses Y=272 and X=480', () => {
     assert.deepEqual(path(buildTouch('0 0 479 271 pr 479 0 p 0 271 r', s870)), ['/command.htm?touch=0%200%20479%20271%20pr%20479%200%20p%200%20271%20r']);
     assert.deepEqual(path(buildTouch([{ x: 479, y: 271 }, { x: '0', y: ' 271 ', action: 'release' }], s870)), ['/command.htm?touch=479%20271%200%20271%20r']);

@@ -29,7 +29,7 @@ const NONE: CstaCaps = { dialect: 'none', identityIndex: false, extendedOps: fal
 
 const DOC = '<SnomIPPhoneText><Title>Caller</Title><Text>Alice &amp; Bob</Text></SnomIPPhoneText>';
 
-// Namespaces written out (reference §7.1, §10.5), not imported: a wrong constant in src must fail here.
+// Namespaces written out (docs/protocol.md §8.3), not imported: a wrong constant in src must fail here.
 const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 const ED3 = 'http://www.ecma-international.org/standards/ecma-323/csta/ed3';
 const ED4 = 'http://www.ecma-international.org/standards/ecma-323/csta/ed4';
@@ -37,22 +37,22 @@ const ED5 = 'http://www.ecma-international.org/standards/ecma-323/csta/ed5';
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 const DECL = '<?xml version="1.0" encoding="UTF-8"?>';
 
-/** Every operation the builder offers: ECMA-323 names (reference §7.1) and the seed's four Snom messages. */
+/** Every operation the builder offers: ECMA-323 names (docs/protocol.md §8.2, §8.5) and Snom's four messages (§9). */
 const ALL_OPERATIONS: readonly CstaOperation[] = [
   'MakeCall', 'AnswerCall', 'ClearConnection', 'ClearCall', 'HoldCall', 'RetrieveCall', 'ConsultationCall', 'TransferCall',
   'ConferenceCall', 'SingleStepTransferCall', 'DeflectCall', 'GenerateDigits', 'SnapshotDevice', 'RequestSystemStatus',
   'GetDoNotDisturb', 'SetDoNotDisturb', 'GetForwarding', 'SetForwarding', 'GetSettings', 'SetSettings', 'XmlPush', 'FireTest',
 ];
-/** Reference §7.1: "since 8.7.4" (SingleStepTransferCall existed before, in an older format). */
+/** docs/protocol.md §8.2: "since 8.7.4" (SingleStepTransferCall existed before, in an older format). */
 const SINCE_874: readonly CstaOperation[] = ['ConsultationCall', 'DeflectCall', 'GetDoNotDisturb', 'SetDoNotDisturb', 'GetForwarding', 'SetForwarding'];
-/** Seed: the proprietary Snom messages. */
+/** The proprietary Snom messages (docs/protocol.md §9). */
 const SNOM_MESSAGES: readonly CstaOperation[] = ['GetSettings', 'SetSettings', 'XmlPush', 'FireTest'];
-/** Reference §7.1 "from 7.3.4" (before 8.7), plus the Snom messages. */
+/** docs/protocol.md §8.2 "from 7.3.4" (before 8.7), plus the Snom messages (§11.2 P3). */
 const BEFORE_87: readonly CstaOperation[] = [
   'MakeCall', 'AnswerCall', 'ClearConnection', 'ClearCall', 'HoldCall', 'RetrieveCall', 'TransferCall', 'SingleStepTransferCall', ...SNOM_MESSAGES,
 ];
 
-/** 8.7.3+ bare request (the MakeCall form of reference §10.5 with double quotes). */
+/** 8.7.3+ bare request (the MakeCall form of docs/protocol.md §8.3 with double quotes). */
 const bare = (op: string, inner: string): string => `${DECL}<${op} xmlns="${ED5}" xmlns:xsi="${XSI}">${inner}</${op}>`;
 const soap = (ns: string, inner: string): string =>
   `${DECL}<SOAP-ENV:Envelope xmlns:SOAP-ENV="${SOAP_NS}" xmlns:csta="${ns}"><SOAP-ENV:Body>${inner}</SOAP-ENV:Body></SOAP-ENV:Envelope>`;
@@ -61,8 +61,8 @@ const SETTING = '<csta:Setting><csta:name>action_incoming_url</csta:name><csta:v
 
 /**
  * The body for VALID[op] on 8.7.3+ firmware, written out: bare ed5 XML with ConnectionIDs as
- * <callID> (seed), ClearCall and the Snom messages in a SOAP envelope (reference §7.1), element
- * names per reference §7.5, RequestSystemStatus and SnapshotDevice exactly as in §10.5.
+ * <callID>, ClearCall and the Snom messages in a SOAP envelope (docs/protocol.md §8.3), element
+ * names per §8.5, RequestSystemStatus and SnapshotDevice exactly as Snom publishes them (§8.3).
  */
 const BODY_CURRENT: Record<CstaOperation, string> = {
   MakeCall: `${DECL}<MakeCall xmlns='${ED5}' xmlns:xsi='${XSI}'><callingDevice>sip:100@pbx</callingDevice><calledDirectoryNumber>200</calledDirectoryNumber><autoOriginate>doNotPrompt</autoOriginate></MakeCall>`,
@@ -89,7 +89,7 @@ const BODY_CURRENT: Record<CstaOperation, string> = {
   FireTest: soap(ED5, '<csta:FireTest></csta:FireTest>'),
 };
 
-/** The body for VALID[op] before 8.7: SOAP, ed4, the call id bare in the ConnectionID (seed, reference §10.5). */
+/** The body for VALID[op] before 8.7: SOAP, ed4, the call id bare in the ConnectionID (docs/protocol.md §8.3). */
 const BODY_LEGACY: Partial<Record<CstaOperation, string>> = {
   MakeCall: soap(ED4, '<csta:MakeCall><csta:callingDevice>sip:100@pbx</csta:callingDevice><csta:calledDirectoryNumber>200</csta:calledDirectoryNumber><csta:autoOriginate>doNotPrompt</csta:autoOriginate></csta:MakeCall>'),
   AnswerCall: soap(ED4, '<csta:AnswerCall><csta:callToBeAnswered>-18</csta:callToBeAnswered></csta:AnswerCall>'),
@@ -104,7 +104,7 @@ const BODY_LEGACY: Partial<Record<CstaOperation, string>> = {
   XmlPush: soap(ED4, `<csta:XmlPush><csta:document>${DOC_TEXT}</csta:document></csta:XmlPush>`),
   FireTest: soap(ED4, '<csta:FireTest></csta:FireTest>'),
 };
-/** On 8.7.3+ these travel in SOAP (reference §7.1: ClearCall and the proprietary messages). */
+/** On 8.7.3+ these travel in SOAP (docs/protocol.md §8.3: ClearCall and the proprietary messages). */
 const SOAP_ON_CURRENT: readonly CstaOperation[] = ['ClearCall', ...SNOM_MESSAGES];
 
 /** Asserts the refusal: E_UNSUPPORTED, nothing built, the operation and `why` in the message. */
@@ -155,12 +155,12 @@ function opElement(body: string, op: string): Record<string, unknown> {
   return (el === '' ? {} : el) as Record<string, unknown>;
 }
 
-function fillSeedNamespaces(seed: string, cstaNs: string): string {
-  return seed.replace('xmlns:SOAP-ENV=""', `xmlns:SOAP-ENV="${SOAP_NS}"`).replace('xmlns:csta=""', `xmlns:csta="${cstaNs}"`);
+function fillSeedNamespaces(template: string, cstaNs: string): string {
+  return template.replace('xmlns:SOAP-ENV=""', `xmlns:SOAP-ENV="${SOAP_NS}"`).replace('xmlns:csta=""', `xmlns:csta="${cstaNs}"`);
 }
 
 describe('CSTA request builder', () => {
-  describe('published vectors (reference §10.5), compared modulo whitespace between tags', () => {
+  describe('published vectors (docs/protocol.md §8.3), compared modulo whitespace between tags', () => {
     it('RequestSystemStatus uses ed3 exactly as Snom shows it', () => {
       const r = buildCstaRequest('RequestSystemStatus', {}, CURRENT);
       assert.equal(squeeze(r.body), squeeze(REF_REQUEST_SYSTEM_STATUS));
@@ -194,8 +194,8 @@ describe('CSTA request builder', () => {
     });
   });
 
-  describe('seed forms', () => {
-    it('8.7.3+ AnswerCall puts the call id in <callID> (seed: callToBeAnswered/callID -18)', () => {
+  describe('forms of the remote-control page (docs/protocol.md §8.3, §9.1)', () => {
+    it('8.7.3+ AnswerCall puts the call id in <callID> (docs/protocol.md §8.3: callToBeAnswered/callID -18)', () => {
       const el = opElement(buildCstaRequest('AnswerCall', { callId: -18 }, CURRENT).body, 'AnswerCall');
       assert.deepEqual(el, { callToBeAnswered: { callID: '-18' } });
     });
@@ -205,7 +205,7 @@ describe('CSTA request builder', () => {
       assert.match(squeeze(body), /<callToBeHeld><callID>-2<\/callID><deviceID>sip:455455@ser\.intern\.snom\.de<\/deviceID><\/callToBeHeld>/);
     });
 
-    it('GetSettings and FireTest are the seed templates in a SOAP envelope (ed5 on 8.7.3+, ed4 on legacy)', () => {
+    it('GetSettings and FireTest are the templates of docs/protocol.md §9.1 in a SOAP envelope (ed5 on 8.7.3+, ed4 on legacy: §11.2 P2)', () => {
       for (const [caps, ns] of [
         [CURRENT, ED5],
         [LEGACY, ED4],
@@ -241,7 +241,7 @@ describe('CSTA request builder', () => {
     });
   });
 
-  describe('element names per ECMA-323 (reference §7.5) on 8.7.4+', () => {
+  describe('element names per ECMA-323 (docs/protocol.md §8.5) on 8.7.4+', () => {
     const expected: Partial<Record<CstaOperation, unknown>> = {
       ClearConnection: { connectionToBeCleared: { callID: '-3' } },
       RetrieveCall: { callToBeRetrieved: { callID: '6' } },
@@ -279,7 +279,7 @@ describe('CSTA request builder', () => {
   });
 
   describe('per firmware dialect: which operations, and the exact body of each', () => {
-    it('the operation tables are the reference\'s lists', () => {
+    it('the operation tables are the lists of docs/protocol.md §8.2', () => {
       assert.deepEqual([...CSTA_OPERATIONS], ALL_OPERATIONS);
       assert.deepEqual([...EXTENDED_OPERATIONS], SINCE_874);
       assert.deepEqual([...LEGACY_OPERATIONS], BEFORE_87);
@@ -306,7 +306,7 @@ describe('CSTA request builder', () => {
       it(`before 8.7 (legacy): ${op}`, () => {
         const want = BODY_LEGACY[op];
         if (want === undefined) {
-          // the update that brings it: 8.7.4 for the §7.1 "since 8.7.4" list, else 8.7.3
+          // the update that brings it: 8.7.4 for the "since 8.7.4" list of docs/protocol.md §8.2, else 8.7.3
           refuses(op, LEGACY, SINCE_874.includes(op) ? /update to 8\.7\.4/ : /update to 8\.7\.3/);
           return;
         }

@@ -28,7 +28,7 @@ function caught(fn: () => unknown): SnomError {
 }
 
 describe('CSTA response parser', () => {
-  describe('success forms of the seed', () => {
+  describe('the three success forms (docs/protocol.md §8.6)', () => {
     SEED_SUCCESS.forEach((body, i) => {
       it(`AnswerCallResponse form ${i + 1}`, () => {
         const r = parseCstaResponse(200, body);
@@ -45,7 +45,7 @@ describe('CSTA response parser', () => {
       assert.equal(parseCstaResponse(200, SEED_FIRE_TEST_RESPONSE).operation, 'FireTestResponse');
     });
 
-    it('GetSettingsResponse verbatim from the seed: names and values trimmed', () => {
+    it('GetSettingsResponse verbatim as published (docs/protocol.md §9.2): names and values trimmed', () => {
       const r = parseCstaResponse(200, SEED_GET_SETTINGS_RESPONSE);
       assert.equal(r.operation, 'GetSettingsResponse');
       assert.deepEqual(r.data, { settings: { 'Name of the Setting': 'Value of the setting' } });
@@ -67,7 +67,7 @@ describe('CSTA response parser', () => {
     });
   });
 
-  describe('ed5 responses of reference §10.5', () => {
+  describe('published ed5 responses (docs/protocol.md §8.6)', () => {
     it('RequestSystemStatusResponse', () => {
       const r = parseCstaResponse(200, REF_REQUEST_SYSTEM_STATUS_RESPONSE);
       assert.equal(r.operation, 'RequestSystemStatusResponse');

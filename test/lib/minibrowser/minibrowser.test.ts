@@ -10,7 +10,7 @@ import { INJECTION, at, elementNames, parseBack, textOf, throwsCode } from '../c
 
 const DECL = '<?xml version="1.0" encoding="UTF-8"?>';
 
-/** Reference §10.4 documents. */
+/** Published documents: IP-Symcon's LED screen and alert (docs/protocol.md §7.3, §7.4), a Silent dial (§7.1). */
 const REF_LED_TEXT = `<?xml version="1.0" encoding="UTF-8"?>
 <SnomIPPhoneText>
   <Title>Living room</Title>
@@ -25,7 +25,7 @@ const squeeze = (xml: string): string => xml.replace(/>\s+</g, '><').trim();
 
 describe('minibrowser', () => {
   describe('validateMinibrowserXml', () => {
-    it('accepts the reference documents and names the root in Snom spelling', () => {
+    it('accepts the published documents and names the root in Snom spelling', () => {
       assert.deepEqual(validateMinibrowserXml(REF_LED_TEXT), { root: 'SnomIPPhoneText' });
       assert.deepEqual(validateMinibrowserXml(REF_SILENT), { root: 'SnomIPPhoneSilent' });
       assert.deepEqual(validateMinibrowserXml('<!-- hi --><IPPhoneSilent><fetch>x</fetch></IPPhoneSilent>\n'), { root: 'IPPhoneSilent' });
@@ -79,7 +79,7 @@ describe('minibrowser', () => {
   });
 
   describe('buildMinibrowserXml', () => {
-    it('text with title, LED and timeout equals the reference LED document', () => {
+    it('text with title, LED and timeout equals the published LED document (docs/protocol.md §7.3)', () => {
       const xml = buildMinibrowserXml({
         type: 'text',
         title: 'Living room',
@@ -91,7 +91,7 @@ describe('minibrowser', () => {
       assert.equal(squeeze(xml), squeeze(REF_LED_TEXT));
     });
 
-    it('text popup with auto-close equals the reference alert', () => {
+    it('text popup with auto-close equals the published alert (docs/protocol.md §7.4)', () => {
       assert.equal(squeeze(buildMinibrowserXml({ type: 'text', text: 'Door bell', timeout: 2000 })), squeeze(DECL + REF_ALERT));
     });
 
@@ -232,7 +232,7 @@ describe('minibrowser', () => {
   describe('minibrowserPushPath', () => {
     const URL_1043 = 'http://192.168.1.10:3777/hook/snom/12345/?xml=true&variableId=111&value=On&ledNo=6&color=green&timeout=1';
 
-    it('8.4.32+: keeps the scheme and encodes the whole URL (reference §10.4)', () => {
+    it('8.4.32+: keeps the scheme and encodes the whole URL (docs/protocol.md §7.5)', () => {
       assert.equal(
         minibrowserPushPath(URL_1043, true),
         '/minibrowser.htm?url=http%3A%2F%2F192.168.1.10%3A3777%2Fhook%2Fsnom%2F12345%2F%3Fxml%3Dtrue%26variableId%3D111%26value%3DOn%26ledNo%3D6%26color%3Dgreen%26timeout%3D1',

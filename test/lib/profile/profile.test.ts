@@ -23,7 +23,7 @@ describe('profile: model + firmware → capabilities', () => {
     assert.equal(csta('10.1.33.33', true).dialect, 'legacy');
     assert.equal(csta('8.7.3', true).dialect, 'legacy');
   });
-  it('legacy CSTA ticked does not re-enable CSTA over HTTP on 8.7.0 to 8.7.2 (the seed: broken there)', () => {
+  it('legacy CSTA ticked does not re-enable CSTA over HTTP on 8.7.0 to 8.7.2 (docs/protocol.md §8.2: broken there)', () => {
     for (const fw of ['8.7.0', '8.7.1.5', '8.7.2', '8.7.2.9']) {
       assert.deepEqual(csta(fw, true), { dialect: 'gap', identityIndex: false, extendedOps: false }, fw);
     }

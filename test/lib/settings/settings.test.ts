@@ -17,7 +17,7 @@ function query(path: string): URLSearchParams {
 
 describe('settings', () => {
   describe('names and routes', () => {
-    it('holds the seed list, with mac, phone_type and firmware_version read-only', () => {
+    it('holds the list of docs/protocol.md §9.2, with mac, phone_type and firmware_version read-only', () => {
       const names = CSTA_SETTINGS.map((s) => s.name);
       assert.equal(names.length, 19);
       for (const n of ['mac', 'phone_type', 'firmware_version', 'action_incoming_url', 'action_missed_url', 'action_fwtest_url']) {
@@ -31,7 +31,7 @@ describe('settings', () => {
       assert.ok(!isReadOnly('action_hold') && !isReadOnly('user_name1') && !isReadOnly('language'));
     });
 
-    it('routes the seed list to CSTA and everything else to the web', () => {
+    it('routes the list of docs/protocol.md §9.2 to CSTA and everything else to the web', () => {
       for (const n of ['mac', 'user_name1', 'user_realname12', 'user_host3', 'action_blind_transfer', 'action_fwtest_url', 'action_onhook_url']) {
         assert.equal(settingRoute(n), 'csta', n);
       }
@@ -56,7 +56,7 @@ describe('settings', () => {
       assert.equal(buildWebSettingsWrite({ fkey_label0: 'Light' }, { store: false }), '/dummy.htm?settings=save&fkey_label0=Light');
     });
 
-    it('matches the reference §10.2 action URL write, with $ left literal', () => {
+    it('writes an Action URL as IP-Symcon does, with $ left literal (docs/protocol.md §5.1, §5.2)', () => {
       const path = buildWebSettingsWrite({ action_incoming_url: 'http://192.168.1.10:5000/in?remote=$remote&id=$csta_id' });
       assert.equal(
         path,

@@ -13,9 +13,17 @@ describe('simulator Action URL substitution and firing', () => {
     );
   });
 
-  it('ends a variable in the path with & (reference §5.1) and keeps & in the query', () => {
+  it('ends a variable in the path with & (docs/protocol.md §6.1) and keeps & in the query', () => {
     assert.equal(substitute('http://www.snom.com/$mac&/settings.xml?m=$mac&x=1', {}, s), 'http://www.snom.com/000413922D24/settings.xml?m=000413922D24&x=1');
     assert.equal(substitute('http://h/$mac.xml', {}, s), 'http://h/000413922D24.xml');
+  });
+
+  it('fills $sip_header(NAME) from the first INVITE, in any case, but not the headers the phone cannot report', () => {
+    const vars = { 'sip_header(x-ticket)': 'T 42' };
+    assert.equal(
+      substitute('http://h/?a=$sip_header(X-Ticket)&b=$sip_header(x-TICKET)&c=$sip_header(X-None)&d=$sip_header(Via)', vars, s),
+      'http://h/?a=T%2042&b=T%2042&c=$sip_header(X-None)&d=$sip_header(Via)',
+    );
   });
 
   it('empties passwords and leaves unknown variables literal', () => {
@@ -26,7 +34,7 @@ describe('simulator Action URL substitution and firing', () => {
     let phone: SimPhone;
     const rx = phoneWithReceiver({ model: 'snom710', firmware: '8.7.5.35', mac: '000413741767' }, (p) => (phone = p));
 
-    it('sends a GET with the reference §10.3 query and a phone User-Agent', async () => {
+    it('sends a GET with the variables filled in (docs/protocol.md §6.1) and a phone User-Agent (§6.5)', async () => {
       await settings(phone, { action_incoming_url: `${rx.base}/event?ip=$phone_ip&event=incoming&local=$local&remote=$remote&mac=$mac&pw=$http_pass` });
       await inject(phone, { remote: 'sip:200@pbx.local' });
       const [got] = await rx.wait(1);
@@ -34,6 +42,13 @@ describe('simulator Action URL substitution and firing', () => {
       assert.equal(got.headers['user-agent'], 'Mozilla/4.0 (compatible; snom710-SIP 8.7.5.35 1.1.5-IFX-05.01.12 000413741767 SXM:0 UXM:0)');
       const [fired] = (await ext(phone)).actionUrls;
       assert.equal(fired.url, `${rx.base}${got.url}`);
+    });
+
+    it('reports headers of the incoming INVITE injected with the call through $sip_header', async () => {
+      await settings(phone, { action_incoming_url: `${rx.base}/sh?t=$sip_header(X-Ticket)&via=$sip_header(Via)&r=$remote` });
+      await inject(phone, { remote: 'sip:300@pbx.local', sipHeaders: { 'X-Ticket': 'T-42 ü', Via: 'SIP/2.0/UDP 10.0.0.1' } });
+      const got = await rx.wait(1);
+      assert.equal(got.at(-1)!.url, '/sh?t=T-42%20%C3%BC&via=$sip_header(Via)&r=sip%3A300%40pbx.local');
     });
 
     it('records the answer status, and an unreachable server as an error, without retrying', async () => {
@@ -54,7 +69,7 @@ describe('simulator Action URL substitution and firing', () => {
       assert.equal(rx.got.length, 1);
     });
 
-    it('a minibrowser document in the answer becomes the screen (reference §5.1)', async () => {
+    it('a minibrowser document in the answer becomes the screen (docs/protocol.md §6.1)', async () => {
       const doc = '<SnomIPPhoneText><Text>Anna, 2 open tickets</Text></SnomIPPhoneText>';
       rx.answer = { status: 200, type: 'text/xml', body: doc };
       await settings(phone, { action_incoming_url: `${rx.base}/in` });

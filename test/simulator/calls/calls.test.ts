@@ -61,7 +61,7 @@ describe('simulator call model: keys, /sim/calls and Action URLs', () => {
     assert.deepEqual((await json<{ lists: { received: string[] } }>(`${phone.url}/sim/state`)).body.lists.received, ['sip:200@sim.local']);
   });
 
-  it('CANCEL on a ringing call rejects it and fires no Action URL (reference §1.5)', async () => {
+  it('CANCEL on a ringing call rejects it and fires no Action URL (docs/protocol.md §3.4)', async () => {
     await allEvents();
     const id = await inject(phone);
     await rx.wait(1);
@@ -124,7 +124,7 @@ describe('simulator call model: keys, /sim/calls and Action URLs', () => {
     assert.deepEqual((await ext(phone)).actionUrls.map((a) => a.event), ['outgoing', 'connected', 'disconnected']);
   });
 
-  it('the seed attended transfer: F_HOLD, digits, ENTER, TRANSFER', async () => {
+  it('the attended transfer of docs/protocol.md §4.5: F_HOLD, digits, ENTER, TRANSFER', async () => {
     await allEvents();
     const a = await inject(phone);
     await key(phone, 'ENTER');

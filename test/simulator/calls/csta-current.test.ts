@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { SimPhone } from '../../../src/simulator/phone';
 import { bare, call, calls, csta, ED3, ED4, ED5, ext, faultOf, inject, json, key, request, soap, SOAP_NS, startPhone } from './helpers';
 
-// 8.7.3+ form: ConnectionID is <callID> (+ optional <deviceID>), seed "since 8.7.3" semantic.
+// 8.7.3+ form: ConnectionID is <callID> (+ optional <deviceID>), Snom's "since 8.7.3" form (docs/protocol.md §8.3).
 const conn = (el: string, id: string, dev = ''): string => `<${el}><callID>${id}</callID>${dev ? `<deviceID>${dev}</deviceID>` : ''}</${el}>`;
 const sconn = (el: string, id: string): string => `<csta:${el}><csta:callID>${id}</csta:callID></csta:${el}>`;
 
@@ -14,14 +14,14 @@ describe('simulator CSTA over HTTP, current dialect (8.7.3 and later)', () => {
   after(() => phone.stop());
   beforeEach(() => request(`${phone.url}/sim/reset`, 'POST'));
 
-  it('RequestSystemStatus: the reference §10.5 ed3 request gets the ed5 answer', async () => {
+  it('RequestSystemStatus: the published ed3 request (docs/protocol.md §8.3) gets the ed5 answer', async () => {
     const r = await csta(phone, `<?xml version="1.0" encoding="UTF-8"?>\n<RequestSystemStatus xmlns="${ED3}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>`);
     assert.equal(r.status, 200);
     assert.match(String(r.headers['content-type']), /text\/xml/);
     assert.equal(r.body, `<?xml version="1.0" encoding="utf-8"?>\n<RequestSystemStatusResponse xmlns="${ED5}"><systemStatus>normal</systemStatus></RequestSystemStatusResponse>`);
   });
 
-  it('MakeCall (reference §10.5 request) places an outgoing call and answers callingDevice/callID', async () => {
+  it('MakeCall (the published request, docs/protocol.md §8.4, §8.5) places an outgoing call and answers callingDevice/callID', async () => {
     const r = await csta(phone, `<?xml version="1.0" encoding="UTF-8"?><MakeCall xmlns='${ED5}' xmlns:xsi='http://www.w3.org/2001/XMLSchema-instance'>
 <callingDevice>sip:100@sim.local</callingDevice>
 <calledDirectoryNumber>455360</calledDirectoryNumber>
@@ -46,7 +46,7 @@ describe('simulator CSTA over HTTP, current dialect (8.7.3 and later)', () => {
     assert.equal(faultOf(bad.body), 'invalidCallingDevice');
   });
 
-  it('AnswerCall with <callID> answers the ringing call; the seed SOAP form works too', async () => {
+  it('AnswerCall with <callID> answers the ringing call; the SOAP form of docs/protocol.md §8.3 works too', async () => {
     const id = await inject(phone);
     const r = await csta(phone, bare('AnswerCall', conn('callToBeAnswered', id, 'sip:100@sim.local')));
     assert.equal(r.status, 200);
@@ -65,7 +65,7 @@ describe('simulator CSTA over HTTP, current dialect (8.7.3 and later)', () => {
     const id = await inject(phone);
     const r = await csta(phone, bare('AnswerCall', `<callToBeAnswered>${id}</callToBeAnswered>`));
     assert.equal(r.status, 500);
-    // bare fault: the seed's form, closing tag prefix and all
+    // bare fault: Snom's form (docs/protocol.md §8.7), closing tag prefix and all
     assert.equal(r.body, `<?xml version="1.0" encoding="utf-8"?>\n<CSTAErrorCode xmlns:csta="${ED5}"><operation>invalidCallID</csta:operation></CSTAErrorCode>`);
     const s = await csta(phone, soap(`<csta:AnswerCall><csta:callToBeAnswered>${id}</csta:callToBeAnswered></csta:AnswerCall>`));
     assert.equal(s.status, 500);
@@ -182,7 +182,7 @@ describe('simulator CSTA over HTTP, current dialect (8.7.3 and later)', () => {
     assert.deepEqual((await ext(phone)).generatedDigits.map((g) => [g.cstaId, g.digits]), [[a, '12#']]);
   });
 
-  it('SnapshotDevice (reference §10.5) lists the calls with their compound call state', async () => {
+  it('SnapshotDevice (docs/protocol.md §8.6) lists the calls with their compound call state', async () => {
     const a = await inject(phone);
     const r = await csta(phone, `<?xml version="1.0" encoding="UTF-8"?><SnapshotDevice xmlns="${ED5}"><snapshotObject>100@sim.local</snapshotObject></SnapshotDevice>`);
     assert.equal(r.status, 200);

@@ -13,7 +13,7 @@ describe('simulator CSTA over HTTP, legacy dialect (7.3.4 to before 8.7)', () =>
   after(() => phone.stop());
   beforeEach(() => request(`${phone.url}/sim/reset`, 'POST'));
 
-  it('AnswerCall in the reference §10.5 legacy form answers, with the seed\'s first answer form', async () => {
+  it('AnswerCall in the legacy form of docs/protocol.md §8.3 answers, with the first reply shape of §8.6', async () => {
     const id = await inject(phone);
     const r = await csta(phone, `<?xml version="1.0" encoding="UTF-8"?>
 <SOAP-ENV:Envelope xmlns:SOAP-ENV="${SOAP_NS}" xmlns:csta="${ED4}">

@@ -14,11 +14,11 @@ function settingsOf(body: string): Record<string, string> {
 const set = (pairs: Array<[string, string]>): string =>
   soap(`<csta:SetSettings>${pairs.map(([n, v]) => `<csta:Setting><csta:name>${n}</csta:name><csta:value>${v}</csta:value></csta:Setting>`).join('')}</csta:SetSettings>`);
 
-describe('simulator proprietary CSTA messages (seed)', () => {
+describe('simulator proprietary CSTA messages (docs/protocol.md §9)', () => {
   let phone: SimPhone;
   const rx = phoneWithReceiver({ firmware: '10.1.33.33', mac: '000413922D24' }, (p) => (phone = p));
 
-  it('GetSettings returns the seed list, with mac, phone_type and firmware_version from the phone', async () => {
+  it('GetSettings returns the list of docs/protocol.md §9.2, with mac, phone_type and firmware_version from the phone', async () => {
     const r = await csta(phone, soap('<csta:GetSettings> </csta:GetSettings>'));
     assert.equal(r.status, 200);
     assert.match(r.body, /^<SOAP-ENV:Envelope xmlns:SOAP-ENV="[^"]+" xmlns:csta="[^"]+ed5"><SOAP-ENV:Body><csta:GetSettingsResponse>/);

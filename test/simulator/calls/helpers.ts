@@ -1,4 +1,4 @@
-// The tests' own HTTP client, Action URL receiver and CSTA request strings (seed and reference §10.5).
+// The tests' own HTTP client, Action URL receiver and CSTA request strings (docs/protocol.md §8).
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SimPhone } from '../../../src/simulator/phone';
@@ -70,17 +70,17 @@ export async function startPhone(c: Partial<SimPhoneConfig> = {}): Promise<SimPh
 
 export const csta = (phone: SimPhone, xml: string): Promise<Reply> => request(`${phone.url}/csta`, 'POST', xml, { 'Content-Type': 'text/xml' });
 
-/** A SOAP request as the seed writes it: both prefixes on the Envelope, csta-prefixed payload. */
+/** A SOAP request as Snom's page writes it (docs/protocol.md §8.3, §9.1): both prefixes on the Envelope, csta-prefixed payload. */
 export function soap(inner: string, ns = ED5): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Envelope xmlns:SOAP-ENV="${SOAP_NS}" xmlns:csta="${ns}"><SOAP-ENV:Body>${inner}</SOAP-ENV:Body></SOAP-ENV:Envelope>`;
 }
 
-/** A bare 8.7.3+ request (reference §10.5 form). */
+/** A bare 8.7.3+ request (the form of docs/protocol.md §8.3). */
 export function bare(op: string, inner = '', ns = ED5): string {
   return `<?xml version="1.0" encoding="UTF-8"?><${op} xmlns="${ns}">${inner}</${op}>`;
 }
 
-/** The fault value in any of the seed's three fault forms (the bare one is not well-formed). */
+/** The fault value in any of Snom's three fault forms (docs/protocol.md §8.7) (the bare one is not well-formed). */
 export function faultOf(body: string): string | undefined {
   return /<(?:csta:)?operation>([^<]*)<\//.exec(body)?.[1];
 }

@@ -1,4 +1,4 @@
-// LED remote control: MESSAGE with application/x-buttons (reference §9.3, §10.8), lamp state read
+// LED remote control: MESSAGE with application/x-buttons (docs/protocol.md §10.5), lamp state read
 // back through GET /sim/sip/leds.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -27,9 +27,9 @@ describe('simulator SIP: LED and label control (x-buttons MESSAGE)', () => {
     udp.via(), 'From: <sip:pbx@127.0.0.1>;tag=b', 'To: <sip:101@127.0.0.1>', `Call-ID: btn-${rand()}`, 'CSeq: 1 MESSAGE', 'Max-Forwards: 70',
     'Subject: buttons', 'Content-Type: application/x-buttons'], body);
 
-  // Reference §10.8 with the elided headers filled in as sipsak writes them. Its Content-Length (10)
+  // The sipsak example of docs/protocol.md §10.5, with the elided headers filled in as sipsak writes them. Its Content-Length (10)
   // fits neither "k=6" CRLF "c=on" (9 bytes) nor the same with a final CRLF (11 bytes).
-  const vector108 = (body: string): string => [
+  const sipsakExample = (body: string): string => [
     'MESSAGE sip:101@127.0.0.1;transport=udp SIP/2.0',
     `Via: SIP/2.0/UDP 127.0.0.1:${udp.port};branch=z9hG4bK59620${rand()};rport`,
     'From: sip:sipsak@127.0.0.1:1036;tag=38473',
@@ -45,9 +45,9 @@ describe('simulator SIP: LED and label control (x-buttons MESSAGE)', () => {
     body,
   ].join('\r\n');
 
-  it('§10.8 sent from a file ending in a newline ("k=6" CRLF "c=on" CRLF): byte 11 is dropped (§18.3), the key whose fkey is "button 6" lights', async () => {
+  it('the sipsak example sent from a file ending in a newline ("k=6" CRLF "c=on" CRLF): byte 11 is dropped (RFC 3261 §18.3), the key whose fkey is "button 6" lights', async () => {
     await settings(phone, { fkey3: 'button 6' });
-    const r = await udp.ask(vector108('k=6\r\nc=on\r\n'));
+    const r = await udp.ask(sipsakExample('k=6\r\nc=on\r\n'));
     assert.equal(r.startLine, 'SIP/2.0 200 OK', r.raw);
     assert.equal(one(r, 'cseq'), '59620 MESSAGE');
     const l = await leds();
@@ -57,9 +57,9 @@ describe('simulator SIP: LED and label control (x-buttons MESSAGE)', () => {
     assert.deepEqual(l.ignoredLamps, []);
   });
 
-  it('§10.8 without the final newline (9 bytes for Content-Length 10): 400, nothing lit', async () => {
+  it('the sipsak example without the final newline (9 bytes for Content-Length 10): 400, nothing lit', async () => {
     await settings(phone, { fkey3: 'button 6' });
-    const r = await udp.ask(vector108('k=6\r\nc=on'));
+    const r = await udp.ask(sipsakExample('k=6\r\nc=on'));
     assert.equal(r.status, 400);
     assert.match(one(r, 'warning'), /Content-Length 10 is larger than the body \(9 bytes\)/);
     assert.deepEqual((await leds()).leds, []);

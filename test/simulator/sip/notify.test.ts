@@ -1,13 +1,13 @@
-// NOTIFY to the simulated phone: minibrowser documents (reference §9.1, §10.7), talk/hold (§9.5) and
-// check-sync (§9.4), written out literally and sent over UDP.
+// NOTIFY to the simulated phone: minibrowser documents (docs/protocol.md §10.3), talk/hold (§10.2) and
+// check-sync (§10.6), written out literally and sent over UDP.
 import assert from 'node:assert/strict';
 import type { SimPhone } from '../../../src/simulator/phone';
 import { digest, getState, waitState } from '../helpers';
 import { branch, one, rand, sipRequest, UdpPeer } from './peer';
 import { calls, ring, settings, sim, sipPhone, sipState } from './helpers';
 
-/** Reference §10.7 exactly, CRLF line ends: its Content-Length (186) is larger than its body (167 bytes). */
-const VECTOR_10_7 = [
+/** Snom's example NOTIFY exactly (docs/protocol.md §10.3), CRLF line ends: its Content-Length (186) is larger than its body (167 bytes). */
+const NOTIFY_EXAMPLE = [
   'NOTIFY sip:500@192.168.88.8 SIP/2.0',
   'Via: SIP/2.0/UDP 192.168.88.8:5060;branch=z9hG4bK001b84f6;rport',
   'From: sip:info@192.168.89.193',
@@ -23,7 +23,7 @@ const VECTOR_10_7 = [
   '        <fetch mil="10">phone://mb_exit#numberdial=12345</fetch>',
   '</IPPhoneSilent>',
 ].join('\r\n');
-const BODY_10_7 = VECTOR_10_7.slice(VECTOR_10_7.indexOf('\r\n\r\n') + 4);
+const NOTIFY_EXAMPLE_BODY = NOTIFY_EXAMPLE.slice(NOTIFY_EXAMPLE.indexOf('\r\n\r\n') + 4);
 
 describe('simulator SIP: NOTIFY', () => {
   let phone: SimPhone;
@@ -39,19 +39,19 @@ describe('simulator SIP: NOTIFY', () => {
   });
 
   describe('minibrowser (application/snomxml)', () => {
-    it('§10.7 byte for byte: its Content-Length exceeds the datagram, so 400 (RFC 3261 §18.3), answered by rport', async () => {
+    it('the example of docs/protocol.md §10.3 byte for byte: its Content-Length exceeds the datagram, so 400 (RFC 3261 §18.3), answered by rport', async () => {
       await settings(phone, { mb_trusted_hosts: '127.0.0.1' });
-      assert.equal(Buffer.byteLength(BODY_10_7), 167);
-      const r = await udp.ask(VECTOR_10_7);
+      assert.equal(Buffer.byteLength(NOTIFY_EXAMPLE_BODY), 167);
+      const r = await udp.ask(NOTIFY_EXAMPLE);
       assert.equal(r.startLine, 'SIP/2.0 400 Bad Request');
       assert.equal(one(r, 'via'), `SIP/2.0/UDP 192.168.88.8:5060;branch=z9hG4bK001b84f6;rport=${udp.port};received=127.0.0.1`);
       assert.match(one(r, 'warning'), /Content-Length 186 is larger than the body \(167 bytes\)/);
       assert.equal((await getState(phone)).minibrowser.length, 0);
     });
 
-    it('§10.7 with its Content-Length corrected: 200 from a trusted host, shown as a minibrowser push', async () => {
+    it('the same example with its Content-Length corrected: 200 from a trusted host, shown as a minibrowser push', async () => {
       await settings(phone, { mb_trusted_hosts: '192.168.1.10, 127.0.0.1' });
-      const r = await udp.ask(VECTOR_10_7.replace('Content-Length: 186', 'Content-Length: 167'));
+      const r = await udp.ask(NOTIFY_EXAMPLE.replace('Content-Length: 186', 'Content-Length: 167'));
       assert.equal(r.startLine, 'SIP/2.0 200 OK');
       assert.equal(one(r, 'from'), 'sip:info@192.168.89.193');
       assert.match(one(r, 'to'), /^sip:500@domain;tag=[0-9a-f]+$/);
@@ -60,9 +60,9 @@ describe('simulator SIP: NOTIFY', () => {
       const s = await getState(phone);
       assert.equal(s.minibrowser.length, 1);
       assert.equal(s.minibrowser[0].via, 'sip-notify');
-      assert.deepEqual(s.minibrowser[0].fetched, { status: 200, contentType: 'application/snomxml', body: BODY_10_7 });
+      assert.deepEqual(s.minibrowser[0].fetched, { status: 200, contentType: 'application/snomxml', body: NOTIFY_EXAMPLE_BODY });
       const screen = (s.ext as { screen: { via: string; document: string } }).screen;
-      assert.deepEqual([screen.via, screen.document], ['minibrowser', BODY_10_7]);
+      assert.deepEqual([screen.via, screen.document], ['minibrowser', NOTIFY_EXAMPLE_BODY]);
     });
 
     const notify = (body: string, extra: string[] = []): string => sipRequest('NOTIFY sip:100@127.0.0.1 SIP/2.0', [

@@ -45,7 +45,7 @@ describe('simulator SIP: transport and transactions (RFC 3261)', () => {
     assert.equal(one(r, 'content-length'), '0');
   });
 
-  it('without rport answers to the Via sent-by port and adds received when sent-by is a name (§18.2.2)', async () => {
+  it('without rport answers to the Via sent-by port and adds received when sent-by is a name (RFC 3261 §18.2.2)', async () => {
     const r = await udp.ask(options('opt-2', `Via: SIP/2.0/UDP client.invalid:${udp.port};branch=${branch()}`));
     assert.equal(r.status, 200);
     assert.match(one(r, 'via'), new RegExp(`^SIP/2\\.0/UDP client\\.invalid:${udp.port};branch=z9hG4bK[0-9a-f]+;received=127\\.0\\.0\\.1$`));
@@ -122,7 +122,7 @@ describe('simulator SIP: transport and transactions (RFC 3261)', () => {
     assert.equal(one(r, 'unsupported'), '100rel, timer');
   });
 
-  it('481 for BYE and INFO outside a dialog and for a To tag that names no dialog; CANCEL per §9.2', async () => {
+  it('481 for BYE and INFO outside a dialog and for a To tag that names no dialog; CANCEL per RFC 3261 §9.2', async () => {
     const req = (method: string, toTag = '', callId = `d-${rand()}`, b = branch()): string => sipRequest(`${method} sip:100@127.0.0.1 SIP/2.0`, [
       udp.via(b), 'From: <sip:t@127.0.0.1>;tag=x', `To: <sip:100@127.0.0.1>${toTag}`, `Call-ID: ${callId}`, `CSeq: 1 ${method}`]);
     await expectStatus(req('BYE'), 481);
@@ -202,7 +202,7 @@ describe('simulator SIP: transport and transactions (RFC 3261)', () => {
         const sent = [st, ...hs].join('\r\n');
         for (const m of got) {
           assert.ok(m.status >= 200 && m.status < 700, m.startLine);
-          // Nothing is accepted without the mandatory headers (§8.1.1).
+          // Nothing is accepted without the mandatory headers (RFC 3261 §8.1.1).
           if (m.status < 300) for (const h of ['Call-ID: fc', 'From: ', 'To: ', 'CSeq: 1 ']) assert.ok(sent.includes(h), `${m.startLine} without ${h}`);
         }
       }), { seed: 11, numRuns: 60 });

@@ -1,4 +1,4 @@
-// uaCSTA (reference §8, §10.6): the association by INVITE, CSTA requests in INFO with the response in
+// uaCSTA (docs/protocol.md §10.7): the association by INVITE, CSTA requests in INFO with the response in
 // the 200 OK, and CSTA events as INFO from the phone as its calls change, however they were driven.
 import assert from 'node:assert/strict';
 import type { SimPhone } from '../../../src/simulator/phone';
@@ -61,7 +61,7 @@ describe('simulator SIP: uaCSTA', () => {
     assert.equal(s.associations[0].target, `sip:cti@127.0.0.1:${peer.port};transport=udp`);
   });
 
-  it('8.7.1 (no HTTP CSTA): MonitorStart (§10.6), a call rings → DeliveredEvent; AnswerCall → EstablishedEvent; ClearConnection → ConnectionClearedEvent', async () => {
+  it('8.7.1 (no HTTP CSTA): MonitorStart (the published example, docs/protocol.md §10.7), a call rings → DeliveredEvent; AnswerCall → EstablishedEvent; ClearConnection → ConnectionClearedEvent', async () => {
     const { phone, c } = await open('8.7.1');
     assert.equal((await request(`${phone.url}/csta`, { method: 'POST', body: bare('RequestSystemStatus', '') })).status, 500, 'HTTP CSTA is broken on 8.7.1');
     assert.equal((await c.open()).status, 200);
@@ -163,7 +163,7 @@ describe('simulator SIP: uaCSTA', () => {
     assert.deepEqual(['forwardingType', 'forwardStatus', 'forwardTo'].map((n) => el(c.events[2].body, n)), ['forwardImmediate', 'true', 'sip:900@pbx.local']);
   });
 
-  it('8.7.4: MonitorStop and SystemRegister in the §10.6 forms; after MonitorStop no events come', async () => {
+  it('8.7.4: MonitorStop and SystemRegister in the published forms (docs/protocol.md §10.7); after MonitorStop no events come', async () => {
     const { phone, c } = await open('8.7.4');
     const ref = await monitor(c);
     const sr = await c.info(`<SystemRegister xmlns='${ED5}'><requestTypes><switchingFunctionDevicesChanged>true</switchingFunctionDevicesChanged></requestTypes></SystemRegister>`);

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { SnomError } from '../../src/lib/errors';
-import { parseSnomUserAgent } from '../../src/lib/profile';
+import { SnomError } from '../../../src/lib/errors';
+import { parseSnomUserAgent } from '../../../src/lib/profile';
 import {
   generateToken,
   isAllowed,
   normalizeAddress,
   parseAllowlist,
   tokensEqual,
-} from '../../src/lib/action-url';
+} from '../../../src/lib/action-url';
 
 describe('tokens', () => {
   it('generates url-safe tokens of at least 128 bits, all different', () => {
@@ -86,7 +86,7 @@ describe('allowlist', () => {
 });
 
 describe('Snom User-Agent', () => {
-  it('reads model, firmware and MAC from the forms of reference §5.5', () => {
+  it('reads model, firmware and MAC from the forms of docs/protocol.md §1.2', () => {
     assert.deepEqual(
       parseSnomUserAgent('Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.33 2010.12-00004-g9ba52f5 000413922D24 SXM:0 UXM:0)'),
       { model: 'D785', firmware: '10.1.33.33', mac: '000413922D24' },

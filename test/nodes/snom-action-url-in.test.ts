@@ -3,12 +3,11 @@ import snomActionUrlIn = require('../../src/nodes/snom-action-url-in');
 import { servingHttpNode, startHttpNodeServer, type HttpNodeServer } from '../support/http-node';
 
 // The test helper has no typings; it runs a real Node-RED runtime.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const helper = require('node-red-node-test-helper');
 helper.init(require.resolve('node-red'));
 
-type AnyNode = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Msg = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type AnyNode = any;
+type Msg = Record<string, any>;
 
 const TOKEN = 'tOk3n-for-tests_0123456789abcdef';
 const SNOM_UA = 'Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.33 2010.12-00004-g9ba52f5 000413922D24 SXM:0 UXM:0)';
@@ -28,6 +27,9 @@ let base = '';
 
 function statusesOf(node: AnyNode): Array<{ fill?: string; text?: string }> {
   return node.status.getCalls().filter((c: any) => c.thisValue === node).map((c: any) => c.args[0]);
+}
+function errorsOf(node: AnyNode): string[] {
+  return node.error.getCalls().filter((c: any) => c.thisValue === node).map((c: any) => String(c.args[0]));
 }
 function warningsOf(node: AnyNode): string[] {
   return node.warn.getCalls().filter((c: any) => c.thisValue === node).map((c: any) => String(c.args[0]));
@@ -198,6 +200,68 @@ describe('snom-action-url-in node in a Node-RED runtime', function () {
     await waitFor('the drop count in the status', () => statusesOf(node).some((s) => /3 events dropped/.test(s.text ?? '')));
     assert.equal(statusesOf(node).find((s) => /dropped/.test(s.text ?? ''))?.fill, 'yellow');
     assert.ok(warningsOf(node).some((w) => w.includes('3 phone events')));
+  });
+
+  it('refuses wrong tokens while the node is away, and 200 junk requests leave room for a genuine event', async () => {
+    const withNode = [inNode('w1', { holdCount: 20 }), outNode];
+    const creds = () => ({ w1: { token: TOKEN } });
+    await helper.load(nodes, withNode, creds());
+    const got = collect(helper.getNode('out'));
+    await helper.setFlows([outNode], 'nodes'); // the redeploy window: no node on the path
+    const junk = await Promise.all(Array.from({ length: 200 }, (_, i) => get(`/snom/w1?t=${TOKEN.slice(0, -1)}${i % 10}&e=connected&cid=junk${i}`)));
+    assert.deepEqual([...new Set(junk.map((r) => r.status))], [403], 'wrong tokens are refused, not held');
+    assert.equal((await get(`/snom/w1?e=connected&cid=none`)).status, 403);
+    assert.equal((await get(`/snom/w1?t=${TOKEN}&e=connected&cid=genuine`)).status, 200);
+    await helper.setFlows(withNode, 'nodes', creds());
+    await waitFor('the genuine event', () => got.length >= 1);
+    await settle();
+    assert.deepEqual(got.map((m) => m.payload.callId), ['genuine']);
+    assert.equal(got[0]._snom.held, true);
+  });
+
+  it('an invalid allowlist is a deploy-time error and a red status, and its requests get 503 (also right after a valid deploy)', async () => {
+    const creds = () => ({ v1: { token: TOKEN } });
+    await helper.load(nodes, [inNode('v1'), outNode], creds());
+    const got = collect(helper.getNode('out'));
+    await helper.setFlows([inNode('v1', { allowlist: '10.0.0.0/8, 10.0.0.300' }), outNode], 'nodes', creds());
+    const node = helper.getNode('v1');
+    assert.ok(errorsOf(node).some((e) => e.includes('10.0.0.300')), 'node.error at construction names the entry');
+    assert.deepEqual(statusesOf(node).at(-1), { fill: 'red', shape: 'ring', text: 'invalid configuration' });
+    assert.equal((await get(`/snom/v1?t=${TOKEN}&e=incoming`)).status, 503, 'not a 200 followed by silence');
+    assert.equal((await get(`/snom/v1?t=wrong&e=incoming`)).status, 403);
+    await settle();
+    assert.equal(got.length, 0);
+    await helper.unload();
+    await helper.load(nodes, [inNode('v2', { allowlist: 'nonsense' }), outNode], { v2: { token: TOKEN } });
+    assert.equal((await get(`/snom/v2?t=${TOKEN}&e=incoming`)).status, 503, 'first deploy too');
+    assert.equal(statusesOf(helper.getNode('v2')).at(-1)?.fill, 'red');
+  });
+
+  it('delivers requested SIP headers and phone settings under readable names', async () => {
+    await helper.load(nodes, [inNode('x1'), outNode], { x1: { token: TOKEN } });
+    const got = collect(helper.getNode('out'));
+    const r = await get(
+      `/snom/x1?t=${TOKEN}&e=incoming&remote=sip:200@pbx&h.X-Foo=ticket%2042&h.X-Empty=$sip_header(X-Empty)` +
+        '&v.user_uid%5B1%5D=u-7&v.language=Deutsch&auser=100&h.__proto__=p',
+    );
+    assert.equal(r.status, 200);
+    await waitFor('the message', () => got.length === 1);
+    const p = got[0].payload;
+    assert.deepEqual(p.sipHeaders, { 'X-Foo': 'ticket 42' });
+    assert.deepEqual(p.phoneVariables, { 'user_uid[1]': 'u-7', language: 'Deutsch' });
+    assert.equal(p.activeUser, '100');
+    assert.equal(p.remote, 'sip:200@pbx');
+    assert.deepEqual(p.extra, {});
+  });
+
+  it('recognises the firewall test under both setting names', async () => {
+    await helper.load(nodes, [inNode('fw'), outNode], { fw: { token: TOKEN } });
+    const got = collect(helper.getNode('out'));
+    for (const e of ['firewallTest', 'action_fwtest_url', 'action_firewall_test']) {
+      assert.equal((await get(`/snom/fw?t=${TOKEN}&e=${e}&mac=000413922D24`)).status, 200, e);
+    }
+    await waitFor('three messages', () => got.length === 3);
+    assert.deepEqual(got.map((m) => m.topic), ['firewallTest', 'firewallTest', 'firewallTest']);
   });
 
   it('never shows the token in status, warnings or messages', async () => {

@@ -6,10 +6,10 @@ import {
   eventByName,
   eventBySetting,
   variableByQueryName,
-} from '../../src/lib/action-url';
+} from '../../../src/lib/action-url';
 
 describe('action-url event and variable tables', () => {
-  it('has every event of reference §5.3 with its exact setting name', () => {
+  it('has every event of docs/protocol.md §6.3 with its exact setting name', () => {
     const expected: Record<string, string> = {
       incoming: 'action_incoming_url',
       outgoing: 'action_outgoing_url',
@@ -35,7 +35,7 @@ describe('action-url event and variable tables', () => {
       longPress: 'action_longpress_url',
       blacklist: 'action_blacklist_url',
       subscriptionNotify: 'action_received_subscr_notify_url',
-      firewallTest: 'action_fwtest_url', // the seed wins over the reference
+      firewallTest: 'action_fwtest_url', // docs/protocol.md §6.4
     };
     assert.deepEqual(Object.fromEntries(ACTION_EVENTS.map((e) => [e.name, e.setting])), expected);
     assert.deepEqual([...ACTION_EVENT_NAMES], Object.keys(expected));
@@ -46,7 +46,17 @@ describe('action-url event and variable tables', () => {
     assert.equal(eventByName('ringing'), undefined);
   });
 
-  it('has every runtime variable of reference §5.2 with distinct keys', () => {
+  it('recognises the firewall test under both setting names and writes action_fwtest_url', () => {
+    assert.equal(eventBySetting('action_fwtest_url')?.name, 'firewallTest');
+    assert.equal(eventBySetting('action_firewall_test')?.name, 'firewallTest', 'the older wiki name');
+    assert.equal(eventBySetting('ACTION_FIREWALL_TEST')?.name, 'firewallTest');
+    assert.equal(eventByName('firewallTest')?.setting, 'action_fwtest_url', 'the name provisioning writes');
+    assert.deepEqual(eventByName('firewallTest')?.aliases, ['action_firewall_test']);
+    assert.equal(eventBySetting('action_nonsense'), undefined);
+    assert.equal(eventBySetting('constructor'), undefined);
+  });
+
+  it('has every runtime variable of docs/protocol.md §6.2 with distinct keys', () => {
     const expected: Record<string, string> = {
       local: 'local',
       remote: 'remote',

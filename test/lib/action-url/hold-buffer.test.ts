@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { EventHoldBuffer, StatusThrottle } from '../../src/lib/action-url';
+import { EventHoldBuffer, InFlight, StatusThrottle } from '../../../src/lib/action-url';
 
 describe('EventHoldBuffer', () => {
   it('holds up to maxCount items in order and counts the rest as dropped', () => {
@@ -52,10 +52,38 @@ describe('EventHoldBuffer', () => {
     assert.deepEqual(b.takeCounts(), { dropped: 1, expired: 1 });
   });
 
+  it('puts items taken back at the front, past the count bound, as old as the oldest held', () => {
+    let t = 0;
+    const b = new EventHoldBuffer<number>({ maxCount: 2, maxAgeMs: 100, now: () => t });
+    b.push(3);
+    t = 50;
+    b.push(4);
+    b.pushFront([1, 2]);
+    assert.equal(b.size, 4);
+    assert.equal(b.push(5), false, 'the bound still holds for new items');
+    t = 120; // 3 (and 1, 2 with its age) are too old now; 4 is not
+    assert.deepEqual(b.drain(), [4]);
+    assert.equal(b.expired, 3);
+  });
+
   it('holds nothing with maxCount 0', () => {
     const b = new EventHoldBuffer<number>({ maxCount: 0, maxAgeMs: 10 });
     assert.equal(b.push(1), false);
     assert.equal(b.dropped, 1);
+  });
+});
+
+describe('InFlight', () => {
+  it('keeps an item until one turn of the event loop has passed, and gives it up once', async () => {
+    const f = new InFlight<string>();
+    f.add('a', 'first');
+    f.add('b', 'second');
+    assert.deepEqual(f.take(), [{ id: 'a', item: 'first' }, { id: 'b', item: 'second' }]);
+    assert.deepEqual(f.take(), []);
+    f.add('c', 'third');
+    await new Promise((r) => setImmediate(r));
+    assert.equal(f.size, 0, 'delivered by now');
+    assert.deepEqual(f.take(), []);
   });
 });
 

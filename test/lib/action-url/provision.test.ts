@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import type { SimPhone } from '../../src/simulator/phone';
-import { ACTION_EVENTS } from '../../src/lib/action-url';
-import { catchNode, collect, helper, nodeModule, phoneConfig } from '../support/red';
-import { SIM_PASSWORD, SIM_USER, simReset, simState, startPhones, stopAll } from '../support/sim';
+import type { SimPhone } from '../../../src/simulator/phone';
+import { catchNode, collect, helper, nodeModule, phoneConfig } from '../../support/red';
+import { SIM_PASSWORD, SIM_USER, simReset, simState, startPhones, stopAll } from '../../support/sim';
 
 const TOKEN = 'prov-t0ken-abcdefghijklmnopqrstuvwxyz';
 const BASE = 'http://192.0.2.10:1880';
@@ -52,27 +51,66 @@ describe('snom-action-url-in provisioning', function () {
     const [msg] = await report.wait(1);
     assert.equal(msg.topic, 'provisioned');
     assert.deepEqual(msg.payload.errors, []);
-    const expected = ACTION_EVENTS.filter((e) => events.includes(e.name)).map((e) => e.setting).sort();
+    const expected = ['action_connected_url', 'action_disconnected_url', 'action_dnd_on_url', 'action_fwtest_url', 'action_hold', 'action_incoming_url'];
     assert.deepEqual([...msg.payload.results[0].settings].sort(), expected);
-    assert.equal(msg.payload.results[0].route, 'both', 'seed-list settings by CSTA SetSettings, others by dummy.htm');
+    assert.equal(msg.payload.results[0].route, 'both', 'settings of the proprietary list (docs/protocol.md §9.2) by CSTA SetSettings, others by dummy.htm');
     assert.ok(!JSON.stringify(msg.payload).includes(TOKEN), 'the report never carries the token');
 
     const s = await settingsOf(current);
-    for (const name of expected) {
-      const url = new URL(s[name]);
-      assert.equal(url.origin + url.pathname, `${BASE}/snom/events`, name);
-      assert.equal(url.searchParams.get('t'), TOKEN);
-    }
-    const incoming = new URL(s.action_incoming_url);
-    assert.equal(incoming.searchParams.get('e'), 'incoming');
-    assert.equal(incoming.searchParams.get('csta'), '$csta_id', 'variables stay for the phone to fill in');
-    assert.equal(incoming.searchParams.get('remote'), '$remote');
-    assert.equal(s.action_hold.includes('e=hold'), true, 'names without _url as in the reference');
-    assert.equal(s.action_fwtest_url.includes('e=firewallTest'), true, 'the hidden setting went by CSTA');
-    const untouched = ACTION_EVENTS.filter((e) => !events.includes(e.name)).map((e) => e.setting);
+    const at = `${BASE}/snom/events?t=${TOKEN}`;
+    const call = 'local=$local&remote=$remote&cid=$call-id&csta=$csta_id&dloc=$display_local&drem=$display_remote&akey=$active_key&calls=$nr_ongoing_calls&mac=$mac';
+    assert.deepEqual(
+      Object.fromEntries(expected.map((n) => [n, s[n]])),
+      {
+        action_connected_url: `${at}&e=connected&${call}`,
+        action_disconnected_url: `${at}&e=disconnected&${call}&reason=$cancel_reason`,
+        action_dnd_on_url: `${at}&e=dndOn&aurl=$active_url&mac=$mac`,
+        action_fwtest_url: `${at}&e=firewallTest&mac=$mac`, // the hidden setting, by CSTA
+        action_hold: `${at}&e=hold&${call}`, // no _url suffix (docs/protocol.md §6.3)
+        action_incoming_url: `${at}&e=incoming&${call}`,
+      },
+    );
+    const untouched = [
+      'action_outgoing_url', 'action_offhook_url', 'action_onhook_url', 'action_missed_url', 'action_unhold', 'action_transfer',
+      'action_blind_transfer', 'action_attended_transfer', 'action_received_attended_transfer', 'action_dnd_off_url',
+      'action_redirection_on_url', 'action_redirection_off_url', 'action_setup_url', 'action_reg_failed', 'action_log_on_url',
+      'action_log_off_url', 'action_longpress_url', 'action_blacklist_url', 'action_received_subscr_notify_url',
+      'action_firewall_test', // the older wiki's name of the firewall test: recognised, never written
+    ];
     for (const name of untouched) assert.ok(!s[name], `${name} not written`);
     const st = await simState(current);
     assert.ok((st.ext.csta as Array<{ operation: string }>).some((c) => c.operation === 'SetSettings'));
+  });
+
+  it('asks for extra variables (node setting, or msg.variables for one run) and refuses bad ones before sending', async () => {
+    await helper.load(nodes, flow([current], { events: ['incoming', 'dndOn'], variables: '$sip_header(X-Ticket), user_uid[1] activeUser' }), creds());
+    const report = collect(helper.getNode('report'));
+    const err = collect(helper.getNode('err'));
+    helper.getNode('a1').receive({ topic: 'provision' });
+    await report.wait(1);
+    const at = `${BASE}/snom/events?t=${TOKEN}`;
+    const extras = 'h.X-Ticket=$sip_header(X-Ticket)&v.user_uid%5B1%5D=$user_uid[1]&auser=$active_user';
+    let s = await settingsOf(current);
+    assert.equal(
+      s.action_incoming_url,
+      `${at}&e=incoming&local=$local&remote=$remote&cid=$call-id&csta=$csta_id&dloc=$display_local&drem=$display_remote&akey=$active_key&calls=$nr_ongoing_calls&mac=$mac&${extras}`,
+    );
+    assert.equal(s.action_dnd_on_url, `${at}&e=dndOn&aurl=$active_url&mac=$mac&${extras}`);
+
+    helper.getNode('a1').receive({ topic: 'provision', variables: ['$sip_header(X-Other)'] });
+    await report.wait(2);
+    s = await settingsOf(current);
+    assert.equal(s.action_dnd_on_url, `${at}&e=dndOn&aurl=$active_url&mac=$mac&h.X-Other=$sip_header(X-Other)`);
+
+    const before = (await simState(current)).requests;
+    for (const variables of ['$sip_header(Call-ID)', '$http_pass', ['$sip_header(X Y)'], 'a&b']) {
+      helper.getNode('a1').receive({ topic: 'provision', variables });
+    }
+    const errors = await err.wait(4);
+    assert.deepEqual(errors.map((e) => e.error.code), ['E_INPUT', 'E_INPUT', 'E_INPUT', 'E_INPUT']);
+    assert.match(errors[0].error.message, /Call-ID/);
+    assert.match(errors[1].error.message, /password/);
+    assert.equal((await simState(current)).requests, before, 'nothing was sent');
   });
 
   it('provisions several phones; one without CSTA skips only the firewall test', async () => {

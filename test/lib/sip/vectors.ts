@@ -1,0 +1,31 @@
+/** The published SIP examples (docs/protocol.md §10.3 minibrowser NOTIFY, §10.5 x-buttons), written out literally. */
+/** Reference §10.7, as printed (the body's indentation is 8 spaces). */
+export const VECTOR_10_7 = [
+  'NOTIFY sip:500@192.168.88.8 SIP/2.0',
+  'Via: SIP/2.0/UDP 192.168.88.8:5060;branch=z9hG4bK001b84f6;rport',
+  'From: sip:info@192.168.89.193',
+  'To: sip:500@domain',
+  'Contact: <sip:500@sender:7089>',
+  'CSeq: 10 NOTIFY',
+  'Call-ID: 1234@192.168.91.254',
+  'Content-Type: application/snomxml',
+  'Content-Length: 186',
+  '',
+  '<?xml version="1.0" encoding="UTF-8"?>',
+  '<IPPhoneSilent document_id="click_to_dial">',
+  '        <fetch mil="10">phone://mb_exit#numberdial=12345</fetch>',
+  '</IPPhoneSilent>',
+].join('\r\n');
+
+export const VECTOR_10_7_BODY = VECTOR_10_7.slice(VECTOR_10_7.indexOf('\r\n\r\n') + 4);
+
+/** Reference §10.8 (its "..." stands for the usual headers; PHONE=192.168.1.50). */
+export const VECTOR_10_8 = [
+  'MESSAGE sip:101@192.168.1.50;transport=udp SIP/2.0',
+  'Subject: buttons',
+  'Content-Type: application/x-buttons',
+  'Content-Length: 10',
+  '',
+  'k=6',
+  'c=on',
+].join('\r\n');
