@@ -1,7 +1,7 @@
 // After tsc: the nodes' help as Node-RED loads it, nodes/locales/<lang>/<type>.html, from the sources
 // nodes/help/<lang>/<type>.html with the sections every node shares written in: each language's
 // nodes/help/<lang>/_sections.html, and nodes/help/_sections.html for the arrangements of them that
-// every language shares. A source says {{> section key="value" ...}}; in a section {{key|default}} is that value
+// every language shares, and the library's own lists (librarySections). A source says {{> section key="value" ...}}; in a section {{key|default}} is that value
 // or the default, and a line that starts with {{?key}} is kept only when key has a value. Anything
 // left unexpanded, or an unknown section, fails the build.
 'use strict';
@@ -12,6 +12,25 @@ const root = path.join(__dirname, '..');
 const HELP = path.join(root, 'nodes', 'help');
 const LOCALES = path.join(root, 'nodes', 'locales');
 const SECTIONS = '_sections.html';
+
+/** Sections the library writes: its lists, so that no help repeats them by hand (needs tsc first). */
+function librarySections() {
+  const dist = (m) => require(path.join(root, 'dist', 'src', 'lib', m));
+  const codes = (names) => wrap(names.map((n) => `<code>${n}</code>`)).join('\n') + '.';
+  return new Map([['action-events', codes(dist('action-url/events').ACTION_EVENT_NAMES)]]);
+}
+
+/** "a, b, c" in lines of about 100 characters. */
+function wrap(items) {
+  const lines = [''];
+  items.forEach((item, i) => {
+    const piece = item + (i < items.length - 1 ? ',' : '');
+    const last = lines.length - 1;
+    if (lines[last] && lines[last].length + piece.length > 100) lines.push(piece);
+    else lines[last] = lines[last] ? `${lines[last]} ${piece}` : piece;
+  });
+  return lines;
+}
 
 function readSections(file) {
   const text = fs.readFileSync(file, 'utf8');
@@ -68,7 +87,7 @@ function expand(source, sections, where) {
 function build() {
   const written = [];
   if (!fs.existsSync(HELP)) return written;
-  const common = readSections(path.join(HELP, SECTIONS));
+  const common = new Map([...librarySections(), ...readSections(path.join(HELP, SECTIONS))]);
   for (const lang of fs.readdirSync(HELP).filter((n) => fs.statSync(path.join(HELP, n)).isDirectory())) {
     const dir = path.join(HELP, lang);
     const sections = new Map([...common, ...readSections(path.join(dir, SECTIONS))]);

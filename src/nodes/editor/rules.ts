@@ -8,6 +8,10 @@
  * is the node's main input, else the library check the builder runs for that field. An empty
  * field is taken from the message at run time, so it is never refused here.
  */
+import { parseAllowlist } from '../../lib/action-url/allowlist';
+import { ACTION_EVENT_NAMES } from '../../lib/action-url/events';
+import { parseExtraVariables } from '../../lib/action-url/extra-variables';
+import { buildActionUrl, normalizePath } from '../../lib/action-url/url';
 import { buildKeyCommand } from '../../lib/commands/keys';
 import { buildDial, buildDtmf, buildRemoteCommand, REMOTE_COMMANDS } from '../../lib/commands/remote';
 import { buildTouch } from '../../lib/commands/touch';
@@ -19,7 +23,7 @@ import { phoneOrigin } from '../../lib/http/origin';
 import { validateMinibrowserXml } from '../../lib/minibrowser';
 import { KNOWN_MODELS, resolveProfile, type Profile } from '../../lib/profile';
 import { planSettingsGet, planSettingsSet, settingNames, settingValues } from '../../lib/settings/plan';
-import { positiveInt } from '../../lib/util';
+import { nonNegative, positiveInt } from '../../lib/util';
 import { CSTA_NODE_OPERATIONS, DESTINATION_PARAM, DEVICE_OPERATIONS, type CstaNodeOperation } from '../shared/csta-params';
 import { documentUrl } from '../shared/document-server';
 
@@ -77,6 +81,7 @@ export const LISTS = {
   remoteCommands: REMOTE_COMMANDS,
   cstaOperations: CSTA_NODE_OPERATIONS,
   forwardingTypes: FORWARDING_TYPES,
+  actionEvents: ACTION_EVENT_NAMES,
 };
 
 /** What the node takes from its drop-downs ('' and "msg": the message decides). */
@@ -201,7 +206,37 @@ const CHECKS: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
       if (error) throw error;
     },
   },
+  'snom-action-url-in': {
+    path: (v) => void normalizePath(v),
+    allowlist: (v) => void parseAllowlist(v),
+    variables: (v) => void parseExtraVariables(v),
+    // the runtime holds events for the default when these are no number ≥ 0
+    holdMs: (v) => (notCount(v) ? false : undefined),
+    holdCount: (v) => (notCount(v) ? false : undefined),
+  },
 };
+
+function notCount(v: string): boolean {
+  return !Number.isFinite(nonNegative(v, NaN));
+}
+
+/**
+ * The URL a phone calls for an incoming call, as provisioning writes it: for the editor's preview.
+ * `token` may be a placeholder; what cannot be built yet (a bad path) leaves the preview as it was.
+ */
+export function actionUrlPreview(baseUrl: string, path: string, token: string, variables: string): string | undefined {
+  try {
+    let extra: ReturnType<typeof parseExtraVariables> = [];
+    try {
+      extra = parseExtraVariables(variables);
+    } catch {
+      // the field shows its own reason; the preview goes on without the extras
+    }
+    return buildActionUrl({ baseUrl, path: path || '/snom/events', token, event: 'incoming', extraVariables: extra });
+  } catch {
+    return undefined;
+  }
+}
 
 /** The fields of `type` that the runtime checks (the editor attaches a validator to each). */
 export function checkedFields(type: string): string[] {
