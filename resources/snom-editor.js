@@ -1,4 +1,3 @@
-/* global RED, $ */
 // What every Snom node's editor shares (window.SnomEditor): palette category and colour, the
 // registration of a node with the runtime's validators (window.SnomRules, built from the library
 // into resources/snom-rules.js), the standard form rows, and label helpers. Each nodes/<type>.html
@@ -51,7 +50,8 @@
 
     /** A Node-RED 3.x validator (value, opt): true, or the runtime's reason as a string. */
     function validator(type, field, defaults, prefix) {
-        return function (value, opt) {
+        // two parameters: Node-RED then shows a returned string as the reason
+        return function (value, _opt) {
             var r = rules();
             if (!r) return true; // the runtime checks it anyway; a failed script load must not block editing
             var values = formOf(this, defaults, prefix);

@@ -10,7 +10,6 @@ import fc from 'fast-check';
 import { checkField, checkedFields } from '../../../src/nodes/editor/rules';
 import { ROOT, TYPES } from './editor-vm';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const standIn = require(path.join(ROOT, 'scripts', 'editor-stand-ins', 'net.js')) as typeof net;
 
 function browserBundle(): any {

@@ -5,7 +5,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT } from './editor-vm';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const help = require(path.join(ROOT, 'scripts', 'build-help.js')) as {
   build(): string[];
   expand(source: string, sections: Map<string, string>, where: string): string;
