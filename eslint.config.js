@@ -18,7 +18,7 @@ const simulatorForbidden = {
 
 module.exports = tseslint.config(
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
-  { ignores: ['dist/**', 'node_modules/**', 'nodes/**/*.js', '.node-red/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'nodes/**/*.js', '.node-red/**', 'coverage/**', 'resources/snom-rules.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -51,7 +51,14 @@ module.exports = tseslint.config(
     // the editors' inline <script> blocks run in the browser with Node-RED's editor globals
     files: ['**/*.html'],
     plugins: { html },
-    languageOptions: { sourceType: 'script', globals: { ...globals.browser, RED: 'readonly', $: 'readonly', jQuery: 'readonly' } },
-    rules: { '@typescript-eslint/no-unused-vars': 'off', 'no-unused-vars': ['error', { args: 'none' }] },
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser, RED: 'readonly', $: 'readonly', jQuery: 'readonly', SnomEditor: 'readonly' } },
+    // jQuery handlers rebind `this`, so editor code keeps the node in a variable
+    rules: { '@typescript-eslint/no-unused-vars': 'off', 'no-unused-vars': ['error', { args: 'none' }], '@typescript-eslint/no-this-alias': 'off' },
+  },
+  {
+    // the editor code the package serves from resources/ runs in the browser too
+    files: ['resources/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser, RED: 'readonly', $: 'readonly' } },
+    rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }] },
   },
 );

@@ -2,7 +2,6 @@ import { Fleet } from '../lib/fleet';
 import { SnomPhone } from '../lib/phone';
 import type { SnomPhoneConfigNode } from './shared/phone-node';
 import type { AuthMode } from '../lib/http/types';
-import { KNOWN_MODELS } from '../lib/profile';
 import { PhoneState } from './shared/phone-state';
 import type { NodeDef, RED } from './shared/red';
 import { positiveInt } from '../lib/util';
@@ -51,10 +50,5 @@ export = function register(RED: RED): void {
 
   RED.nodes.registerType('snom-phone', SnomPhoneNode, {
     credentials: { user: { type: 'text' }, password: { type: 'password' } },
-  });
-
-  // the editor's model drop-down reads the profile table, so it never drifts from the library
-  RED.httpAdmin?.get?.('/snom/models', RED.auth.needsPermission('snom-phone.read'), (_req: unknown, res: any) => {
-    res.json(KNOWN_MODELS);
   });
 };
