@@ -43,7 +43,14 @@ async function main(): Promise<void> {
   out(reading('before'));
   // no reference to the phones is kept here: whatever stays alive, the library keeps
   const failed = (
-    await Promise.allSettled(input.ports.map(async (p) => (await base.forHost(`127.0.0.1:${p}`)).run([{ command: 'key', path: '/command.htm?key=P1' }])))
+    await Promise.allSettled(input.ports.map(async (p) => {
+      const lease = base.forHost(`127.0.0.1:${p}`);
+      try {
+        return await lease.phone.run([{ command: 'key', path: '/command.htm?key=P1' }]);
+      } finally {
+        lease.release(); // idle release (lib/phone.ts) starts from here
+      }
+    }))
   ).filter((r) => r.status === 'rejected').length;
   out({ ...reading('after'), phones: input.ports.length, failed });
   await new Promise((r) => setTimeout(r, input.idleMs));
