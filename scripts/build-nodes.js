@@ -4,7 +4,10 @@
 // - nodes/icons/: a copy of the top-level icons/ (Node-RED's registry reads icons only beside the
 //   node files: <module>/<dirname of the node file>/icons).
 // - dist/src/simulator/assets: the simulator's static files.
-// Everything written here is build output and ignored by git; nodes/*.html and nodes/locales/ are sources.
+// - nodes/locales/<lang>/<type>.html: the help, from nodes/help/ with the shared sections (build-help.js).
+// - resources/snom-rules.js: the runtime's checks and lists for the editor (build-editor.js).
+// Everything written here is build output and ignored by git; nodes/*.html, nodes/help/, the
+// locales' .json files and resources/snom-editor.js are sources.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -42,3 +45,5 @@ for (const type of types) {
 }
 copyTree(path.join(root, 'icons'), path.join(nodesDir, 'icons'));
 copyTree(path.join(root, 'src', 'simulator', 'assets'), path.join(root, 'dist', 'src', 'simulator', 'assets'));
+require('./build-help').build();
+require('./build-editor').build();

@@ -3,12 +3,11 @@ import snomActionUrlIn = require('../../src/nodes/snom-action-url-in');
 import { servingHttpNode, startHttpNodeServer, type HttpNodeServer } from '../support/http-node';
 
 // The test helper has no typings; it runs a real Node-RED runtime.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const helper = require('node-red-node-test-helper');
 helper.init(require.resolve('node-red'));
 
-type AnyNode = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Msg = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type AnyNode = any;
+type Msg = Record<string, any>;
 
 const TOKEN = 'tOk3n-for-tests_0123456789abcdef';
 const SNOM_UA = 'Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.33 2010.12-00004-g9ba52f5 000413922D24 SXM:0 UXM:0)';

@@ -1,7 +1,6 @@
 // node-red-node-test-helper around a real Node-RED runtime, with the package's compiled nodes.
 import * as path from 'node:path';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 export const helper = require('node-red-node-test-helper');
 helper.init(require.resolve('node-red'));
 

@@ -12,7 +12,7 @@ import { LONE_SURROGATE } from '../csta/xml';
 export const MAX_DIAL_LENGTH = 256;
 
 /** Spaces (also no-break and thin ones), hyphens and dashes, dots, slashes and brackets people write between digits. */
-const SEPARATORS = /[\s\u00A0\u2007\u2009\u202F\u2010-\u2015\u2212.\/()-]/g;
+const SEPARATORS = /[\s\u00A0\u2007\u2009\u202F\u2010-\u2015\u2212./()-]/g;
 /** Keypad characters (docs/protocol.md §3.3: 0-9, *, #), an optional leading +. */
 const KEYPAD = /^\+?[0-9*#]+$/;
 /**
@@ -20,7 +20,7 @@ const KEYPAD = /^\+?[0-9*#]+$/;
  * user-unreserved characters, %-escapes, * and # for feature codes), @, a host name or address
  * with an optional port, optional ;parameters.
  */
-const SIP_URI = /^(?:sips?:)?[A-Za-z0-9\-_.!~*'()&=+$,;?\/%#]+@(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?(?:;[A-Za-z0-9\-_.!~*'()=+%]+)*$/;
+const SIP_URI = /^(?:sips?:)?[A-Za-z0-9\-_.!~*'()&=+$,;?/%#]+@(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?(?:;[A-Za-z0-9\-_.!~*'()=+%]+)*$/;
 
 /** How a name that is neither a number nor a SIP URI is taken. */
 export type NameRule =

@@ -22,7 +22,7 @@ export const DEVICE_OPERATIONS: readonly CstaNodeOperation[] = [
 ];
 
 /** The operation's "number to reach" parameter: a form's Destination field or a string msg.payload. */
-const DESTINATION_PARAM: Partial<Record<CstaNodeOperation, keyof CstaParams>> = {
+export const DESTINATION_PARAM: Partial<Record<CstaNodeOperation, keyof CstaParams>> = {
   MakeCall: 'calledDirectoryNumber',
   ConsultationCall: 'consultedDevice',
   SingleStepTransferCall: 'transferredTo',

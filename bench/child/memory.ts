@@ -1,0 +1,67 @@
+// Run in a fresh process (node --expose-gc): one key command to each of N phones through the
+// library (SnomPhone.forHost, the msg.target path), memory before / after / after an idle time.
+// Input: a JSON file { ports, user, password, idleMs }. Output: one JSON line per reading.
+import * as fs from 'node:fs';
+import { SnomPhone } from '../../src/lib/phone';
+
+interface Input { ports: number[]; user: string; password: string; idleMs: number }
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/** Open sockets of this process: Linux's fd table (idle keep-alive sockets are unref'd, so Node's own lists miss them). */
+function openSockets(): number {
+  try {
+    return fs.readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return fs.readlinkSync(`/proc/self/fd/${fd}`).startsWith('socket:');
+      } catch {
+        return false;
+      }
+    }).length;
+  } catch {
+    return process.getActiveResourcesInfo().filter((r) => r.startsWith('TCP')).length;
+  }
+}
+
+function reading(phase: string): Record<string, number | string> {
+  gc?.();
+  gc?.();
+  const m = process.memoryUsage();
+  const sockets = openSockets();
+  return { phase, rss: m.rss, heapUsed: m.heapUsed, external: m.external, sockets };
+}
+
+async function main(): Promise<void> {
+  const input = JSON.parse(fs.readFileSync(process.argv[2], 'utf8')) as Input;
+  if (!gc) throw new Error('run with --expose-gc');
+  const base = new SnomPhone({
+    host: '127.0.0.1', port: input.ports[0], auth: 'digest', user: input.user, password: input.password,
+    model: 'D785', firmware: '10.1.33.33', timeoutMs: 20000,
+  });
+  await base.profile();
+  const out = (o: object): void => void process.stdout.write(JSON.stringify(o) + '\n');
+  out(reading('before'));
+  // no reference to the phones is kept here: whatever stays alive, the library keeps
+  const failed = (
+    await Promise.allSettled(input.ports.map(async (p) => {
+      const lease = base.forHost(`127.0.0.1:${p}`);
+      try {
+        return await lease.phone.run([{ command: 'key', path: '/command.htm?key=P1' }]);
+      } finally {
+        lease.release(); // idle release (lib/phone.ts) starts from here
+      }
+    }))
+  ).filter((r) => r.status === 'rejected').length;
+  out({ ...reading('after'), phones: input.ports.length, failed });
+  await new Promise((r) => setTimeout(r, input.idleMs));
+  out(reading('idle'));
+  await base.close();
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(String(err?.stack ?? err) + '\n');
+    process.exit(1);
+  },
+);
