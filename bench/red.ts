@@ -50,7 +50,7 @@ export class InProcessRuntime {
   async start(f: RuntimeFlows): Promise<void> {
     await new Promise<void>((r) => helper.startServer(r));
     this.started = true;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- Node-RED's core node, loaded as the test helper expects
+     
     const httpRequest = require('@node-red/nodes/core/network/21-httprequest.js');
     await helper.load([nodeModule('snom-phone'), nodeModule('snom-key'), httpRequest], f.flows, f.credentials);
     // The test helper wraps Node.prototype.send/status/log/... in Sinon spies that record every call

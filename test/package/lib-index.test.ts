@@ -20,7 +20,7 @@ describe('package: the library entry', () => {
 
   it('hands the fleet and the SIP client to users of the package main', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { main: string };
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     const lib = require(path.join(ROOT, pkg.main)) as Record<string, unknown>;
     for (const name of ['Fleet', 'canonicalHost', 'SipClient', 'UaCstaSession', 'SipDialog', 'SnomPhone', 'ActionUrlRouter', 'hasCstaOverHttp', 'provisionPhones']) {
       assert.equal(typeof lib[name], 'function', name);

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
+import { loadEditors, type EditorVm } from '../editor/editor-vm';
 import { NODE_CREDENTIALS, NODE_FIELDS, type ConfigOf, type FieldKind, type NodeType } from '../../../src/nodes/shared/node-config';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
@@ -47,6 +48,10 @@ const admits: Record<FieldKind, (v: unknown) => boolean> = {
 
 describe('node configs: the typed fields are the editors\' fields', () => {
   const types = Object.keys(NODE_FIELDS) as NodeType[];
+  let editors: EditorVm;
+  before(() => {
+    editors = loadEditors();
+  });
 
   it('covers every node the package registers', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { 'node-red': { nodes: Record<string, string> } };
@@ -55,7 +60,8 @@ describe('node configs: the typed fields are the editors\' fields', () => {
 
   for (const type of types) {
     it(`${type}: defaults and credentials keys equal nodes/${type}.html's, each default of its kind`, () => {
-      const def = editorDefinitions(path.join(ROOT, 'nodes', `${type}.html`)).get(type);
+      // the editors register through the shared resources/ code: load them as the browser does
+      const def = editors.definitions.get(type) as EditorDef | undefined;
       assert.ok(def?.defaults, `nodes/${type}.html registers ${type} with defaults`);
       const fields: Record<string, FieldKind> = NODE_FIELDS[type];
       assert.deepEqual(Object.keys(def.defaults).sort(), Object.keys(fields).sort(), 'defaults');
