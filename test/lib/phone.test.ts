@@ -6,6 +6,7 @@ import { SnomError } from '../../src/lib/errors';
 import { SnomPhone, type TargetLease } from '../../src/lib/phone';
 import type { SimPhone } from '../../src/simulator/phone';
 import { SIM_PASSWORD, SIM_USER, simFaults, simJson, simReset, simState, startPhones, stopAll } from '../support/sim';
+import { rejection } from '../support/assert-error';
 
 /** Every way of writing 127.0.0.1:port that names the same socket. */
 function aliases(port: number): string[] {
@@ -14,16 +15,6 @@ function aliases(port: number): string[] {
 
 function port(p: SimPhone): number {
   return Number(new URL(p.url).port);
-}
-
-async function rejection(p: Promise<unknown>): Promise<SnomError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof SnomError, String(err));
-    return err;
-  }
-  assert.fail('expected a rejection');
 }
 
 /** Paths of the phone pages requested, in the order the phone saw them. */

@@ -3,19 +3,10 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SnomError } from '../../../src/lib/errors';
 import { PhoneClient, phoneOrigin } from '../../../src/lib/http';
-import { authParams, freePort, Peer, startDigestPeer, startHttp, startHttps } from './servers';
+import { authParams, freePort, Peer, startDigestPeer, startHttp, startHttps, closedAfter } from './servers';
+import { rejection } from '../../support/assert-error';
 
 const PASSWORD = 'S3cret-Pa55word';
-
-async function rejection(p: Promise<unknown>): Promise<SnomError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof SnomError, `expected SnomError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the request to fail');
-}
 
 /** Every error path must keep the password and the Basic token out of message and JSON. */
 function assertClean(err: SnomError, command: string, label: string): void {
@@ -28,17 +19,12 @@ function assertClean(err: SnomError, command: string, label: string): void {
 }
 
 describe('http/client: order, queue, timeouts', function () {
-  const clients: PhoneClient[] = [];
-  const peers: Peer[] = [];
+  const { peers, clients } = closedAfter();
   const client = (port: number, extra: Partial<ConstructorParameters<typeof PhoneClient>[0]> = {}) => {
     const c = new PhoneClient({ host: '127.0.0.1', port, auth: 'none', ...extra });
     clients.push(c);
     return c;
   };
-  after(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await Promise.all(peers.map((p) => p.close()));
-  });
 
   it('runs 50 concurrent calls one at a time, in arrival order', async () => {
     let inFlight = 0;
@@ -246,17 +232,12 @@ describe('http/client: statuses, headers, bodies', function () {
 });
 
 describe('http/client: authentication against small servers', function () {
-  const peers: Peer[] = [];
-  const clients: PhoneClient[] = [];
+  const { peers, clients } = closedAfter();
   const client = (port: number, auth: 'auto' | 'basic' | 'digest' | 'none', password = PASSWORD) => {
     const c = new PhoneClient({ host: '127.0.0.1', port, auth, user: 'admin', password });
     clients.push(c);
     return c;
   };
-  after(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await Promise.all(peers.map((p) => p.close()));
-  });
 
   it('digest: one challenge, then one exchange per request with increasing nc', async () => {
     const peer = await startDigestPeer({ realm: 'snom', user: 'admin', password: PASSWORD, algorithm: 'SHA-256' });
@@ -429,12 +410,7 @@ describe('http/client: HTTPS with the simulator certificate', function () {
 });
 
 describe('http/client: error messages never hold the password', function () {
-  const peers: Peer[] = [];
-  const clients: PhoneClient[] = [];
-  after(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await Promise.all(peers.map((p) => p.close()));
-  });
+  const { peers, clients } = closedAfter();
 
   it('checks every error path', async () => {
     const basicToken = Buffer.from(`admin:${PASSWORD}`).toString('base64');

@@ -1,34 +1,19 @@
 // Logins the client spends: one failed login per request with a wrong password (phones lock their
 // web login after failed attempts), and no password in clear for a phone below the floor.
 import assert from 'node:assert/strict';
-import { SnomError } from '../../../src/lib/errors';
 import { PhoneClient } from '../../../src/lib/http';
-import { Peer, startDigestPeer, startHttp } from './servers';
+import { startDigestPeer, startHttp, closedAfter } from './servers';
+import { rejection } from '../../support/assert-error';
 
 const PASSWORD = 'S3cret-Pa55word';
 
-async function rejection(p: Promise<unknown>): Promise<SnomError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof SnomError, String(err));
-    return err;
-  }
-  assert.fail('expected the request to fail');
-}
-
 describe('http/client: one failed login per attempt', function () {
-  const peers: Peer[] = [];
-  const clients: PhoneClient[] = [];
+  const { peers, clients } = closedAfter();
   const client = (port: number, password: string, auth: 'auto' | 'digest' = 'digest') => {
     const c = new PhoneClient({ host: '127.0.0.1', port, auth, user: 'admin', password });
     clients.push(c);
     return c;
   };
-  after(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await Promise.all(peers.map((p) => p.close()));
-  });
 
   for (const auth of ['digest', 'auto'] as const) {
     it(`a wrong password costs exactly one rejected login per request, also after the first (auth ${auth})`, async () => {
@@ -76,12 +61,7 @@ describe('http/client: one failed login per attempt', function () {
 });
 
 describe('http/client: no downgrade below the configured phone', function () {
-  const peers: Peer[] = [];
-  const clients: PhoneClient[] = [];
-  after(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await Promise.all(peers.map((p) => p.close()));
-  });
+  const { peers, clients } = closedAfter();
 
   it('with a Digest floor a Basic-only phone gets no password; with a Basic floor it does', async () => {
     const seen: Array<string | undefined> = [];

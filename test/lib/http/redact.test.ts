@@ -4,19 +4,10 @@ import assert from 'node:assert/strict';
 import { SnomError } from '../../../src/lib/errors';
 import { PhoneClient, phoneOrigin, Redactor } from '../../../src/lib/http';
 import type { PhoneRequest } from '../../../src/lib/http';
-import { freePort, Peer, startHttp } from './servers';
+import { freePort, startHttp, closedAfter } from './servers';
+import { rejection } from '../../support/assert-error';
 
 const TOKEN = 'q7Rk2mZp9XwLb4Tn8VcJ0sHd6YfGa1Ue';
-
-async function rejection(p: Promise<unknown>): Promise<SnomError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof SnomError, String(err));
-    return err;
-  }
-  assert.fail('expected the request to fail');
-}
 
 function everything(err: SnomError): string {
   return err.message + JSON.stringify(err.toJSON()) + JSON.stringify(err.details);
@@ -66,12 +57,7 @@ describe('http/redact: credentials where they stand as credentials', () => {
 });
 
 describe('http/client: redaction in error messages', function () {
-  const peers: Peer[] = [];
-  const clients: PhoneClient[] = [];
-  after(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await Promise.all(peers.map((p) => p.close()));
-  });
+  const { peers, clients } = closedAfter();
 
   it('password "snom" does not turn the phone "snom reception" into "*** reception"', async () => {
     const peer = await startHttp((req, res) => {

@@ -8,6 +8,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import { AddressInfo } from 'node:net';
+import type { PhoneClient } from '../../../src/lib/http';
 
 export interface Peer {
   port: number;
@@ -138,4 +139,14 @@ export async function startDigestPeer(o: DigestPeerOptions): Promise<Peer & { se
     lastNc = 0;
   };
   return { ...peer, seen, forget };
+}
+
+/** The peers and clients a describe block starts, all closed after it (clients first). */
+export function closedAfter(): { peers: Peer[]; clients: PhoneClient[] } {
+  const started = { peers: [] as Peer[], clients: [] as PhoneClient[] };
+  after(async () => {
+    await Promise.all(started.clients.map((c) => c.close()));
+    await Promise.all(started.peers.map((p) => p.close()));
+  });
+  return started;
 }

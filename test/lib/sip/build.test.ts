@@ -11,7 +11,7 @@ import {
   SipClient,
   type SipRequestSpec,
 } from '../../../src/lib/sip';
-import { VECTOR_10_7, VECTOR_10_7_BODY, VECTOR_10_8 } from './vectors';
+import { BUTTONS_EXAMPLE, NOTIFY_EXAMPLE, NOTIFY_EXAMPLE_BODY } from '../../support/sip-examples';
 import { hasControlChar } from '../../../src/lib/sip/syntax';
 import { h, parsePeer, RawPeer } from './peer';
 
@@ -37,18 +37,18 @@ const V107 = {
 
 describe('lib/sip builders', () => {
   it('(a) minibrowser NOTIFY reproduces the §10.7 vector (Content-Length from the body, plus Max-Forwards)', () => {
-    const vector = parsePeer(VECTOR_10_7, NOWHERE);
-    const ours = render(buildMinibrowserNotify({ xml: VECTOR_10_7_BODY }), V107);
+    const vector = parsePeer(NOTIFY_EXAMPLE, NOWHERE);
+    const ours = render(buildMinibrowserNotify({ xml: NOTIFY_EXAMPLE_BODY }), V107);
     assert.equal(ours.startLine, vector.startLine);
     for (const [name, values] of vector.headers) {
       if (name === 'content-length') continue;
       assert.deepEqual(ours.headers.get(name), values, name);
     }
-    assert.equal(h(ours, 'content-length'), String(Buffer.byteLength(VECTOR_10_7_BODY)));
+    assert.equal(h(ours, 'content-length'), String(Buffer.byteLength(NOTIFY_EXAMPLE_BODY)));
     const extra = [...ours.headers.keys()].filter((n) => !vector.headers.has(n));
     assert.deepEqual(extra, ['max-forwards']);
     assert.equal(h(ours, 'max-forwards'), '70');
-    assert.equal(ours.body, VECTOR_10_7_BODY);
+    assert.equal(ours.body, NOTIFY_EXAMPLE_BODY);
     assert.equal(ours.headers.has('event'), false, 'Snom\'s example has no Event header');
   });
 
@@ -62,7 +62,7 @@ describe('lib/sip builders', () => {
   });
 
   it('(c) x-buttons MESSAGE matches §10.8: Subject, Content-Type, k/c lines in CRLF', () => {
-    const vector = parsePeer(VECTOR_10_8, NOWHERE);
+    const vector = parsePeer(BUTTONS_EXAMPLE, NOWHERE);
     const spec = buildButtonsMessage({ lamps: [{ key: 6, light: 'on' }] });
     const ours = render(spec, { ...V107, requestUri: 'sip:101@192.168.1.50;transport=udp' });
     assert.equal(ours.startLine, vector.startLine);

@@ -4,15 +4,15 @@ import fc from 'fast-check';
 import { FramingError, StreamFramer } from '../../../src/lib/sip/framing';
 import { parseCSeq, parseMessage, parseNameAddr, parseVia, splitHeaderList, tagOf, topVia } from '../../../src/lib/sip/message';
 import { checkHeaderValue, checkHost, checkSipUri, parseSipUri } from '../../../src/lib/sip/syntax';
-import { VECTOR_10_7, VECTOR_10_7_BODY, VECTOR_10_8 } from './vectors';
+import { BUTTONS_EXAMPLE, NOTIFY_EXAMPLE, NOTIFY_EXAMPLE_BODY } from '../../support/sip-examples';
 
 
 describe('lib/sip message: parsing', () => {
   it('§10.7 vector: request line, headers and (Content-Length-bounded) body', () => {
     // The vector's Content-Length (186) is larger than its body (167 bytes): such a datagram is truncated and dropped.
-    assert.equal(Buffer.byteLength(VECTOR_10_7_BODY), 167);
-    assert.equal(parseMessage(Buffer.from(VECTOR_10_7)), undefined);
-    const fixed = VECTOR_10_7.replace('Content-Length: 186', 'Content-Length: 167');
+    assert.equal(Buffer.byteLength(NOTIFY_EXAMPLE_BODY), 167);
+    assert.equal(parseMessage(Buffer.from(NOTIFY_EXAMPLE)), undefined);
+    const fixed = NOTIFY_EXAMPLE.replace('Content-Length: 186', 'Content-Length: 167');
     const m = parseMessage(Buffer.from(fixed));
     assert.ok(m && m.kind === 'request');
     assert.equal(m.method, 'NOTIFY');
@@ -27,13 +27,13 @@ describe('lib/sip message: parsing', () => {
     assert.equal(via.params.get('branch'), 'z9hG4bK001b84f6');
     assert.ok(via.params.has('rport'));
     assert.equal(parseNameAddr(m.headers.get('contact')!)?.uri, 'sip:500@sender:7089');
-    assert.equal(m.body, VECTOR_10_7_BODY);
+    assert.equal(m.body, NOTIFY_EXAMPLE_BODY);
   });
 
   it('§10.8 vector: x-buttons MESSAGE (its Content-Length 10 exceeds the 9-byte body: dropped as printed)', () => {
     // 'k=6\r\nc=on' is 9 bytes, fewer than the 10 announced: a truncated datagram (RFC 3261 §18.3).
-    assert.equal(parseMessage(Buffer.from(VECTOR_10_8)), undefined);
-    const m = parseMessage(Buffer.from(VECTOR_10_8.replace('Content-Length: 10', 'Content-Length: 9')));
+    assert.equal(parseMessage(Buffer.from(BUTTONS_EXAMPLE)), undefined);
+    const m = parseMessage(Buffer.from(BUTTONS_EXAMPLE.replace('Content-Length: 10', 'Content-Length: 9')));
     assert.ok(m && m.kind === 'request');
     assert.equal(m.method, 'MESSAGE');
     assert.equal(m.uri, 'sip:101@192.168.1.50;transport=udp');
@@ -41,7 +41,7 @@ describe('lib/sip message: parsing', () => {
     assert.equal(m.headers.get('content-type'), 'application/x-buttons');
     assert.equal(m.body, 'k=6\r\nc=on');
     // Bytes beyond Content-Length are padding and are cut.
-    const padded = parseMessage(Buffer.from(`${VECTOR_10_8.replace('Content-Length: 10', 'Content-Length: 3')}`));
+    const padded = parseMessage(Buffer.from(`${BUTTONS_EXAMPLE.replace('Content-Length: 10', 'Content-Length: 3')}`));
     assert.equal(padded?.body, 'k=6');
   });
 

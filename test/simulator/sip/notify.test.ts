@@ -5,25 +5,8 @@ import type { SimPhone } from '../../../src/simulator/phone';
 import { digest, getState, waitState } from '../helpers';
 import { branch, one, rand, sipRequest, UdpPeer } from './peer';
 import { calls, ring, settings, sim, sipPhone, sipState } from './helpers';
+import { NOTIFY_EXAMPLE, NOTIFY_EXAMPLE_BODY } from '../../support/sip-examples';
 
-/** Snom's example NOTIFY exactly (docs/protocol.md §10.3), CRLF line ends: its Content-Length (186) is larger than its body (167 bytes). */
-const NOTIFY_EXAMPLE = [
-  'NOTIFY sip:500@192.168.88.8 SIP/2.0',
-  'Via: SIP/2.0/UDP 192.168.88.8:5060;branch=z9hG4bK001b84f6;rport',
-  'From: sip:info@192.168.89.193',
-  'To: sip:500@domain',
-  'Contact: <sip:500@sender:7089>',
-  'CSeq: 10 NOTIFY',
-  'Call-ID: 1234@192.168.91.254',
-  'Content-Type: application/snomxml',
-  'Content-Length: 186',
-  '',
-  '<?xml version="1.0" encoding="UTF-8"?>',
-  '<IPPhoneSilent document_id="click_to_dial">',
-  '        <fetch mil="10">phone://mb_exit#numberdial=12345</fetch>',
-  '</IPPhoneSilent>',
-].join('\r\n');
-const NOTIFY_EXAMPLE_BODY = NOTIFY_EXAMPLE.slice(NOTIFY_EXAMPLE.indexOf('\r\n\r\n') + 4);
 
 describe('simulator SIP: NOTIFY', () => {
   let phone: SimPhone;

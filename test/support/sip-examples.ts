@@ -1,6 +1,9 @@
-/** The published SIP examples (docs/protocol.md §10.3 minibrowser NOTIFY, §10.5 x-buttons), written out literally. */
-/** Reference §10.7, as printed (the body's indentation is 8 spaces). */
-export const VECTOR_10_7 = [
+/**
+ * The published SIP examples (docs/protocol.md §10.3 minibrowser NOTIFY, §10.5 x-buttons), written out
+ * literally: data from the documents, shared by the client's tests and the simulator's.
+ */
+/** Snom's example NOTIFY (docs/protocol.md §10.3), as printed: its Content-Length (186) is larger than its body (167 bytes, 8-space indent). */
+export const NOTIFY_EXAMPLE = [
   'NOTIFY sip:500@192.168.88.8 SIP/2.0',
   'Via: SIP/2.0/UDP 192.168.88.8:5060;branch=z9hG4bK001b84f6;rport',
   'From: sip:info@192.168.89.193',
@@ -17,10 +20,10 @@ export const VECTOR_10_7 = [
   '</IPPhoneSilent>',
 ].join('\r\n');
 
-export const VECTOR_10_7_BODY = VECTOR_10_7.slice(VECTOR_10_7.indexOf('\r\n\r\n') + 4);
+export const NOTIFY_EXAMPLE_BODY = NOTIFY_EXAMPLE.slice(NOTIFY_EXAMPLE.indexOf('\r\n\r\n') + 4);
 
-/** Reference §10.8 (its "..." stands for the usual headers; PHONE=192.168.1.50). */
-export const VECTOR_10_8 = [
+/** The x-buttons MESSAGE example (docs/protocol.md §10.5; its "..." stands for the usual headers; PHONE=192.168.1.50). */
+export const BUTTONS_EXAMPLE = [
   'MESSAGE sip:101@192.168.1.50;transport=udp SIP/2.0',
   'Subject: buttons',
   'Content-Type: application/x-buttons',
