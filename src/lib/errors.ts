@@ -65,6 +65,11 @@ export function briefText(text: string, max = MAX_QUOTE): string {
   return cut(text, max);
 }
 
+/** Text on one line (white space folded) and cut to at most `max` characters: excerpts of bodies and input. */
+export function briefLine(text: string, max = MAX_QUOTE): string {
+  return cut(text.replace(/\s+/g, ' ').trim(), max);
+}
+
 function cut(text: string, max: number): string {
   if (text.length <= max) return text;
   // never end on half a surrogate pair

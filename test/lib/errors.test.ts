@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { MAX_QUOTE, inputError, quoteInput, unsupportedError } from '../../src/lib/errors';
+import { MAX_QUOTE, briefLine, inputError, quoteInput, unsupportedError } from '../../src/lib/errors';
 
 describe('errors quote input briefly', () => {
   it('quoteInput: strings in quotes, one line, at most ~200 characters', () => {
@@ -32,5 +32,20 @@ describe('errors quote input briefly', () => {
       assert.ok(JSON.stringify(e.toJSON()).length < 1500);
     }
     assert.equal(inputError('short', { position: 3 }).details.position, 3);
+  });
+});
+
+describe('errors: one-line excerpts (briefLine), the one cut every body and input excerpt uses', () => {
+  it('folds white space onto one line and keeps short text whole', () => {
+    assert.equal(briefLine('  <html>\n\t<body>Not\r\nfound</body>  '), '<html> <body>Not found</body>');
+  });
+
+  it('cuts at the limit with … and never leaves half a surrogate pair', () => {
+    const cut = briefLine('x'.repeat(1_000_000), 200);
+    assert.equal(cut.length, 200);
+    assert.ok(cut.endsWith('…'));
+    const emoji = briefLine('a' + '😀'.repeat(10), 5);
+    assert.ok(emoji.length <= 5, emoji);
+    assert.ok(!/[\uD800-\uDBFF]…$/.test(emoji), `half a pair before the cut: ${JSON.stringify(emoji)}`);
   });
 });

@@ -5,7 +5,7 @@
  * a runtime variable keeps its short name (`ahost`), a SIP header travels as `h.NAME`, a setting
  * as `v.NAME`.
  */
-import { inputError } from '../errors';
+import { briefText, inputError } from '../errors';
 import { variableByKey, variableByQueryName } from './variables';
 
 export interface ExtraVariable {
@@ -31,7 +31,7 @@ const SETTING_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}(\[\d{1,3}\])?$/;
 const SIP_HEADER = /^\$?sip_header\((.*)\)$/i;
 const MAX_EXTRA = 16;
 
-const quote = (s: string): string => (s.length > 64 ? `${s.slice(0, 64)}…` : s);
+const quote = (s: string): string => briefText(s, 64);
 
 function bad(entry: string, why: string): Error {
   return inputError(`The extra variable "${quote(entry)}" cannot be used: ${why}`, { command: 'action-url', field: 'variables' });

@@ -4,7 +4,7 @@
  * the parser settings used to read what the phone sends.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { briefText, inputError } from '../errors';
+import { briefLine, briefText, inputError } from '../errors';
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -151,6 +151,5 @@ const SELF_CLOSING_REST = /^(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*\/>$/;
 
 /** Short one-line excerpt of a body for error details. */
 export function excerpt(body: string, max = 200): string {
-  const flat = body.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : flat.slice(0, max - 1) + '…';
+  return briefLine(body, max);
 }

@@ -5,6 +5,7 @@
 import { Client } from 'undici';
 
 import { basicAuthorization } from './basic';
+import { briefText } from '../errors';
 import { positiveNumber } from '../util';
 import { Redactor } from './redact';
 import { parseWwwAuthenticate } from './challenge';
@@ -26,7 +27,6 @@ import { AuthFloor, AuthMode, AuthScheme, PhoneClientOptions, PhoneClientStats, 
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_QUEUE_SIZE = 100;
 
-type Scheme = AuthScheme;
 
 export class PhoneClient {
   readonly label: string;
@@ -43,7 +43,7 @@ export class PhoneClient {
   /** computed once: the same on every request */
   private readonly basicHeader: string;
   /** What 'auto' settled on after the first 401, so later requests pay no extra round trip. */
-  private autoScheme: Scheme = 'none';
+  private autoScheme: AuthScheme = 'none';
   /** 'auto' has seen what the phone wants (a challenge, or an answer without one). */
   private learned = false;
   private digest: DigestSession | undefined;
@@ -89,7 +89,7 @@ export class PhoneClient {
   }
 
   /** The scheme requests are signed with; undefined while 'auto' has not seen the phone's wish yet. */
-  get scheme(): Scheme | undefined {
+  get scheme(): AuthScheme | undefined {
     if (this.mode !== 'auto') return this.mode;
     return this.learned ? this.autoScheme : undefined;
   }
@@ -122,7 +122,7 @@ export class PhoneClient {
     const command = String(req?.command || 'request');
     return {
       phone: this.label,
-      command: command.length > 80 ? `${command.slice(0, 79)}…` : command,
+      command: briefText(command, 80),
       redactor: secrets.length ? this.redactor.withSecrets(secrets) : this.redactor,
     };
   }
@@ -259,7 +259,7 @@ export class PhoneClient {
   }
 
   private authorization(method: string, req: PhoneRequest): string | undefined {
-    const scheme: Scheme = this.mode === 'auto' ? this.autoScheme : this.mode;
+    const scheme: AuthScheme = this.mode === 'auto' ? this.autoScheme : this.mode;
     if (scheme === 'basic') return this.basicHeader;
     if (scheme === 'digest' && this.digest) return this.digest.authorize(method, req.path, req.body);
     return undefined;

@@ -1,5 +1,5 @@
 /** Maps undici/Node errors and HTTP statuses to SnomError (README.md "Errors"; the statuses: docs/protocol.md §2.3). */
-import { SnomError, SnomErrorCode } from '../errors';
+import { briefLine, SnomError, SnomErrorCode } from '../errors';
 import { Redactor } from './redact';
 
 export interface ErrorContext {
@@ -104,8 +104,7 @@ export function transportError(ctx: ErrorContext, err: unknown): SnomError {
 
 /** A short, single-line excerpt of a response body for messages (max 200 chars). */
 export function bodyExcerpt(body: string, max = 200): string {
-  const flat = body.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
+  return briefLine(body, max);
 }
 
 export function httpError(ctx: ErrorContext, status: number, body: string): SnomError {

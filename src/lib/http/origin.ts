@@ -1,10 +1,8 @@
 /** Builds the origin URL and the label of a phone from its host option. */
-import { inputError } from '../errors';
+import { briefText, inputError } from '../errors';
 
 /** Host text quoted in errors: a pasted megabyte must not make a megabyte error. */
-function brief(h: string): string {
-  return h.length > 80 ? `${h.slice(0, 79)}…` : h;
-}
+const brief = (h: string): string => briefText(h, 80);
 
 export interface PhoneOrigin {
   origin: string;

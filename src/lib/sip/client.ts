@@ -5,7 +5,7 @@
  */
 import * as dgram from 'node:dgram';
 import { isIP } from 'node:net';
-import { SnomError } from '../errors';
+import { briefText, SnomError } from '../errors';
 import { answerChallenge, type AuthAnswer, type SipCredentials } from './auth';
 import { checkForeignDialog, SipDialog, type DialogHost, type DialogState } from './dialog';
 import {
@@ -95,7 +95,7 @@ const RESERVED = new Set([
 
 function sanitize(text: string): string {
   const t = showControls(text);
-  return t.length > 200 ? `${t.slice(0, 200)}…` : t;
+  return briefText(t, 200);
 }
 
 /** Everything needed to write one attempt of a request. */

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import { inputError } from '../errors';
+import { briefText, inputError } from '../errors';
 
 /** Longest user value we put in a header; longer input is a mistake, not a use. */
 export const MAX_VALUE_LENGTH = 1024;
@@ -37,7 +37,7 @@ const WORD = /^[A-Za-z0-9\-.!%*_+`'~()<>:\\"/[\]?{}]+$/;
 
 function brief(v: string): string {
   const s = showControls(v);
-  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
+  return briefText(s, 60);
 }
 
 /** A header value or parameter from the user: a string with no line breaks or controls. */

@@ -1,4 +1,4 @@
-import { SnomError, inputError } from '../../lib/errors';
+import { briefText, SnomError, inputError } from '../../lib/errors';
 import type { CommandPlan } from '../../lib/commands/plan';
 import type { PhoneResponse } from '../../lib/http/types';
 import type { SnomPhone, TargetLease } from '../../lib/phone';
@@ -55,9 +55,8 @@ function asSnomError(err: unknown): SnomError {
   return new SnomError('E_INPUT', shortText(String((err as Error)?.message ?? err), 200));
 }
 
-function shortText(text: string, max = 32): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
+/** Status texts are short: Node-RED shows them under the node. */
+const shortText = (text: string, max = 32): string => briefText(text, max);
 
 /** Phones with equal profiles share one plan; warnings do not change what is sent. */
 function profileKey(p: Profile): string {
