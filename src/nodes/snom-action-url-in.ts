@@ -75,7 +75,7 @@ export = function register(RED: RED): void {
         counts.received++;
         // our own id, so that a delivery still pending at a redeploy can be recognised and cancelled
         const _msgid = randomBytes(8).toString('hex');
-        node.send([{ ...eventMessage(ev, phoneConfigIdFor(RED, ev.address)), _msgid }, null]);
+        node.send([{ ...eventMessage(ev, phoneConfigIdFor(ev.address)), _msgid }, null]);
         undelivered.sent(_msgid, ev);
         throttle.set(endpointStatus(counts));
       },

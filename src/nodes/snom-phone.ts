@@ -1,6 +1,6 @@
 import { Fleet } from '../lib/fleet';
 import { SnomPhone } from '../lib/phone';
-import type { SnomPhoneConfigNode } from './shared/phone-node';
+import { phoneConfigs, type SnomPhoneConfigNode } from './shared/phone-node';
 import type { AuthMode } from '../lib/http/types';
 import { mountAdminRoutes } from './shared/admin-routes';
 import type { ConfigOf } from './shared/node-config';
@@ -47,7 +47,10 @@ export = function register(RED: RED): void {
       this.error(fleet.error);
     }
 
+    phoneConfigs.add(host, this.id);
+
     this.on('close', (_removed: boolean, done: () => void) => {
+      phoneConfigs.remove(host, this.id);
       this.phone.close().then(done, done);
     });
   }

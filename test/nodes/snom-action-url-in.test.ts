@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import snomActionUrlIn = require('../../src/nodes/snom-action-url-in');
 import { servingHttpNode, startHttpNodeServer, type HttpNodeServer } from '../support/http-node';
+import { nodeModule } from '../support/red';
 
 // The test helper has no typings; it runs a real Node-RED runtime.
 const helper = require('node-red-node-test-helper');
@@ -14,10 +15,8 @@ const SNOM_UA = 'Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.33 2010.12-00004-
 
 // RED.httpNode (new for every helper.load) is served by a real HTTP server on loopback.
 const nodes = servingHttpNode((RED: any): void => {
-  // a minimal stand-in config type so flows may contain snom-phone nodes
-  RED.nodes.registerType('snom-phone', function (this: AnyNode, n: object) {
-    RED.nodes.createNode(this, n);
-  });
+  // the real config node: an event names the running snom-phone config at its sender's address
+  (nodeModule('snom-phone') as (red: unknown) => void)(RED);
   snomActionUrlIn(RED);
 });
 
@@ -79,6 +78,35 @@ describe('snom-action-url-in node in a Node-RED runtime', function () {
   afterEach(async () => {
     helper.settings({});
     await helper.unload();
+  });
+
+  it('names the running phone config at the sender address without walking the flows, and follows redeploys', async () => {
+    const walks = { count: 0 };
+    const eachNode = helper._redNodes.eachNode;
+    helper._redNodes.eachNode = (...args: unknown[]) => {
+      walks.count++;
+      return eachNode.apply(helper._redNodes, args);
+    };
+    try {
+      const flow = (host: string) => [inNode('a1'), outNode, { id: 'other', type: 'snom-phone', host: '10.9.9.9' }, { id: 'ph', type: 'snom-phone', host }];
+      await helper.load(nodes, flow('127.0.0.1:80'), { a1: { token: TOKEN } });
+      let got = collect(helper.getNode('out'));
+      const before = walks.count;
+      for (let i = 0; i < 20; i++) assert.equal((await get(`/snom/a1?t=${TOKEN}&e=incoming`)).status, 200);
+      await waitFor('20 messages', () => got.length === 20);
+      assert.ok(got.every((m) => m.payload.phone.config === 'ph'), 'every event names the config at 127.0.0.1');
+      assert.equal(walks.count, before, 'an event looked its phone up by walking every deployed node');
+
+      // the config moves to another host: events from 127.0.0.1 no longer name it
+      await helper.unload();
+      await helper.load(nodes, flow('192.0.2.10'), { a1: { token: TOKEN } });
+      got = collect(helper.getNode('out'));
+      assert.equal((await get(`/snom/a1?t=${TOKEN}&e=incoming`)).status, 200);
+      await waitFor('the message', () => got.length === 1);
+      assert.equal(got[0].payload.phone.config, undefined);
+    } finally {
+      helper._redNodes.eachNode = eachNode;
+    }
   });
 
   it('answers 200 with an empty body first, then sends one message with the event', async () => {

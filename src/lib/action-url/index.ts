@@ -9,6 +9,7 @@ export * from './allowlist';
 export * from './hold-buffer';
 export * from './in-flight';
 export * from './message';
+export * from './phone-index';
 export * from './router';
 export * from './status-throttle';
 export * from './provision';

@@ -1,8 +1,8 @@
-import { hostOnly, normalizeAddress } from '../../lib/action-url';
+import { PhoneAddressIndex } from '../../lib/action-url/phone-index';
 import type { SnomPhone } from '../../lib/phone';
 import type { CredentialsOf } from './node-config';
 import type { PhoneState } from './phone-state';
-import type { Node, RED } from './red';
+import type { Node } from './red';
 
 /** What a `snom-phone` config node offers the nodes that use it. */
 export interface SnomPhoneConfigNode extends Node<CredentialsOf<'snom-phone'>> {
@@ -13,12 +13,10 @@ export interface SnomPhoneConfigNode extends Node<CredentialsOf<'snom-phone'>> {
   host: string;
 }
 
-/** The id of the snom-phone config node whose host is `address` (normalised), if one is in the flows. */
-export function phoneConfigIdFor(RED: RED, address: string): string | undefined {
-  let found: string | undefined;
-  RED.nodes.eachNode((n: { id: string; type: string; host?: unknown }) => {
-    if (found || n.type !== 'snom-phone' || typeof n.host !== 'string' || !n.host) return;
-    if (normalizeAddress(hostOnly(n.host)) === address) found = n.id;
-  });
-  return found;
+/** The running snom-phone configs by address: each enters when it starts and leaves when it closes. */
+export const phoneConfigs = new PhoneAddressIndex();
+
+/** The id of the running snom-phone config whose host is `address` (normalised), if there is one. */
+export function phoneConfigIdFor(address: string): string | undefined {
+  return phoneConfigs.find(address);
 }
