@@ -38,28 +38,70 @@ export interface EventRuntime {
   stop(): Promise<void>;
 }
 
-function eventFlows(configs: number, token: string): { flows: unknown[]; credentials: Record<string, Record<string, string>> } {
+function eventFlows(
+  configs: number,
+  token: string,
+): { flows: unknown[]; credentials: Record<string, Record<string, string>> } {
   const flows: Array<Record<string, unknown>> = [
     { id: 'tab', type: 'tab', label: 'bench events', disabled: false, info: '' },
     {
-      id: 'aui', z: 'tab', type: 'snom-action-url-in', name: '', path: '/snom/events', events: 'all', allowlist: '',
-      holdMs: '10000', holdCount: '200', phones: [], x: 150, y: 60, wires: [['cnt-snom'], []],
+      id: 'aui',
+      z: 'tab',
+      type: 'snom-action-url-in',
+      name: '',
+      path: '/snom/events',
+      events: 'all',
+      allowlist: '',
+      holdMs: '10000',
+      holdCount: '200',
+      phones: [],
+      x: 150,
+      y: 60,
+      wires: [['cnt-snom'], []],
     },
     { id: 'cnt-snom', z: 'tab', type: 'bench-count', key: 'snom', x: 400, y: 60, wires: [] },
-    { id: 'hin', z: 'tab', type: 'http in', name: '', url: '/core/events', method: 'get', upload: false, swaggerDoc: '', x: 150, y: 120, wires: [['hres', 'cnt-core']] },
+    {
+      id: 'hin',
+      z: 'tab',
+      type: 'http in',
+      name: '',
+      url: '/core/events',
+      method: 'get',
+      upload: false,
+      swaggerDoc: '',
+      x: 150,
+      y: 120,
+      wires: [['hres', 'cnt-core']],
+    },
     { id: 'hres', z: 'tab', type: 'http response', name: '', statusCode: '', headers: {}, x: 400, y: 120, wires: [] },
     { id: 'cnt-core', z: 'tab', type: 'bench-count', key: 'core', x: 400, y: 160, wires: [] },
   ];
   // a building full of phones; the one sending the events (127.0.0.1) is the last one listed
   for (let i = 0; i < configs; i++) {
     const host = i === configs - 1 ? '127.0.0.1' : `10.20.${(i >> 8) & 255}.${i & 255}`;
-    flows.push({ id: `cfg${i}`, type: 'snom-phone', name: '', host, port: '', protocol: 'http', model: 'D785', firmware: '10.1.33.33', auth: 'auto', timeout: '5000', queueSize: '100' });
+    flows.push({
+      id: `cfg${i}`,
+      type: 'snom-phone',
+      name: '',
+      host,
+      port: '',
+      protocol: 'http',
+      model: 'D785',
+      firmware: '10.1.33.33',
+      auth: 'auto',
+      timeout: '5000',
+      queueSize: '100',
+    });
   }
   return { flows, credentials: { aui: { token } } };
 }
 
 /** Another process (a simulator taking ephemeral ports) may take the free port first: try again. */
-export async function startEventRuntime(configs: number, nodeArgs: string[], connections: number): Promise<EventRuntime> {
+export async function startEventRuntime(
+  configs: number,
+  nodeArgs: string[],
+  connections: number,
+): Promise<EventRuntime> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await startOnce(configs, nodeArgs, connections);
@@ -129,12 +171,20 @@ const UA = 'Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.33 1.1.5-IFX-05.01.12)
 function eventPath(p: EventPath, token: string, i: number): string {
   const route = p === 'snom' ? '/snom/events' : '/core/events';
   // what a provisioned phone sends for an incoming call ($variables filled in)
-  return `${route}?t=${token}&e=incoming&local=sip%3A100%40sim.local&remote=sip%3A0301234567%40pbx.local&cid=${(0x3c2e1f00 + i).toString(16)}` +
-    `&csta=-1&dloc=Reception&drem=Ada%20Lovelace&akey=P1&calls=1&mac=000413A1B2C3`;
+  return (
+    `${route}?t=${token}&e=incoming&local=sip%3A100%40sim.local&remote=sip%3A0301234567%40pbx.local&cid=${(0x3c2e1f00 + i).toString(16)}` +
+    `&csta=-1&dloc=Reception&drem=Ada%20Lovelace&akey=P1&calls=1&mac=000413A1B2C3`
+  );
 }
 
 async function get(rt: EventRuntime, path: string): Promise<void> {
-  const res = await rt.pool.request({ method: 'GET', path, headers: { 'user-agent': UA }, headersTimeout: 10_000, bodyTimeout: 10_000 });
+  const res = await rt.pool.request({
+    method: 'GET',
+    path,
+    headers: { 'user-agent': UA },
+    headersTimeout: 10_000,
+    bodyTimeout: 10_000,
+  });
   await res.body.text();
   if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
 }
@@ -147,7 +197,13 @@ async function counts(rt: EventRuntime): Promise<Record<string, number>> {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Sends at a fixed rate (open loop): latency counts from the scheduled time, so falling behind shows. */
-async function fixedRate(rt: EventRuntime, p: EventPath, rate: number, seconds: number, seq: { i: number }): Promise<{ lat: Float64Array; errors: number; seconds: number }> {
+async function fixedRate(
+  rt: EventRuntime,
+  p: EventPath,
+  rate: number,
+  seconds: number,
+  seq: { i: number },
+): Promise<{ lat: Float64Array; errors: number; seconds: number }> {
   const total = Math.max(1, Math.round(rate * seconds));
   const interval = 1000 / rate;
   const lat = new Float64Array(total).fill(NaN);
@@ -160,7 +216,12 @@ async function fixedRate(rt: EventRuntime, p: EventPath, rate: number, seconds: 
     while (sent < total && t0 + sent * interval <= now) {
       const due = t0 + sent * interval;
       const idx = sent++;
-      inflight.push(get(rt, eventPath(p, rt.token, seq.i++)).then(() => void (lat[idx] = performance.now() - due), () => void errors++));
+      inflight.push(
+        get(rt, eventPath(p, rt.token, seq.i++)).then(
+          () => void (lat[idx] = performance.now() - due),
+          () => void errors++,
+        ),
+      );
     }
     if (sent < total) await sleep(Math.max(0, t0 + sent * interval - performance.now()));
   }
@@ -169,7 +230,13 @@ async function fixedRate(rt: EventRuntime, p: EventPath, rate: number, seconds: 
 }
 
 /** Sends `count` events with `concurrency` requests in flight (closed loop). */
-async function closedLoop(rt: EventRuntime, p: EventPath, count: number, concurrency: number, seq: { i: number }): Promise<{ perSecond: number; errors: number }> {
+async function closedLoop(
+  rt: EventRuntime,
+  p: EventPath,
+  count: number,
+  concurrency: number,
+  seq: { i: number },
+): Promise<{ perSecond: number; errors: number }> {
   let next = 0;
   let errors = 0;
   const t0 = performance.now();
@@ -198,9 +265,20 @@ export interface EventLoad {
  * load elsewhere on the machine hits both alike: fixed-rate latency, then closed-loop throughput,
  * then a check that every answered event reached the flow's counter node.
  */
-export async function eventRound(rt: EventRuntime, paths: EventPath[], o: EventLoad, round: number, seq: { i: number }): Promise<Partial<Record<EventPath, EventSample>>> {
+export async function eventRound(
+  rt: EventRuntime,
+  paths: EventPath[],
+  o: EventLoad,
+  round: number,
+  seq: { i: number },
+): Promise<Partial<Record<EventPath, EventSample>>> {
   const before = await counts(rt);
-  const acc = new Map(paths.map((p) => [p, { lat: [] as number[], errors: 0, fixedSeconds: 0, closedSeconds: 0, closedCount: 0, sent: 0 }]));
+  const acc = new Map(
+    paths.map((p) => [
+      p,
+      { lat: [] as number[], errors: 0, fixedSeconds: 0, closedSeconds: 0, closedCount: 0, sent: 0 },
+    ]),
+  );
   // a short warm-up so that each round starts from the same state
   for (const p of paths) {
     await closedLoop(rt, p, 50, o.concurrency, seq);

@@ -67,12 +67,24 @@ export class FanoutDriver {
 }
 
 /** The fan-out nodes; `generation` changes the config node so that a "modified nodes" deploy restarts it. */
-export function fanoutFlow(first: SimEndpoint, generation: number): { nodes: Array<Record<string, unknown>>; credentials: Record<string, Record<string, string>> } {
+export function fanoutFlow(
+  first: SimEndpoint,
+  generation: number,
+): { nodes: Array<Record<string, unknown>>; credentials: Record<string, Record<string, string>> } {
   return {
     nodes: [
       {
-        id: 'fan-p', type: 'snom-phone', name: `fleet ${generation}`, host: '127.0.0.1', port: String(first.port), protocol: 'http',
-        model: 'D785', firmware: '10.1.33.33', auth: 'digest', timeout: '10000', queueSize: '100',
+        id: 'fan-p',
+        type: 'snom-phone',
+        name: `fleet ${generation}`,
+        host: '127.0.0.1',
+        port: String(first.port),
+        protocol: 'http',
+        model: 'D785',
+        firmware: '10.1.33.33',
+        auth: 'digest',
+        timeout: '10000',
+        queueSize: '100',
         // the fleet allow-list (issue 9 / trust): every loopback phone
         fleet: '127.0.0.0/8',
       },

@@ -51,7 +51,8 @@ function int(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, ma
   const raw = env[name];
   if (raw === undefined || raw === '') return dflt;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number ${min}..${max}, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`${name} must be a whole number ${min}..${max}, got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -60,27 +61,43 @@ function intList(env: NodeJS.ProcessEnv, name: string, dflt: number[], min: numb
   if (raw === undefined || raw === '') return dflt;
   const list = raw.split(',').map((s) => Number(s.trim()));
   if (list.length === 0 || list.length > 10 || list.some((n) => !Number.isInteger(n) || n < min || n > max)) {
-    throw new Error(`${name} must be a comma-separated list of whole numbers ${min}..${max}, got ${JSON.stringify(raw)}`);
+    throw new Error(
+      `${name} must be a comma-separated list of whole numbers ${min}..${max}, got ${JSON.stringify(raw)}`,
+    );
   }
   return list;
 }
 
 function names(env: NodeJS.ProcessEnv, name: string, all: string[]): string[] {
-  const list = (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (env[name] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const n of list) if (!all.includes(n)) throw new Error(`${name}: unknown ${n} (known: ${all.join(', ')})`);
   return list.length ? list : all;
 }
 
-export function readOptions(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): BenchOptions {
-  for (const a of argv) if (a !== '--quick') throw new Error(`unknown argument ${a} (only --quick; the rest is set through BENCH_* variables)`);
+export function readOptions(
+  env: NodeJS.ProcessEnv = process.env,
+  argv: string[] = process.argv.slice(2),
+): BenchOptions {
+  for (const a of argv)
+    if (a !== '--quick')
+      throw new Error(`unknown argument ${a} (only --quick; the rest is set through BENCH_* variables)`);
   const quick = argv.includes('--quick') || env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true';
   const fanout = intList(env, 'BENCH_FANOUT', [1, 100, 1000], 1, 5000);
   const memoryPhones = int(env, 'BENCH_MEMORY_PHONES', 1000, 1, 5000);
   // 2,000 so that the "2,000 targets accepted" goal can be tried against real phones
   const fleet = int(env, 'BENCH_FLEET', Math.max(quick ? 0 : 2000, ...fanout, memoryPhones), 1, 5000);
-  if (fleet < Math.max(...fanout, memoryPhones)) throw new Error('BENCH_FLEET must be at least the largest BENCH_FANOUT and BENCH_MEMORY_PHONES');
-  const onlyRaw = (env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  for (const g of onlyRaw) if (!(GROUPS as readonly string[]).includes(g)) throw new Error(`BENCH_ONLY: unknown group ${g} (groups: ${GROUPS.join(', ')})`);
+  if (fleet < Math.max(...fanout, memoryPhones))
+    throw new Error('BENCH_FLEET must be at least the largest BENCH_FANOUT and BENCH_MEMORY_PHONES');
+  const onlyRaw = (env.BENCH_ONLY ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const g of onlyRaw)
+    if (!(GROUPS as readonly string[]).includes(g))
+      throw new Error(`BENCH_ONLY: unknown group ${g} (groups: ${GROUPS.join(', ')})`);
   return {
     quick,
     rounds: int(env, 'BENCH_ROUNDS', quick ? 3 : 8, 1, 100),
@@ -109,5 +126,6 @@ export function readOptions(env: NodeJS.ProcessEnv = process.env, argv: string[]
 }
 
 export function checkSeconds(o: BenchOptions): void {
-  if (!Number.isFinite(o.eventSeconds) || o.eventSeconds <= 0 || o.eventSeconds > 600) throw new Error('BENCH_EVENT_SECONDS must be a number of seconds 0..600');
+  if (!Number.isFinite(o.eventSeconds) || o.eventSeconds <= 0 || o.eventSeconds > 600)
+    throw new Error('BENCH_EVENT_SECONDS must be a number of seconds 0..600');
 }

@@ -55,7 +55,13 @@ export function rawDigest(phone: SimEndpoint): PressPath {
 }
 
 export function libraryClient(phone: SimEndpoint): PressPath {
-  const c = new PhoneClient({ host: '127.0.0.1', port: phone.port, auth: 'digest', user: SIM_USER, password: SIM_PASSWORD });
+  const c = new PhoneClient({
+    host: '127.0.0.1',
+    port: phone.port,
+    auth: 'digest',
+    user: SIM_USER,
+    password: SIM_PASSWORD,
+  });
   return {
     id: 'client',
     label: 'library PhoneClient, Digest',
@@ -130,13 +136,39 @@ export function coreHttpRequest(phone: SimEndpoint, runtime: InProcessRuntime, d
 }
 
 /** The nodes the press rows drive, for the in-process runtime's flow. */
-export function pressFlow(keyPhone: SimEndpoint): { nodes: Array<Record<string, unknown>>; credentials: Record<string, Record<string, string>> } {
+export function pressFlow(keyPhone: SimEndpoint): {
+  nodes: Array<Record<string, unknown>>;
+  credentials: Record<string, Record<string, string>>;
+} {
   return {
     nodes: [
-      { id: 'p1', type: 'snom-phone', name: '', host: '127.0.0.1', port: String(keyPhone.port), protocol: 'http', model: 'D785', firmware: '10.1.33.33', auth: 'digest', timeout: '5000', queueSize: '100', fleet: '127.0.0.0/8' },
+      {
+        id: 'p1',
+        type: 'snom-phone',
+        name: '',
+        host: '127.0.0.1',
+        port: String(keyPhone.port),
+        protocol: 'http',
+        model: 'D785',
+        firmware: '10.1.33.33',
+        auth: 'digest',
+        timeout: '5000',
+        queueSize: '100',
+        fleet: '127.0.0.0/8',
+      },
       { id: 'k1', type: 'snom-key', phone: 'p1', keys: '', wires: [['out-key']] },
       { id: 'out-key', type: 'helper' },
-      { id: 'h1', type: 'http request', method: 'GET', ret: 'txt', paytoqs: 'ignore', url: '', authType: 'digest', persist: true, wires: [['out-core']] },
+      {
+        id: 'h1',
+        type: 'http request',
+        method: 'GET',
+        ret: 'txt',
+        paytoqs: 'ignore',
+        url: '',
+        authType: 'digest',
+        persist: true,
+        wires: [['out-core']],
+      },
       { id: 'out-core', type: 'helper' },
     ],
     credentials: { p1: { user: SIM_USER, password: SIM_PASSWORD }, h1: { user: SIM_USER, password: SIM_PASSWORD } },
@@ -206,8 +238,14 @@ export async function pressRound(
     }
     const t = totals.get(p.id)!;
     const st = await simCounts(p.phone.url);
-    if (st.keys !== t.presses) out.set(p.id, new Error(`${p.label}: the phone saw ${st.keys} presses, expected ${t.presses}`));
-    else out.set(p.id, { perSecond: t.presses / t.seconds, cpuUsPerPress: t.cpuUs / t.presses, exchangesPerPress: st.requests / t.presses });
+    if (st.keys !== t.presses)
+      out.set(p.id, new Error(`${p.label}: the phone saw ${st.keys} presses, expected ${t.presses}`));
+    else
+      out.set(p.id, {
+        perSecond: t.presses / t.seconds,
+        cpuUsPerPress: t.cpuUs / t.presses,
+        exchangesPerPress: st.requests / t.presses,
+      });
   }
   return out;
 }

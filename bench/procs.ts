@@ -17,7 +17,12 @@ export interface Child {
   exited: Promise<number | null>;
 }
 
-export function spawnNode(nodeArgs: string[], script: string, args: string[] = [], env: NodeJS.ProcessEnv = process.env): Child {
+export function spawnNode(
+  nodeArgs: string[],
+  script: string,
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): Child {
   const proc = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   children.add(proc);
   let out = '';
@@ -69,7 +74,11 @@ export function cleanupAll(): Promise<void> {
     for (const fn of cleanups.splice(0).reverse()) {
       await Promise.race([fn().catch(() => undefined), new Promise((r) => setTimeout(r, 5000).unref())]);
     }
-    await Promise.all([...children].map((proc) => stopChild({ proc, output: () => '', exited: new Promise((r) => proc.once('exit', r)) })));
+    await Promise.all(
+      [...children].map((proc) =>
+        stopChild({ proc, output: () => '', exited: new Promise((r) => proc.once('exit', r)) }),
+      ),
+    );
     for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true });
     tempDirs.clear();
   })();

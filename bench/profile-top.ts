@@ -2,9 +2,23 @@
 // time — self time by function and by file, and total (inclusive) time of this package's functions.
 import * as fs from 'node:fs';
 
-interface CallFrame { functionName: string; url: string; lineNumber: number }
-interface ProfileNode { id: number; callFrame: CallFrame; children?: number[] }
-interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
 
 function shortUrl(url: string): string {
   if (!url) return '(native)';
@@ -28,7 +42,8 @@ function main(): void {
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const label = (f: CallFrame): string => `${f.functionName || '(anonymous)'} ${shortUrl(f.url)}:${f.lineNumber + 1}`;
   const inStack = (id: number): boolean => {
-    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) if (under!.test(label(byId.get(cur)!.callFrame))) return true;
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur))
+      if (under!.test(label(byId.get(cur)!.callFrame))) return true;
     return false;
   };
   const selfUs = new Map<number, number>();
@@ -37,7 +52,9 @@ function main(): void {
     selfUs.set(p.samples[i], (selfUs.get(p.samples[i]) ?? 0) + (p.timeDeltas[i] ?? 0));
   }
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
-  const idle = [...selfUs].filter(([id]) => /^\(idle\)$/.test(byId.get(id)!.callFrame.functionName)).reduce((a, [, v]) => a + v, 0);
+  const idle = [...selfUs]
+    .filter(([id]) => /^\(idle\)$/.test(byId.get(id)!.callFrame.functionName))
+    .reduce((a, [, v]) => a + v, 0);
 
   const selfBy = new Map<string, number>();
   const fileBy = new Map<string, number>();
@@ -57,13 +74,16 @@ function main(): void {
       inclBy.set(l, (inclBy.get(l) ?? 0) + us);
     }
   }
-  const pct = (us: number): string => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms`;
+  const pct = (us: number): string =>
+    `${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms`;
   const busy = total - idle;
   const print = (title: string, m: Map<string, number>): void => {
     console.log(`\n${title}`);
     for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(v)}  ${k}`);
   };
-  console.log(`${file}: ${(total / 1000).toFixed(0)} ms sampled${under ? ` under /${under.source}/` : ''}, ${(busy / 1000).toFixed(0)} ms not idle`);
+  console.log(
+    `${file}: ${(total / 1000).toFixed(0)} ms sampled${under ? ` under /${under.source}/` : ''}, ${(busy / 1000).toFixed(0)} ms not idle`,
+  );
   print('self time by function', selfBy);
   print('self time by file', fileBy);
   print("inclusive time of this package's functions", inclBy);

@@ -50,7 +50,7 @@ export class InProcessRuntime {
   async start(f: RuntimeFlows): Promise<void> {
     await new Promise<void>((r) => helper.startServer(r));
     this.started = true;
-     
+
     const httpRequest = require('@node-red/nodes/core/network/21-httprequest.js');
     await helper.load([nodeModule('snom-phone'), nodeModule('snom-key'), httpRequest], f.flows, f.credentials);
     // The test helper wraps Node.prototype.send/status/log/... in Sinon spies that record every call
@@ -63,7 +63,8 @@ export class InProcessRuntime {
     await this.redeploy(f, 'full');
     for (const n of f.flows) {
       const node = helper.getNode(String(n.id)) as { send?: { getCall?: unknown } } | null;
-      if (node && typeof node.send?.getCall === 'function') throw new Error(`node ${String(n.id)} still sends through a test spy`);
+      if (node && typeof node.send?.getCall === 'function')
+        throw new Error(`node ${String(n.id)} still sends through a test spy`);
     }
   }
 

@@ -70,7 +70,9 @@ export function buildTable(res: Results, o: BenchOptions): string[] {
       vsRaw: ratios(rate(p.id), rate('raw')),
       vsDigest: ratios(rate(p.id), rate('digest')),
       vsCore: ratios(rate(p.id), rate('core')),
-      notes: `${num(median(res.get(`press.${p.id}.exch`)), 2)} HTTP exchanges/press (phone's count)` + (res.noteOf(`press.${p.id}`) ? `; ${res.noteOf(`press.${p.id}`)}` : ''),
+      notes:
+        `${num(median(res.get(`press.${p.id}.exch`)), 2)} HTTP exchanges/press (phone's count)` +
+        (res.noteOf(`press.${p.id}`) ? `; ${res.noteOf(`press.${p.id}`)}` : ''),
     });
   }
   for (const p of PRESS_ROWS) {
@@ -96,7 +98,13 @@ export function buildTable(res: Results, o: BenchOptions): string[] {
         unit: 'ms to last answer',
         series: res.get(key),
         vsOne: ratios(res.get(key), one),
-        notes: [kind === 'cold' ? 'first after deploy: connect + Digest challenge' : 'same command again', `phone latency ${o.latencyMs} ms`, note].filter(Boolean).join('; '),
+        notes: [
+          kind === 'cold' ? 'first after deploy: connect + Digest challenge' : 'same command again',
+          `phone latency ${o.latencyMs} ms`,
+          note,
+        ]
+          .filter(Boolean)
+          .join('; '),
       });
     }
   }
@@ -107,7 +115,13 @@ export function buildTable(res: Results, o: BenchOptions): string[] {
       const label = p === 'snom' ? 'snom-action-url-in' : 'core http in + http response';
       const undelivered = summary(res.get(`${base}.undelivered`)).max;
       const errors = summary(res.get(`${base}.errors`)).max;
-      const extra = [undelivered > 0 ? `${undelivered} answered but not delivered` : '', errors > 0 ? `${errors} errors` : '', res.noteOf(base) ?? ''].filter(Boolean).join('; ');
+      const extra = [
+        undelivered > 0 ? `${undelivered} answered but not delivered` : '',
+        errors > 0 ? `${errors} errors` : '',
+        res.noteOf(base) ?? '',
+      ]
+        .filter(Boolean)
+        .join('; ');
       rows.push({
         row: `events: ${label}, ${c.toLocaleString('en')} snom-phone configs`,
         unit: 'events/s',
@@ -126,18 +140,45 @@ export function buildTable(res: Results, o: BenchOptions): string[] {
     }
   }
   if (res.has('load.ms')) {
-    rows.push({ row: 'package load: require the nine node files', unit: 'ms', series: res.get('load.ms'), notes: `fresh process; median of ${o.loadProcs} per round` });
+    rows.push({
+      row: 'package load: require the nine node files',
+      unit: 'ms',
+      series: res.get('load.ms'),
+      notes: `fresh process; median of ${o.loadProcs} per round`,
+    });
   }
   if (res.has('mem.rss')) {
     const n = o.memoryPhones.toLocaleString('en');
     const failed = summary(res.get('mem.failed')).max;
-    rows.push({ row: `RSS per used phone (${n} phones, SnomPhone.forHost)`, unit: 'KiB', series: res.get('mem.rss').map((x) => x / KIB), notes: failed > 0 ? `${failed} commands failed` : 'one key command each' });
-    rows.push({ row: `heap per used phone (${n} phones)`, unit: 'KiB', series: res.get('mem.heap').map((x) => x / KIB) });
+    rows.push({
+      row: `RSS per used phone (${n} phones, SnomPhone.forHost)`,
+      unit: 'KiB',
+      series: res.get('mem.rss').map((x) => x / KIB),
+      notes: failed > 0 ? `${failed} commands failed` : 'one key command each',
+    });
+    rows.push({
+      row: `heap per used phone (${n} phones)`,
+      unit: 'KiB',
+      series: res.get('mem.heap').map((x) => x / KIB),
+    });
     rows.push({ row: `sockets open after the commands`, unit: 'sockets', series: res.get('mem.sockets'), digits: 0 });
     if (res.has('mem.idleRss')) {
-      rows.push({ row: `RSS per used phone after ${o.idleMs / 1000} s idle`, unit: 'KiB', series: res.get('mem.idleRss').map((x) => x / KIB) });
-      rows.push({ row: `heap per used phone after ${o.idleMs / 1000} s idle`, unit: 'KiB', series: res.get('mem.idleHeap').map((x) => x / KIB) });
-      rows.push({ row: `sockets open after ${o.idleMs / 1000} s idle`, unit: 'sockets', series: res.get('mem.idleSockets'), digits: 0 });
+      rows.push({
+        row: `RSS per used phone after ${o.idleMs / 1000} s idle`,
+        unit: 'KiB',
+        series: res.get('mem.idleRss').map((x) => x / KIB),
+      });
+      rows.push({
+        row: `heap per used phone after ${o.idleMs / 1000} s idle`,
+        unit: 'KiB',
+        series: res.get('mem.idleHeap').map((x) => x / KIB),
+      });
+      rows.push({
+        row: `sockets open after ${o.idleMs / 1000} s idle`,
+        unit: 'sockets',
+        series: res.get('mem.idleSockets'),
+        digits: 0,
+      });
     }
   }
   return [
@@ -157,7 +198,9 @@ export interface Extra {
 
 function mmm(xs: number[], digits = 2): string {
   const s = summary(xs);
-  return s.n ? `min ${num(s.min, digits)} / median ${num(s.median, digits)} / max ${num(s.max, digits)}` : 'not measured';
+  return s.n
+    ? `min ${num(s.min, digits)} / median ${num(s.median, digits)} / max ${num(s.max, digits)}`
+    : 'not measured';
 }
 
 function verdict(ok: boolean | undefined): string {
@@ -174,34 +217,62 @@ export function buildGoals(res: Results, o: BenchOptions, x: Extra): string[] {
   const refused = res.noteOf(`fan.${big}.cold`);
   if (res.has(`fan.${big}.cold`) || refused) {
     const within = ratios(cold, budget);
-    g(res.has(`fan.${big}.cold`) ? median(within) <= 1 : false,
+    g(
+      res.has(`fan.${big}.cold`) ? median(within) <= 1 : false,
       `one command to ${big.toLocaleString('en')} phones within 2× one phone's latency + 200 ms: ` +
         (res.has(`fan.${big}.cold`) ? `cold ${mmm(cold, 0)} ms` : 'cold not measured') +
-        `; budget (2 × one-phone ${num(median(oneWarm), 1)} ms + 200) ${num(median(budget), 0)} ms` + (refused ? `; ${refused}` : ''));
-    g(x.fleetMaxConcurrent === undefined ? undefined : x.fleetMaxConcurrent <= 1, `one request at a time per phone: highest concurrency any fleet phone saw = ${x.fleetMaxConcurrent ?? '–'}`);
+        `; budget (2 × one-phone ${num(median(oneWarm), 1)} ms + 200) ${num(median(budget), 0)} ms` +
+        (refused ? `; ${refused}` : ''),
+    );
+    g(
+      x.fleetMaxConcurrent === undefined ? undefined : x.fleetMaxConcurrent <= 1,
+      `one request at a time per phone: highest concurrency any fleet phone saw = ${x.fleetMaxConcurrent ?? '–'}`,
+    );
   }
   if (!x.probe && (res.has(`fan.${big}.cold`) || refused)) {
-    g(undefined, `2,000 targets accepted: not tried (the fleet has no more phones than the largest fan-out; BENCH_FLEET=2000)`);
+    g(
+      undefined,
+      `2,000 targets accepted: not tried (the fleet has no more phones than the largest fan-out; BENCH_FLEET=2000)`,
+    );
   }
   if (x.probe) {
     const p = x.probe;
-    g(!p.refused && !p.timedOut && p.failed === 0, `${p.targets.toLocaleString('en')} targets accepted: ` +
-      (p.refused ? `refused: ${p.refused}` : p.timedOut ? 'timed out' : `${p.ok} answered, ${p.failed} failed in ${num(p.ms ?? NaN, 0)} ms (cold)`));
+    g(
+      !p.refused && !p.timedOut && p.failed === 0,
+      `${p.targets.toLocaleString('en')} targets accepted: ` +
+        (p.refused
+          ? `refused: ${p.refused}`
+          : p.timedOut
+            ? 'timed out'
+            : `${p.ok} answered, ${p.failed} failed in ${num(p.ms ?? NaN, 0)} ms (cold)`),
+    );
   }
   const c = Math.max(...o.eventConfigs);
   if (res.has(`ev.${c}.snom.tput`) && res.has(`ev.${c}.core.tput`)) {
     const t = ratios(res.get(`ev.${c}.snom.tput`), res.get(`ev.${c}.core.tput`));
     const p = ratios(res.get(`ev.${c}.snom.p99`), res.get(`ev.${c}.core.p99`));
-    g(median(t) >= 1, `event endpoint ≥ 1.0× core http in + http response with ${c.toLocaleString('en')} configs: ${mmm(t)}`);
-    g(median(p) <= 1, `event p99 at ${o.eventRate}/s no worse than the core pair's (${c.toLocaleString('en')} configs, snom/core): ${mmm(p)}`);
+    g(
+      median(t) >= 1,
+      `event endpoint ≥ 1.0× core http in + http response with ${c.toLocaleString('en')} configs: ${mmm(t)}`,
+    );
+    g(
+      median(p) <= 1,
+      `event p99 at ${o.eventRate}/s no worse than the core pair's (${c.toLocaleString('en')} configs, snom/core): ${mmm(p)}`,
+    );
   }
   if (res.has('mem.rss')) {
     const rss = res.get('mem.rss').map((v) => v / KIB);
-    g(median(rss) <= 20, `≤ 20 KiB RSS per used phone at ${o.memoryPhones.toLocaleString('en')} phones: ${mmm(rss, 1)} KiB`);
+    g(
+      median(rss) <= 20,
+      `≤ 20 KiB RSS per used phone at ${o.memoryPhones.toLocaleString('en')} phones: ${mmm(rss, 1)} KiB`,
+    );
     if (res.has('mem.idleRss')) {
       const heap = res.get('mem.idleHeap').map((v) => v / KIB);
       const sockets = res.get('mem.idleSockets');
-      g(median(sockets) === 0 && median(heap) <= 2, `idle connections and clients released after ${o.idleMs / 1000} s: sockets ${mmm(sockets, 0)}; heap still held per phone ${mmm(heap, 1)} KiB (pass: 0 sockets, ≤ 2 KiB)`);
+      g(
+        median(sockets) === 0 && median(heap) <= 2,
+        `idle connections and clients released after ${o.idleMs / 1000} s: sockets ${mmm(sockets, 0)}; heap still held per phone ${mmm(heap, 1)} KiB (pass: 0 sockets, ≤ 2 KiB)`,
+      );
     }
   }
   if (res.has('press.client.rate') && res.has('press.digest.rate')) {
@@ -209,20 +280,29 @@ export function buildGoals(res: Results, o: BenchOptions, x: Extra): string[] {
     g(median(r) >= 0.85, `library Digest client ≥ 0.85× the raw Digest loop: ${mmm(r)}`);
   }
   if (res.has('load.ms')) {
-    g(median(res.get('load.ms')) <= 100, `package load ≤ 100 ms for the nine node files: ${mmm(res.get('load.ms'), 0)} ms`);
+    g(
+      median(res.get('load.ms')) <= 100,
+      `package load ≤ 100 ms for the nine node files: ${mmm(res.get('load.ms'), 0)} ms`,
+    );
   }
   // what the issue says must stay
   for (const id of ['client', 'key']) {
     if (!res.has(`press.${id}.exch`)) continue;
     const e = res.get(`press.${id}.exch`);
-    g(summary(e).max <= 1.0001, `(kept) ${id === 'client' ? 'library client' : 'snom-key node'}: 1.00 HTTP exchange per command in Digest steady state: ${mmm(e)}`);
+    g(
+      summary(e).max <= 1.0001,
+      `(kept) ${id === 'client' ? 'library client' : 'snom-key node'}: 1.00 HTTP exchange per command in Digest steady state: ${mmm(e)}`,
+    );
   }
   if (res.has('press.key.rate') && res.has('press.core.rate')) {
     const r = ratios(res.get('press.key.rate'), res.get('press.core.rate'));
     g(median(r) >= 4, `(kept) snom-key node ≥ 4× the core http request node's presses/s (4–7× when filed): ${mmm(r)}`);
   }
   if (x.fleetKeys) {
-    g(x.fleetKeys.expected === x.fleetKeys.seen, `(check) fleet phones saw every answered command: ${x.fleetKeys.seen} key presses seen, ${x.fleetKeys.expected} answered`);
+    g(
+      x.fleetKeys.expected === x.fleetKeys.seen,
+      `(check) fleet phones saw every answered command: ${x.fleetKeys.seen} key presses seen, ${x.fleetKeys.expected} answered`,
+    );
   }
   return lines;
 }

@@ -14,12 +14,32 @@ import type { SimPhoneConfig } from '../src/simulator/types';
 import { eventRound, startEventRuntime, type EventRuntime } from './events';
 import { FanoutDriver, fanoutFlow, targetsOf } from './fanout';
 import { checkSeconds, readOptions, type Group } from './options';
-import { coreHttpRequest, libraryClient, NodeDriver, pressFlow, pressRound, rawDigest, rawUndici, snomKeyNode, type PressPath } from './press';
+import {
+  coreHttpRequest,
+  libraryClient,
+  NodeDriver,
+  pressFlow,
+  pressRound,
+  rawDigest,
+  rawUndici,
+  snomKeyNode,
+  type PressPath,
+} from './press';
 import { cleanupAll, installSignalHandlers, interrupted, onCleanup, spawnNode, tempDir, type Child } from './procs';
 import { InProcessRuntime, Sink, type RuntimeFlows } from './red';
 import { buildGoals, buildTable, type Extra } from './report';
 import { Results } from './results';
-import { closeControl, eachLimit, phoneConfig, simCall, simCounts, SIM_PASSWORD, SIM_USER, startSim, type SimEndpoint } from './sim';
+import {
+  closeControl,
+  eachLimit,
+  phoneConfig,
+  simCall,
+  simCounts,
+  SIM_PASSWORD,
+  SIM_USER,
+  startSim,
+  type SimEndpoint,
+} from './sim';
 import { median } from './stats';
 
 interface Slot {
@@ -37,9 +57,11 @@ async function waitJsonLine(child: Child, phase: string, timeoutMs: number): Pro
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const line of child.output().split('\n')) {
-      if (line.startsWith('{') && line.includes(`"phase":"${phase}"`)) return JSON.parse(line) as Record<string, number>;
+      if (line.startsWith('{') && line.includes(`"phase":"${phase}"`))
+        return JSON.parse(line) as Record<string, number>;
     }
-    if (child.proc.exitCode !== null) throw new Error(`child exited (${child.proc.exitCode}) before "${phase}": ${child.output().slice(-500)}`);
+    if (child.proc.exitCode !== null)
+      throw new Error(`child exited (${child.proc.exitCode}) before "${phase}": ${child.output().slice(-500)}`);
     if (Date.now() > deadline) throw new Error(`no "${phase}" reading within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -53,13 +75,21 @@ async function main(): Promise<void> {
   const want = (g: Group): boolean => o.only.has(g);
   const res = new Results(o.rounds);
   const extra: Extra = {};
-  log(`bench: ${o.quick ? 'quick' : 'full'} run, ${o.rounds} rounds, groups ${[...o.only].join(', ')}; Node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log(
+    `bench: ${o.quick ? 'quick' : 'full'} run, ${o.rounds} rounds, groups ${[...o.only].join(', ')}; Node ${process.version}, ${os.cpus().length} CPUs, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 
   // --- phones and runtimes, started in parallel -------------------------------------------------
   const needFleet = want('fanout') || want('memory');
   const pressNames = ['raw', 'digest', 'client', 'key', 'core'];
   const pressSimP = want('press')
-    ? startSim('press', pressNames.map((n) => phoneConfig(`press-${n}`, n === 'raw' ? 'none' : 'digest')))
+    ? startSim(
+        'press',
+        pressNames.map((n) => phoneConfig(`press-${n}`, n === 'raw' ? 'none' : 'digest')),
+      )
     : Promise.resolve(undefined);
   const fleetSimsP = needFleet
     ? Promise.all(
@@ -80,8 +110,13 @@ async function main(): Promise<void> {
   for (const s of [pressSim, ...fleetSims]) if (s) onCleanup(() => s.stop());
   onCleanup(() => closeControl());
   const fleet: SimEndpoint[] = fleetSims.flatMap((s) => s.phones);
-  if (o.latencyMs > 0) await eachLimit(fleet, 32, (p) => simCall(p.url, 'POST', 'faults', { latencyMs: o.latencyMs }).then(() => undefined));
-  log(`bench: started ${pressSim?.phones.length ?? 0} press phones, ${fleet.length} fleet phones in ${fleetSims.length} processes, ${eventRuntimes.length} node-red processes (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  if (o.latencyMs > 0)
+    await eachLimit(fleet, 32, (p) =>
+      simCall(p.url, 'POST', 'faults', { latencyMs: o.latencyMs }).then(() => undefined),
+    );
+  log(
+    `bench: started ${pressSim?.phones.length ?? 0} press phones, ${fleet.length} fleet phones in ${fleetSims.length} processes, ${eventRuntimes.length} node-red processes (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
 
   // --- the in-process Node-RED runtime -------------------------------------------------------------
   const runtime = new InProcessRuntime();
@@ -105,7 +140,12 @@ async function main(): Promise<void> {
     };
   };
   const attachSinks = (): void => {
-    for (const [id, sink] of [['out-key', sinks.key], ['out-core', sinks.core], ['fan-out', sinks.fan], ['caught', sinks.caught]] as const) {
+    for (const [id, sink] of [
+      ['out-key', sinks.key],
+      ['out-core', sinks.core],
+      ['fan-out', sinks.fan],
+      ['caught', sinks.caught],
+    ] as const) {
       try {
         sink.attach(runtime.node(id));
       } catch {
@@ -124,8 +164,13 @@ async function main(): Promise<void> {
   const perRound = Math.ceil(o.presses / o.rounds);
   if (pressSim) {
     const ph = pressSim.phones;
-    const paths: PressPath[] = [rawUndici(ph[0]), rawDigest(ph[1]), libraryClient(ph[2]), snomKeyNode(ph[3], runtime, driver), coreHttpRequest(ph[4], runtime, driver)]
-      .filter((p) => o.pressRows.includes(p.id));
+    const paths: PressPath[] = [
+      rawUndici(ph[0]),
+      rawDigest(ph[1]),
+      libraryClient(ph[2]),
+      snomKeyNode(ph[3], runtime, driver),
+      coreHttpRequest(ph[4], runtime, driver),
+    ].filter((p) => o.pressRows.includes(p.id));
     for (const p of paths) {
       onCleanup(() => p.close());
       // first contact (connect, Digest challenge) before any round
@@ -188,7 +233,19 @@ async function main(): Promise<void> {
         name: `events, ${rt.configs} configs`,
         noteKey: `ev.${rt.configs}.snom`,
         run: async (r) => {
-          const got = await eventRound(rt, o.eventPaths, { rate: o.eventRate, seconds: o.eventSeconds, count: o.eventCount, concurrency: o.eventConcurrency, chunks: o.eventChunks }, r, seq);
+          const got = await eventRound(
+            rt,
+            o.eventPaths,
+            {
+              rate: o.eventRate,
+              seconds: o.eventSeconds,
+              count: o.eventCount,
+              concurrency: o.eventConcurrency,
+              chunks: o.eventChunks,
+            },
+            r,
+            seq,
+          );
           for (const p of o.eventPaths) {
             const s = got[p];
             if (!s) continue;
@@ -235,7 +292,15 @@ async function main(): Promise<void> {
   if (want('memory') && fleet.length) {
     const dir = tempDir('snom-bench-mem-');
     const input = path.join(dir, 'input.json');
-    fs.writeFileSync(input, JSON.stringify({ ports: fleet.slice(0, o.memoryPhones).map((p) => p.port), user: SIM_USER, password: SIM_PASSWORD, idleMs: o.idleMs }));
+    fs.writeFileSync(
+      input,
+      JSON.stringify({
+        ports: fleet.slice(0, o.memoryPhones).map((p) => p.port),
+        user: SIM_USER,
+        password: SIM_PASSWORD,
+        idleMs: o.idleMs,
+      }),
+    );
     const script = path.join(__dirname, 'child', 'memory.js');
     slots.push({
       group: 'memory',
@@ -278,7 +343,9 @@ async function main(): Promise<void> {
       }
       took.push(`${s.name} ${((performance.now() - ts) / 1000).toFixed(1)}`);
     }
-    log(`bench: round ${r + 1}/${o.rounds} done in ${((performance.now() - t0) / 1000).toFixed(1)} s (${took.join(', ')})`);
+    log(
+      `bench: round ${r + 1}/${o.rounds} done in ${((performance.now() - t0) / 1000).toFixed(1)} s (${took.join(', ')})`,
+    );
   }
 
   await collectIdle();
@@ -290,7 +357,14 @@ async function main(): Promise<void> {
     attachSinks();
     const s = await fanDriver.command(runtime, targetsOf(fleet, fleet.length), o.fanoutTimeoutMs);
     fleetAnswered += s.ok;
-    extra.probe = { targets: fleet.length, ms: s.ms, refused: s.refused, ok: s.ok, failed: s.failed, timedOut: s.timedOut };
+    extra.probe = {
+      targets: fleet.length,
+      ms: s.ms,
+      refused: s.refused,
+      ok: s.ok,
+      failed: s.failed,
+      timedOut: s.timedOut,
+    };
   }
   if (fleet.length) {
     let seen = 0;
@@ -307,7 +381,10 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const out = [
     '',
-    `Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average at the end ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
     `${o.quick ? 'BENCH_QUICK=1, ' : ''}${o.rounds} rounds; ${perRound} timed presses per press row per round (${perRound * o.rounds} in all, after ${o.pressWarmup} untimed); ` +
       `events: ${o.eventRate}/s for ${o.eventSeconds} s then ${o.eventCount} closed-loop; fleet phone latency ${o.latencyMs} ms; run time ${seconds.toFixed(0)} s`,
     'Cells: min / median / max over the rounds; ratio columns: median (min–max) of the per-round ratios.',
@@ -321,12 +398,11 @@ async function main(): Promise<void> {
   process.stdout.write(out.join('\n') + '\n');
 }
 
-main()
-  .then(
-    () => cleanupAll().then(() => process.exit(0)),
-    (err) => {
-      if (interrupted()) return; // the signal handler stops everything and exits
-      log(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      return cleanupAll().then(() => process.exit(1));
-    },
-  );
+main().then(
+  () => cleanupAll().then(() => process.exit(0)),
+  (err) => {
+    if (interrupted()) return; // the signal handler stops everything and exits
+    log(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return cleanupAll().then(() => process.exit(1));
+  },
+);

@@ -44,7 +44,8 @@ export async function startSim(label: string, configs: SimPhoneConfig[], timeout
   for (const m of child.output().matchAll(/^(\S+): (http:\/\/127\.0\.0\.1:(\d+))\s/gm)) {
     phones.push({ name: m[1], url: m[2], port: Number(m[3]) });
   }
-  if (phones.length !== configs.length) throw new Error(`simulator ${label}: ${phones.length} phones listed, ${configs.length} configured`);
+  if (phones.length !== configs.length)
+    throw new Error(`simulator ${label}: ${phones.length} phones listed, ${configs.length} configured`);
   return { phones, child, stop: () => stopChild(child, 'SIGTERM') };
 }
 
@@ -55,7 +56,12 @@ export function closeControl(): Promise<void> {
   return control.close();
 }
 
-export async function simCall(url: string, method: 'GET' | 'POST' | 'DELETE', sub: string, body?: unknown): Promise<unknown> {
+export async function simCall(
+  url: string,
+  method: 'GET' | 'POST' | 'DELETE',
+  sub: string,
+  body?: unknown,
+): Promise<unknown> {
   const res = await request(`${url}/sim/${sub}`, {
     method,
     dispatcher: control,
@@ -78,7 +84,12 @@ export interface SimCounts {
 }
 
 export async function simCounts(url: string): Promise<SimCounts> {
-  const s = (await simCall(url, 'GET', 'state')) as { keys: unknown[]; requests: number; challenges: number; maxConcurrent: number };
+  const s = (await simCall(url, 'GET', 'state')) as {
+    keys: unknown[];
+    requests: number;
+    challenges: number;
+    maxConcurrent: number;
+  };
   return { keys: s.keys.length, requests: s.requests, challenges: s.challenges, maxConcurrent: s.maxConcurrent };
 }
 
@@ -87,7 +98,11 @@ export async function simReset(url: string): Promise<void> {
 }
 
 /** Runs fn over items with at most `limit` at a time. */
-export async function eachLimit<T>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+export async function eachLimit<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {
@@ -99,5 +114,13 @@ export async function eachLimit<T>(items: readonly T[], limit: number, fn: (item
 }
 
 export function phoneConfig(name: string, auth: SimPhoneConfig['auth']): SimPhoneConfig {
-  return { name, model: 'D785', firmware: '10.1.33.33', auth, user: SIM_USER, password: SIM_PASSWORD, digestAlgorithms: ['MD5'] };
+  return {
+    name,
+    model: 'D785',
+    firmware: '10.1.33.33',
+    auth,
+    user: SIM_USER,
+    password: SIM_PASSWORD,
+    digestAlgorithms: ['MD5'],
+  };
 }

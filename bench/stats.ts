@@ -25,7 +25,9 @@ export function summary(xs: readonly number[]): Summary {
 
 /** Nearest-rank percentile (p in 0..100) of raw samples. */
 export function percentile(xs: ArrayLike<number>, p: number): number {
-  const s = Array.from(xs).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  const s = Array.from(xs)
+    .filter((x) => Number.isFinite(x))
+    .sort((a, b) => a - b);
   if (s.length === 0) return NaN;
   const rank = Math.min(s.length, Math.max(1, Math.ceil((p / 100) * s.length)));
   return s[rank - 1];

@@ -30,7 +30,9 @@ function idOf(file) {
 function resolveFrom(file, spec) {
   if (!spec.startsWith('.')) {
     if (!Object.hasOwn(EXTERNAL, spec)) {
-      throw new Error(`build-editor: ${idOf(file)} requires "${spec}", which the editor cannot load (add a browser stand-in to scripts/build-editor.js or keep it out of the editor's checks)`);
+      throw new Error(
+        `build-editor: ${idOf(file)} requires "${spec}", which the editor cannot load (add a browser stand-in to scripts/build-editor.js or keep it out of the editor's checks)`,
+      );
     }
     return EXTERNAL[spec];
   }

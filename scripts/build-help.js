@@ -46,7 +46,8 @@ function argsOf(text, where) {
     args[k] = v.replace(/\s*\n\s*/g, ' ');
     return '';
   });
-  if (rest.trim()) throw new Error(`build-help: ${where}: cannot read ${JSON.stringify(rest.trim().slice(0, 60))} (use key="value")`);
+  if (rest.trim())
+    throw new Error(`build-help: ${where}: cannot read ${JSON.stringify(rest.trim().slice(0, 60))} (use key="value")`);
   return args;
 }
 
@@ -59,11 +60,13 @@ function expandSection(body, args, indent, where, sections) {
       if (!value(cond[2], '')) return [];
       line = cond[1] + line.slice(cond[0].length);
     }
-    return [line.replace(/\{\{([\w-]+)(?:\|([^}]*))?\}\}/g, (_m, key, fallback) => {
-      const v = value(key, fallback);
-      if (v === undefined) throw new Error(`build-help: ${where}: {{${key}}} has no value`);
-      return v;
-    })];
+    return [
+      line.replace(/\{\{([\w-]+)(?:\|([^}]*))?\}\}/g, (_m, key, fallback) => {
+        const v = value(key, fallback);
+        if (v === undefined) throw new Error(`build-help: ${where}: {{${key}}} has no value`);
+        return v;
+      }),
+    ];
   });
   // a section may include other sections: they get the same values
   const text = lines.map((l) => (l === '' ? l : indent + l)).join('\n');

@@ -40,7 +40,10 @@ const types = Object.keys(require(path.join(root, 'package.json'))['node-red'].n
 for (const type of types) {
   const from = path.join(compiled, `${type}.js`);
   if (!fs.existsSync(from)) throw new Error(`build-nodes: ${from} is missing (did tsc run?)`);
-  const code = rebase(fs.readFileSync(from, 'utf8')).replace(/\/\/# sourceMappingURL=.*$/m, `//# sourceMappingURL=../dist/src/nodes/${type}.js.map`);
+  const code = rebase(fs.readFileSync(from, 'utf8')).replace(
+    /\/\/# sourceMappingURL=.*$/m,
+    `//# sourceMappingURL=../dist/src/nodes/${type}.js.map`,
+  );
   fs.writeFileSync(path.join(nodesDir, `${type}.js`), code);
 }
 copyTree(path.join(root, 'icons'), path.join(nodesDir, 'icons'));

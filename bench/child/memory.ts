@@ -4,7 +4,12 @@
 import * as fs from 'node:fs';
 import { SnomPhone } from '../../src/lib/phone';
 
-interface Input { ports: number[]; user: string; password: string; idleMs: number }
+interface Input {
+  ports: number[];
+  user: string;
+  password: string;
+  idleMs: number;
+}
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -35,22 +40,30 @@ async function main(): Promise<void> {
   const input = JSON.parse(fs.readFileSync(process.argv[2], 'utf8')) as Input;
   if (!gc) throw new Error('run with --expose-gc');
   const base = new SnomPhone({
-    host: '127.0.0.1', port: input.ports[0], auth: 'digest', user: input.user, password: input.password,
-    model: 'D785', firmware: '10.1.33.33', timeoutMs: 20000,
+    host: '127.0.0.1',
+    port: input.ports[0],
+    auth: 'digest',
+    user: input.user,
+    password: input.password,
+    model: 'D785',
+    firmware: '10.1.33.33',
+    timeoutMs: 20000,
   });
   await base.profile();
   const out = (o: object): void => void process.stdout.write(JSON.stringify(o) + '\n');
   out(reading('before'));
   // no reference to the phones is kept here: whatever stays alive, the library keeps
   const failed = (
-    await Promise.allSettled(input.ports.map(async (p) => {
-      const lease = base.forHost(`127.0.0.1:${p}`);
-      try {
-        return await lease.phone.run([{ command: 'key', path: '/command.htm?key=P1' }]);
-      } finally {
-        lease.release(); // idle release (lib/phone.ts) starts from here
-      }
-    }))
+    await Promise.allSettled(
+      input.ports.map(async (p) => {
+        const lease = base.forHost(`127.0.0.1:${p}`);
+        try {
+          return await lease.phone.run([{ command: 'key', path: '/command.htm?key=P1' }]);
+        } finally {
+          lease.release(); // idle release (lib/phone.ts) starts from here
+        }
+      }),
+    )
   ).filter((r) => r.status === 'rejected').length;
   out({ ...reading('after'), phones: input.ports.length, failed });
   await new Promise((r) => setTimeout(r, input.idleMs));

@@ -19,7 +19,15 @@ async function main(): Promise<void> {
   const simPort = Number(process.env.SNOM_SIM_PORT ?? 8081);
   const common = { user: SIM_USER, password: SIM_PASSWORD, keepAliveMinibrowserDelayMs: 8000 };
   const configs: SimPhoneConfig[] = [
-    { name: 'desk-d785', port: simPort, model: 'D785', firmware: '10.1.33.33', auth: 'digest', digestAlgorithms: ['SHA-256', 'MD5'], ...common },
+    {
+      name: 'desk-d785',
+      port: simPort,
+      model: 'D785',
+      firmware: '10.1.33.33',
+      auth: 'digest',
+      digestAlgorithms: ['SHA-256', 'MD5'],
+      ...common,
+    },
     { name: 'desk-d735', port: simPort + 1, model: 'D735', firmware: '10.1.54.13', auth: 'basic', ...common },
     { name: 'touch-870', port: simPort + 2, model: 'snom870', firmware: '8.7.5.35', auth: 'digest', ...common },
   ];
@@ -36,13 +44,26 @@ async function main(): Promise<void> {
     if (n.type === 'snom-action-url-in') credentials[n.id as string] = { token: generateToken() };
   }
   const userDir = path.join(PACKAGE_ROOT, '.dev', 'node-red');
-  const settingsFile = prepareUserDir({ dir: userDir, port: nrPort, flows, credentials, keepFlows: !process.argv.includes('--reset') });
+  const settingsFile = prepareUserDir({
+    dir: userDir,
+    port: nrPort,
+    flows,
+    credentials,
+    keepFlows: !process.argv.includes('--reset'),
+  });
 
   console.log('\nSimulated Snom phones (user "admin", password "snom-sim"):');
-  for (const p of phones) console.log(`  ${p.config.name?.padEnd(10)} ${p.config.model.padEnd(8)} ${p.config.firmware.padEnd(11)} ${p.config.auth.padEnd(6)} ${p.url}   state: ${p.url}/sim/state`);
-  console.log(`\nNode-RED: http://127.0.0.1:${nrPort}/  (flows in ${userDir}; npm start -- --reset restores the examples)\n`);
+  for (const p of phones)
+    console.log(
+      `  ${p.config.name?.padEnd(10)} ${p.config.model.padEnd(8)} ${p.config.firmware.padEnd(11)} ${p.config.auth.padEnd(6)} ${p.url}   state: ${p.url}/sim/state`,
+    );
+  console.log(
+    `\nNode-RED: http://127.0.0.1:${nrPort}/  (flows in ${userDir}; npm start -- --reset restores the examples)\n`,
+  );
 
-  const child = spawn(process.execPath, [nodeRedScript(), '--settings', settingsFile, '--userDir', userDir], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [nodeRedScript(), '--settings', settingsFile, '--userDir', userDir], {
+    stdio: 'inherit',
+  });
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;

@@ -25,7 +25,14 @@ export function prepareUserDir(o: UserDirOptions): string {
   const modDir = path.join(o.dir, 'node_modules', ...pkg.name.split('/'));
   fs.mkdirSync(path.dirname(modDir), { recursive: true });
   if (!fs.existsSync(modDir)) fs.symlinkSync(PACKAGE_ROOT, modDir, 'dir');
-  fs.writeFileSync(path.join(o.dir, 'package.json'), JSON.stringify({ name: 'snom-dev-userdir', private: true, dependencies: { [pkg.name]: 'file:' + PACKAGE_ROOT } }, null, 2));
+  fs.writeFileSync(
+    path.join(o.dir, 'package.json'),
+    JSON.stringify(
+      { name: 'snom-dev-userdir', private: true, dependencies: { [pkg.name]: 'file:' + PACKAGE_ROOT } },
+      null,
+      2,
+    ),
+  );
   const settings = {
     uiHost: '127.0.0.1',
     uiPort: o.port,
@@ -49,7 +56,9 @@ export function prepareUserDir(o: UserDirOptions): string {
 /** Every examples/*.json on its own tab, config nodes global, as an import would place them. */
 export function exampleFlows(names?: string[]): unknown[] {
   const dir = path.join(PACKAGE_ROOT, 'examples');
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json') && (!names || names.includes(f.replace(/\.json$/, ''))));
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json') && (!names || names.includes(f.replace(/\.json$/, ''))));
   const flows: unknown[] = [];
   files.sort().forEach((f, i) => {
     const tab = `ex-tab-${i}`;

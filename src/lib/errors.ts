@@ -1,14 +1,6 @@
 /** Stable error codes users match on in Catch nodes (README.md "Errors"). */
 export type SnomErrorCode =
-  | 'E_INPUT'
-  | 'E_UNSUPPORTED'
-  | 'E_AUTH'
-  | 'E_TIMEOUT'
-  | 'E_UNREACHABLE'
-  | 'E_HTTP'
-  | 'E_CSTA'
-  | 'E_BUSY'
-  | 'E_SIP';
+  'E_INPUT' | 'E_UNSUPPORTED' | 'E_AUTH' | 'E_TIMEOUT' | 'E_UNREACHABLE' | 'E_HTTP' | 'E_CSTA' | 'E_BUSY' | 'E_SIP';
 
 export interface SnomErrorDetails {
   /** Phone name or host:port — never credentials. */

@@ -89,7 +89,8 @@ function parsePort(raw: string, text: string, what: string): number {
  * Throws E_INPUT naming `what` (e.g. "msg.target[2]").
  */
 export function parseEndpoint(value: unknown, what: string): Endpoint {
-  if (typeof value !== 'string') throw inputError(`${what} is not a host name or address (a string, optionally with :port)`, { field: 'target' });
+  if (typeof value !== 'string')
+    throw inputError(`${what} is not a host name or address (a string, optionally with :port)`, { field: 'target' });
   const raw = value.trim();
   if (!raw) throw inputError(`${what} is empty`, { field: 'target' });
   const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(raw);
@@ -159,7 +160,8 @@ export class Fleet {
       });
     } else throw inputError('it must be text or a list of entries');
     entries = entries.map((e) => e.trim()).filter((e) => e !== '');
-    if (entries.length > MAX_FLEET_ENTRIES) throw inputError(`it has ${entries.length} entries; at most ${MAX_FLEET_ENTRIES}`);
+    if (entries.length > MAX_FLEET_ENTRIES)
+      throw inputError(`it has ${entries.length} entries; at most ${MAX_FLEET_ENTRIES}`);
     const f = new Fleet();
     for (const entry of entries) {
       if (entry.includes('/')) f.addRange(entry);
@@ -170,7 +172,8 @@ export class Fleet {
 
   private addRange(entry: string): void {
     const m = /^\[?([0-9A-Fa-f:.]+)\]?\/(\d{1,3})$/.exec(entry);
-    if (!m) throw bad('fleet entry', entry, 'is not a CIDR range such as 192.168.1.0/24 or fd00::/64 (ranges take no port)');
+    if (!m)
+      throw bad('fleet entry', entry, 'is not a CIDR range such as 192.168.1.0/24 or fd00::/64 (ranges take no port)');
     const [, addr, bits] = m;
     const prefix = Number(bits);
     if (isIPv4(addr)) {

@@ -54,7 +54,6 @@ function needsDetection(o: SnomPhoneOptions): boolean {
   return d(o.model) || d(o.firmware);
 }
 
-
 /** The configured host's identity; a host the fleet grammar does not cover keys on its URL form. */
 function originEndpoint(origin: string): Endpoint {
   const u = new URL(origin);
@@ -175,10 +174,18 @@ export class SnomPhone {
   run(requests: PhoneRequest[], options?: number | RunOptions): Promise<RunResult> {
     const o: RunOptions = typeof options === 'number' ? { timeoutMs: options } : (options ?? {});
     const command = requests[0]?.command ?? 'request';
-    if (this.closed) return Promise.reject(new SnomError('E_UNREACHABLE', `Phone ${this.label}: closed (redeploy in progress)`, { phone: this.label }));
+    if (this.closed)
+      return Promise.reject(
+        new SnomError('E_UNREACHABLE', `Phone ${this.label}: closed (redeploy in progress)`, { phone: this.label }),
+      );
     const limit = this.options.queueSize ?? 100;
     if (this.waiting >= limit) {
-      return Promise.reject(new SnomError('E_BUSY', `Phone ${this.label}: ${command} refused, ${limit} commands are already waiting`, { phone: this.label, command }));
+      return Promise.reject(
+        new SnomError('E_BUSY', `Phone ${this.label}: ${command} refused, ${limit} commands are already waiting`, {
+          phone: this.label,
+          command,
+        }),
+      );
     }
     const timeoutMs = positiveInt(o.timeoutMs, this.client.timeoutMs);
     const deadline = (o.acceptedAt ?? performance.now()) + timeoutMs;
@@ -222,16 +229,24 @@ export class SnomPhone {
     for (const [i, r] of requests.entries()) {
       const left = Math.floor(deadline - performance.now());
       if (left < 1) {
-        throw new SnomError('E_TIMEOUT', `Phone ${this.label}: ${r.command} timed out: the command's ${timeoutMs} ms ran out after ${i} of ${requests.length} requests`, {
-          phone: this.label,
-          command: r.command,
-          timeoutMs,
-        });
+        throw new SnomError(
+          'E_TIMEOUT',
+          `Phone ${this.label}: ${r.command} timed out: the command's ${timeoutMs} ms ran out after ${i} of ${requests.length} requests`,
+          {
+            phone: this.label,
+            command: r.command,
+            timeoutMs,
+          },
+        );
       }
       const own = typeof r.timeoutMs === 'number' && r.timeoutMs > 0 ? r.timeoutMs : Infinity;
       responses.push(await this.client.request({ ...r, timeoutMs: Math.min(own, left) }));
     }
-    return { response: responses[responses.length - 1], responses, durationMs: Math.round(performance.now() - started) };
+    return {
+      response: responses[responses.length - 1],
+      responses,
+      durationMs: Math.round(performance.now() - started),
+    };
   }
 
   /**
@@ -258,7 +273,10 @@ export class SnomPhone {
       if (list.length === 0) throw inputError('msg.target is an empty array', { field: 'target' });
       endpoints = list.map((raw, i) => {
         const what = Array.isArray(target) ? `msg.target[${i}]` : 'msg.target';
-        if (raw === '*') throw inputError(`${what}: "*" (every phone of the fleet) must be msg.target on its own`, { field: 'target' });
+        if (raw === '*')
+          throw inputError(`${what}: "*" (every phone of the fleet) must be msg.target on its own`, {
+            field: 'target',
+          });
         return { ep: parseEndpoint(raw, what), what, raw };
       });
     }
@@ -269,7 +287,9 @@ export class SnomPhone {
       if (!unique.has(key)) unique.set(key, ep);
     }
     if (unique.size > MAX_TARGETS_PER_MESSAGE) {
-      throw inputError(`msg.target names ${unique.size} phones; at most ${MAX_TARGETS_PER_MESSAGE} per message`, { field: 'target' });
+      throw inputError(`msg.target names ${unique.size} phones; at most ${MAX_TARGETS_PER_MESSAGE} per message`, {
+        field: 'target',
+      });
     }
     const leases: TargetLease[] = [];
     try {
@@ -320,7 +340,8 @@ export class SnomPhone {
     const key = endpointKey(ep, this.defaultPort);
     if (key === this.key) return { phone: this, release: () => undefined };
     // a closing phone (redeploy) makes no new clients that nobody would close
-    if (this.closed) throw new SnomError('E_UNREACHABLE', `Phone ${this.label}: closed (redeploy in progress)`, { phone: this.label });
+    if (this.closed)
+      throw new SnomError('E_UNREACHABLE', `Phone ${this.label}: closed (redeploy in progress)`, { phone: this.label });
     let s = this.siblings.get(key);
     if (s) {
       this.siblings.delete(key); // most recently used last
@@ -362,9 +383,13 @@ export class SnomPhone {
         return;
       }
     }
-    throw new SnomError('E_BUSY', `Phone ${this.label}: msg.target needs another phone, but ${max} other phones are busy at once; try again when some are done`, {
-      phone: this.label,
-    });
+    throw new SnomError(
+      'E_BUSY',
+      `Phone ${this.label}: msg.target needs another phone, but ${max} other phones are busy at once; try again when some are done`,
+      {
+        phone: this.label,
+      },
+    );
   }
 
   private get idle(): boolean {

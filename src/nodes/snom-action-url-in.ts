@@ -5,8 +5,21 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  ActionEndpoint, ActionUrlRouter, DeliveredEvent, StatusThrottle, countOf, endpointConfig, endpointStatus, eventMessage,
-  generateToken, phoneIdList, provisionAction, provisionFailure, provisionPhones, redactError, type EndpointCounts,
+  ActionEndpoint,
+  ActionUrlRouter,
+  DeliveredEvent,
+  StatusThrottle,
+  countOf,
+  endpointConfig,
+  endpointStatus,
+  eventMessage,
+  generateToken,
+  phoneIdList,
+  provisionAction,
+  provisionFailure,
+  provisionPhones,
+  redactError,
+  type EndpointCounts,
 } from '../lib/action-url';
 import { mountAdminRoutes, type ProvisioningNode } from './shared/admin-routes';
 import type { ConfigOf, CredentialsOf } from './shared/node-config';
@@ -81,13 +94,18 @@ export = function register(RED: RED): void {
       },
       onDuplicate(d: boolean) {
         counts.duplicate = d;
-        if (d) node.warn(`Another snom-action-url-in node also listens on ${path}: neither receives events until one path is changed.`);
+        if (d)
+          node.warn(
+            `Another snom-action-url-in node also listens on ${path}: neither receives events until one path is changed.`,
+          );
         throttle.force(endpointStatus(counts));
       },
       onDropped(c) {
         const lost = c.dropped + c.expired;
         counts.dropped += lost;
-        node.warn(`${countOf(lost, 'phone event')} for ${path} were lost while no node was deployed (hold buffer full or too old).`);
+        node.warn(
+          `${countOf(lost, 'phone event')} for ${path} were lost while no node was deployed (hold buffer full or too old).`,
+        );
         throttle.force(endpointStatus(counts));
       },
       onRefused() {
@@ -106,7 +124,11 @@ export = function register(RED: RED): void {
     const configured = phoneIdList(config.phones);
     node.provision = (ids, unprovision, variables) =>
       provisionPhones({
-        ids, configured, unprovision, path, token,
+        ids,
+        configured,
+        unprovision,
+        path,
+        token,
         events: events ? [...events] : 'all',
         httpNodeRoot: typeof RED.settings?.httpNodeRoot === 'string' ? RED.settings.httpNodeRoot : '/',
         // msg.variables replaces the node's list for this run
@@ -127,10 +149,13 @@ export = function register(RED: RED): void {
         return;
       }
       const ids = Array.isArray(msg.phones) ? msg.phones.map(String) : undefined;
-      node.provision!(ids, action === 'unprovision', msg.variables).then((report) => {
-        send([null, { topic: action === 'provision' ? 'provisioned' : 'unprovisioned', payload: report }]);
-        done(provisionFailure(action, report));
-      }, (err) => done(redactError(err, token)));
+      node.provision!(ids, action === 'unprovision', msg.variables).then(
+        (report) => {
+          send([null, { topic: action === 'provision' ? 'provisioned' : 'unprovisioned', payload: report }]);
+          done(provisionFailure(action, report));
+        },
+        (err) => done(redactError(err, token)),
+      );
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {

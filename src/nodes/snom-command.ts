@@ -12,14 +12,21 @@ export = function register(RED: RED): void {
   registerCommandNode(RED, 'snom-command', {
     build: ({ config, msg, profile }) => {
       // "msg" in the form lets the message choose the command; confirm can only come from the form
-      const command = config.command && config.command !== 'msg' ? config.command : fromMsg(msg, 'command') ?? (typeof msg.payload === 'string' ? msg.payload : undefined);
-      return buildRemoteCommand(command, {
-        identity: fieldOr(config.identity, fromMsg(msg, 'identity')),
-        ringer: fieldOr(config.ringer, fromMsg(msg, 'ringer')),
-        url: fieldOr(config.url, fromMsg(msg, 'url')),
-        target: fieldOr(config.transferTarget, fromMsg(msg, 'transferTarget')),
-        confirm: config.confirmReset === true,
-      }, profile);
+      const command =
+        config.command && config.command !== 'msg'
+          ? config.command
+          : (fromMsg(msg, 'command') ?? (typeof msg.payload === 'string' ? msg.payload : undefined));
+      return buildRemoteCommand(
+        command,
+        {
+          identity: fieldOr(config.identity, fromMsg(msg, 'identity')),
+          ringer: fieldOr(config.ringer, fromMsg(msg, 'ringer')),
+          url: fieldOr(config.url, fromMsg(msg, 'url')),
+          target: fieldOr(config.transferTarget, fromMsg(msg, 'transferTarget')),
+          confirm: config.confirmReset === true,
+        },
+        profile,
+      );
     },
   });
 };

@@ -20,6 +20,7 @@ export = function register(RED: RED): void {
       const identity = fieldOr(config.identity, msg.identity ?? fromPayload(msg, 'identity'));
       return buildDial(number, identity, profile);
     },
-    statusText: (plan) => decodeURIComponent(plan.requests[0].path.replace(/^.*?=/, `${plan.command} `).replace(/&.*$/, '')),
+    statusText: (plan) =>
+      decodeURIComponent(plan.requests[0].path.replace(/^.*?=/, `${plan.command} `).replace(/&.*$/, '')),
   });
 };

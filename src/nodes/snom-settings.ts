@@ -1,6 +1,4 @@
-import {
-  planSettingsGet, planSettingsSet, settingNames, settingValues, type SettingsPlan,
-} from '../lib/settings/plan';
+import { planSettingsGet, planSettingsSet, settingNames, settingValues, type SettingsPlan } from '../lib/settings/plan';
 import { inputError, quoteInput } from '../lib/errors';
 import { registerCommandNode } from './shared/command-node';
 import type { FieldsOf } from './shared/node-config';
@@ -14,7 +12,9 @@ function empty(v: unknown): boolean {
 function actionOf(config: FieldsOf<'snom-settings'>, msg: NodeMessage): 'get' | 'set' {
   const a = empty(config.action) || config.action === 'msg' ? msg.action : config.action;
   if (a === 'get' || a === 'set') return a;
-  throw inputError(`The settings action must be "get" or "set", not ${quoteInput(a, 40)} (msg.action).`, { field: 'action' });
+  throw inputError(`The settings action must be "get" or "set", not ${quoteInput(a, 40)} (msg.action).`, {
+    field: 'action',
+  });
 }
 
 export = function register(RED: RED): void {

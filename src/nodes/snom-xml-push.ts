@@ -1,7 +1,12 @@
 import { buildCstaRequest } from '../lib/csta';
 import { singlePlan, type CommandPlan } from '../lib/commands/plan';
 import { inputError, quoteInput, unsupportedError } from '../lib/errors';
-import { buildMinibrowserXml, minibrowserPushPath, validateMinibrowserXml, type MinibrowserObject } from '../lib/minibrowser';
+import {
+  buildMinibrowserXml,
+  minibrowserPushPath,
+  validateMinibrowserXml,
+  type MinibrowserObject,
+} from '../lib/minibrowser';
 import { cstaPlan } from '../lib/csta/transport';
 import { hasCstaOverHttp, type Profile } from '../lib/profile';
 import { registerCommandNode } from './shared/command-node';
@@ -23,14 +28,20 @@ function documentFrom(config: FieldsOf<'snom-xml-push'>, msg: NodeMessage): stri
     validateMinibrowserXml(source);
     return source;
   }
-  if (source !== null && typeof source === 'object' && !Array.isArray(source)) return buildMinibrowserXml(source as MinibrowserObject);
-  throw inputError('No document to show: give minibrowser XML in the node or msg.payload, or an object such as { type: "text", title: "Hello", text: "..." }.', { field: 'document' });
+  if (source !== null && typeof source === 'object' && !Array.isArray(source))
+    return buildMinibrowserXml(source as MinibrowserObject);
+  throw inputError(
+    'No document to show: give minibrowser XML in the node or msg.payload, or an object such as { type: "text", title: "Hello", text: "..." }.',
+    { field: 'document' },
+  );
 }
 
 function transportFor(choice: unknown, profile: Profile): Transport {
   if (choice === 'csta' || choice === 'minibrowser') return choice;
   if (choice !== undefined && choice !== '' && choice !== 'auto') {
-    throw inputError(`The transport must be auto, csta or minibrowser, not ${quoteInput(choice, 40)}.`, { field: 'transport' });
+    throw inputError(`The transport must be auto, csta or minibrowser, not ${quoteInput(choice, 40)}.`, {
+      field: 'transport',
+    });
   }
   if (hasCstaOverHttp(profile)) return 'csta';
   if (profile.minibrowserPush) return 'minibrowser';
@@ -48,7 +59,10 @@ export = function register(RED: RED): void {
       const transport = transportFor(config.transport, profile);
       const xml = documentFrom(config, msg);
       if (transport === 'csta') {
-        const plan: PushPlan = { ...cstaPlan(buildCstaRequest('XmlPush', { document: xml }, profile.csta), { data: false }), transport };
+        const plan: PushPlan = {
+          ...cstaPlan(buildCstaRequest('XmlPush', { document: xml }, profile.csta), { data: false }),
+          transport,
+        };
         return plan;
       }
       if (!profile.minibrowserPush) {
@@ -59,7 +73,10 @@ export = function register(RED: RED): void {
       }
       const root = RED.settings?.httpNodeRoot;
       if (!served) {
-        throw unsupportedError('Node-RED serves no HTTP nodes here (httpNodeRoot is false), so it cannot hand the phone a document to fetch; use the csta transport.', { command: 'xml push' });
+        throw unsupportedError(
+          'Node-RED serves no HTTP nodes here (httpNodeRoot is false), so it cannot hand the phone a document to fetch; use the csta transport.',
+          { command: 'xml push' },
+        );
       }
       // validate the URL (and the old-firmware URL rules) before the document is stored
       minibrowserPushPath(documentUrl(phoneNode.baseUrl, root, 'x'.repeat(32)), profile.minibrowserUrlEncoded);

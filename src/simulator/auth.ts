@@ -13,11 +13,12 @@ export interface AuthOptions {
   credentials: () => { user: string; password: string };
 }
 
-export type AuthResult =
-  | { ok: true; user?: string }
-  | { ok: false; reason: string; challenge: string[] };
+export type AuthResult = { ok: true; user?: string } | { ok: false; reason: string; challenge: string[] };
 
-interface NonceInfo { created: number; lastNc: number }
+interface NonceInfo {
+  created: number;
+  lastNc: number;
+}
 
 const MAX_NONCES = 4096;
 
@@ -119,7 +120,11 @@ export class ServerAuth {
   }
 
   private checkDigest(method: string, url: string, header: string | undefined): AuthResult {
-    const fail = (reason: string, stale = false): AuthResult => ({ ok: false, reason, challenge: this.digestChallenge(stale) });
+    const fail = (reason: string, stale = false): AuthResult => ({
+      ok: false,
+      reason,
+      challenge: this.digestChallenge(stale),
+    });
     if (!header) return fail('no credentials');
     // Credentials in the URL arrive as Basic: a Digest phone does not fall back to them (docs/protocol.md §2.1).
     if (!/^Digest\s/i.test(header)) return fail('not Digest credentials');
@@ -128,7 +133,8 @@ export class ServerAuth {
     const offered = this.opts.algorithms.find((a) => a.toLowerCase() === alg.toLowerCase());
     if (!offered) return fail(`algorithm ${alg} not offered`);
     const { user, password } = this.opts.credentials();
-    if (!p.username || !p.nonce || !p.uri || !p.response || p.realm === undefined) return fail('incomplete Digest credentials');
+    if (!p.username || !p.nonce || !p.uri || !p.response || p.realm === undefined)
+      return fail('incomplete Digest credentials');
     if (p.realm !== this.opts.realm) return fail('wrong realm');
     if (p.opaque !== this.opaque) return fail('opaque missing or wrong');
     if (!this.uriMatches(p.uri, url)) return fail('uri does not match the request');
@@ -147,9 +153,7 @@ export class ServerAuth {
       ha1 = H(`${ha1}:${p.nonce}:${p.cnonce}`);
     }
     const ha2 = H(`${method}:${p.uri}`);
-    const expected = withQop
-      ? H(`${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:auth:${ha2}`)
-      : H(`${ha1}:${p.nonce}:${ha2}`);
+    const expected = withQop ? H(`${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:auth:${ha2}`) : H(`${ha1}:${p.nonce}:${ha2}`);
     if (!sameText(expected, p.response.toLowerCase())) return fail('wrong user or password');
     // The response is right; now the nonce must be ours, alive, and (with qop) not replayed.
     const info = this.nonces.get(p.nonce);

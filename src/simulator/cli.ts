@@ -103,7 +103,20 @@ type Flags = Record<string, string | true>;
 
 function parseFlags(argv: string[]): Flags | string {
   const flags: Flags = {};
-  const valued = ['phones', 'model', 'firmware', 'port', 'auth', 'user', 'password', 'digest-algorithms', 'qop', 'keepalive-delay', 'config', 'sip-port'];
+  const valued = [
+    'phones',
+    'model',
+    'firmware',
+    'port',
+    'auth',
+    'user',
+    'password',
+    'digest-algorithms',
+    'qop',
+    'keepalive-delay',
+    'config',
+    'sip-port',
+  ];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-h' || a === '--help') flags.help = true;
@@ -148,8 +161,10 @@ export function configsFromFlags(flags: Flags, env: NodeJS.ProcessEnv): SimPhone
   if (!['none', 'basic', 'digest'].includes(auth)) return '--auth must be none, basic or digest';
   const qop = flags.qop as SimPhoneConfig['qop'] | undefined;
   if (qop !== undefined && qop !== 'auth' && qop !== 'none') return '--qop must be auth or none';
-  const algs = typeof flags['digest-algorithms'] === 'string'
-    ? (flags['digest-algorithms'] as string).split(',').map((s) => s.trim()) as SimDigestAlgorithm[] : undefined;
+  const algs =
+    typeof flags['digest-algorithms'] === 'string'
+      ? ((flags['digest-algorithms'] as string).split(',').map((s) => s.trim()) as SimDigestAlgorithm[])
+      : undefined;
   const password = typeof flags.password === 'string' ? flags.password : env.SNOM_SIM_PASSWORD;
   const configs: SimPhoneConfig[] = [];
   for (let i = 0; i < (n as number); i++) {
@@ -173,8 +188,11 @@ export function configsFromFlags(flags: Flags, env: NodeJS.ProcessEnv): SimPhone
 }
 
 /** Runs the CLI: prints help, or starts the phones and prints their URLs. */
-export async function main(argv: string[], out: (line: string) => void = (l) => process.stdout.write(l + '\n'),
-  env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
+export async function main(
+  argv: string[],
+  out: (line: string) => void = (l) => process.stdout.write(l + '\n'),
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CliResult> {
   const flags = parseFlags(argv);
   if (typeof flags === 'string') {
     out(`snom-sim: ${flags} (try --help)`);
@@ -206,18 +224,24 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(({ code, phones }) => {
-    if (code !== 0 || phones.length === 0) {
-      process.exitCode = code;
-      return;
-    }
-    const shutdown = (): void => {
-      stopAll(phones).then(() => process.exit(0), () => process.exit(1));
-    };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
-  }, (err: unknown) => {
-    process.stderr.write(`snom-sim: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  });
+  main(process.argv.slice(2)).then(
+    ({ code, phones }) => {
+      if (code !== 0 || phones.length === 0) {
+        process.exitCode = code;
+        return;
+      }
+      const shutdown = (): void => {
+        stopAll(phones).then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    },
+    (err: unknown) => {
+      process.stderr.write(`snom-sim: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

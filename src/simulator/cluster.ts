@@ -24,8 +24,10 @@ export async function startSimPhones(configs: SimPhoneConfig[]): Promise<SimPhon
 /** Stops the given phones, or every phone started by startSimPhones when none are given. */
 export async function stopAll(phones?: SimPhone[]): Promise<void> {
   const list = phones ?? [...running];
-  await Promise.all(list.map(async (p) => {
-    running.delete(p);
-    await p.stop();
-  }));
+  await Promise.all(
+    list.map(async (p) => {
+      running.delete(p);
+      await p.stop();
+    }),
+  );
 }

@@ -54,9 +54,11 @@ export function registerControlApi(phone: SimPhone): void {
     const body = parseJson(req);
     if (!body.ok) return sendJson(res, 400, { error: body.error });
     const v = body.value;
-    if (!v || typeof v !== 'object' || Array.isArray(v)) return sendJson(res, 400, { error: 'settings must be a JSON object of strings' });
+    if (!v || typeof v !== 'object' || Array.isArray(v))
+      return sendJson(res, 400, { error: 'settings must be a JSON object of strings' });
     const entries = Object.entries(v as Record<string, unknown>);
-    if (entries.some(([, x]) => typeof x !== 'string')) return sendJson(res, 400, { error: 'setting values must be strings' });
+    if (entries.some(([, x]) => typeof x !== 'string'))
+      return sendJson(res, 400, { error: 'setting values must be strings' });
     for (const [k, x] of entries) phone.settings.set(k, x as string);
     phone.log('settings-put', { names: entries.map(([k]) => k) });
     sendJson(res, 200, Object.fromEntries(phone.settings));

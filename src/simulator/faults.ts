@@ -16,11 +16,13 @@ export class FaultInjector {
     const known = ['latencyMs', 'status', 'reset', 'stall', 'count'];
     for (const k of Object.keys(o)) if (!known.includes(k)) return `unknown fault ${k}`;
     const num = (k: string, min: number, max: number): boolean =>
-      o[k] === undefined || (typeof o[k] === 'number' && Number.isInteger(o[k]) && (o[k] as number) >= min && (o[k] as number) <= max);
+      o[k] === undefined ||
+      (typeof o[k] === 'number' && Number.isInteger(o[k]) && (o[k] as number) >= min && (o[k] as number) <= max);
     if (!num('latencyMs', 0, 600000)) return 'latencyMs must be an integer 0..600000';
     if (!num('status', 100, 599)) return 'status must be an HTTP status 100..599';
     if (!num('count', 1, 1e9)) return 'count must be a positive integer';
-    for (const k of ['reset', 'stall']) if (o[k] !== undefined && typeof o[k] !== 'boolean') return `${k} must be true or false`;
+    for (const k of ['reset', 'stall'])
+      if (o[k] !== undefined && typeof o[k] !== 'boolean') return `${k} must be true or false`;
     this.clear();
     this.current = { ...(o as SimFaults) };
     return null;

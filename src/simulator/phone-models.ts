@@ -3,12 +3,18 @@
 
 /** 'snomD785' / 'd785' / 'D785' → 'D785'; 'snom870' / '870' → '870'. */
 export function normaliseModel(model: string): string {
-  return model.trim().replace(/^snom[\s-]*/i, '').toUpperCase();
+  return model
+    .trim()
+    .replace(/^snom[\s-]*/i, '')
+    .toUpperCase();
 }
 
 /** Numeric parts of a firmware version; missing parts count as 0. */
 export function parseFirmware(v: string): number[] {
-  const parts = v.trim().split('.').map((p) => parseInt(p, 10));
+  const parts = v
+    .trim()
+    .split('.')
+    .map((p) => parseInt(p, 10));
   while (parts.length < 4) parts.push(0);
   return parts.map((n) => (Number.isFinite(n) ? n : 0));
 }
@@ -27,18 +33,61 @@ export function compareFirmware(a: string, b: string): number {
 // P-key counts (docs/protocol.md §1.3): Snom's page and the old FAQ for the snom models, IP-Symcon's
 // table for the D-series; 48 for a model neither names is our guess (§11.3 K2).
 const P_KEYS: Record<string, number> = {
-  '870': 15, '320': 12, '360': 12, '370': 12, '820': 12, '300': 4,
-  '190': 5, '200': 5, '220': 5,
-  D335: 32, D385: 48, D713: 4, D735: 32, D785: 24, D862: 32, D865: 40,
+  '870': 15,
+  '320': 12,
+  '360': 12,
+  '370': 12,
+  '820': 12,
+  '300': 4,
+  '190': 5,
+  '200': 5,
+  '220': 5,
+  D335: 32,
+  D385: 48,
+  D713: 4,
+  D735: 32,
+  D785: 24,
+  D862: 32,
+  D865: 40,
 };
 const UNKNOWN_P_KEYS = 48;
 /** highest EK index accepted (IP-Symcon allows 144 expansion keys, docs/protocol.md §1.3) */
 export const MAX_EK = 143;
 
 const COMMON_KEYS = [
-  'CANCEL', 'ENTER', 'OFFHOOK', 'ONHOOK', 'RIGHT', 'LEFT', 'UP', 'DOWN', 'VOLUME_UP', 'VOLUME_DOWN',
-  'MENU', 'MUTE', 'REDIAL', 'DND', 'REC', 'SPEAKER', 'HEADSET', 'TRANSFER', 'F_HOLD', 'F_R',
-  'DISCONNECT', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#',
+  'CANCEL',
+  'ENTER',
+  'OFFHOOK',
+  'ONHOOK',
+  'RIGHT',
+  'LEFT',
+  'UP',
+  'DOWN',
+  'VOLUME_UP',
+  'VOLUME_DOWN',
+  'MENU',
+  'MUTE',
+  'REDIAL',
+  'DND',
+  'REC',
+  'SPEAKER',
+  'HEADSET',
+  'TRANSFER',
+  'F_HOLD',
+  'F_R',
+  'DISCONNECT',
+  '0',
+  '1',
+  '2',
+  '3',
+  '4',
+  '5',
+  '6',
+  '7',
+  '8',
+  '9',
+  '*',
+  '#',
 ];
 /** legacy keys of the old 1xx/2xx models (docs/protocol.md §3.3) */
 const LEGACY_KEYS = ['CLEAR', 'FUNCTION', 'RECALL'];
@@ -67,8 +116,9 @@ export function modelInfo(model: string, firmware: string): ModelInfo {
   if (/^[12]\d\d$/.test(id)) for (const k of LEGACY_KEYS) keys.add(k);
   const fw = firmware;
   // docs/protocol.md §4.6, read as §11.3 K5 says
-  const touch = id === '870' && (
-    (compareFirmware(fw, '8.4.34') >= 0 && compareFirmware(fw, '8.5') < 0) || compareFirmware(fw, '8.7.2') >= 0);
+  const touch =
+    id === '870' &&
+    ((compareFirmware(fw, '8.4.34') >= 0 && compareFirmware(fw, '8.5') < 0) || compareFirmware(fw, '8.7.2') >= 0);
   return {
     id,
     d8xx,

@@ -15,26 +15,45 @@ import { registerControlApi } from './control';
 import { defaultSettings, SettingsStore } from './settings';
 import { MAX_LOG, MAX_RECEIVED, MAX_RECEIVED_CHARS, newState } from './state';
 import { simCertificate } from './certificate';
-import type { SimHandler, SimMethod, SimPhoneConfig, SimReceived, SimRequest, SimService, SimSipPorts, SimState } from './types';
+import type {
+  SimHandler,
+  SimMethod,
+  SimPhoneConfig,
+  SimReceived,
+  SimRequest,
+  SimService,
+  SimSipPorts,
+  SimState,
+} from './types';
 
 const ALGORITHMS = ['MD5', 'MD5-sess', 'SHA-256', 'SHA-256-sess'];
 let unnamed = 0;
 
-interface Route { handler: SimHandler; seq: number }
+interface Route {
+  handler: SimHandler;
+  seq: number;
+}
 
 function validate(c: SimPhoneConfig): void {
   if (!c || typeof c !== 'object') throw new Error('simulator: a phone config object is required');
-  if (typeof c.model !== 'string' || !c.model.trim()) throw new Error('simulator: config.model is required, e.g. "D785"');
+  if (typeof c.model !== 'string' || !c.model.trim())
+    throw new Error('simulator: config.model is required, e.g. "D785"');
   if (typeof c.firmware !== 'string' || !/^\d+(\.\d+)*$/.test(c.firmware.trim())) {
     throw new Error(`simulator: config.firmware must look like "10.1.33.33", got ${JSON.stringify(c.firmware)}`);
   }
-  if (!['none', 'basic', 'digest'].includes(c.auth)) throw new Error('simulator: config.auth must be "none", "basic" or "digest"');
-  if (c.port !== undefined && !(Number.isInteger(c.port) && c.port >= 0 && c.port <= 65535)) throw new Error(`simulator: bad port ${c.port}`);
+  if (!['none', 'basic', 'digest'].includes(c.auth))
+    throw new Error('simulator: config.auth must be "none", "basic" or "digest"');
+  if (c.port !== undefined && !(Number.isInteger(c.port) && c.port >= 0 && c.port <= 65535))
+    throw new Error(`simulator: bad port ${c.port}`);
   if (c.host !== undefined && c.host !== '127.0.0.1') throw new Error('simulator: phones listen on 127.0.0.1 only');
-  if (c.mac !== undefined && !/^[0-9a-fA-F]{12}$/.test(c.mac)) throw new Error('simulator: config.mac must be 12 hex digits');
-  for (const a of c.digestAlgorithms ?? []) if (!ALGORITHMS.includes(a)) throw new Error(`simulator: unknown digest algorithm ${a}`);
-  if (c.digestAlgorithms && c.digestAlgorithms.length === 0) throw new Error('simulator: digestAlgorithms must not be empty');
-  if (c.qop !== undefined && c.qop !== 'auth' && c.qop !== 'none') throw new Error('simulator: qop must be "auth" or "none"');
+  if (c.mac !== undefined && !/^[0-9a-fA-F]{12}$/.test(c.mac))
+    throw new Error('simulator: config.mac must be 12 hex digits');
+  for (const a of c.digestAlgorithms ?? [])
+    if (!ALGORITHMS.includes(a)) throw new Error(`simulator: unknown digest algorithm ${a}`);
+  if (c.digestAlgorithms && c.digestAlgorithms.length === 0)
+    throw new Error('simulator: digestAlgorithms must not be empty');
+  if (c.qop !== undefined && c.qop !== 'auth' && c.qop !== 'none')
+    throw new Error('simulator: qop must be "auth" or "none"');
 }
 
 export class SimPhone extends EventEmitter {
@@ -68,7 +87,14 @@ export class SimPhone extends EventEmitter {
     validate(config);
     const name = config.name ?? `phone${++unnamed}`;
     this.info = modelInfo(config.model, config.firmware.trim());
-    this.mac = (config.mac ?? '000413' + createHash('sha1').update(`${name}:${config.port ?? 0}:${config.model}`).digest('hex').slice(0, 6)).toUpperCase();
+    this.mac = (
+      config.mac ??
+      '000413' +
+        createHash('sha1')
+          .update(`${name}:${config.port ?? 0}:${config.model}`)
+          .digest('hex')
+          .slice(0, 6)
+    ).toUpperCase();
     this.config = {
       ...config,
       name,
@@ -89,7 +115,15 @@ export class SimPhone extends EventEmitter {
     };
     const c = this.config;
     this.settingsStore = new SettingsStore({
-      ...defaultSettings({ mac: this.mac, modelId: this.info.id, firmware: c.firmware, user: c.user, password: c.password, auth: c.auth, identities: c.identities }),
+      ...defaultSettings({
+        mac: this.mac,
+        modelId: this.info.id,
+        firmware: c.firmware,
+        user: c.user,
+        password: c.password,
+        auth: c.auth,
+        identities: c.identities,
+      }),
       ...(config.settings ?? {}),
     });
     this.settings = this.settingsStore.map;
@@ -101,7 +135,10 @@ export class SimPhone extends EventEmitter {
       qop: c.qop,
       nonceLifetimeMs: c.nonceLifetimeMs,
       // http_user/http_pass live in the settings, so writing them changes the login like on a phone
-      credentials: () => ({ user: this.settings.get('http_user') ?? c.user, password: this.settings.get('http_pass') ?? c.password }),
+      credentials: () => ({
+        user: this.settings.get('http_user') ?? c.user,
+        password: this.settings.get('http_pass') ?? c.password,
+      }),
     });
     registerPages(this);
     registerControlApi(this);
@@ -298,7 +335,14 @@ export class SimPhone extends EventEmitter {
     return exact ?? any;
   }
 
-  private simRequest(req: http.IncomingMessage, method: string, pathname: string, urlQuery: string, body: string, mergeForm: boolean): SimRequest {
+  private simRequest(
+    req: http.IncomingMessage,
+    method: string,
+    pathname: string,
+    urlQuery: string,
+    body: string,
+    mergeForm: boolean,
+  ): SimRequest {
     let rawQuery = urlQuery;
     if (mergeForm && isFormBody(req.headers['content-type'], body)) {
       rawQuery = [urlQuery, body.trim()].filter(Boolean).join('&');

@@ -6,7 +6,10 @@ export const READ_ONLY_SETTINGS = new Set(['mac', 'phone_type', 'firmware_versio
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 export function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string,
+  );
 }
 
 export class SettingsStore {
@@ -49,8 +52,13 @@ export class SettingsStore {
 
 /** Built-in settings a phone starts with (then config.settings on top). */
 export function defaultSettings(o: {
-  mac: string; modelId: string; firmware: string; user: string; password: string;
-  auth: 'none' | 'basic' | 'digest'; identities: string[];
+  mac: string;
+  modelId: string;
+  firmware: string;
+  user: string;
+  password: string;
+  auth: 'none' | 'basic' | 'digest';
+  identities: string[];
 }): Record<string, string> {
   const s: Record<string, string> = {
     mac: o.mac,
@@ -68,7 +76,15 @@ export function defaultSettings(o: {
     s[`user_realname${i + 1}`] = m ? `Sim ${m[1]}` : uri;
     s[`user_pass${i + 1}`] = 'secret';
   });
-  for (const a of ['action_incoming_url', 'action_outgoing_url', 'action_connected_url', 'action_disconnected_url',
-    'action_offhook_url', 'action_onhook_url', 'action_missed_url']) s[a] = '';
+  for (const a of [
+    'action_incoming_url',
+    'action_outgoing_url',
+    'action_connected_url',
+    'action_disconnected_url',
+    'action_offhook_url',
+    'action_onhook_url',
+    'action_missed_url',
+  ])
+    s[a] = '';
   return s;
 }

@@ -54,7 +54,10 @@ export interface SimSipConfig {
   t2Ms?: number;
 }
 
-export interface SimSipPorts { udp: number; tcp: number }
+export interface SimSipPorts {
+  udp: number;
+  tcp: number;
+}
 
 /** More listeners a phone starts and stops with its HTTP server (the SIP side). */
 export interface SimService {
@@ -90,11 +93,33 @@ export interface SimFaults {
   count?: number;
 }
 
-export interface SimKeyEvent { key: string; time?: number; pause?: number; at: number }
-export interface SimDial { number: string; outgoingUri?: string; at: number }
-export interface SimCommand { name: string; value?: string; at: number }
-export interface SimTouch { x: number; y: number; action: 'p' | 'r' | 'pr'; at: number }
-export interface SimFetched { status: number; contentType: string; body: string }
+export interface SimKeyEvent {
+  key: string;
+  time?: number;
+  pause?: number;
+  at: number;
+}
+export interface SimDial {
+  number: string;
+  outgoingUri?: string;
+  at: number;
+}
+export interface SimCommand {
+  name: string;
+  value?: string;
+  at: number;
+}
+export interface SimTouch {
+  x: number;
+  y: number;
+  action: 'p' | 'r' | 'pr';
+  at: number;
+}
+export interface SimFetched {
+  status: number;
+  contentType: string;
+  body: string;
+}
 export interface SimMinibrowserPush {
   url: string;
   keepAlive: boolean;
@@ -125,8 +150,19 @@ export interface SimReceived {
   body: string;
   at: number;
 }
-export interface SimRejected { method: string; path: string; query: string; reason: string; at: number }
-export interface SimLogEntry { seq: number; at: number; kind: string; [key: string]: unknown }
+export interface SimRejected {
+  method: string;
+  path: string;
+  query: string;
+  reason: string;
+  at: number;
+}
+export interface SimLogEntry {
+  seq: number;
+  at: number;
+  kind: string;
+  [key: string]: unknown;
+}
 
 /** Everything the phone was asked to do, as GET /sim/state shows it. */
 export interface SimState {

@@ -8,7 +8,6 @@ import { SIM_PASSWORD, SIM_USER, simState, startPhones, stopAll } from '../suppo
 const TOKEN = 'e2e-cti-token-0123456789abcdefghij';
 type FlowNode = Record<string, any>;
 
-
 /**
  * The shipped "Caller popup (CTI)" example, pointed at the simulated phone, plus two test hooks:
  * a function node that records every event the flow receives, and GET /seen that returns them.
@@ -63,11 +62,16 @@ describe('end to end: the Caller popup (CTI) example in a real node-red process'
     assert.equal(ids('snom-action-url-in').length, 1);
 
     // 2. an incoming call at the simulated phone
-    const res = await fetch(`${phone.url}/sim/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ remote: 'sip:0301234567@pbx.local', displayName: 'Ada' }) });
+    const res = await fetch(`${phone.url}/sim/calls`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ remote: 'sip:0301234567@pbx.local', displayName: 'Ada' }),
+    });
     const { cstaId } = (await res.json()) as { cstaId: string };
 
     // 3. the flow saw "incoming" with the phone's $csta_id, looked the caller up, showed it, answered
-    const seen = async () => (await (await fetch(`${red.url}/seen`)).json()) as Array<{ topic: string; cstaId?: string; remote?: string }>;
+    const seen = async () =>
+      (await (await fetch(`${red.url}/seen`)).json()) as Array<{ topic: string; cstaId?: string; remote?: string }>;
     const incoming = await until('incoming event', async () => (await seen()).find((e) => e.topic === 'incoming'));
     assert.equal(incoming.cstaId, cstaId);
     assert.equal(incoming.remote, 'sip:0301234567@pbx.local');
@@ -83,13 +87,20 @@ describe('end to end: the Caller popup (CTI) example in a real node-red process'
       return calls.find((c) => c.cstaId === cstaId && c.state === 'connected');
     });
     assert.ok(call);
-    await until('connected event', async () => (await seen()).find((e) => e.topic === 'connected' && e.cstaId === cstaId));
+    await until('connected event', async () =>
+      (await seen()).find((e) => e.topic === 'connected' && e.cstaId === cstaId),
+    );
 
     // 4. hang up with the example's own "Hang up" button → disconnected
     const hangup = flows.find((n) => n.type === 'inject' && n.name === 'Hang up')!.id;
     await fetch(`${red.url}/inject/${hangup}`, { method: 'POST' });
-    await until('disconnected event', async () => (await seen()).find((e) => e.topic === 'disconnected' && e.cstaId === cstaId));
-    assert.deepEqual((await seen()).map((e) => e.topic), ['incoming', 'connected', 'disconnected']);
+    await until('disconnected event', async () =>
+      (await seen()).find((e) => e.topic === 'disconnected' && e.cstaId === cstaId),
+    );
+    assert.deepEqual(
+      (await seen()).map((e) => e.topic),
+      ['incoming', 'connected', 'disconnected'],
+    );
     assert.ok(!red.output().includes(TOKEN) && !red.output().includes(SIM_PASSWORD), 'no secret in the log');
   });
 });

@@ -7,7 +7,6 @@ import { SIM_PASSWORD, SIM_USER, startPhones, stopAll } from '../support/sim';
 
 type FlowNode = Record<string, any>;
 
-
 /**
  * A shipped example pointed at a simulated phone, with a recorder behind the named debug node:
  * whatever reaches that debug node is also kept, and GET /seen returns it.
@@ -26,7 +25,8 @@ async function runExample(name: string, debugName: string, phone: SimPhone) {
     for (const n of flows) {
       if (n.type === 'snom-phone') Object.assign(n, { port: String(phone.port), baseUrl: `http://127.0.0.1:${port}` });
       // the example's URL key points at Node-RED's default port
-      if (n.type === 'inject' && typeof n.payload === 'string') n.payload = n.payload.replace('127.0.0.1:1880', `127.0.0.1:${port}`);
+      if (n.type === 'inject' && typeof n.payload === 'string')
+        n.payload = n.payload.replace('127.0.0.1:1880', `127.0.0.1:${port}`);
     }
     const dbg = flows.find((n) => n.type === 'debug' && n.name === debugName)!.id;
     for (const n of flows) for (const out of n.wires ?? []) if (out.includes(dbg)) out.push('rec');
@@ -80,7 +80,9 @@ describe('end to end: the shipped examples against a simulated phone', function 
       return s.fkey2?.startsWith('url ') && s.fkey_label2 === 'Lights' && s.action_longpress_url ? true : undefined;
     });
     await ex.press('Try it: press P3');
-    await until('short press', async () => ((await ex.seen()).includes('P3 pressed: toggle the living-room lights') ? true : undefined));
+    await until('short press', async () =>
+      (await ex.seen()).includes('P3 pressed: toggle the living-room lights') ? true : undefined,
+    );
     await ex.press('Try it: hold P3 for 3 s');
     await until('long press', async () => ((await ex.seen()).includes('P3 held: all lights off') ? true : undefined));
   });

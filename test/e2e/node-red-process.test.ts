@@ -9,12 +9,39 @@ function flows(phonePort: string) {
   const at = (n: Record<string, unknown>, i: number) => (n.z ? { x: 100 + 150 * i, y: 100, ...n } : n);
   return [
     { id: 'tab', type: 'tab', label: 'e2e' },
-    { id: 'ph', type: 'snom-phone', name: 'sim', host: '127.0.0.1', port: phonePort, protocol: 'http', model: 'detect', firmware: 'detect', auth: 'digest', timeout: '5000', queueSize: '100' },
+    {
+      id: 'ph',
+      type: 'snom-phone',
+      name: 'sim',
+      host: '127.0.0.1',
+      port: phonePort,
+      protocol: 'http',
+      model: 'detect',
+      firmware: 'detect',
+      auth: 'digest',
+      timeout: '5000',
+      queueSize: '100',
+    },
     { id: 'in', z: 'tab', type: 'http in', url: '/press', method: 'post', wires: [['key']] },
     { id: 'key', z: 'tab', type: 'snom-key', phone: 'ph', keys: '', wires: [['ok']] },
-    { id: 'ok', z: 'tab', type: 'change', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: 'snom', tot: 'msg' }], wires: [['res']] },
+    {
+      id: 'ok',
+      z: 'tab',
+      type: 'change',
+      rules: [{ t: 'set', p: 'payload', pt: 'msg', to: 'snom', tot: 'msg' }],
+      wires: [['res']],
+    },
     { id: 'catch', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['bad']] },
-    { id: 'bad', z: 'tab', type: 'change', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: 'error', tot: 'msg' }, { t: 'set', p: 'statusCode', pt: 'msg', to: '400', tot: 'num' }], wires: [['res']] },
+    {
+      id: 'bad',
+      z: 'tab',
+      type: 'change',
+      rules: [
+        { t: 'set', p: 'payload', pt: 'msg', to: 'error', tot: 'msg' },
+        { t: 'set', p: 'statusCode', pt: 'msg', to: '400', tot: 'num' },
+      ],
+      wires: [['res']],
+    },
     { id: 'res', z: 'tab', type: 'http response', statusCode: '', headers: {}, wires: [] },
   ].map(at);
 }
@@ -32,13 +59,15 @@ describe('end to end: a real node-red process with the package and a flow', func
     await stopAll(phone ? [phone] : []);
   });
 
-  const press = (body: string) => fetch(`${red.url}/press`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+  const press = (body: string) =>
+    fetch(`${red.url}/press`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
 
   it('loads every node type of the package', async () => {
     const res = await fetch(`${red.url}/nodes`, { headers: { accept: 'application/json' } });
     const sets = (await res.json()) as Array<{ types: string[]; module: string }>;
     const ours = sets.filter((s) => s.module.endsWith('node-red-contrib-snom')).flatMap((s) => s.types);
-    for (const t of ['snom-phone', 'snom-key', 'snom-dial', 'snom-command', 'snom-touch']) assert.ok(ours.includes(t), `${t} in ${ours}`);
+    for (const t of ['snom-phone', 'snom-key', 'snom-dial', 'snom-command', 'snom-touch'])
+      assert.ok(ours.includes(t), `${t} in ${ours}`);
   });
 
   it('presses keys on the phone through the flow, detecting the model on first use', async () => {
@@ -48,7 +77,10 @@ describe('end to end: a real node-red process with the package and a flow', func
     assert.equal(snom.status, 200);
     assert.equal(snom.request, 'GET /command.htm?key=P1;ENTER,,100');
     const state = await simState(phone);
-    assert.deepEqual(state.keys.map((k) => k.key), ['P1', 'ENTER']);
+    assert.deepEqual(
+      state.keys.map((k) => k.key),
+      ['P1', 'ENTER'],
+    );
   });
 
   it('answers bad input through the Catch node with E_INPUT, sending nothing to the phone', async () => {

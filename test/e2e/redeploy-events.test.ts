@@ -17,8 +17,35 @@ type FlowNode = Record<string, unknown>;
 function flows(sinkFile: string): FlowNode[] {
   return [
     { id: TAB, type: 'tab', label: 'redeploy' },
-    { id: 'ev', z: TAB, type: 'snom-action-url-in', name: '', path: '/snom/events', allowlist: '', holdMs: 10000, holdCount: 200, phones: [], x: 100, y: 100, wires: [['sink'], []] },
-    { id: 'sink', z: TAB, type: 'file', name: '', filename: sinkFile, filenameType: 'str', appendNewline: true, createDir: false, overwriteFile: 'false', encoding: 'none', x: 300, y: 100, wires: [[]] },
+    {
+      id: 'ev',
+      z: TAB,
+      type: 'snom-action-url-in',
+      name: '',
+      path: '/snom/events',
+      allowlist: '',
+      holdMs: 10000,
+      holdCount: 200,
+      phones: [],
+      x: 100,
+      y: 100,
+      wires: [['sink'], []],
+    },
+    {
+      id: 'sink',
+      z: TAB,
+      type: 'file',
+      name: '',
+      filename: sinkFile,
+      filenameType: 'str',
+      appendNewline: true,
+      createDir: false,
+      overwriteFile: 'false',
+      encoding: 'none',
+      x: 300,
+      y: 100,
+      wires: [[]],
+    },
   ];
 }
 
@@ -50,7 +77,9 @@ describe('end to end: phone events across full redeploys of a real node-red proc
 
   const event = async (seq: number, token = TOKEN, prefix = 's'): Promise<Answer> => {
     try {
-      const r = await fetch(`${red.url}/snom/events?t=${encodeURIComponent(token)}&e=connected&cid=${prefix}${seq}`, { dispatcher: agent });
+      const r = await fetch(`${red.url}/snom/events?t=${encodeURIComponent(token)}&e=connected&cid=${prefix}${seq}`, {
+        dispatcher: agent,
+      });
       await r.arrayBuffer();
       return { seq, status: r.status };
     } catch {
@@ -69,7 +98,11 @@ describe('end to end: phone events across full redeploys of a real node-red proc
   /** call ids in the sink file, in order */
   const delivered = (): string[] =>
     fs.existsSync(sinkFile)
-      ? fs.readFileSync(sinkFile, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { callId: string }).callId)
+      ? fs
+          .readFileSync(sinkFile, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => (JSON.parse(l) as { callId: string }).callId)
       : [];
 
   it('delivers every event answered 200 exactly once through 12 full redeploys at 250 events/s with bursts', async () => {
@@ -103,7 +136,11 @@ describe('end to end: phone events across full redeploys of a real node-red proc
     const errors = all.filter((a) => a.status === 'error').length;
     const other = all.filter((a) => a.status !== 200 && a.status !== 'error');
     // the sink has caught up when every accepted event is there (deadline, not a timing assertion)
-    await until('the sink to catch up', async () => (delivered().filter((c) => ok.has(c)).length >= ok.size ? true : undefined), 15000).catch(() => undefined);
+    await until(
+      'the sink to catch up',
+      async () => (delivered().filter((c) => ok.has(c)).length >= ok.size ? true : undefined),
+      15000,
+    ).catch(() => undefined);
     await new Promise((r) => setTimeout(r, 300)); // late duplicates would show here
     const got = delivered();
     const counts = new Map<string, number>();
@@ -119,21 +156,29 @@ describe('end to end: phone events across full redeploys of a real node-red proc
     assert.deepEqual(lost, [], 'answered 200 but never delivered');
     assert.deepEqual(duplicated, [], 'delivered twice');
     const failed = new Set(all.filter((a) => a.status === 'error').map((a) => `s${a.seq}`));
-    assert.deepEqual(unasked.filter((c) => !failed.has(c)), [], 'delivered without a 200');
+    assert.deepEqual(
+      unasked.filter((c) => !failed.has(c)),
+      [],
+      'delivered without a 200',
+    );
     assert.ok(ok.size >= 0.9 * all.length, `most events answered 200 (${ok.size} of ${all.length})`);
   });
 
   it('answers wrong tokens 403 while the node is away and during redeploys; 200 junk requests leave room for a genuine event', async () => {
     // away: a deploy without the events node (its path is held), then one that brings it back
     await deployFull(flowJson.filter((n) => n.id !== 'ev'));
-    const junk = await Promise.all(Array.from({ length: 200 }, (_, i) => event(i, `${TOKEN.slice(0, -2)}${i % 100}`, 'junk')));
+    const junk = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => event(i, `${TOKEN.slice(0, -2)}${i % 100}`, 'junk')),
+    );
     const missing = await fetch(`${red.url}/snom/events?e=connected&cid=junk-none`, { dispatcher: agent });
     await missing.arrayBuffer();
     const genuine = await event(0, TOKEN, 'genuine');
     // back, with its token as the editor sends it (removing the node removed its credentials)
     await deployFull(flowJson.map((n) => (n.id === 'ev' ? { ...n, credentials: { token: TOKEN } } : n)));
     const away = [...new Set(junk.map((a) => a.status))];
-    console.log(`      while away: 200 wrong tokens → ${away.join(' ')}, no token → ${missing.status}, genuine → ${genuine.status}`);
+    console.log(
+      `      while away: 200 wrong tokens → ${away.join(' ')}, no token → ${missing.status}, genuine → ${genuine.status}`,
+    );
     assert.deepEqual(away, [403]);
     assert.equal(missing.status, 403);
     assert.equal(genuine.status, 200);
@@ -158,10 +203,14 @@ describe('end to end: phone events across full redeploys of a real node-red proc
     assert.deepEqual(statuses, [403]);
     assert.equal((await event(0, TOKEN, 'after-w')).status, 200);
     await until('the event after', async () => (delivered().includes('after-w0') ? true : undefined));
-    assert.deepEqual(delivered().filter((c) => /^(w|junk)/.test(c)), [], 'no forged event delivered');
+    assert.deepEqual(
+      delivered().filter((c) => /^(w|junk)/.test(c)),
+      [],
+      'no forged event delivered',
+    );
   });
 
-  it('keeps the 16 KiB body limit although Node-RED\'s admin body parser reads bodies first (default roots)', async () => {
+  it("keeps the 16 KiB body limit although Node-RED's admin body parser reads bodies first (default roots)", async () => {
     const post = async (cid: string, padding: number): Promise<number> => {
       const r = await fetch(`${red.url}/snom/events?t=${TOKEN}`, {
         method: 'POST',
@@ -175,10 +224,16 @@ describe('end to end: phone events across full redeploys of a real node-red proc
     assert.equal(await post('small-post', 100), 200);
     assert.equal(await post('big-1m', 1024 * 1024), 413);
     assert.equal(await post('big-4m', 4 * 1024 * 1024), 413);
-    const big = await fetch(`${red.url}/snom/events?t=${TOKEN}&e=missed&cid=long-get&x=${'a'.repeat(9000)}`, { dispatcher: agent });
+    const big = await fetch(`${red.url}/snom/events?t=${TOKEN}&e=missed&cid=long-get&x=${'a'.repeat(9000)}`, {
+      dispatcher: agent,
+    });
     assert.equal(big.status, 414);
     await until('the small one', async () => (delivered().includes('small-post') ? true : undefined));
     await new Promise((r) => setTimeout(r, 200));
-    assert.deepEqual(delivered().filter((c) => /^(big|long)/.test(c)), [], 'oversized requests never reach the flow');
+    assert.deepEqual(
+      delivered().filter((c) => /^(big|long)/.test(c)),
+      [],
+      'oversized requests never reach the flow',
+    );
   });
 });

@@ -17,10 +17,28 @@ describe('errors quote input briefly', () => {
   });
   it('quoteInput: other values briefly, and never throws', () => {
     assert.deepEqual(
-      [Number.NaN, -Infinity, 1e21, 10n, true, null, undefined, [1, 2, 3], {}, Symbol('s'), () => 1].map((v) => quoteInput(v)),
-      ['NaN', '-Infinity', '1e+21', '10n', 'true', 'null', 'undefined', 'an array of 3', 'an object', 'Symbol(s)', 'a function'],
+      [Number.NaN, -Infinity, 1e21, 10n, true, null, undefined, [1, 2, 3], {}, Symbol('s'), () => 1].map((v) =>
+        quoteInput(v),
+      ),
+      [
+        'NaN',
+        '-Infinity',
+        '1e+21',
+        '10n',
+        'true',
+        'null',
+        'undefined',
+        'an array of 3',
+        'an object',
+        'Symbol(s)',
+        'a function',
+      ],
     );
-    const hostile = { toString() { throw new Error('no'); } };
+    const hostile = {
+      toString() {
+        throw new Error('no');
+      },
+    };
     assert.equal(quoteInput(hostile), 'an object');
     assert.ok(quoteInput(BigInt('9'.repeat(5000))).length <= MAX_QUOTE);
   });

@@ -9,7 +9,21 @@ const inputErr = (re: RegExp) => (e: unknown) => e instanceof SnomError && e.cod
 
 describe('lib/fleet: canonical hosts', () => {
   it('writes every alias of 127.0.0.1 one way: case, trailing dot, integer, hex, octal, short, IPv4-mapped, localhost', () => {
-    for (const alias of ['127.0.0.1', 'LOCALHOST', 'localhost.', 'LocalHost', '127.0.0.1.', '2130706433', '0x7f.1', '0x7F000001', '0177.0.0.1', '127.1', '[::ffff:127.0.0.1]', '[::FFFF:7f00:1]', '::ffff:127.0.0.1']) {
+    for (const alias of [
+      '127.0.0.1',
+      'LOCALHOST',
+      'localhost.',
+      'LocalHost',
+      '127.0.0.1.',
+      '2130706433',
+      '0x7f.1',
+      '0x7F000001',
+      '0177.0.0.1',
+      '127.1',
+      '[::ffff:127.0.0.1]',
+      '[::FFFF:7f00:1]',
+      '::ffff:127.0.0.1',
+    ]) {
       assert.equal(key(alias), '127.0.0.1:80', alias);
     }
     assert.equal(key('LOCALHOST:8080'), '127.0.0.1:8080');
@@ -25,8 +39,29 @@ describe('lib/fleet: canonical hosts', () => {
   });
 
   it('refuses what is not a host, ports 0 and above 65535, and the unspecified address', () => {
-    for (const bad of ['', ' ', 'a b', 'user@host', 'host/path', 'ex%41mple', 'héllo', '1.2.3.4.5', '256.0.0.1', '[zz::1]', 'h:', 'h:x', '[::1]x', '0.0.0.0', '[::]', 'a..b']) {
-      assert.throws(() => parseEndpoint(bad, 'msg.target'), (e: unknown) => e instanceof SnomError && e.code === 'E_INPUT', bad);
+    for (const bad of [
+      '',
+      ' ',
+      'a b',
+      'user@host',
+      'host/path',
+      'ex%41mple',
+      'héllo',
+      '1.2.3.4.5',
+      '256.0.0.1',
+      '[zz::1]',
+      'h:',
+      'h:x',
+      '[::1]x',
+      '0.0.0.0',
+      '[::]',
+      'a..b',
+    ]) {
+      assert.throws(
+        () => parseEndpoint(bad, 'msg.target'),
+        (e: unknown) => e instanceof SnomError && e.code === 'E_INPUT',
+        bad,
+      );
     }
     assert.throws(() => parseEndpoint('10.0.0.1:0', 'msg.target'), inputErr(/port 0, not between 1 and 65535/));
     assert.throws(() => parseEndpoint('10.0.0.1:99999', 'msg.target'), inputErr(/port 99999, not between 1 and 65535/));
@@ -50,7 +85,9 @@ describe('lib/fleet: the list of phones that may use the credentials', () => {
   const ep = (s: string) => parseEndpoint(s, 'msg.target');
 
   it('parses names, addresses, ports and CIDR ranges, one per line or comma separated, # comments', () => {
-    const f = Fleet.parse('phone1.office.lan\n10.0.0.5:8080, [fd00::7]:81\n192.168.1.0/24 # the office\n\nfd00:1::/64\n');
+    const f = Fleet.parse(
+      'phone1.office.lan\n10.0.0.5:8080, [fd00::7]:81\n192.168.1.0/24 # the office\n\nfd00:1::/64\n',
+    );
     assert.equal(f.error, undefined);
     assert.equal(f.hosts.length, 3);
     assert.equal(f.ranges.length, 2);
@@ -83,7 +120,18 @@ describe('lib/fleet: the list of phones that may use the credentials', () => {
 
   it('is empty by default; an invalid entry makes an invalid fleet that allows nothing, never a throw', () => {
     for (const v of [undefined, null, '', ' \n, ,', []]) assert.ok(Fleet.parse(v).empty, String(v));
-    for (const bad of ['10.0.0.1, not a host', '10.0.0.0/33', 'fd00::/129', '10.0.0.0/8:80', 'phone:0', 'phone:70000', '10.0.0.1/x', [7], { a: 1 }, 12]) {
+    for (const bad of [
+      '10.0.0.1, not a host',
+      '10.0.0.0/33',
+      'fd00::/129',
+      '10.0.0.0/8:80',
+      'phone:0',
+      'phone:70000',
+      '10.0.0.1/x',
+      [7],
+      { a: 1 },
+      12,
+    ]) {
       const f = Fleet.parse(bad);
       assert.ok(f.error instanceof SnomError, JSON.stringify(bad));
       assert.equal(f.error.code, 'E_INPUT');
@@ -97,17 +145,22 @@ describe('lib/fleet: the list of phones that may use the credentials', () => {
   it('property: a listed host allows exactly its aliases; nothing outside the list passes', () => {
     const octet = fc.integer({ min: 1, max: 254 });
     fc.assert(
-      fc.property(fc.tuple(octet, octet), fc.tuple(octet, octet), fc.integer({ min: 1, max: 65535 }), ([a, b], [c, d], port) => {
-        const listed = `10.${a}.${b}.1`;
-        const f = Fleet.parse(`${listed}:${port}`);
-        const asInt = String((10 << 24 >>> 0) + (a << 16) + (b << 8) + 1);
-        assert.ok(f.allows(ep(`${listed}:${port}`), 80));
-        assert.ok(f.allows(ep(`${asInt}:${port}`), 80));
-        assert.ok(f.allows(ep(`[::ffff:${listed}]:${port}`), 80));
-        const other = `10.${c}.${d}.2`;
-        assert.ok(!f.allows(ep(`${other}:${port}`), 80));
-        assert.equal(f.allows(ep(`${listed}:${(port % 65535) + 1}`), 80), false);
-      }),
+      fc.property(
+        fc.tuple(octet, octet),
+        fc.tuple(octet, octet),
+        fc.integer({ min: 1, max: 65535 }),
+        ([a, b], [c, d], port) => {
+          const listed = `10.${a}.${b}.1`;
+          const f = Fleet.parse(`${listed}:${port}`);
+          const asInt = String(((10 << 24) >>> 0) + (a << 16) + (b << 8) + 1);
+          assert.ok(f.allows(ep(`${listed}:${port}`), 80));
+          assert.ok(f.allows(ep(`${asInt}:${port}`), 80));
+          assert.ok(f.allows(ep(`[::ffff:${listed}]:${port}`), 80));
+          const other = `10.${c}.${d}.2`;
+          assert.ok(!f.allows(ep(`${other}:${port}`), 80));
+          assert.equal(f.allows(ep(`${listed}:${(port % 65535) + 1}`), 80), false);
+        },
+      ),
       { seed: 11, numRuns: 200 },
     );
   });
@@ -119,15 +172,49 @@ describe('lib/phone: msg.target reaches only the fleet', () => {
     const fleet = Fleet.parse(fleetText);
     // mostly near misses of the fleet, some noise
     const host = fc.oneof(
-      { arbitrary: fc.constantFrom('10.0.0.7', '10.0.1.7', '167772167', '0xa.0.0.7', 'PHONE2.lan.', 'phone3.lan', '[fd00::5]', 'fd00::5', 'LOCALHOST', '127.0.0.1.', '::1', '*', ''), weight: 6 },
+      {
+        arbitrary: fc.constantFrom(
+          '10.0.0.7',
+          '10.0.1.7',
+          '167772167',
+          '0xa.0.0.7',
+          'PHONE2.lan.',
+          'phone3.lan',
+          '[fd00::5]',
+          'fd00::5',
+          'LOCALHOST',
+          '127.0.0.1.',
+          '::1',
+          '*',
+          '',
+        ),
+        weight: 6,
+      },
       { arbitrary: fc.ipV4(), weight: 1 },
       { arbitrary: fc.domain(), weight: 1 },
       { arbitrary: fc.string({ maxLength: 30 }), weight: 1 },
     );
-    const port = fc.option(fc.oneof(fc.integer({ min: -1, max: 70000 }), fc.constantFrom(80, 8080, 0, 65535)), { nil: undefined, freq: 2 });
-    const spelled = fc.tuple(host, port).map(([h, p]) => (p === undefined ? h : `${h.includes(':') && !h.startsWith('[') ? `[${h}]` : h}:${p}`));
-    const target = fc.oneof(spelled, fc.array(spelled, { maxLength: 4 }), fc.constantFrom<unknown>(42, null, {}, ['*'], [[]]));
-    const phone = new SnomPhone({ host: '127.0.0.1', port: 8080, model: 'D785', firmware: '10.1.33.33', fleet: fleetText, user: 'admin', password: 'x' });
+    const port = fc.option(fc.oneof(fc.integer({ min: -1, max: 70000 }), fc.constantFrom(80, 8080, 0, 65535)), {
+      nil: undefined,
+      freq: 2,
+    });
+    const spelled = fc
+      .tuple(host, port)
+      .map(([h, p]) => (p === undefined ? h : `${h.includes(':') && !h.startsWith('[') ? `[${h}]` : h}:${p}`));
+    const target = fc.oneof(
+      spelled,
+      fc.array(spelled, { maxLength: 4 }),
+      fc.constantFrom<unknown>(42, null, {}, ['*'], [[]]),
+    );
+    const phone = new SnomPhone({
+      host: '127.0.0.1',
+      port: 8080,
+      model: 'D785',
+      firmware: '10.1.33.33',
+      fleet: fleetText,
+      user: 'admin',
+      password: 'x',
+    });
     try {
       fc.assert(
         fc.property(target, (t) => {

@@ -10,7 +10,17 @@ import { rejection } from '../support/assert-error';
 
 /** Every way of writing 127.0.0.1:port that names the same socket. */
 function aliases(port: number): string[] {
-  return ['127.0.0.1', 'LOCALHOST', 'localhost.', '127.0.0.1.', '2130706433', '0x7f.1', '0177.0.0.1', '127.1', '[::ffff:127.0.0.1]'].map((h) => `${h}:${port}`);
+  return [
+    '127.0.0.1',
+    'LOCALHOST',
+    'localhost.',
+    '127.0.0.1.',
+    '2130706433',
+    '0x7f.1',
+    '0177.0.0.1',
+    '127.1',
+    '[::ffff:127.0.0.1]',
+  ].map((h) => `${h}:${port}`);
 }
 
 function port(p: SimPhone): number {
@@ -29,7 +39,16 @@ describe('lib/phone: one phone, one queue', function () {
   let b: SimPhone;
   const made: SnomPhone[] = [];
   const configured = (extra: Partial<ConstructorParameters<typeof SnomPhone>[0]> = {}) => {
-    const s = new SnomPhone({ host: '127.0.0.1', port: port(a), user: SIM_USER, password: SIM_PASSWORD, model: 'D785', firmware: '10.1.33.33', fleet: '127.0.0.1', ...extra });
+    const s = new SnomPhone({
+      host: '127.0.0.1',
+      port: port(a),
+      user: SIM_USER,
+      password: SIM_PASSWORD,
+      model: 'D785',
+      firmware: '10.1.33.33',
+      fleet: '127.0.0.1',
+      ...extra,
+    });
     made.push(s);
     return s;
   };
@@ -52,10 +71,15 @@ describe('lib/phone: one phone, one queue', function () {
     const leases = Array.from({ length: 8 }, () => cfg.forHost(host));
     assert.equal(new Set(leases.map((l) => l.phone)).size, 1, 'one SnomPhone for the target');
     assert.equal(cfg.targetClients, 1);
-    await Promise.all(leases.map((l, i) => l.phone.run([{ command: 'key', path: `/info.htm?m=${i}` }]).finally(() => l.release())));
+    await Promise.all(
+      leases.map((l, i) => l.phone.run([{ command: 'key', path: `/info.htm?m=${i}` }]).finally(() => l.release())),
+    );
     const st = await simState(b);
     assert.equal(st.maxConcurrent, 1);
-    assert.deepEqual(await seenQueries(b), Array.from({ length: 8 }, (_, i) => `m=${i}`));
+    assert.deepEqual(
+      await seenQueries(b),
+      Array.from({ length: 8 }, (_, i) => `m=${i}`),
+    );
   });
 
   it('aliases of one phone, and the configured host written another way, are one phone', () => {
@@ -94,14 +118,20 @@ describe('lib/phone: one phone, one queue', function () {
             : [{ phone: cfg, release: () => undefined }];
           for (const l of leases) {
             const which = l.phone === cfg ? 'a' : 'b';
-            const reqs = Array.from({ length: c.requests }, (_, ri) => ({ command: 'cmd', path: `/info.htm?c=${ci}-${ri}` }));
+            const reqs = Array.from({ length: c.requests }, (_, ri) => ({
+              command: 'cmd',
+              path: `/info.htm?c=${ci}-${ri}`,
+            }));
             expected[which].push(...reqs.map((r) => r.path.slice('/info.htm?'.length)));
             runs.push(l.phone.run(reqs).finally(() => l.release()));
           }
         });
         await Promise.all(runs);
         assert.ok(cfg.targetClients <= 1, 'one client for phone b');
-        for (const [which, p] of [['a', a], ['b', b]] as const) {
+        for (const [which, p] of [
+          ['a', a],
+          ['b', b],
+        ] as const) {
           const st = await simState(p);
           assert.ok(st.maxConcurrent <= 1, `phone ${which} saw ${st.maxConcurrent} requests at once`);
           // each command's requests back to back, commands in arrival order
@@ -128,7 +158,9 @@ describe('lib/phone: one phone, one queue', function () {
     await cfg.run([{ command: 'after', path: '/info.htm?after' }]);
     assert.deepEqual(await seenQueries(a), ['first', 'after'], 'the expired command never reached the phone');
     // a deadline that passed before the command was queued sends nothing either
-    const late = await rejection(cfg.run([{ command: 'late', path: '/info.htm?late' }], { timeoutMs: 50, acceptedAt: performance.now() - 100 }));
+    const late = await rejection(
+      cfg.run([{ command: 'late', path: '/info.htm?late' }], { timeoutMs: 50, acceptedAt: performance.now() - 100 }),
+    );
     assert.equal(late.code, 'E_TIMEOUT');
     assert.deepEqual(await seenQueries(a), ['first', 'after']);
   });

@@ -4,7 +4,19 @@ import type { AddressInfo } from 'node:net';
 import type { SimPhone } from '../../src/simulator/phone';
 import { catchNode, helper, phoneConfig } from '../support/red';
 import { SIM_PASSWORD, SIM_USER, simReset, simState, startPhones, stopAll } from '../support/sim';
-import { callState, calls, cstaNode, eventually, ext, failed, incomingCall, ok, openFlow, phoneNode, simJson } from './csta-harness';
+import {
+  callState,
+  calls,
+  cstaNode,
+  eventually,
+  ext,
+  failed,
+  incomingCall,
+  ok,
+  openFlow,
+  phoneNode,
+  simJson,
+} from './csta-harness';
 
 describe('snom-csta in flows: call ids, faults, raw XML, the first identity; FireTest', function () {
   let d785: SimPhone;
@@ -32,8 +44,19 @@ describe('snom-csta in flows: call ids, faults, raw XML, the first identity; Fir
   it('answers, holds, retrieves and clears an incoming call along a flow, by msg.cstaId alone', async () => {
     const ops = ['AnswerCall', 'HoldCall', 'RetrieveCall', 'ClearConnection'];
     const flow: any[] = [phoneConfig('p1', d785.url)];
-    ops.forEach((operation, i) => flow.push({ id: `n${i}`, type: 'snom-csta', phone: 'p1', operation, wires: [[i < ops.length - 1 ? `n${i + 1}` : 'out']] }));
-    flow.push({ id: 'c1', type: 'catch', scope: null, uncaught: false, wires: [['out']] }, { id: 'out', type: 'helper' });
+    ops.forEach((operation, i) =>
+      flow.push({
+        id: `n${i}`,
+        type: 'snom-csta',
+        phone: 'p1',
+        operation,
+        wires: [[i < ops.length - 1 ? `n${i + 1}` : 'out']],
+      }),
+    );
+    flow.push(
+      { id: 'c1', type: 'catch', scope: null, uncaught: false, wires: [['out']] },
+      { id: 'out', type: 'helper' },
+    );
     await helper.load([phoneNode, cstaNode, catchNode], flow, { p1: { user: SIM_USER, password: SIM_PASSWORD } });
     const done = new Promise<any>((r) => helper.getNode('out').on('input', r));
     const id = await incomingCall(d785, 'sip:0301234@sim.local');
@@ -42,10 +65,13 @@ describe('snom-csta in flows: call ids, faults, raw XML, the first identity; Fir
     assert.equal(msg.error, undefined, msg.error?.message);
     assert.equal(msg.cstaId, id);
     const call = (await calls(d785)).find((c) => c.cstaId === id);
-    assert.deepEqual(call.history.map((h: any) => h.state), ['ringing', 'connected', 'held', 'connected', 'disconnected']);
+    assert.deepEqual(
+      call.history.map((h: any) => h.state),
+      ['ringing', 'connected', 'held', 'connected', 'disconnected'],
+    );
   });
 
-  it('reports a call id the phone does not know as E_CSTA with the phone\'s error value (HTTP 500)', async () => {
+  it("reports a call id the phone does not know as E_CSTA with the phone's error value (HTTP 500)", async () => {
     for (const phone of [d785, s360]) {
       const f = await openFlow(phone, { type: 'snom-csta', operation: 'AnswerCall' });
       const err = failed(await f.send({ cstaId: '-999' }));
@@ -53,17 +79,29 @@ describe('snom-csta in flows: call ids, faults, raw XML, the first identity; Fir
       assert.equal(err.snom.error.cstaError, 'invalidCallID');
       assert.equal(err.snom.status, 500);
       assert.match(err.error.message, /AnswerCall/);
-      assert.deepEqual((await ext(phone)).csta.map((r: any) => [r.operation, r.status]), [['AnswerCall', 500]]);
+      assert.deepEqual(
+        (await ext(phone)).csta.map((r: any) => [r.operation, r.status]),
+        [['AnswerCall', 500]],
+      );
     }
   });
 
   it('refuses raw XML that is not well-formed and sends nothing; sends well-formed raw XML as it is', async () => {
     const f = await openFlow(s821, { type: 'snom-csta', operation: 'raw' });
-    const bad = failed(await f.send({ payload: '<RequestSystemStatus xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed3">' }));
+    const bad = failed(
+      await f.send({
+        payload: '<RequestSystemStatus xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed3">',
+      }),
+    );
     assert.equal(bad.error.code, 'E_INPUT');
     assert.match(bad.error.message, /not well-formed/);
     assert.equal((await simState(s821)).requests, 0);
-    const good = ok(await f.send({ payload: '<?xml version="1.0" encoding="UTF-8"?>\n<RequestSystemStatus xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed3"/>' }));
+    const good = ok(
+      await f.send({
+        payload:
+          '<?xml version="1.0" encoding="UTF-8"?>\n<RequestSystemStatus xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed3"/>',
+      }),
+    );
     assert.equal(good.payload.operation, 'RequestSystemStatusResponse');
     assert.equal(good.payload.data.systemStatus, 'normal');
   });
@@ -83,7 +121,7 @@ describe('snom-csta in flows: call ids, faults, raw XML, the first identity; Fir
     assert.equal((await simState(d785)).requests, before);
   });
 
-  it('uses the phone\'s first identity: read once by GetSettings before 8.7.4, the index 1 from 8.7.4', async () => {
+  it("uses the phone's first identity: read once by GetSettings before 8.7.4, the index 1 from 8.7.4", async () => {
     for (const phone of [s821, s360]) {
       const f = await openFlow(phone, { type: 'snom-csta', operation: 'MakeCall' });
       const a = ok(await f.send({ payload: '200' }));
@@ -96,7 +134,10 @@ describe('snom-csta in flows: call ids, faults, raw XML, the first identity; Fir
     }
     const f = await openFlow(d785, { type: 'snom-csta', operation: 'MakeCall' });
     ok(await f.send({ payload: '200' }));
-    assert.deepEqual((await ext(d785)).csta.map((r: any) => r.operation), ['MakeCall']);
+    assert.deepEqual(
+      (await ext(d785)).csta.map((r: any) => r.operation),
+      ['MakeCall'],
+    );
     assert.equal((await calls(d785))[0].local, 'sip:100@sim.local');
   });
 
@@ -106,16 +147,27 @@ describe('snom-csta in flows: call ids, faults, raw XML, the first identity; Fir
     const err = failed(await f.send({ payload: '200' }));
     assert.equal(err.error.code, 'E_INPUT');
     assert.match(err.error.message, /no usable first identity .*give the device/);
-    assert.deepEqual((await ext(s360)).csta.map((r: any) => r.operation), ['GetSettings']);
+    assert.deepEqual(
+      (await ext(s360)).csta.map((r: any) => r.operation),
+      ['GetSettings'],
+    );
     assert.deepEqual(await calls(s360), []);
   });
 
   it('an explicit device goes into the request instead of the first identity', async () => {
-    const f = await openFlow(s821, { type: 'snom-csta', operation: 'MakeCall', device: '4712@pbx.example', destination: '0800' });
+    const f = await openFlow(s821, {
+      type: 'snom-csta',
+      operation: 'MakeCall',
+      device: '4712@pbx.example',
+      destination: '0800',
+    });
     const out = ok(await f.send({}));
     const call = (await calls(s821)).find((c) => c.cstaId === out.cstaId);
     assert.equal(call.local, 'sip:4712@pbx.example');
-    assert.deepEqual((await ext(s821)).csta.map((r: any) => r.operation), ['MakeCall']);
+    assert.deepEqual(
+      (await ext(s821)).csta.map((r: any) => r.operation),
+      ['MakeCall'],
+    );
   });
 
   describe('snom-command fireTest', () => {
@@ -143,10 +195,23 @@ describe('snom-csta in flows: call ids, faults, raw XML, the first identity; Fir
       const out = ok(await f.send({ payload: 'kept' }));
       assert.equal(out.payload, 'kept');
       assert.equal(out.snom.status, 200);
-      const fired = await eventually<any>(() => simState(d785), (st: any) => st.ext.actionUrls.some((a: any) => a.event === 'fwtest' && a.status === 200), 'the fired firewall test');
+      const fired = await eventually<any>(
+        () => simState(d785),
+        (st: any) => st.ext.actionUrls.some((a: any) => a.event === 'fwtest' && a.status === 200),
+        'the fired firewall test',
+      );
       assert.ok(fired.ext.actionUrls.find((a: any) => a.event === 'fwtest').url.startsWith(url.replace('$mac', '')));
-      assert.ok(hits.some((h) => h.startsWith('/fwtest?mac=')), JSON.stringify(hits));
-      assert.deepEqual(fired.ext.csta.map((r: any) => [r.operation, r.soap]), [['SetSettings', true], ['FireTest', true]]);
+      assert.ok(
+        hits.some((h) => h.startsWith('/fwtest?mac=')),
+        JSON.stringify(hits),
+      );
+      assert.deepEqual(
+        fired.ext.csta.map((r: any) => [r.operation, r.soap]),
+        [
+          ['SetSettings', true],
+          ['FireTest', true],
+        ],
+      );
     });
 
     it('refuses fireTest on firmware without CSTA over HTTP, sending nothing', async () => {

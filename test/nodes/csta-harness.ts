@@ -25,7 +25,11 @@ export interface Flow {
 }
 
 /** Load phone config + node under test + catch; `node` holds the node's type and fields. */
-export async function openFlow(phone: SimPhone, node: Record<string, unknown>, phoneExtra: Record<string, unknown> = {}): Promise<Flow> {
+export async function openFlow(
+  phone: SimPhone,
+  node: Record<string, unknown>,
+  phoneExtra: Record<string, unknown> = {},
+): Promise<Flow> {
   await helper.unload();
   const flow = [
     phoneConfig('p1', phone.url, { model: phone.config.model, firmware: phone.config.firmware, ...phoneExtra }),
@@ -34,16 +38,27 @@ export async function openFlow(phone: SimPhone, node: Record<string, unknown>, p
     { id: 'out', type: 'helper' },
     { id: 'err', type: 'helper' },
   ];
-  await helper.load([phoneNode, cstaNode, settingsNode, commandNode, xmlPushNode, catchNode], flow, { p1: { user: SIM_USER, password: SIM_PASSWORD } });
+  await helper.load([phoneNode, cstaNode, settingsNode, commandNode, xmlPushNode, catchNode], flow, {
+    p1: { user: SIM_USER, password: SIM_PASSWORD },
+  });
   const queue: Result[] = [];
   let wake: (() => void) | undefined;
-  helper.getNode('out').on('input', (m: any) => { queue.push({ out: m }); wake?.(); });
-  helper.getNode('err').on('input', (m: any) => { queue.push({ err: m }); wake?.(); });
+  helper.getNode('out').on('input', (m: any) => {
+    queue.push({ out: m });
+    wake?.();
+  });
+  helper.getNode('err').on('input', (m: any) => {
+    queue.push({ err: m });
+    wake?.();
+  });
   return {
     async send(msg) {
       queue.length = 0;
       helper.getNode('n1').receive(msg);
-      while (queue.length === 0) await new Promise<void>((r) => { wake = r; });
+      while (queue.length === 0)
+        await new Promise<void>((r) => {
+          wake = r;
+        });
       wake = undefined;
       return queue.shift() as Result;
     },
@@ -75,11 +90,20 @@ export async function callState(phone: SimPhone, cstaId: string): Promise<string
 }
 
 /** Poll the simulator's state until `cond` holds (asynchronous effects such as a fired action URL). */
-export function eventually<T>(read: () => Promise<T>, cond: (v: T) => boolean, what: string, limitMs = 8000): Promise<T> {
-  return until(what, async () => {
-    const v = await read();
-    return cond(v) ? v : undefined;
-  }, limitMs);
+export function eventually<T>(
+  read: () => Promise<T>,
+  cond: (v: T) => boolean,
+  what: string,
+  limitMs = 8000,
+): Promise<T> {
+  return until(
+    what,
+    async () => {
+      const v = await read();
+      return cond(v) ? v : undefined;
+    },
+    limitMs,
+  );
 }
 
 /** The simulator's extension state (calls, csta, screen, dnd, forwarding, actionUrls). */

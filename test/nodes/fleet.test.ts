@@ -83,7 +83,11 @@ describe('msg.target and the fleet (snom-phone)', function () {
     await new Promise<void>((r) => helper.stopServer(r));
   });
 
-  async function load(phoneExtra: Record<string, unknown>, url = home.url, credentials: Record<string, unknown> = creds) {
+  async function load(
+    phoneExtra: Record<string, unknown>,
+    url = home.url,
+    credentials: Record<string, unknown> = creds,
+  ) {
     await helper.load(nodes, flow(url, phoneExtra), credentials);
     return {
       out: collect(helper.getNode('out')),
@@ -123,7 +127,10 @@ describe('msg.target and the fleet (snom-phone)', function () {
         helper.getNode('k1').receive({ payload: 'P1', target: [`127.0.0.1:${outsider.port}`] });
         const [e] = await c.err.wait(1);
         assert.equal(e.error.code, 'E_INPUT');
-        assert.match(e.error.message, /fleet of snom-phone .* is empty.*To allow it, list the phones .* under "Fleet" in the snom-phone config/);
+        assert.match(
+          e.error.message,
+          /fleet of snom-phone .* is empty.*To allow it, list the phones .* under "Fleet" in the snom-phone config/,
+        );
         assert.deepEqual(outsider.seen, []);
         await nothingSent(home);
       } finally {
@@ -135,9 +142,18 @@ describe('msg.target and the fleet (snom-phone)', function () {
       const c = await load({ fleet: `127.0.0.1:${portOf(other)}, LOCALHOST:${portOf(s870)}\n10.0.0.0/8\nfd00::/8` });
       helper.getNode('k1').receive({ payload: 'P2', target: '*' });
       const msgs = await c.out.wait(2);
-      assert.deepEqual(msgs.map((m) => m.snom.phone).sort(), [`127.0.0.1:${portOf(other)}`, `127.0.0.1:${portOf(s870)}`].sort());
-      assert.deepEqual((await simState(other)).keys.map((k) => k.key), ['P2']);
-      assert.deepEqual((await simState(s870)).keys.map((k) => k.key), ['P2']);
+      assert.deepEqual(
+        msgs.map((m) => m.snom.phone).sort(),
+        [`127.0.0.1:${portOf(other)}`, `127.0.0.1:${portOf(s870)}`].sort(),
+      );
+      assert.deepEqual(
+        (await simState(other)).keys.map((k) => k.key),
+        ['P2'],
+      );
+      assert.deepEqual(
+        (await simState(s870)).keys.map((k) => k.key),
+        ['P2'],
+      );
       await nothingSent(home);
       assert.equal(c.err.msgs.length, 0);
     });
@@ -147,15 +163,26 @@ describe('msg.target and the fleet (snom-phone)', function () {
       // the phone's state is what every node using it shows
       assert.deepEqual(helper.getNode('p1').state.get(), { fill: 'red', shape: 'ring', text: 'invalid fleet' });
       const logged = helper.log().args.filter((a: any[]) => a[0]?.type === 'snom-phone' && a[0]?.level === 20);
-      assert.ok(logged.some((a: any[]) => /The fleet is invalid: fleet entry "10\.0\.0\.0\/33"/.test(String(a[0].msg?.message))), 'logged at deploy');
+      assert.ok(
+        logged.some((a: any[]) =>
+          /The fleet is invalid: fleet entry "10\.0\.0\.0\/33"/.test(String(a[0].msg?.message)),
+        ),
+        'logged at deploy',
+      );
       helper.getNode('k1').receive({ payload: 'P1', target: `127.0.0.1:${portOf(other)}` });
       const [e] = await c.err.wait(1);
       assert.equal(e.error.code, 'E_INPUT');
-      assert.match(e.error.message, /fleet of snom-phone .* is invalid \(The fleet is invalid: fleet entry "10\.0\.0\.0\/33" has an IPv4 prefix above 32\)/);
+      assert.match(
+        e.error.message,
+        /fleet of snom-phone .* is invalid \(The fleet is invalid: fleet entry "10\.0\.0\.0\/33" has an IPv4 prefix above 32\)/,
+      );
       await nothingSent(other);
       helper.getNode('k1').receive({ payload: 'P3' });
       await c.out.wait(1);
-      assert.deepEqual((await simState(home)).keys.map((k) => k.key), ['P3']);
+      assert.deepEqual(
+        (await simState(home)).keys.map((k) => k.key),
+        ['P3'],
+      );
       assert.equal(helper.getNode('p1').state.get().text, 'invalid fleet', 'a working phone does not hide the fault');
     });
 
@@ -167,7 +194,10 @@ describe('msg.target and the fleet (snom-phone)', function () {
         assert.equal(e.error.code, 'E_INPUT');
         assert.match(e.error.message, /port \d+,? (is )?not between 1 and 65535/);
         await c.st.wait(1);
-        assert.ok(c.st.msgs.some((m) => m.status.fill === 'red' && /E_INPUT/.test(m.status.text)), JSON.stringify(c.st.msgs));
+        assert.ok(
+          c.st.msgs.some((m) => m.status.fill === 'red' && /E_INPUT/.test(m.status.text)),
+          JSON.stringify(c.st.msgs),
+        );
         await nothingSent(home);
       });
     }
@@ -184,7 +214,10 @@ describe('msg.target and the fleet (snom-phone)', function () {
         helper.getNode('k1').receive({ payload: 'P1', target: `127.0.0.1:${harvester.port}` });
         let [e] = await c.err.wait(1);
         assert.equal(e.error.code, 'E_AUTH');
-        assert.match(e.error.message, /asks for Basic auth, but the configured phone .* uses Digest: the password is not sent in clear/);
+        assert.match(
+          e.error.message,
+          /asks for Basic auth, but the configured phone .* uses Digest: the password is not sent in clear/,
+        );
         // not learned yet: one request to the configured phone learns it first
         await helper.unload();
         await simReset(home);
@@ -194,7 +227,10 @@ describe('msg.target and the fleet (snom-phone)', function () {
         assert.equal(e.error.code, 'E_AUTH');
         assert.ok((await simState(home)).requests > 0, 'the configured phone was asked for its scheme');
         assert.ok(harvester.seen.length >= 2);
-        assert.ok(harvester.seen.every((a) => a === undefined), `the harvester got ${JSON.stringify(harvester.seen)}`);
+        assert.ok(
+          harvester.seen.every((a) => a === undefined),
+          `the harvester got ${JSON.stringify(harvester.seen)}`,
+        );
         assert.ok(!JSON.stringify([c.err.msgs, harvester.seen]).includes(BASIC_TOKEN));
       } finally {
         await harvester.close();
@@ -225,7 +261,10 @@ describe('msg.target and the fleet (snom-phone)', function () {
       await c.out.wait(8);
       const st = await simState(other);
       assert.equal(st.maxConcurrent, 1, `the phone saw ${st.maxConcurrent} requests at once`);
-      assert.deepEqual(st.keys.map((k) => k.key), ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8']);
+      assert.deepEqual(
+        st.keys.map((k) => k.key),
+        ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8'],
+      );
       assert.equal(helper.getNode('p1').phone.targetClients, 1);
     });
 
@@ -237,8 +276,16 @@ describe('msg.target and the fleet (snom-phone)', function () {
       const h = portOf(home);
       const o = portOf(other);
       k1.receive({ payload: 'P1' });
-      for (const alias of [`LOCALHOST:${h}`, `127.0.0.1.:${h}`, `2130706433:${h}`, `0x7f.1:${h}`]) k1.receive({ payload: 'P2', target: alias });
-      for (const alias of [`LOCALHOST:${o}`, `127.0.0.1.:${o}`, `2130706433:${o}`, `[::ffff:127.0.0.1]:${o}`, `localhost.:${o}`]) k1.receive({ payload: 'P3', target: alias });
+      for (const alias of [`LOCALHOST:${h}`, `127.0.0.1.:${h}`, `2130706433:${h}`, `0x7f.1:${h}`])
+        k1.receive({ payload: 'P2', target: alias });
+      for (const alias of [
+        `LOCALHOST:${o}`,
+        `127.0.0.1.:${o}`,
+        `2130706433:${o}`,
+        `[::ffff:127.0.0.1]:${o}`,
+        `localhost.:${o}`,
+      ])
+        k1.receive({ payload: 'P3', target: alias });
       const msgs = await c.out.wait(10);
       for (const p of [home, other]) assert.equal((await simState(p)).maxConcurrent, 1, p.url);
       assert.equal((await simState(home)).keys.length, 5);
@@ -279,34 +326,50 @@ describe('msg.target and the fleet (snom-phone)', function () {
       await c.out.wait(1);
       k1.receive({ payload: 'P3' });
       await c.out.wait(2);
-      assert.deepEqual((await simState(home)).keys.map((k) => k.key), ['P1', 'P3']);
+      assert.deepEqual(
+        (await simState(home)).keys.map((k) => k.key),
+        ['P1', 'P3'],
+      );
     });
   });
 
   describe('each phone its own profile and its own failures', () => {
     it('with model and firmware on detect, each target detects its own: touch to a D785 is refused for it, the snom870 is touched', async () => {
       const c = await load({ model: 'detect', firmware: 'detect', fleet: '127.0.0.1' });
-      helper.getNode('t1').receive({ payload: '100 200 pr', target: [`127.0.0.1:${portOf(s870)}`, `127.0.0.1:${portOf(other)}`] });
+      helper
+        .getNode('t1')
+        .receive({ payload: '100 200 pr', target: [`127.0.0.1:${portOf(s870)}`, `127.0.0.1:${portOf(other)}`] });
       const [ok] = await c.out.wait(1);
       const [e] = await c.err.wait(1);
       assert.equal(ok.snom.phone, `127.0.0.1:${portOf(s870)}`);
-      assert.deepEqual((await simState(s870)).touches.map((t) => [t.x, t.y, t.action]), [[100, 200, 'pr']]);
+      assert.deepEqual(
+        (await simState(s870)).touches.map((t) => [t.x, t.y, t.action]),
+        [[100, 200, 'pr']],
+      );
       assert.equal(e.snom.phone, `127.0.0.1:${portOf(other)}`);
       assert.equal(e.error.code, 'E_UNSUPPORTED');
       const st = await simState(other);
       assert.equal(st.touches.length, 0);
-      assert.ok(st.log.filter((x) => x.kind === 'request').every((x) => x.path === '/info.htm'), 'only detection reached the D785');
+      assert.ok(
+        st.log.filter((x) => x.kind === 'request').every((x) => x.path === '/info.htm'),
+        'only detection reached the D785',
+      );
     });
 
     it('with model and firmware set, they apply to every target', async () => {
       const c = await load({ model: 'snom870', firmware: '8.7.5.35', fleet: '127.0.0.1' });
-      helper.getNode('t1').receive({ payload: '10 20', target: [`127.0.0.1:${portOf(s870)}`, `127.0.0.1:${portOf(other)}`] });
+      helper
+        .getNode('t1')
+        .receive({ payload: '10 20', target: [`127.0.0.1:${portOf(s870)}`, `127.0.0.1:${portOf(other)}`] });
       await until('both answers', async () => (c.out.msgs.length + c.err.msgs.length === 2 ? true : undefined));
       // neither phone was asked for its model: the configured one counts for both
       for (const p of [s870, other]) {
         const st = await simState(p);
         assert.ok(!st.log.some((x) => x.kind === 'request' && x.path === '/info.htm'), p.url);
-        assert.ok(st.log.some((x) => x.kind === 'request' && x.path === '/command.htm'), `${p.url} got the touch`);
+        assert.ok(
+          st.log.some((x) => x.kind === 'request' && x.path === '/command.htm'),
+          `${p.url} got the touch`,
+        );
       }
     });
 
@@ -323,7 +386,10 @@ describe('msg.target and the fleet (snom-phone)', function () {
       // k2 uses the same phone and sent nothing: it never turns red
       assert.ok(!of(c.st, 'k2').some((m) => m.status.fill === 'red'), JSON.stringify(c.st.msgs));
       assert.equal(helper.getNode('p1').state.get()?.fill, 'green');
-      assert.ok(of(c.st, 'k1').some((m) => m.status.fill === 'yellow' && /1 of 2 phones, E_UNREACHABLE/.test(m.status.text)), JSON.stringify(c.st.msgs));
+      assert.ok(
+        of(c.st, 'k1').some((m) => m.status.fill === 'yellow' && /1 of 2 phones, E_UNREACHABLE/.test(m.status.text)),
+        JSON.stringify(c.st.msgs),
+      );
     });
   });
 });

@@ -9,12 +9,22 @@ import { servingHttpNode } from '../support/http-node';
 import { catchNode, helper, nodeModule, phoneConfig, statusNode } from '../support/red';
 import { SIM_PASSWORD, SIM_USER, simJson } from '../support/sim';
 
-export const COMMAND_NODES = ['snom-key', 'snom-dial', 'snom-command', 'snom-touch', 'snom-csta', 'snom-settings', 'snom-xml-push'] as const;
+export const COMMAND_NODES = [
+  'snom-key',
+  'snom-dial',
+  'snom-command',
+  'snom-touch',
+  'snom-csta',
+  'snom-settings',
+  'snom-xml-push',
+] as const;
 export type CommandNodeType = (typeof COMMAND_NODES)[number];
 
 const modules = [
   nodeModule('snom-phone'),
-  ...COMMAND_NODES.map((t) => (t === 'snom-xml-push' ? servingHttpNode(nodeModule(t) as (RED: any) => unknown) : nodeModule(t))),
+  ...COMMAND_NODES.map((t) =>
+    t === 'snom-xml-push' ? servingHttpNode(nodeModule(t) as (RED: any) => unknown) : nodeModule(t),
+  ),
   catchNode,
   statusNode,
 ];
@@ -87,7 +97,11 @@ export function unhookCompletions(): void {
  * Load a flow with the phone config `p1` for `phone` (model/firmware from the simulator unless
  * `phoneExtra` says otherwise) and node `n1` = `node` (its type and editor fields).
  */
-export async function loadNode(phone: SimPhone, node: Record<string, unknown> & { type: string }, phoneExtra: Record<string, unknown> = {}): Promise<NodeUnderTest> {
+export async function loadNode(
+  phone: SimPhone,
+  node: Record<string, unknown> & { type: string },
+  phoneExtra: Record<string, unknown> = {},
+): Promise<NodeUnderTest> {
   hookCompletions();
   await helper.unload();
   completions.clear();
@@ -125,7 +139,11 @@ export async function loadNode(phone: SimPhone, node: Record<string, unknown> & 
       const failed = dones.some((d) => d !== undefined);
       if (failed) {
         await whenever(`Catch to get message ${id}`, () => errs.get(id));
-        await whenever(`a red status for ${id}`, () => (statuses.some((s) => s.fill === 'red') ? true : undefined), 5000).catch(() => undefined);
+        await whenever(
+          `a red status for ${id}`,
+          () => (statuses.some((s) => s.fill === 'red') ? true : undefined),
+          5000,
+        ).catch(() => undefined);
       } else {
         await whenever(`the output of message ${id}`, () => outs.get(id), 5000).catch(() => undefined);
       }

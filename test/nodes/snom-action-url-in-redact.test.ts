@@ -28,7 +28,10 @@ describe('token redaction', () => {
     const cases: Array<[string, string]> = [
       [`failed: ${url} (500)`, `failed: ${REDACTED_URL} (500)`],
       // dummy.htm: the URL is the value of a query parameter, so encoded once more
-      [`GET /dummy.htm?settings=save&action_incoming_url=${encodeURIComponent(url)} said no`, `GET /dummy.htm?settings=save&action_incoming_url=${REDACTED_URL} said no`],
+      [
+        `GET /dummy.htm?settings=save&action_incoming_url=${encodeURIComponent(url)} said no`,
+        `GET /dummy.htm?settings=save&action_incoming_url=${REDACTED_URL} said no`,
+      ],
       [`echo ${encodeURIComponent(encodeURIComponent(url))}`, `echo ${REDACTED_URL}`],
       // CSTA SetSettings: XML-escaped inside an element
       [`<csta:value>${url.replace(/&/g, '&amp;')}</csta:value>`, `<csta:value>${REDACTED_URL}</csta:value>`],
@@ -48,11 +51,15 @@ describe('token redaction', () => {
   });
 
   it('gives a new error without the token in message, details or stack, keeping the code', () => {
-    const original = new SnomError('E_HTTP', `Phone p: settings set failed: HTTP 500: GET /dummy.htm?x=http%3A%2F%2Fh%3Ft%3D${twice}`, {
-      status: 500,
-      body: `echo ${token}`,
-      nested: [{ text: `again ${token}` }],
-    });
+    const original = new SnomError(
+      'E_HTTP',
+      `Phone p: settings set failed: HTTP 500: GET /dummy.htm?x=http%3A%2F%2Fh%3Ft%3D${twice}`,
+      {
+        status: 500,
+        body: `echo ${token}`,
+        nested: [{ text: `again ${token}` }],
+      },
+    );
     const e = redactError(original, token);
     assert.equal(e.code, 'E_HTTP');
     assert.equal(e.details.status, 500);
@@ -81,7 +88,9 @@ describe('provisioning against a phone whose error pages echo the request', func
         if (req.url === '/csta') {
           const value = /<(?:csta:)?value>([^<]*)</.exec(body)?.[1] ?? '';
           res.writeHead(500, { 'content-type': 'text/xml' });
-          res.end(`<?xml version="1.0"?><SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/"><SOAP-ENV:Body><SOAP-ENV:Fault><faultcode>SOAP-ENV:Client</faultcode><faultstring>invalid value ${value}</faultstring></SOAP-ENV:Fault></SOAP-ENV:Body></SOAP-ENV:Envelope>`);
+          res.end(
+            `<?xml version="1.0"?><SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/"><SOAP-ENV:Body><SOAP-ENV:Fault><faultcode>SOAP-ENV:Client</faultcode><faultstring>invalid value ${value}</faultstring></SOAP-ENV:Fault></SOAP-ENV:Body></SOAP-ENV:Envelope>`,
+          );
           return;
         }
         res.writeHead(500, { 'content-type': 'text/plain' });
@@ -103,8 +112,31 @@ describe('provisioning against a phone whose error pages echo the request', func
 
   const nodes = [nodeModule('snom-phone'), nodeModule('snom-action-url-in'), catchNode];
   const flow = (events: string[]) => [
-    { id: 'p0', type: 'snom-phone', name: '', host: '127.0.0.1', port: String(port), protocol: 'http', model: 'D785', firmware: '10.1.33.33', auth: 'none', timeout: '3000', queueSize: '100', baseUrl: 'http://192.0.2.10:1880' },
-    { id: 'a1', type: 'snom-action-url-in', path: '/snom/events', allowlist: '', holdMs: 1000, holdCount: 10, phones: ['p0'], events, wires: [['events'], ['report']] },
+    {
+      id: 'p0',
+      type: 'snom-phone',
+      name: '',
+      host: '127.0.0.1',
+      port: String(port),
+      protocol: 'http',
+      model: 'D785',
+      firmware: '10.1.33.33',
+      auth: 'none',
+      timeout: '3000',
+      queueSize: '100',
+      baseUrl: 'http://192.0.2.10:1880',
+    },
+    {
+      id: 'a1',
+      type: 'snom-action-url-in',
+      path: '/snom/events',
+      allowlist: '',
+      holdMs: 1000,
+      holdCount: 10,
+      phones: ['p0'],
+      events,
+      wires: [['events'], ['report']],
+    },
     { id: 'c1', type: 'catch', scope: null, uncaught: false, wires: [['err']] },
     { id: 'events', type: 'helper' },
     { id: 'report', type: 'helper' },
@@ -116,7 +148,10 @@ describe('provisioning against a phone whose error pages echo the request', func
     return forms.filter((f) => text.includes(f));
   };
 
-  for (const [route, events] of [['CSTA SetSettings', ['incoming']], ['web (dummy.htm)', ['dndOn']]] as const) {
+  for (const [route, events] of [
+    ['CSTA SetSettings', ['incoming']],
+    ['web (dummy.htm)', ['dndOn']],
+  ] as const) {
     it(`keeps the token out of the report on output 2, Catch's msg.error and the log (${route})`, async () => {
       await helper.load(nodes, flow([...events]), creds());
       const report = collect(helper.getNode('report'));
@@ -139,7 +174,11 @@ describe('provisioning against a phone whose error pages echo the request', func
 
   it("keeps the token out of the editor button's answer", async () => {
     await helper.load(nodes, flow(['incoming', 'dndOn']), creds());
-    const res = await helper.request().post('/snom-action-url-in/a1/provision').send({ action: 'provision', phones: ['p0'] }).expect(200);
+    const res = await helper
+      .request()
+      .post('/snom-action-url-in/a1/provision')
+      .send({ action: 'provision', phones: ['p0'] })
+      .expect(200);
     assert.equal(res.body.errors.length, 1);
     assert.ok(String(res.body.errors[0].message).includes(REDACTED_URL));
     assert.ok(leaks(seen.join(' ')).length > 0);

@@ -22,9 +22,25 @@ describe('snom-action-url-in: an event in flight when a full redeploy stops the 
   const nodes = [servingHttpNode(withHooks), functionNode];
   const flow = [
     { id: 'tab', type: 'tab', label: 't' },
-    { id: 'a1', z: 'tab', type: 'snom-action-url-in', path: '/snom/race', allowlist: '', holdMs: 10000, holdCount: 50, wires: [['fn'], []] },
+    {
+      id: 'a1',
+      z: 'tab',
+      type: 'snom-action-url-in',
+      path: '/snom/race',
+      allowlist: '',
+      holdMs: 10000,
+      holdCount: 50,
+      wires: [['fn'], []],
+    },
     // a downstream node that stops synchronously, as most do; it records into global context, which survives deploys
-    { id: 'fn', z: 'tab', type: 'function', func: "const s = global.get('seen') || []; s.push(msg.payload.callId); global.set('seen', s); return null;", outputs: 1, wires: [[]] },
+    {
+      id: 'fn',
+      z: 'tab',
+      type: 'function',
+      func: "const s = global.get('seen') || []; s.push(msg.payload.callId); global.set('seen', s); return null;",
+      outputs: 1,
+      wires: [[]],
+    },
   ];
   const creds = () => ({ a1: { token: TOKEN } });
   const seen = (): string[] => (helper.getNode('fn')?.context().global.get('seen') as string[] | undefined) ?? [];

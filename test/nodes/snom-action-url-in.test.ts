@@ -25,13 +25,22 @@ let server: HttpNodeServer;
 let base = '';
 
 function statusesOf(node: AnyNode): Array<{ fill?: string; text?: string }> {
-  return node.status.getCalls().filter((c: any) => c.thisValue === node).map((c: any) => c.args[0]);
+  return node.status
+    .getCalls()
+    .filter((c: any) => c.thisValue === node)
+    .map((c: any) => c.args[0]);
 }
 function errorsOf(node: AnyNode): string[] {
-  return node.error.getCalls().filter((c: any) => c.thisValue === node).map((c: any) => String(c.args[0]));
+  return node.error
+    .getCalls()
+    .filter((c: any) => c.thisValue === node)
+    .map((c: any) => String(c.args[0]));
 }
 function warningsOf(node: AnyNode): string[] {
-  return node.warn.getCalls().filter((c: any) => c.thisValue === node).map((c: any) => String(c.args[0]));
+  return node.warn
+    .getCalls()
+    .filter((c: any) => c.thisValue === node)
+    .map((c: any) => String(c.args[0]));
 }
 async function waitFor(what: string, cond: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
@@ -55,7 +64,17 @@ function collect(node: AnyNode): Msg[] {
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 50));
 
 function inNode(id: string, over: Record<string, unknown> = {}): Record<string, unknown> {
-  return { id, type: 'snom-action-url-in', name: '', path: `/snom/${id}`, allowlist: '', holdMs: 10000, holdCount: 200, wires: [['out']], ...over };
+  return {
+    id,
+    type: 'snom-action-url-in',
+    name: '',
+    path: `/snom/${id}`,
+    allowlist: '',
+    holdMs: 10000,
+    holdCount: 200,
+    wires: [['out']],
+    ...over,
+  };
 }
 const outNode = { id: 'out', type: 'helper' };
 
@@ -88,13 +107,21 @@ describe('snom-action-url-in node in a Node-RED runtime', function () {
       return eachNode.apply(helper._redNodes, args);
     };
     try {
-      const flow = (host: string) => [inNode('a1'), outNode, { id: 'other', type: 'snom-phone', host: '10.9.9.9' }, { id: 'ph', type: 'snom-phone', host }];
+      const flow = (host: string) => [
+        inNode('a1'),
+        outNode,
+        { id: 'other', type: 'snom-phone', host: '10.9.9.9' },
+        { id: 'ph', type: 'snom-phone', host },
+      ];
       await helper.load(nodes, flow('127.0.0.1:80'), { a1: { token: TOKEN } });
       let got = collect(helper.getNode('out'));
       const before = walks.count;
       for (let i = 0; i < 20; i++) assert.equal((await get(`/snom/a1?t=${TOKEN}&e=incoming`)).status, 200);
       await waitFor('20 messages', () => got.length === 20);
-      assert.ok(got.every((m) => m.payload.phone.config === 'ph'), 'every event names the config at 127.0.0.1');
+      assert.ok(
+        got.every((m) => m.payload.phone.config === 'ph'),
+        'every event names the config at 127.0.0.1',
+      );
       assert.equal(walks.count, before, 'an event looked its phone up by walking every deployed node');
 
       // the config moves to another host: events from 127.0.0.1 no longer name it
@@ -110,11 +137,7 @@ describe('snom-action-url-in node in a Node-RED runtime', function () {
   });
 
   it('answers 200 with an empty body first, then sends one message with the event', async () => {
-    const flow = [
-      inNode('a1'),
-      outNode,
-      { id: 'ph', type: 'snom-phone', host: '127.0.0.1:80' },
-    ];
+    const flow = [inNode('a1'), outNode, { id: 'ph', type: 'snom-phone', host: '127.0.0.1:80' }];
     await helper.load(nodes, flow, { a1: { token: TOKEN } });
     const got = collect(helper.getNode('out'));
     const r = await get(
@@ -170,7 +193,10 @@ describe('snom-action-url-in node in a Node-RED runtime', function () {
     }
     await waitFor('two messages', () => got.length === 2);
     await settle();
-    assert.deepEqual(got.map((m) => m.topic), ['hold', 'unhold']);
+    assert.deepEqual(
+      got.map((m) => m.topic),
+      ['hold', 'unhold'],
+    );
   });
 
   it('turns both nodes on one path red with a warning, and neither receives', async () => {
@@ -184,7 +210,10 @@ describe('snom-action-url-in node in a Node-RED runtime', function () {
       const last = statusesOf(node).at(-1);
       assert.equal(last?.fill, 'red', id);
       assert.equal(last?.text, 'duplicate path /snom/same');
-      assert.ok(warningsOf(node).some((w) => w.includes('/snom/same')), id);
+      assert.ok(
+        warningsOf(node).some((w) => w.includes('/snom/same')),
+        id,
+      );
     }
     assert.equal((await get(`/snom/same?t=${TOKEN}&e=incoming`)).status, 503);
     await settle();
@@ -225,7 +254,9 @@ describe('snom-action-url-in node in a Node-RED runtime', function () {
     assert.equal(ids[6], 'c9');
     assert.ok(got.slice(1, 6).every((m) => m._snom.held === true));
     const node = helper.getNode('e1');
-    await waitFor('the drop count in the status', () => statusesOf(node).some((s) => /3 events dropped/.test(s.text ?? '')));
+    await waitFor('the drop count in the status', () =>
+      statusesOf(node).some((s) => /3 events dropped/.test(s.text ?? '')),
+    );
     assert.equal(statusesOf(node).find((s) => /dropped/.test(s.text ?? ''))?.fill, 'yellow');
     assert.ok(warningsOf(node).some((w) => w.includes('3 phone events')));
   });
@@ -236,14 +267,19 @@ describe('snom-action-url-in node in a Node-RED runtime', function () {
     await helper.load(nodes, withNode, creds());
     const got = collect(helper.getNode('out'));
     await helper.setFlows([outNode], 'nodes'); // the redeploy window: no node on the path
-    const junk = await Promise.all(Array.from({ length: 200 }, (_, i) => get(`/snom/w1?t=${TOKEN.slice(0, -1)}${i % 10}&e=connected&cid=junk${i}`)));
+    const junk = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => get(`/snom/w1?t=${TOKEN.slice(0, -1)}${i % 10}&e=connected&cid=junk${i}`)),
+    );
     assert.deepEqual([...new Set(junk.map((r) => r.status))], [403], 'wrong tokens are refused, not held');
     assert.equal((await get(`/snom/w1?e=connected&cid=none`)).status, 403);
     assert.equal((await get(`/snom/w1?t=${TOKEN}&e=connected&cid=genuine`)).status, 200);
     await helper.setFlows(withNode, 'nodes', creds());
     await waitFor('the genuine event', () => got.length >= 1);
     await settle();
-    assert.deepEqual(got.map((m) => m.payload.callId), ['genuine']);
+    assert.deepEqual(
+      got.map((m) => m.payload.callId),
+      ['genuine'],
+    );
     assert.equal(got[0]._snom.held, true);
   });
 
@@ -253,7 +289,10 @@ describe('snom-action-url-in node in a Node-RED runtime', function () {
     const got = collect(helper.getNode('out'));
     await helper.setFlows([inNode('v1', { allowlist: '10.0.0.0/8, 10.0.0.300' }), outNode], 'nodes', creds());
     const node = helper.getNode('v1');
-    assert.ok(errorsOf(node).some((e) => e.includes('10.0.0.300')), 'node.error at construction names the entry');
+    assert.ok(
+      errorsOf(node).some((e) => e.includes('10.0.0.300')),
+      'node.error at construction names the entry',
+    );
     assert.deepEqual(statusesOf(node).at(-1), { fill: 'red', shape: 'ring', text: 'invalid configuration' });
     assert.equal((await get(`/snom/v1?t=${TOKEN}&e=incoming`)).status, 503, 'not a 200 followed by silence');
     assert.equal((await get(`/snom/v1?t=wrong&e=incoming`)).status, 403);
@@ -289,7 +328,10 @@ describe('snom-action-url-in node in a Node-RED runtime', function () {
       assert.equal((await get(`/snom/fw?t=${TOKEN}&e=${e}&mac=000413922D24`)).status, 200, e);
     }
     await waitFor('three messages', () => got.length === 3);
-    assert.deepEqual(got.map((m) => m.topic), ['firewallTest', 'firewallTest', 'firewallTest']);
+    assert.deepEqual(
+      got.map((m) => m.topic),
+      ['firewallTest', 'firewallTest', 'firewallTest'],
+    );
   });
 
   it('never shows the token in status, warnings or messages', async () => {

@@ -113,7 +113,9 @@ const CASES: Record<string, Case> = {
     since: 'current',
     async run(f, phone) {
       const [held, active] = await heldAndActive(f, phone);
-      const out = ok(await f.send({ operation: 'ConferenceCall', payload: { heldCallId: held, activeCallId: active } }));
+      const out = ok(
+        await f.send({ operation: 'ConferenceCall', payload: { heldCallId: held, activeCallId: active } }),
+      );
       assert.equal(out.payload.operation, 'ConferenceCallResponse');
       const all = await calls(phone);
       const conf = all.filter((c) => c.conference);
@@ -125,7 +127,10 @@ const CASES: Record<string, Case> = {
     async run(f, phone) {
       const id = await connected(f, phone);
       ok(await f.send({ operation: 'GenerateDigits', cstaId: id, payload: '12#' }));
-      assert.deepEqual((await ext(phone)).generatedDigits.map((d: any) => [d.cstaId, d.digits]), [[id, '12#']]);
+      assert.deepEqual(
+        (await ext(phone)).generatedDigits.map((d: any) => [d.cstaId, d.digits]),
+        [[id, '12#']],
+      );
     },
   },
   SnapshotDevice: {
@@ -189,16 +194,31 @@ const CASES: Record<string, Case> = {
   SetForwarding: {
     since: 'extended',
     async run(f, phone) {
-      ok(await f.send({ operation: 'SetForwarding', payload: { forwardingType: 'forwardImmediate', activateForward: true, forwardDN: '700' } }));
+      ok(
+        await f.send({
+          operation: 'SetForwarding',
+          payload: { forwardingType: 'forwardImmediate', activateForward: true, forwardDN: '700' },
+        }),
+      );
       assert.match(String((await ext(phone)).forwarding.immediate), /700/);
-      ok(await f.send({ operation: 'SetForwarding', payload: { forwardingType: 'forwardImmediate', activateForward: false } }));
+      ok(
+        await f.send({
+          operation: 'SetForwarding',
+          payload: { forwardingType: 'forwardImmediate', activateForward: false },
+        }),
+      );
       assert.equal((await ext(phone)).forwarding.immediate, undefined);
     },
   },
   GetForwarding: {
     since: 'extended',
     async run(f) {
-      ok(await f.send({ operation: 'SetForwarding', payload: { forwardingType: 'forwardBusy', activateForward: true, forwardDN: '800' } }));
+      ok(
+        await f.send({
+          operation: 'SetForwarding',
+          payload: { forwardingType: 'forwardBusy', activateForward: true, forwardDN: '800' },
+        }),
+      );
       const out = ok(await f.send({ operation: 'GetForwarding' }));
       assert.match(JSON.stringify(out.payload.data), /forwardBusy.*800|800.*forwardBusy/);
     },
@@ -211,7 +231,10 @@ describe('snom-csta against simulated phones in every CSTA dialect', function ()
   before(async () => {
     await new Promise<void>((r) => helper.startServer(r));
     phones = await startPhones(PHONES.map((p) => ({ model: p.model, firmware: p.firmware })));
-    old = await startPhones([{ model: 'snom360', firmware: '7.3.3' }, { model: 'snom821', firmware: '8.7.2.9' }]);
+    old = await startPhones([
+      { model: 'snom360', firmware: '7.3.3' },
+      { model: 'snom821', firmware: '8.7.2.9' },
+    ]);
   });
   afterEach(async () => {
     await helper.unload();
@@ -229,12 +252,27 @@ describe('snom-csta against simulated phones in every CSTA dialect', function ()
           const f = await openFlow(phones[i], { type: 'snom-csta', operation: 'msg' });
           await c.run(f, phones[i]);
           const records: any[] = (await ext(phones[i])).csta;
-          assert.ok(records.some((r) => r.operation === op && r.status === 200), `the phone took ${op}`);
-          assert.ok(records.every((r) => r.status === 200), JSON.stringify(records.filter((r) => r.status !== 200)));
+          assert.ok(
+            records.some((r) => r.operation === op && r.status === 200),
+            `the phone took ${op}`,
+          );
+          assert.ok(
+            records.every((r) => r.status === 200),
+            JSON.stringify(records.filter((r) => r.status !== 200)),
+          );
         });
       } else {
         it(`refuses ${op} on ${p.model} ${p.firmware} (${p.level}) in plain words, sending nothing`, async () => {
-          const f = await openFlow(phones[i], { type: 'snom-csta', operation: op, callId: '-1', destination: '100', digits: '1', dnd: 'on', forwardingType: 'forwardImmediate', forward: 'off' });
+          const f = await openFlow(phones[i], {
+            type: 'snom-csta',
+            operation: op,
+            callId: '-1',
+            destination: '100',
+            digits: '1',
+            dnd: 'on',
+            forwardingType: 'forwardImmediate',
+            forward: 'off',
+          });
           const err = failed(await f.send({}));
           assert.equal(err.error.code, 'E_UNSUPPORTED');
           assert.match(err.error.message, new RegExp(`${op}.*(8\\.7\\.[34]|before 8\\.7)`));
@@ -244,12 +282,17 @@ describe('snom-csta against simulated phones in every CSTA dialect', function ()
     }
   });
 
-  for (const [which, why] of [[0, /before 7\.3\.4/], [1, /8\.7\.0 to 8\.7\.2/]] as const) {
+  for (const [which, why] of [
+    [0, /before 7\.3\.4/],
+    [1, /8\.7\.0 to 8\.7\.2/],
+  ] as const) {
     it(`refuses every operation on firmware ${['7.3.3', '8.7.2'][which]} in plain words, sending nothing`, async () => {
       const phone = old[which];
       const f = await openFlow(phone, { type: 'snom-csta', operation: 'msg' });
       for (const op of ['MakeCall', 'AnswerCall', 'raw']) {
-        const err = failed(await f.send({ operation: op, cstaId: '-1', payload: op === 'raw' ? '<AnswerCall/>' : '100' }));
+        const err = failed(
+          await f.send({ operation: op, cstaId: '-1', payload: op === 'raw' ? '<AnswerCall/>' : '100' }),
+        );
         assert.equal(err.error.code, 'E_UNSUPPORTED', op);
         assert.match(err.error.message, why);
       }

@@ -40,9 +40,18 @@ describe('snom-dial, snom-command and snom-touch against simulated phones', func
     await new Promise<void>((r) => helper.stopServer(r));
   });
 
-  async function run(phone: SimPhone, node: Record<string, unknown>, msg: Record<string, unknown>, phoneExtra: Record<string, unknown> = {}) {
+  async function run(
+    phone: SimPhone,
+    node: Record<string, unknown>,
+    msg: Record<string, unknown>,
+    phoneExtra: Record<string, unknown> = {},
+  ) {
     await helper.unload();
-    await helper.load([phoneNode, dialNode, commandNode, touchNode, catchNode], flow(phone.url, node, phoneExtra), creds);
+    await helper.load(
+      [phoneNode, dialNode, commandNode, touchNode, catchNode],
+      flow(phone.url, node, phoneExtra),
+      creds,
+    );
     const out = collect(helper.getNode('out'));
     const err = collect(helper.getNode('err'));
     helper.getNode('n1').receive(msg);
@@ -51,16 +60,29 @@ describe('snom-dial, snom-command and snom-touch against simulated phones', func
   }
 
   it('dials with an identity; the phone answers 302 and that is success', async () => {
-    const { out, state } = await run(d785, { type: 'snom-dial', mode: 'dial', number: '', identity: '' }, { payload: { number: '0301234567', identity: '123@domain1' } });
+    const { out, state } = await run(
+      d785,
+      { type: 'snom-dial', mode: 'dial', number: '', identity: '' },
+      { payload: { number: '0301234567', identity: '123@domain1' } },
+    );
     assert.equal(out.snom.status, 302);
-    assert.deepEqual(state.dials.map((d) => [d.number, d.outgoingUri]), [['0301234567', '123@domain1']]);
+    assert.deepEqual(
+      state.dials.map((d) => [d.number, d.outgoingUri]),
+      [['0301234567', '123@domain1']],
+    );
   });
 
   it('dials a number with * and # intact, and sends DTMF in DTMF mode', async () => {
     await run(d785, { type: 'snom-dial', mode: 'dial', number: '*21#' }, {});
     const { state } = await run(d785, { type: 'snom-dial', mode: 'dtmf', number: '' }, { payload: '123#' });
-    assert.deepEqual(state.dials.map((d) => d.number), ['*21#']);
-    assert.deepEqual(state.dtmf.map((d) => d.digits), ['123#']);
+    assert.deepEqual(
+      state.dials.map((d) => d.number),
+      ['*21#'],
+    );
+    assert.deepEqual(
+      state.dtmf.map((d) => d.digits),
+      ['123#'],
+    );
   });
 
   it('refuses a number with a character that could change the request, sending nothing', async () => {
@@ -70,19 +92,75 @@ describe('snom-dial, snom-command and snom-touch against simulated phones', func
   });
 
   const commands: Array<[string, Record<string, unknown>, (s: any) => void]> = [
-    ['releaseAllCalls', {}, (s) => assert.deepEqual(s.commands.map((c: any) => c.name), ['RELEASE_ALL_CALLS'])],
-    ['logoffAll', {}, (s) => assert.deepEqual(s.commands.map((c: any) => c.name), ['LOGOFFALL'])],
-    ['logoffLine', { identity: '1' }, (s) => assert.deepEqual(s.commands.map((c: any) => [c.name, c.value]), [['LOGOFFLINE', '1']])],
-    ['reregister', { identity: '1' }, (s) => assert.deepEqual(s.commands.map((c: any) => [c.name, c.value]), [['REREGISTER', '1']])],
+    [
+      'releaseAllCalls',
+      {},
+      (s) =>
+        assert.deepEqual(
+          s.commands.map((c: any) => c.name),
+          ['RELEASE_ALL_CALLS'],
+        ),
+    ],
+    [
+      'logoffAll',
+      {},
+      (s) =>
+        assert.deepEqual(
+          s.commands.map((c: any) => c.name),
+          ['LOGOFFALL'],
+        ),
+    ],
+    [
+      'logoffLine',
+      { identity: '1' },
+      (s) =>
+        assert.deepEqual(
+          s.commands.map((c: any) => [c.name, c.value]),
+          [['LOGOFFLINE', '1']],
+        ),
+    ],
+    [
+      'reregister',
+      { identity: '1' },
+      (s) =>
+        assert.deepEqual(
+          s.commands.map((c: any) => [c.name, c.value]),
+          [['REREGISTER', '1']],
+        ),
+    ],
     ['playRinger', { ringer: '9' }, (s) => assert.deepEqual([s.ringer.last, s.ringer.count], [9, 1])],
     ['reboot', {}, (s) => assert.equal(s.reboots, 1)],
     ['factoryReset', { confirmReset: true }, (s) => assert.equal(s.resets, 1)],
     ['clearDialed', {}, (s) => assert.ok(s.commands.some((c: any) => c.name === 'dialeddel'))],
     ['clearMissed', {}, (s) => assert.ok(s.commands.some((c: any) => c.name === 'misseddel'))],
     ['clearReceived', {}, (s) => assert.ok(s.commands.some((c: any) => c.name === 'receiveddel'))],
-    ['firmwareUpgrade', { url: 'http://fw.example/snomD785-10.1.40.0-SIP-r.bin' }, (s) => assert.deepEqual(s.firmwareUpdates.map((f: any) => f.url), ['http://fw.example/snomD785-10.1.40.0-SIP-r.bin'])],
-    ['transferStart', { transferTarget: '42' }, (s) => assert.deepEqual(s.keys.map((k: any) => k.key), ['F_HOLD', '4', '2', 'ENTER'])],
-    ['transferComplete', {}, (s) => assert.deepEqual(s.keys.map((k: any) => k.key), ['TRANSFER'])],
+    [
+      'firmwareUpgrade',
+      { url: 'http://fw.example/snomD785-10.1.40.0-SIP-r.bin' },
+      (s) =>
+        assert.deepEqual(
+          s.firmwareUpdates.map((f: any) => f.url),
+          ['http://fw.example/snomD785-10.1.40.0-SIP-r.bin'],
+        ),
+    ],
+    [
+      'transferStart',
+      { transferTarget: '42' },
+      (s) =>
+        assert.deepEqual(
+          s.keys.map((k: any) => k.key),
+          ['F_HOLD', '4', '2', 'ENTER'],
+        ),
+    ],
+    [
+      'transferComplete',
+      {},
+      (s) =>
+        assert.deepEqual(
+          s.keys.map((k: any) => k.key),
+          ['TRANSFER'],
+        ),
+    ],
   ];
   for (const [command, fields, check] of commands) {
     it(`runs ${command} in Snom's form (docs/protocol.md §4)`, async () => {
@@ -94,13 +172,25 @@ describe('snom-dial, snom-command and snom-touch against simulated phones', func
   }
 
   it('takes the command from msg.command when the form says "msg"', async () => {
-    const { state } = await run(d785, { type: 'snom-command', command: 'msg' }, { command: 'playRinger', payload: { ringer: 4 } });
+    const { state } = await run(
+      d785,
+      { type: 'snom-command', command: 'msg' },
+      { command: 'playRinger', payload: { ringer: 4 } },
+    );
     assert.equal(state.ringer.last, 4);
   });
 
   it('fixes the line info layer on a snom820 and refuses it on a D785', async () => {
-    const ok = await run(s820, { type: 'snom-command', command: 'fixLineInfoLayer' }, {}, { model: 'snom820', firmware: '8.7.3.25' });
-    assert.deepEqual(ok.state.commands.map((c: any) => [c.name, c.value]), [['FIX_LIL', 'true']]);
+    const ok = await run(
+      s820,
+      { type: 'snom-command', command: 'fixLineInfoLayer' },
+      {},
+      { model: 'snom820', firmware: '8.7.3.25' },
+    );
+    assert.deepEqual(
+      ok.state.commands.map((c: any) => [c.name, c.value]),
+      [['FIX_LIL', 'true']],
+    );
     await helper.unload();
     const no = await run(d785, { type: 'snom-command', command: 'fixLineInfoLayer' }, {});
     assert.equal(no.err.error.code, 'E_UNSUPPORTED');
@@ -123,24 +213,51 @@ describe('snom-dial, snom-command and snom-touch against simulated phones', func
   }
 
   it('touches the snom870 screen over HTTPS with its self-signed certificate accepted', async () => {
-    const { out, err, state } = await run(s870, { type: 'snom-touch', touch: '' }, { payload: '100 200 pr 479 271 p 479 271 r' }, { model: 'snom870', firmware: '8.7.5.35', protocol: 'https', selfSigned: true });
+    const { out, err, state } = await run(
+      s870,
+      { type: 'snom-touch', touch: '' },
+      { payload: '100 200 pr 479 271 p 479 271 r' },
+      { model: 'snom870', firmware: '8.7.5.35', protocol: 'https', selfSigned: true },
+    );
     assert.equal(err, undefined, err && err.error.message);
     assert.equal(out.snom.status, 200);
-    assert.deepEqual(state.touches.map((t) => [t.x, t.y, t.action]), [[100, 200, 'pr'], [479, 271, 'p'], [479, 271, 'r']]);
+    assert.deepEqual(
+      state.touches.map((t) => [t.x, t.y, t.action]),
+      [
+        [100, 200, 'pr'],
+        [479, 271, 'p'],
+        [479, 271, 'r'],
+      ],
+    );
   });
 
   it('does not trust the self-signed certificate unless the phone config says so', async () => {
-    const { err, state } = await run(s870, { type: 'snom-touch', touch: '1 1' }, {}, { model: 'snom870', firmware: '8.7.5.35', protocol: 'https', selfSigned: false });
+    const { err, state } = await run(
+      s870,
+      { type: 'snom-touch', touch: '1 1' },
+      {},
+      { model: 'snom870', firmware: '8.7.5.35', protocol: 'https', selfSigned: false },
+    );
     assert.equal(err.error.code, 'E_UNREACHABLE');
     assert.match(err.error.message, /certificate/i);
     assert.equal(state.touches.length, 0);
   });
 
   it('refuses touch outside the screen, on old 870 firmware, and on other models', async () => {
-    const a = await run(s870, { type: 'snom-touch', touch: '480 10' }, {}, { model: 'snom870', firmware: '8.7.5.35', protocol: 'https', selfSigned: true });
+    const a = await run(
+      s870,
+      { type: 'snom-touch', touch: '480 10' },
+      {},
+      { model: 'snom870', firmware: '8.7.5.35', protocol: 'https', selfSigned: true },
+    );
     assert.equal(a.err.error.code, 'E_INPUT');
     await helper.unload();
-    const b = await run(s870, { type: 'snom-touch', touch: '10 10' }, {}, { model: 'snom870', firmware: '8.4.33', protocol: 'https', selfSigned: true });
+    const b = await run(
+      s870,
+      { type: 'snom-touch', touch: '10 10' },
+      {},
+      { model: 'snom870', firmware: '8.4.33', protocol: 'https', selfSigned: true },
+    );
     assert.equal(b.err.error.code, 'E_UNSUPPORTED');
     await helper.unload();
     const c = await run(d785, { type: 'snom-touch', touch: '10 10' }, {});

@@ -46,7 +46,13 @@ describe('snom-key node against a simulated phone', function () {
     const state = await simState(phones[0]);
     assert.deepEqual(
       state.keys.map((k) => [k.key, k.time ?? null, k.pause ?? null]),
-      [['P1', null, null], ['ENTER', null, 1000], ['*', 1000, 2000], ['#', null, null], ['EK3', null, null]],
+      [
+        ['P1', null, null],
+        ['ENTER', null, 1000],
+        ['*', 1000, 2000],
+        ['#', null, null],
+        ['EK3', null, null],
+      ],
     );
     assert.equal(msg.snom.status, 200);
     assert.equal(msg.snom.request, 'GET /command.htm?key=P1;ENTER,,1000;%2A,1000,2000;%23;EK3');
@@ -65,7 +71,10 @@ describe('snom-key node against a simulated phone', function () {
     helper.getNode('k1').receive({ payload: [{ key: 'UP', time: 50 }, { key: 'down' }, '5'] });
     await out2.wait(1);
     const state = await simState(phones[0]);
-    assert.deepEqual(state.keys.map((k) => k.key), ['DND', 'UP', 'DOWN', '5']);
+    assert.deepEqual(
+      state.keys.map((k) => k.key),
+      ['DND', 'UP', 'DOWN', '5'],
+    );
     assert.equal(state.keys[1].time, 50);
   });
 
@@ -91,18 +100,29 @@ describe('snom-key node against a simulated phone', function () {
   }
 
   it('knows each model: no F4 on the snom870, F4 on a D735', async () => {
-    await helper.load([phoneNode, keyNode, catchNode], flow(phones[1].url, { model: 'snom870', firmware: '8.7.5.35' }), creds);
+    await helper.load(
+      [phoneNode, keyNode, catchNode],
+      flow(phones[1].url, { model: 'snom870', firmware: '8.7.5.35' }),
+      creds,
+    );
     const err = collect(helper.getNode('err'));
     helper.getNode('k1').receive({ payload: 'F4' });
     const [e] = await err.wait(1);
     assert.equal(e.error.code, 'E_UNSUPPORTED');
     assert.equal((await simState(phones[1])).requests, 0);
     await helper.unload();
-    await helper.load([phoneNode, keyNode], flow(phones[2].url, { model: 'D735', firmware: '10.1.54.13', auth: 'none' }), {});
+    await helper.load(
+      [phoneNode, keyNode],
+      flow(phones[2].url, { model: 'D735', firmware: '10.1.54.13', auth: 'none' }),
+      {},
+    );
     const out = collect(helper.getNode('out'));
     helper.getNode('k1').receive({ payload: 'F4' });
     await out.wait(1);
-    assert.deepEqual((await simState(phones[2])).keys.map((k) => k.key), ['F4']);
+    assert.deepEqual(
+      (await simState(phones[2])).keys.map((k) => k.key),
+      ['F4'],
+    );
   });
 
   it('sends one request at a time per phone, in arrival order, when 40 messages arrive at once', async () => {
@@ -113,7 +133,10 @@ describe('snom-key node against a simulated phone', function () {
     keys.forEach((k) => n.receive({ payload: k }));
     await out.wait(40);
     const state = await simState(phones[0]);
-    assert.deepEqual(state.keys.map((k) => k.key), keys);
+    assert.deepEqual(
+      state.keys.map((k) => k.key),
+      keys,
+    );
     assert.equal(state.maxConcurrent, 1);
   });
 
@@ -129,14 +152,20 @@ describe('snom-key node against a simulated phone', function () {
     assert.equal(msgs.length, 30);
     for (const p of phones) {
       const st = await simState(p);
-      assert.deepEqual(st.keys.map((k) => k.key), Array.from({ length: 10 }, (_, i) => `P${i + 1}`), p.url);
+      assert.deepEqual(
+        st.keys.map((k) => k.key),
+        Array.from({ length: 10 }, (_, i) => `P${i + 1}`),
+        p.url,
+      );
       assert.equal(st.maxConcurrent, 1, p.url);
     }
     assert.deepEqual(new Set(msgs.map((m) => m.snom.phone)).size, 3);
   });
 
   it('reports a wrong password as E_AUTH on the node and the phone, never showing the password', async () => {
-    await helper.load([phoneNode, keyNode, catchNode, statusNode], flow(phones[0].url), { p1: { user: SIM_USER, password: 'wrong-secret-123' } });
+    await helper.load([phoneNode, keyNode, catchNode, statusNode], flow(phones[0].url), {
+      p1: { user: SIM_USER, password: 'wrong-secret-123' },
+    });
     const err = collect(helper.getNode('err'));
     const st = collect(helper.getNode('st'));
     helper.getNode('k1').receive({ payload: 'P1' });
@@ -150,7 +179,11 @@ describe('snom-key node against a simulated phone', function () {
   });
 
   it('maps a stalled phone to E_TIMEOUT (msg.timeout), a 500 to E_HTTP, a dead port to E_UNREACHABLE', async () => {
-    await helper.load([phoneNode, keyNode, catchNode], flow(phones[2].url, { model: 'D735', firmware: '10.1.54.13', auth: 'none', fleet: '127.0.0.1:1' }), {});
+    await helper.load(
+      [phoneNode, keyNode, catchNode],
+      flow(phones[2].url, { model: 'D735', firmware: '10.1.54.13', auth: 'none', fleet: '127.0.0.1:1' }),
+      {},
+    );
     const err = collect(helper.getNode('err'));
     await simFaults(phones[2], { stall: true, count: 1 });
     helper.getNode('k1').receive({ payload: 'P1', timeout: 300 });
@@ -166,7 +199,11 @@ describe('snom-key node against a simulated phone', function () {
   });
 
   it('answers E_BUSY beyond the queue size', async () => {
-    await helper.load([phoneNode, keyNode, catchNode], flow(phones[2].url, { model: 'D735', firmware: '10.1.54.13', auth: 'none', queueSize: '2' }), {});
+    await helper.load(
+      [phoneNode, keyNode, catchNode],
+      flow(phones[2].url, { model: 'D735', firmware: '10.1.54.13', auth: 'none', queueSize: '2' }),
+      {},
+    );
     const err = collect(helper.getNode('err'));
     await simFaults(phones[2], { latencyMs: 300 });
     const n = helper.getNode('k1');
@@ -178,7 +215,11 @@ describe('snom-key node against a simulated phone', function () {
   it('detects model and firmware from /info.htm and refuses a D8xx in plain words', async () => {
     const [d865] = await startPhones([{ model: 'D865', firmware: '10.1.101.11', auth: 'none' }]);
     try {
-      await helper.load([phoneNode, keyNode, catchNode], flow(d865.url, { model: 'detect', firmware: 'detect', auth: 'none' }), {});
+      await helper.load(
+        [phoneNode, keyNode, catchNode],
+        flow(d865.url, { model: 'detect', firmware: 'detect', auth: 'none' }),
+        {},
+      );
       const err = collect(helper.getNode('err'));
       helper.getNode('k1').receive({ payload: 'P1' });
       const [e] = await err.wait(1);
@@ -190,7 +231,11 @@ describe('snom-key node against a simulated phone', function () {
       await stopAll([d865]);
     }
     await helper.unload();
-    await helper.load([phoneNode, keyNode, catchNode], flow(phones[0].url, { model: 'detect', firmware: 'detect' }), creds);
+    await helper.load(
+      [phoneNode, keyNode, catchNode],
+      flow(phones[0].url, { model: 'detect', firmware: 'detect' }),
+      creds,
+    );
     const err = collect(helper.getNode('err'));
     helper.getNode('k1').receive({ payload: 'P30' });
     const [e] = await err.wait(1);

@@ -28,12 +28,15 @@ describe('snom-settings by the CSTA and the web route', function () {
   const settings = (p: SimPhone): Promise<Record<string, string>> => simJson(p, 'GET', 'settings');
   const webWrites = async (p: SimPhone) => (await simState(p)).settingsWrites.map((w) => [w.name, w.value]);
 
-  it('reads Snom\'s list (docs/protocol.md §9.2) with CSTA GetSettings', async () => {
+  it("reads Snom's list (docs/protocol.md §9.2) with CSTA GetSettings", async () => {
     const f = await openFlow(d785, { type: 'snom-settings', action: 'get' });
     const out = ok(await f.send({ payload: ['user_name1', 'user_host1', 'firmware_version'] }));
     assert.deepEqual(out.payload, { user_name1: '100', user_host1: 'sim.local', firmware_version: '10.1.33.33' });
     assert.equal(out.snom.route, 'csta');
-    assert.deepEqual((await ext(d785)).csta.map((r: any) => r.operation), ['GetSettings']);
+    assert.deepEqual(
+      (await ext(d785)).csta.map((r: any) => r.operation),
+      ['GetSettings'],
+    );
   });
 
   it('reads any other setting from settings.xml, a single name or a list from the form', async () => {
@@ -56,7 +59,7 @@ describe('snom-settings by the CSTA and the web route', function () {
     assert.equal(out.snom.request, 'POST /csta ; GET /settings.xml');
   });
 
-  it('writes Snom\'s list (docs/protocol.md §9.2) with CSTA SetSettings, values exactly as given', async () => {
+  it("writes Snom's list (docs/protocol.md §9.2) with CSTA SetSettings, values exactly as given", async () => {
     const url = 'http://10.0.0.2:1880/snom/events?event=incoming&remote=$remote&id=$csta_id';
     const f = await openFlow(d785, { type: 'snom-settings', action: 'set' });
     const out = ok(await f.send({ payload: { action_incoming_url: url, user_realname1: 'Anna <Empfang>' } }));
@@ -64,14 +67,19 @@ describe('snom-settings by the CSTA and the web route', function () {
     const s = await settings(d785);
     assert.equal(s.action_incoming_url, url);
     assert.equal(s.user_realname1, 'Anna <Empfang>');
-    assert.deepEqual((await ext(d785)).csta.map((r: any) => [r.operation, r.soap, r.status]), [['SetSettings', true, 200]]);
+    assert.deepEqual(
+      (await ext(d785)).csta.map((r: any) => [r.operation, r.soap, r.status]),
+      [['SetSettings', true, 200]],
+    );
   });
 
   it('writes any other setting through dummy.htm, several in one request, from the form or the message', async () => {
     const f = await openFlow(d785, { type: 'snom-settings', action: 'set', setName: 'language', setValue: 'Deutsch' });
     ok(await f.send({}));
     const g = await openFlow(d785, { type: 'snom-settings', action: 'set' });
-    const out = ok(await g.send({ payload: { custom_note: 'x & y = 50% #1 + more', disable_speaker: true, ring_volume: 7 } }));
+    const out = ok(
+      await g.send({ payload: { custom_note: 'x & y = 50% #1 + more', disable_speaker: true, ring_volume: 7 } }),
+    );
     assert.equal(out.snom.route, 'web');
     assert.match(out.snom.request, /^GET \/dummy\.htm\?settings=save&store_settings=save&custom_note=/);
     assert.deepEqual(await webWrites(d785), [
@@ -90,7 +98,10 @@ describe('snom-settings by the CSTA and the web route', function () {
     const s = await settings(d785);
     assert.equal(s.action_connected_url, 'http://h/c');
     assert.equal(s.language, 'Francais');
-    assert.deepEqual((await ext(d785)).csta.map((r: any) => r.operation), ['SetSettings']);
+    assert.deepEqual(
+      (await ext(d785)).csta.map((r: any) => r.operation),
+      ['SetSettings'],
+    );
   });
 
   it('refuses read-only settings with E_INPUT and sends nothing of the message', async () => {
@@ -103,7 +114,7 @@ describe('snom-settings by the CSTA and the web route', function () {
     assert.equal((await simState(d785)).requests, 0);
   });
 
-  it('on firmware without CSTA over HTTP, reads and writes Snom\'s list by the web route (docs/protocol.md §9.2) and says so', async () => {
+  it("on firmware without CSTA over HTTP, reads and writes Snom's list by the web route (docs/protocol.md §9.2) and says so", async () => {
     for (const phone of [gap, none]) {
       const f = await openFlow(phone, { type: 'snom-settings', action: 'msg' });
       const read = ok(await f.send({ action: 'get', payload: ['user_name1', 'language'] }));

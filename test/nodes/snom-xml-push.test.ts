@@ -5,7 +5,8 @@ import { helper } from '../support/red';
 import { simReset, simState, startPhones, stopAll } from '../support/sim';
 import { ext, failed, ok, openFlow, startHttpNodeServer, type HttpNodeServer } from './csta-harness';
 
-const TEXT = '<?xml version="1.0" encoding="UTF-8"?>\n<SnomIPPhoneText><Title>Doorbell</Title><Text>Someone is at the door</Text></SnomIPPhoneText>';
+const TEXT =
+  '<?xml version="1.0" encoding="UTF-8"?>\n<SnomIPPhoneText><Title>Doorbell</Title><Text>Someone is at the door</Text></SnomIPPhoneText>';
 // what a CRM might return as a caller's name, trying to add elements to the screen
 const EVIL_TITLE = '</Title><Led number="1" color="red">On</Led><Title>';
 const EVIL_TEXT = 'Müller & Söhne ]]> <?xml version="1.0"?> <!-- x --> <fetch>http://evil/</fetch>';
@@ -53,13 +54,20 @@ describe('snom-xml-push by CSTA XmlPush and by minibrowser.htm', function () {
       const e = await ext(phone);
       assert.equal(e.screen.via, 'xmlpush');
       assert.deepEqual(textOf(e.screen.document), textOf(TEXT));
-      assert.deepEqual(e.csta.map((r: any) => [r.operation, r.soap, r.status]), [['XmlPush', true, 200]]);
+      assert.deepEqual(
+        e.csta.map((r: any) => [r.operation, r.soap, r.status]),
+        [['XmlPush', true, 200]],
+      );
       assert.equal((await simState(phone)).minibrowser.length, 0);
     }
   });
 
   it('serves the document once from Node-RED and sends minibrowser.htm where there is no CSTA (auto)', async () => {
-    const f = await openFlow(gap, { type: 'snom-xml-push', transport: 'auto', document: TEXT }, { baseUrl: server.url });
+    const f = await openFlow(
+      gap,
+      { type: 'snom-xml-push', transport: 'auto', document: TEXT },
+      { baseUrl: server.url },
+    );
     const out = ok(await f.send({ payload: 'ignored: the form has the document' }));
     assert.equal(out.snom.transport, 'minibrowser');
     const [push] = (await simState(gap)).minibrowser;
@@ -75,7 +83,11 @@ describe('snom-xml-push by CSTA XmlPush and by minibrowser.htm', function () {
 
   it('sends the URL encoded from 8.4.32 and without its scheme before, as each firmware wants it', async () => {
     for (const phone of [d785, fw84]) {
-      const f = await openFlow(phone, { type: 'snom-xml-push', transport: 'minibrowser' }, { baseUrl: `${server.url}/` });
+      const f = await openFlow(
+        phone,
+        { type: 'snom-xml-push', transport: 'minibrowser' },
+        { baseUrl: `${server.url}/` },
+      );
       ok(await f.send({ payload: { type: 'text', title: 'Hi', text: 'there' } }));
       const [push] = (await simState(phone)).minibrowser;
       assert.equal(push.error, undefined, push.error);
@@ -118,7 +130,12 @@ describe('snom-xml-push by CSTA XmlPush and by minibrowser.htm', function () {
     assert.equal(e2.error.code, 'E_UNSUPPORTED');
     assert.match(e2.error.message, /8\.7\.0 to 8\.7\.2/);
     const bad = await openFlow(d785, { type: 'snom-xml-push', transport: 'auto' });
-    for (const payload of ['<SnomIPPhoneText><Text>x</SnomIPPhoneText>', '<html><body>hi</body></html>', { type: 'text' }, 42]) {
+    for (const payload of [
+      '<SnomIPPhoneText><Text>x</SnomIPPhoneText>',
+      '<html><body>hi</body></html>',
+      { type: 'text' },
+      42,
+    ]) {
       const e = failed(await bad.send({ payload }));
       assert.equal(e.error.code, 'E_INPUT', JSON.stringify(payload));
     }
@@ -128,9 +145,12 @@ describe('snom-xml-push by CSTA XmlPush and by minibrowser.htm', function () {
   it('a phone refusing an XmlPush (here an empty one, sent raw) is E_CSTA with its error value', async () => {
     // the node validates documents, so a refusal can only be provoked with raw XML
     const f = await openFlow(d785, { type: 'snom-csta', operation: 'raw' });
-    const err = failed(await f.send({
-      payload: '<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:csta="http://www.ecma-international.org/standards/ecma-323/csta/ed5"><SOAP-ENV:Body><csta:XmlPush></csta:XmlPush></SOAP-ENV:Body></SOAP-ENV:Envelope>',
-    }));
+    const err = failed(
+      await f.send({
+        payload:
+          '<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:csta="http://www.ecma-international.org/standards/ecma-323/csta/ed5"><SOAP-ENV:Body><csta:XmlPush></csta:XmlPush></SOAP-ENV:Body></SOAP-ENV:Envelope>',
+      }),
+    );
     assert.equal(err.error.code, 'E_CSTA');
     assert.equal(err.snom.error.cstaError, 'valueOutOfRange');
   });

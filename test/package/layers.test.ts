@@ -29,7 +29,10 @@ export function importsOf(code: string): string[] {
 /** The import's target as a path below src/ (e.g. "nodes/shared/x"), or the package name. */
 function target(file: string, spec: string): string {
   if (!spec.startsWith('.')) return spec;
-  return path.relative(SRC, path.resolve(path.dirname(file), spec)).split(path.sep).join('/');
+  return path
+    .relative(SRC, path.resolve(path.dirname(file), spec))
+    .split(path.sep)
+    .join('/');
 }
 
 function violations(dir: string, forbidden: (t: string) => boolean): string[] {
@@ -47,13 +50,20 @@ describe('package: layer rules', () => {
   it('finds the imports the rule reads, in every form', () => {
     const code = [
       "import { a } from '../nodes/x';",
-      "import type { B } from \"node-red\";",
+      'import type { B } from "node-red";',
       "import c = require('../dev/start');",
       "const d = require('@node-red/util');",
       "const e = await import('../lib/phone');",
       "import '../side-effect';",
     ].join('\n');
-    assert.deepEqual(importsOf(code), ['../nodes/x', 'node-red', '../dev/start', '@node-red/util', '../lib/phone', '../side-effect']);
+    assert.deepEqual(importsOf(code), [
+      '../nodes/x',
+      'node-red',
+      '../dev/start',
+      '@node-red/util',
+      '../lib/phone',
+      '../side-effect',
+    ]);
   });
 
   it('src/lib imports nothing from src/nodes, src/dev, src/simulator or Node-RED', () => {

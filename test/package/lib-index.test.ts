@@ -11,18 +11,30 @@ describe('package: the library entry', () => {
   it('re-exports every library folder and the fleet', () => {
     const index = fs.readFileSync(path.join(LIB, 'index.ts'), 'utf8');
     const exported = new Set([...index.matchAll(/^export \* from '\.\/([\w-]+)';$/gm)].map((m) => m[1]));
-    const parts = fs.readdirSync(LIB, { withFileTypes: true })
+    const parts = fs
+      .readdirSync(LIB, { withFileTypes: true })
       .filter((e) => e.isDirectory() && fs.existsSync(path.join(LIB, e.name, 'index.ts')))
       .map((e) => e.name);
     assert.ok(parts.includes('sip'), 'src/lib/sip is a library folder');
-    for (const p of [...parts, 'fleet', 'errors']) assert.ok(exported.has(p), `src/lib/index.ts does not export ./${p}`);
+    for (const p of [...parts, 'fleet', 'errors'])
+      assert.ok(exported.has(p), `src/lib/index.ts does not export ./${p}`);
   });
 
   it('hands the fleet and the SIP client to users of the package main', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { main: string };
-     
+
     const lib = require(path.join(ROOT, pkg.main)) as Record<string, unknown>;
-    for (const name of ['Fleet', 'canonicalHost', 'SipClient', 'UaCstaSession', 'SipDialog', 'SnomPhone', 'ActionUrlRouter', 'hasCstaOverHttp', 'provisionPhones']) {
+    for (const name of [
+      'Fleet',
+      'canonicalHost',
+      'SipClient',
+      'UaCstaSession',
+      'SipDialog',
+      'SnomPhone',
+      'ActionUrlRouter',
+      'hasCstaOverHttp',
+      'provisionPhones',
+    ]) {
       assert.equal(typeof lib[name], 'function', name);
     }
   });

@@ -40,9 +40,17 @@ describe('package: shape', () => {
         assert.match(help, new RegExp(`data-help-name="${t}"`), `${l} help is not for ${t}`);
         return JSON.parse(fs.readFileSync(path.join(ROOT, `nodes/locales/${l}/${t}.json`), 'utf8'));
       });
-      assert.deepEqual(keys(catalogs[1]).sort(), keys(catalogs[0]).sort(), `de and en-US catalogs of ${t} differ in keys`);
+      assert.deepEqual(
+        keys(catalogs[1]).sort(),
+        keys(catalogs[0]).sort(),
+        `de and en-US catalogs of ${t} differ in keys`,
+      );
       const editor = fs.readFileSync(path.join(ROOT, `nodes/${t}.html`), 'utf8');
-      assert.match(editor, new RegExp(`(?:registerType|register|registerCommandNode)\\(\\s*'${t}'`), `nodes/${t}.html does not register ${t}`);
+      assert.match(
+        editor,
+        new RegExp(`(?:registerType|register|registerCommandNode)\\(\\s*'${t}'`),
+        `nodes/${t}.html does not register ${t}`,
+      );
     });
   }
 
@@ -52,7 +60,10 @@ describe('package: shape', () => {
       for (const m of code.matchAll(/require\("(\.[^"]+)"\)/g)) {
         assert.ok(m[1].startsWith('../dist/src/'), `nodes/${t}.js requires ${m[1]}`);
         const base = path.join(ROOT, 'nodes', m[1]);
-        assert.ok(fs.existsSync(base + '.js') || fs.existsSync(path.join(base, 'index.js')), `nodes/${t}.js: ${m[1]} does not exist`);
+        assert.ok(
+          fs.existsSync(base + '.js') || fs.existsSync(path.join(base, 'index.js')),
+          `nodes/${t}.js: ${m[1]} does not exist`,
+        );
       }
     }
   });

@@ -27,11 +27,16 @@ describe('simulator auth: Basic', () => {
     const ok = await request(`${phone.url}/command.htm?key=ENTER`, { headers: { Authorization: basic(USER, PASS) } });
     assert.equal(ok.status, 200);
     for (let i = 0; i < 3; i++) {
-      const bad = await request(`${phone.url}/command.htm?key=CANCEL`, { headers: { Authorization: basic(USER, 'nope') } });
+      const bad = await request(`${phone.url}/command.htm?key=CANCEL`, {
+        headers: { Authorization: basic(USER, 'nope') },
+      });
       assert.equal(bad.status, 401);
     }
     const s = await getState(phone);
-    assert.deepEqual(s.keys.map((k) => k.key), ['ENTER']);
+    assert.deepEqual(
+      s.keys.map((k) => k.key),
+      ['ENTER'],
+    );
     assert.equal(s.challenges, 3);
     assert.equal(s.requests, 4);
   });
@@ -44,7 +49,7 @@ describe('simulator auth: Basic', () => {
   });
 });
 
-describe('simulator auth: the tests\' own Digest signer', () => {
+describe("simulator auth: the tests' own Digest signer", () => {
   // RFC 7616 §3.9.1 (MD5, SHA-256) and the same request with -sess (values from openssl, see
   // test/http/digest.test.ts): pins the oracle the simulator is checked against.
   const rfc = { realm: 'http-auth@example.org', nonce: '7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v', qop: 'auth' };
@@ -56,7 +61,17 @@ describe('simulator auth: the tests\' own Digest signer', () => {
   };
   for (const [algorithm, response] of Object.entries(expected)) {
     it(`signs the RFC 7616 request with ${algorithm}`, () => {
-      const h = digest({ ...rfc, algorithm }, { user: 'Mufasa', password: 'Circle of Life', method: 'GET', uri: '/dir/index.html', nc: 1, cnonce: 'f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ' });
+      const h = digest(
+        { ...rfc, algorithm },
+        {
+          user: 'Mufasa',
+          password: 'Circle of Life',
+          method: 'GET',
+          uri: '/dir/index.html',
+          nc: 1,
+          cnonce: 'f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ',
+        },
+      );
       assert.ok(h.includes(`response="${response}"`), h);
     });
   }
@@ -78,7 +93,10 @@ describe('simulator auth: Digest', () => {
     const chs = challenges(first);
     const ch = alg ? chs.find((c) => c.algorithm === alg) : chs[0];
     assert.ok(ch, `challenge for ${alg}`);
-    return request(p.url + path, { method, headers: { Authorization: digest(ch, { user: USER, password: PASS, method, uri: path }) } });
+    return request(p.url + path, {
+      method,
+      headers: { Authorization: digest(ch, { user: USER, password: PASS, method, uri: path }) },
+    });
   }
 
   it('offers one WWW-Authenticate header per algorithm, in order, with qop, nonce and opaque', async () => {
@@ -86,7 +104,10 @@ describe('simulator auth: Digest', () => {
     const r = await request(`${p.url}/command.htm?key=ENTER`);
     assert.equal(r.status, 401);
     const chs = challenges(r);
-    assert.deepEqual(chs.map((c) => c.algorithm), ['SHA-256', 'MD5']);
+    assert.deepEqual(
+      chs.map((c) => c.algorithm),
+      ['SHA-256', 'MD5'],
+    );
     for (const c of chs) {
       assert.equal(c.scheme, 'Digest');
       assert.match(c.realm, /^snom/);
@@ -103,11 +124,16 @@ describe('simulator auth: Digest', () => {
       const first = await request(`${p.url}/command.htm?key=P2`);
       const ch = challenges(first)[0];
       const bad = await request(`${p.url}/command.htm?key=P2`, {
-        headers: { Authorization: digest(ch, { user: USER, password: 'wrong', method: 'GET', uri: '/command.htm?key=P2' }) },
+        headers: {
+          Authorization: digest(ch, { user: USER, password: 'wrong', method: 'GET', uri: '/command.htm?key=P2' }),
+        },
       });
       assert.equal(bad.status, 401);
       assert.doesNotMatch(String(bad.headers['www-authenticate']), /stale=true/);
-      assert.deepEqual((await getState(p)).keys.map((k) => k.key), ['P1']);
+      assert.deepEqual(
+        (await getState(p)).keys.map((k) => k.key),
+        ['P1'],
+      );
     });
   }
 
@@ -124,10 +150,15 @@ describe('simulator auth: Digest', () => {
     assert.equal(ch.qop, undefined);
     for (const k of ['1', '2']) {
       const uri = `/command.htm?key=${k}`;
-      const r = await request(p.url + uri, { headers: { Authorization: digest(ch, { user: USER, password: PASS, method: 'GET', uri }) } });
+      const r = await request(p.url + uri, {
+        headers: { Authorization: digest(ch, { user: USER, password: PASS, method: 'GET', uri }) },
+      });
       assert.equal(r.status, 200);
     }
-    assert.deepEqual((await getState(p)).keys.map((k) => k.key), ['1', '2']);
+    assert.deepEqual(
+      (await getState(p)).keys.map((k) => k.key),
+      ['1', '2'],
+    );
   });
 
   it('reuses a nonce with increasing nc and refuses a replayed nc', async () => {
@@ -136,7 +167,9 @@ describe('simulator auth: Digest', () => {
     const ch = challenges(first)[0];
     const send = (k: string, nc: number) => {
       const uri = `/command.htm?key=${k}`;
-      return request(p.url + uri, { headers: { Authorization: digest(ch, { user: USER, password: PASS, method: 'GET', uri, nc }) } });
+      return request(p.url + uri, {
+        headers: { Authorization: digest(ch, { user: USER, password: PASS, method: 'GET', uri, nc }) },
+      });
     };
     assert.equal((await send('1', 1)).status, 200);
     assert.equal((await send('2', 2)).status, 200);
@@ -144,7 +177,10 @@ describe('simulator auth: Digest', () => {
     assert.equal((await send('4', 1)).status, 401);
     assert.equal((await send('5', 7)).status, 200);
     const s = await getState(p);
-    assert.deepEqual(s.keys.map((k) => k.key), ['1', '2', '5']);
+    assert.deepEqual(
+      s.keys.map((k) => k.key),
+      ['1', '2', '5'],
+    );
     assert.equal(s.challenges, 3);
   });
 
@@ -154,12 +190,16 @@ describe('simulator auth: Digest', () => {
     const ch = challenges(first)[0];
     await sleep(300);
     const uri = '/command.htm?key=1';
-    const r = await request(p.url + uri, { headers: { Authorization: digest(ch, { user: USER, password: PASS, method: 'GET', uri }) } });
+    const r = await request(p.url + uri, {
+      headers: { Authorization: digest(ch, { user: USER, password: PASS, method: 'GET', uri }) },
+    });
     assert.equal(r.status, 401);
     const ch2 = challenges(r)[0];
     assert.equal(ch2.stale, 'true');
     assert.notEqual(ch2.nonce, ch.nonce);
-    const r2 = await request(p.url + uri, { headers: { Authorization: digest(ch2, { user: USER, password: PASS, method: 'GET', uri }) } });
+    const r2 = await request(p.url + uri, {
+      headers: { Authorization: digest(ch2, { user: USER, password: PASS, method: 'GET', uri }) },
+    });
     assert.equal(r2.status, 200);
   });
 
@@ -171,7 +211,10 @@ describe('simulator auth: Digest', () => {
     assert.equal((await request(`${p.url}/command.htm?key=1`, { headers: { Authorization: other } })).status, 401);
     const noQop = digest(ch, { user: USER, password: PASS, method: 'GET', uri: '/command.htm?key=1', noQop: true });
     assert.equal((await request(`${p.url}/command.htm?key=1`, { headers: { Authorization: noQop } })).status, 401);
-    const sha = digest({ ...ch, algorithm: 'SHA-256' }, { user: USER, password: PASS, method: 'GET', uri: '/command.htm?key=1' });
+    const sha = digest(
+      { ...ch, algorithm: 'SHA-256' },
+      { user: USER, password: PASS, method: 'GET', uri: '/command.htm?key=1' },
+    );
     assert.equal((await request(`${p.url}/command.htm?key=1`, { headers: { Authorization: sha } })).status, 401);
     assert.equal((await getState(p)).keys.length, 0);
   });
@@ -190,9 +233,13 @@ describe('simulator auth: Digest', () => {
     const first = await request(`${p.url}/command.htm?key=1`);
     const ch = challenges(first)[0];
     const uri = '/command.htm?key=1';
-    const old = await request(p.url + uri, { headers: { Authorization: digest(ch, { user: USER, password: PASS, method: 'GET', uri, nc: 1 }) } });
+    const old = await request(p.url + uri, {
+      headers: { Authorization: digest(ch, { user: USER, password: PASS, method: 'GET', uri, nc: 1 }) },
+    });
     assert.equal(old.status, 401);
-    const now = await request(p.url + uri, { headers: { Authorization: digest(ch, { user: USER, password: 'newpw', method: 'GET', uri, nc: 2 }) } });
+    const now = await request(p.url + uri, {
+      headers: { Authorization: digest(ch, { user: USER, password: 'newpw', method: 'GET', uri, nc: 2 }) },
+    });
     assert.equal(now.status, 200);
   });
 });

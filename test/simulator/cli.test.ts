@@ -12,18 +12,32 @@ const CLI = path.join(__dirname, '..', '..', 'src', 'simulator', 'cli.js');
 describe('snom-sim CLI', () => {
   it('--help exits 0 and explains the pages and the /sim API with curl examples', async () => {
     const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      execFile(process.execPath, [CLI, '--help'], (err, out) => resolve({ code: err ? (err.code as number) : 0, stdout: out }));
+      execFile(process.execPath, [CLI, '--help'], (err, out) =>
+        resolve({ code: err ? (err.code as number) : 0, stdout: out }),
+      );
     });
     assert.equal(code, 0);
-    for (const s of ['virtual Snom', '/command.htm?key=', '/minibrowser.htm', 'GET    /sim/state', 'POST   /sim/faults', 'curl', '--phones', 'SNOM_SIM_PASSWORD']) {
+    for (const s of [
+      'virtual Snom',
+      '/command.htm?key=',
+      '/minibrowser.htm',
+      'GET    /sim/state',
+      'POST   /sim/faults',
+      'curl',
+      '--phones',
+      'SNOM_SIM_PASSWORD',
+    ]) {
       assert.ok(stdout.includes(s), s);
     }
   });
 
   it('main() starts phones on consecutive settings, prints their URLs, and they answer', async () => {
     const lines: string[] = [];
-    const { code, phones } = await main(['--phones', '2', '--model', 'snom870', '--firmware', '8.7.5.35', '--auth', 'basic'], (l) => lines.push(l),
-      { SNOM_SIM_PASSWORD: 'fromenv' });
+    const { code, phones } = await main(
+      ['--phones', '2', '--model', 'snom870', '--firmware', '8.7.5.35', '--auth', 'basic'],
+      (l) => lines.push(l),
+      { SNOM_SIM_PASSWORD: 'fromenv' },
+    );
     try {
       assert.equal(code, 0);
       assert.equal(phones.length, 2);

@@ -38,8 +38,15 @@ describe('simulator extension point', () => {
   it('runs each extension on every new phone; its routes get auth, counting and the raw body', async () => {
     const [a] = phones;
     const xml = '<?xml version="1.0"?><MakeCall/>';
-    assert.equal((await request(`${a.url}/csta`, { method: 'POST', body: xml, headers: { 'Content-Type': 'text/xml' } })).status, 401);
-    const r = await request(`${a.url}/csta`, { method: 'POST', body: xml, headers: { 'Content-Type': 'text/xml', Authorization: basic('admin', 'pw') } });
+    assert.equal(
+      (await request(`${a.url}/csta`, { method: 'POST', body: xml, headers: { 'Content-Type': 'text/xml' } })).status,
+      401,
+    );
+    const r = await request(`${a.url}/csta`, {
+      method: 'POST',
+      body: xml,
+      headers: { 'Content-Type': 'text/xml', Authorization: basic('admin', 'pw') },
+    });
     assert.equal(r.status, 200);
     assert.equal(r.headers.server, 'snom embedded');
     const s = await getState(a);
@@ -72,7 +79,10 @@ describe('simulator extension point', () => {
     await request(`${b.url}/command.htm?number=42&outgoing_uri=sip%3A100%40sim.local`);
     await request(`${b.url}/command.htm?key_dtmf=9`);
     await request(`${b.url}/command.htm?LOGOFFLINE=1`);
-    assert.deepEqual(got.map(([e]) => e), ['request', 'key', 'request', 'dial', 'request', 'dtmf', 'request', 'command']);
+    assert.deepEqual(
+      got.map(([e]) => e),
+      ['request', 'key', 'request', 'dial', 'request', 'dtmf', 'request', 'command'],
+    );
     const key = got[1][1] as { key: string; time: number; at: number };
     assert.equal(key.key, 'P1');
     assert.equal(key.time, 50);

@@ -3,7 +3,11 @@ import * as http from 'node:http';
 import { SimPhone } from '../../src/simulator/phone';
 import { getState, request, startPhone, waitState } from './helpers';
 
-const json = (body: unknown) => ({ method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+const json = (body: unknown) => ({
+  method: 'POST',
+  body: JSON.stringify(body),
+  headers: { 'Content-Type': 'application/json' },
+});
 
 describe('simulator faults and concurrency', () => {
   let phone: SimPhone;
@@ -58,7 +62,10 @@ describe('simulator faults and concurrency', () => {
     const r = await a;
     assert.equal(r.status, 200);
     const s = await getState(phone);
-    assert.deepEqual(s.keys.map((k) => k.key), ['ENTER']);
+    assert.deepEqual(
+      s.keys.map((k) => k.key),
+      ['ENTER'],
+    );
     assert.ok(s.log.some((e) => e.kind === 'fault' && e.latencyMs === 1500));
     assert.equal(s.faults, null);
   });
@@ -68,18 +75,27 @@ describe('simulator faults and concurrency', () => {
     assert.equal((await request(`${phone.url}/command.htm?key=1`)).status, 503);
     assert.equal((await request(`${phone.url}/info.htm`)).status, 503);
     assert.equal((await request(`${phone.url}/command.htm?key=2`)).status, 200);
-    assert.deepEqual((await getState(phone)).keys.map((k) => k.key), ['2']);
+    assert.deepEqual(
+      (await getState(phone)).keys.map((k) => k.key),
+      ['2'],
+    );
   });
 
   it('reset destroys the connection without an answer', async () => {
     await request(`${phone.url}/sim/faults`, json({ reset: true, count: 1 }));
     await assert.rejects(request(`${phone.url}/command.htm?key=1`), (err: NodeJS.ErrnoException) => {
-      assert.ok(['ECONNRESET', 'UND_ERR_SOCKET'].includes(err.code ?? '') || /socket hang up/.test(err.message), err.message);
+      assert.ok(
+        ['ECONNRESET', 'UND_ERR_SOCKET'].includes(err.code ?? '') || /socket hang up/.test(err.message),
+        err.message,
+      );
       return true;
     });
     assert.equal((await request(`${phone.url}/command.htm?key=2`)).status, 200);
     const s = await getState(phone);
-    assert.deepEqual(s.keys.map((k) => k.key), ['2']);
+    assert.deepEqual(
+      s.keys.map((k) => k.key),
+      ['2'],
+    );
     assert.equal(s.concurrent, 0);
   });
 

@@ -6,7 +6,14 @@ import { SimPhone } from '../../src/simulator/phone';
 import type { SimFaults, SimPhoneConfig, SimState } from '../../src/simulator/types';
 
 /** GET /sim/state: the state plus who the phone is. */
-export type StateReply = SimState & { name: string; url: string; model: string; firmware: string; mac: string; faults: SimFaults | null };
+export type StateReply = SimState & {
+  name: string;
+  url: string;
+  model: string;
+  firmware: string;
+  mac: string;
+  faults: SimFaults | null;
+};
 
 export interface Reply {
   status: number;
@@ -32,21 +39,32 @@ export function request(url: string, o: ReqOptions = {}): Promise<Reply> {
     const mod = u.protocol === 'https:' ? https : http;
     const headers: Record<string, string> = { ...(o.headers ?? {}) };
     if (o.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(o.body));
-    const req = mod.request(u, {
-      method: o.method ?? 'GET',
-      headers,
-      agent: o.agent ?? false,
-      ...(o.ca ? { ca: o.ca } : {}),
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      const lines: string[] = [];
-      for (let i = 0; i < res.rawHeaders.length; i += 2) {
-        if (res.rawHeaders[i].toLowerCase() === 'www-authenticate') lines.push(res.rawHeaders[i + 1]);
-      }
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), authenticate: lines }));
-      res.on('error', reject);
-    });
+    const req = mod.request(
+      u,
+      {
+        method: o.method ?? 'GET',
+        headers,
+        agent: o.agent ?? false,
+        ...(o.ca ? { ca: o.ca } : {}),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        const lines: string[] = [];
+        for (let i = 0; i < res.rawHeaders.length; i += 2) {
+          if (res.rawHeaders[i].toLowerCase() === 'www-authenticate') lines.push(res.rawHeaders[i + 1]);
+        }
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+            authenticate: lines,
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     if (o.body !== undefined) req.write(o.body);
     req.end();
@@ -100,7 +118,10 @@ export interface DigestInput {
 /** Authorization header for one challenge, per RFC 7616 §3.4. */
 export function digest(ch: Record<string, string>, i: DigestInput): string {
   const alg = ch.algorithm ?? 'MD5';
-  const H = (s: string): string => createHash(alg.startsWith('SHA-256') ? 'sha256' : 'md5').update(s).digest('hex');
+  const H = (s: string): string =>
+    createHash(alg.startsWith('SHA-256') ? 'sha256' : 'md5')
+      .update(s)
+      .digest('hex');
   const cnonce = i.cnonce ?? randomBytes(8).toString('hex');
   const nc = (i.nc ?? 1).toString(16).padStart(8, '0');
   let ha1 = H(`${i.user}:${ch.realm}:${i.password}`);
@@ -108,7 +129,14 @@ export function digest(ch: Record<string, string>, i: DigestInput): string {
   const ha2 = H(`${i.method}:${i.uri}`);
   const qop = ch.qop && !i.noQop ? 'auth' : undefined;
   const response = qop ? H(`${ha1}:${ch.nonce}:${nc}:${cnonce}:${qop}:${ha2}`) : H(`${ha1}:${ch.nonce}:${ha2}`);
-  const parts = [`username="${i.user}"`, `realm="${ch.realm}"`, `nonce="${ch.nonce}"`, `uri="${i.uri}"`, `algorithm=${alg}`, `response="${response}"`];
+  const parts = [
+    `username="${i.user}"`,
+    `realm="${ch.realm}"`,
+    `nonce="${ch.nonce}"`,
+    `uri="${i.uri}"`,
+    `algorithm=${alg}`,
+    `response="${response}"`,
+  ];
   if (ch.opaque) parts.push(`opaque="${ch.opaque}"`);
   if (qop) parts.push(`qop=${qop}`, `nc=${nc}`, `cnonce="${cnonce}"`);
   return `Digest ${parts.join(', ')}`;

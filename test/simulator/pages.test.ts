@@ -18,10 +18,17 @@ describe('simulator pages: command.htm', () => {
     assert.equal(r.status, 200);
     assert.equal(r.headers.server, 'snom embedded');
     const s = await getState(phone);
-    assert.deepEqual(s.keys.map((k) => [k.key, k.time, k.pause]), [
-      ['9', undefined, undefined], ['1', undefined, undefined], ['ENTER', undefined, 1000],
-      ['*', 1000, 2000], ['#', undefined, 1000], ['P24', undefined, undefined],
-    ]);
+    assert.deepEqual(
+      s.keys.map((k) => [k.key, k.time, k.pause]),
+      [
+        ['9', undefined, undefined],
+        ['1', undefined, undefined],
+        ['ENTER', undefined, 1000],
+        ['*', 1000, 2000],
+        ['#', undefined, 1000],
+        ['P24', undefined, undefined],
+      ],
+    );
     assert.ok(s.keys.every((k) => typeof k.at === 'number' && k.at > 0));
     assert.deepEqual(seen, ['9', '1', 'ENTER', '*', '#', 'P24']);
   });
@@ -29,7 +36,13 @@ describe('simulator pages: command.htm', () => {
   it('percent-decodes the whole value before splitting on ; and ,', async () => {
     await request(`${phone.url}/command.htm?key=1%2C100%2C100%3B2%2C100%2C100`);
     const s = await getState(phone);
-    assert.deepEqual(s.keys.map((k) => [k.key, k.time, k.pause]), [['1', 100, 100], ['2', 100, 100]]);
+    assert.deepEqual(
+      s.keys.map((k) => [k.key, k.time, k.pause]),
+      [
+        ['1', 100, 100],
+        ['2', 100, 100],
+      ],
+    );
   });
 
   it('accepts nothing of a request with an unknown key and logs it as rejected', async () => {
@@ -40,7 +53,10 @@ describe('simulator pages: command.htm', () => {
       assert.match(r.body, /not accepted/i);
     }
     const s = await getState(phone);
-    assert.deepEqual(s.keys.map((k) => k.key), ['ENTER']);
+    assert.deepEqual(
+      s.keys.map((k) => k.key),
+      ['ENTER'],
+    );
     assert.equal(s.rejected.length, 4);
     assert.match(s.rejected[0].reason, /FOO/);
     assert.match(s.rejected[1].reason, /P1\.\.P24/);
@@ -52,7 +68,10 @@ describe('simulator pages: command.htm', () => {
     assert.equal(r.status, 302);
     assert.equal(r.headers.location, '/index.htm');
     const s = await getState(phone);
-    assert.deepEqual(s.dials.map((d) => [d.number, d.outgoingUri]), [['0301234567', '123@domain1']]);
+    assert.deepEqual(
+      s.dials.map((d) => [d.number, d.outgoingUri]),
+      [['0301234567', '123@domain1']],
+    );
     assert.deepEqual(s.lists.dialed, ['0301234567']);
   });
 
@@ -60,7 +79,10 @@ describe('simulator pages: command.htm', () => {
     await request(`${phone.url}/command.htm?key_dtmf=123%23`);
     await request(`${phone.url}/command.htm?key_dtmf=12x`);
     const s = await getState(phone);
-    assert.deepEqual(s.dtmf.map((d) => d.digits), ['123#']);
+    assert.deepEqual(
+      s.dtmf.map((d) => d.digits),
+      ['123#'],
+    );
     assert.equal(s.rejected.length, 1);
   });
 
@@ -68,28 +90,49 @@ describe('simulator pages: command.htm', () => {
     await request(`${phone.url}/command.htm?RELEASE_ALL_CALLS`);
     await request(`${phone.url}/command.htm?LOGOFFLINE=2`);
     let s = await getState(phone);
-    assert.deepEqual(s.registrations.map((r) => r.registered), [true, false]);
+    assert.deepEqual(
+      s.registrations.map((r) => r.registered),
+      [true, false],
+    );
     await request(`${phone.url}/command.htm?LOGOFFALL`);
     await request(`${phone.url}/command.htm?FIX_LIL=true`);
     await request(`${phone.url}/dummy.htm?REREGISTER=1`);
     await request(`${phone.url}/command.htm?LOGOFFLINE=13`);
     s = await getState(phone);
-    assert.deepEqual(s.commands.map((c) => [c.name, c.value]), [
-      ['RELEASE_ALL_CALLS', undefined], ['LOGOFFLINE', '2'], ['LOGOFFALL', undefined], ['FIX_LIL', 'true'], ['REREGISTER', '1'],
-    ]);
-    assert.deepEqual(s.registrations.map((r) => [r.registered, r.logoffs, r.reregisters]), [[true, 1, 1], [false, 2, 0]]);
+    assert.deepEqual(
+      s.commands.map((c) => [c.name, c.value]),
+      [
+        ['RELEASE_ALL_CALLS', undefined],
+        ['LOGOFFLINE', '2'],
+        ['LOGOFFALL', undefined],
+        ['FIX_LIL', 'true'],
+        ['REREGISTER', '1'],
+      ],
+    );
+    assert.deepEqual(
+      s.registrations.map((r) => [r.registered, r.logoffs, r.reregisters]),
+      [
+        [true, 1, 1],
+        [false, 2, 0],
+      ],
+    );
     assert.equal(s.rejected.length, 1);
   });
 
   it('treats POST like GET, with form fields merged into the query', async () => {
     const r = await request(`${phone.url}/command.htm`, {
-      method: 'POST', body: 'key=P1%3BP2', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      body: 'key=P1%3BP2',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     });
     assert.equal(r.status, 200);
     const r2 = await request(`${phone.url}/command.htm?key=OFFHOOK`, { method: 'POST', body: '' });
     assert.equal(r2.status, 200);
     const s = await getState(phone);
-    assert.deepEqual(s.keys.map((k) => k.key), ['P1', 'P2', 'OFFHOOK']);
+    assert.deepEqual(
+      s.keys.map((k) => k.key),
+      ['P1', 'P2', 'OFFHOOK'],
+    );
   });
 
   it('answers 404 for unknown pages', async () => {
@@ -146,19 +189,33 @@ describe('simulator pages: the other remote commands', () => {
     await request(`${phone.url}/dummy.htm?swload=load&firmware=${encodeURIComponent(fw)}`);
     await request(`${phone.url}/dummy.htm?swload=load`);
     const s = await getState(phone);
-    assert.deepEqual(s.firmwareUpdates.map((f) => f.url), [fw]);
+    assert.deepEqual(
+      s.firmwareUpdates.map((f) => f.url),
+      [fw],
+    );
     assert.equal(s.rejected.length, 1);
   });
 
   it('writes settings through dummy.htm and settings.htm (+ is a space) and refuses read-only ones', async () => {
-    await request(`${phone.url}/dummy.htm?settings=save&store_settings=save&fkey0=url+http%3A%2F%2F10.0.0.1%2F%3Fa%3D1%26b%3D2&fkey_label0=Light&mac=001122334455`);
-    await request(`${phone.url}/settings.htm?settings=save&action_incoming_url=http://srv/in?remote=$remote%26local=$local`);
+    await request(
+      `${phone.url}/dummy.htm?settings=save&store_settings=save&fkey0=url+http%3A%2F%2F10.0.0.1%2F%3Fa%3D1%26b%3D2&fkey_label0=Light&mac=001122334455`,
+    );
+    await request(
+      `${phone.url}/settings.htm?settings=save&action_incoming_url=http://srv/in?remote=$remote%26local=$local`,
+    );
     const s = await getState(phone);
     assert.equal(phone.settings.get('fkey0'), 'url http://10.0.0.1/?a=1&b=2');
     assert.equal(phone.settings.get('fkey_label0'), 'Light');
     assert.equal(phone.settings.get('action_incoming_url'), 'http://srv/in?remote=$remote&local=$local');
     assert.equal(phone.settings.get('mac'), phone.mac);
-    assert.deepEqual(s.settingsWrites.map((w) => [w.name, w.store]), [['fkey0', true], ['fkey_label0', true], ['action_incoming_url', false]]);
+    assert.deepEqual(
+      s.settingsWrites.map((w) => [w.name, w.store]),
+      [
+        ['fkey0', true],
+        ['fkey_label0', true],
+        ['action_incoming_url', false],
+      ],
+    );
     assert.equal(s.rejected.length, 1);
     assert.match(s.rejected[0].reason, /mac is read-only/);
   });

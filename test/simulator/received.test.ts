@@ -13,12 +13,19 @@ describe('simulator GET /sim/received', () => {
 
   it('lists every phone-page request as it arrived, 401s included, and not the /sim calls', async () => {
     await request(`${phone.url}/command.htm?key=P1;%23`);
-    await request(`${phone.url}/csta`, { method: 'POST', headers: { authorization: basic('admin', 'pw'), 'content-type': 'text/xml' }, body: '<RequestSystemStatus/>' });
+    await request(`${phone.url}/csta`, {
+      method: 'POST',
+      headers: { authorization: basic('admin', 'pw'), 'content-type': 'text/xml' },
+      body: '<RequestSystemStatus/>',
+    });
     const r = await received();
-    assert.deepEqual(r.map((x: any) => [x.method, x.target, x.contentType ?? null, x.body]), [
-      ['GET', '/command.htm?key=P1;%23', null, ''],
-      ['POST', '/csta', 'text/xml', '<RequestSystemStatus/>'],
-    ]);
+    assert.deepEqual(
+      r.map((x: any) => [x.method, x.target, x.contentType ?? null, x.body]),
+      [
+        ['GET', '/command.htm?key=P1;%23', null, ''],
+        ['POST', '/csta', 'text/xml', '<RequestSystemStatus/>'],
+      ],
+    );
   });
 
   it('forgets them on reset', async () => {

@@ -20,7 +20,9 @@ describe('simulator settings', () => {
   beforeEach(() => request(`${phone.url}/sim/reset`, { method: 'POST' }));
 
   it('settings.xml: phone-settings with idx for indexed names, XML-escaped values, no passwords', async () => {
-    await request(`${phone.url}/dummy.htm?settings=save&fkey_label0=${encodeURIComponent("It's <on> & \"off\"")}&http_pass=hunter2`);
+    await request(
+      `${phone.url}/dummy.htm?settings=save&fkey_label0=${encodeURIComponent('It\'s <on> & "off"')}&http_pass=hunter2`,
+    );
     const r = await request(`${phone.url}/settings.xml`);
     assert.equal(r.status, 200);
     assert.match(String(r.headers['content-type']), /xml/);
@@ -37,7 +39,10 @@ describe('simulator settings', () => {
   });
 
   it('GET and PUT /sim/settings read and merge the store; /sim/reset restores it', async () => {
-    const put = await request(`${phone.url}/sim/settings`, { method: 'PUT', body: JSON.stringify({ language: 'Deutsch' }) });
+    const put = await request(`${phone.url}/sim/settings`, {
+      method: 'PUT',
+      body: JSON.stringify({ language: 'Deutsch' }),
+    });
     assert.equal(put.status, 200);
     const got = JSON.parse((await request(`${phone.url}/sim/settings`)).body) as Record<string, string>;
     assert.equal(got.language, 'Deutsch');
@@ -59,7 +64,9 @@ describe('simulator settings', () => {
   it('keeps settings written alongside a minibrowser push', async () => {
     // the push itself fails to fetch (a port that was just closed); the settings still count
     const port = await closedPort();
-    await request(`${phone.url}/minibrowser.htm?url=${encodeURIComponent(`http://127.0.0.1:${port}/x.xml`)}&settings=save&user_idle_text2=8888`);
+    await request(
+      `${phone.url}/minibrowser.htm?url=${encodeURIComponent(`http://127.0.0.1:${port}/x.xml`)}&settings=save&user_idle_text2=8888`,
+    );
     assert.equal(phone.settings.get('user_idle_text2'), '8888');
     const s = await getState(phone);
     assert.equal(s.minibrowser.length, 1);

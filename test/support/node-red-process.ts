@@ -33,8 +33,16 @@ export async function startNodeRed(
 ): Promise<NodeRedProcess> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snom-e2e-'));
   const port = await freePort();
-  const settingsFile = prepareUserDir({ dir, port, flows: typeof flows === 'function' ? flows(port) : flows, credentials, settings });
-  const child: ChildProcess = spawn(process.execPath, [nodeRedScript(), '--settings', settingsFile, '--userDir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const settingsFile = prepareUserDir({
+    dir,
+    port,
+    flows: typeof flows === 'function' ? flows(port) : flows,
+    credentials,
+    settings,
+  });
+  const child: ChildProcess = spawn(process.execPath, [nodeRedScript(), '--settings', settingsFile, '--userDir', dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -73,9 +81,27 @@ export async function startNodeRed(
  */
 export function recorderNodes(tab: string, record: string): Array<Record<string, unknown>> {
   return [
-    { id: 'rec', z: tab, type: 'function', x: 1, y: 1, func: `const s = flow.get('seen') || []; s.push(${record}); flow.set('seen', s); return null;`, outputs: 1, wires: [[]] },
+    {
+      id: 'rec',
+      z: tab,
+      type: 'function',
+      x: 1,
+      y: 1,
+      func: `const s = flow.get('seen') || []; s.push(${record}); flow.set('seen', s); return null;`,
+      outputs: 1,
+      wires: [[]],
+    },
     { id: 'seenIn', z: tab, type: 'http in', x: 1, y: 1, url: '/seen', method: 'get', wires: [['seenFn']] },
-    { id: 'seenFn', z: tab, type: 'function', x: 1, y: 1, func: "msg.payload = flow.get('seen') || []; return msg;", outputs: 1, wires: [['seenOut']] },
+    {
+      id: 'seenFn',
+      z: tab,
+      type: 'function',
+      x: 1,
+      y: 1,
+      func: "msg.payload = flow.get('seen') || []; return msg;",
+      outputs: 1,
+      wires: [['seenOut']],
+    },
     { id: 'seenOut', z: tab, type: 'http response', x: 1, y: 1, wires: [] },
   ];
 }

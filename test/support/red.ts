@@ -32,7 +32,15 @@ export function collect(node: any): Collected {
     msgs,
     wait(count: number, timeoutMs = 10000) {
       return new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`expected ${count} messages, got ${msgs.length}: ${JSON.stringify(msgs.map((m) => m.error ?? m.payload))}`)), timeoutMs);
+        const t = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `expected ${count} messages, got ${msgs.length}: ${JSON.stringify(msgs.map((m) => m.error ?? m.payload))}`,
+              ),
+            ),
+          timeoutMs,
+        );
         const check = () => {
           if (msgs.length >= count) {
             clearTimeout(t);
@@ -47,5 +55,18 @@ export function collect(node: any): Collected {
 
 export function phoneConfig(id: string, url: string, extra: Record<string, unknown> = {}) {
   const u = new URL(url);
-  return { id, type: 'snom-phone', name: '', host: u.hostname, port: u.port, protocol: u.protocol.replace(':', ''), model: 'D785', firmware: '10.1.33.33', auth: 'auto', timeout: '3000', queueSize: '100', ...extra };
+  return {
+    id,
+    type: 'snom-phone',
+    name: '',
+    host: u.hostname,
+    port: u.port,
+    protocol: u.protocol.replace(':', ''),
+    model: 'D785',
+    firmware: '10.1.33.33',
+    auth: 'auto',
+    timeout: '3000',
+    queueSize: '100',
+    ...extra,
+  };
 }

@@ -11,7 +11,17 @@ export const SIM_PASSWORD = 'n0t-in-any-log!';
 
 export async function startPhones(configs: Array<Partial<SimPhoneConfig>>): Promise<SimPhone[]> {
   return startSimPhones(
-    configs.map((c) => ({ model: 'D785', firmware: '10.1.33.33', auth: 'digest', user: SIM_USER, password: SIM_PASSWORD, ...c }) as SimPhoneConfig),
+    configs.map(
+      (c) =>
+        ({
+          model: 'D785',
+          firmware: '10.1.33.33',
+          auth: 'digest',
+          user: SIM_USER,
+          password: SIM_PASSWORD,
+          ...c,
+        }) as SimPhoneConfig,
+    ),
   );
 }
 
@@ -46,6 +56,10 @@ export async function simReset(phone: SimPhone): Promise<void> {
 }
 
 export async function simFaults(phone: SimPhone, faults: SimFaults): Promise<void> {
-  const res = await simFetch(`${phone.url}/sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+  const res = await simFetch(`${phone.url}/sim/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  });
   if (!res.ok) throw new Error(`faults: ${res.status}`);
 }

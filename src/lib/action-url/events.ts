@@ -17,7 +17,17 @@ export interface ActionEventDef {
   variables: readonly string[];
 }
 
-const CALL = ['local', 'remote', 'callId', 'cstaId', 'displayLocal', 'displayRemote', 'activeKey', 'nrOngoingCalls', 'mac'];
+const CALL = [
+  'local',
+  'remote',
+  'callId',
+  'cstaId',
+  'displayLocal',
+  'displayRemote',
+  'activeKey',
+  'nrOngoingCalls',
+  'mac',
+];
 const CALL_END = [...CALL, 'cancelReason'];
 const IDENTITY = ['activeUrl', 'mac'];
 const REDIRECT = ['activeUrl', 'redirectEvent', 'redirectNumber', 'redirectTime', 'mac'];
@@ -84,6 +94,10 @@ export function eventBySetting(setting: string): ActionEventDef | undefined {
  */
 export function eventSelection(v: unknown): Set<string> | null {
   if (v === undefined || v === null || v === 'all') return null;
-  const list: unknown[] = Array.isArray(v) ? v : String(v).split(/[\s,]+/).filter(Boolean);
+  const list: unknown[] = Array.isArray(v)
+    ? v
+    : String(v)
+        .split(/[\s,]+/)
+        .filter(Boolean);
   return new Set(list.filter((e): e is string => typeof e === 'string' && ACTION_EVENT_NAMES.includes(e)));
 }

@@ -21,7 +21,18 @@ export const PHONE_VARIABLE_PREFIX = 'v.';
 
 /** Headers the phone cannot report through $sip_header (docs/protocol.md §6.2). */
 const UNREPORTABLE_HEADERS = new Set([
-  'via', 'to', 'from', 'call-id', 'expires', 'route', 'record-route', 'contact', 'content-type', 'cseq', 'content-length', 'max-forwards',
+  'via',
+  'to',
+  'from',
+  'call-id',
+  'expires',
+  'route',
+  'record-route',
+  'contact',
+  'content-type',
+  'cseq',
+  'content-length',
+  'max-forwards',
 ]);
 
 /** RFC 3261 token characters, less `%`, `+` and backtick (which would change meaning in a URL). */
@@ -34,16 +45,22 @@ const MAX_EXTRA = 16;
 const quote = (s: string): string => briefText(s, 64);
 
 function bad(entry: string, why: string): Error {
-  return inputError(`The extra variable "${quote(entry)}" cannot be used: ${why}`, { command: 'action-url', field: 'variables' });
+  return inputError(`The extra variable "${quote(entry)}" cannot be used: ${why}`, {
+    command: 'action-url',
+    field: 'variables',
+  });
 }
 
 function one(entry: string): ExtraVariable {
   const header = SIP_HEADER.exec(entry);
   if (header) {
     const name = header[1].trim();
-    if (!HEADER_NAME.test(name)) throw bad(entry, 'a SIP header name is letters, digits and - . _ ! * ~ \' (up to 64)');
+    if (!HEADER_NAME.test(name)) throw bad(entry, "a SIP header name is letters, digits and - . _ ! * ~ ' (up to 64)");
     if (UNREPORTABLE_HEADERS.has(name.toLowerCase())) {
-      throw bad(entry, `phones cannot report the ${name} header (not Via, To, From, Call-ID, Expires, Route, Record-Route, Contact, Content-Type, CSeq, Content-Length, Max-Forwards)`);
+      throw bad(
+        entry,
+        `phones cannot report the ${name} header (not Via, To, From, Call-ID, Expires, Route, Record-Route, Contact, Content-Type, CSeq, Content-Length, Max-Forwards)`,
+      );
     }
     return { query: SIP_HEADER_PREFIX + name, placeholder: `$sip_header(${name})` };
   }
@@ -51,7 +68,10 @@ function one(entry: string): ExtraVariable {
   const known = variableByKey(name) ?? variableByQueryName(name);
   if (known) return { query: known.query, placeholder: `$${known.phoneVar}` };
   if (!SETTING_NAME.test(name)) {
-    throw bad(entry, 'use $sip_header(NAME), a runtime variable such as activeUser, or a setting name such as user_uid[1]');
+    throw bad(
+      entry,
+      'use $sip_header(NAME), a runtime variable such as activeUser, or a setting name such as user_uid[1]',
+    );
   }
   // the phone blanks private settings (docs/protocol.md §6.1): asking would only ever deliver ""
   if (/pass/i.test(name)) throw bad(entry, 'phones send private settings such as passwords as empty text');
@@ -67,11 +87,19 @@ export function parseExtraVariables(input: unknown): ExtraVariable[] {
   let list: unknown[];
   if (Array.isArray(input)) list = input;
   else if (typeof input === 'string') list = input.split(/[\s,;]+/);
-  else throw inputError('Extra variables must be text ("$sip_header(X-Foo), user_uid[1]") or an array of names', { command: 'action-url', field: 'variables' });
+  else
+    throw inputError('Extra variables must be text ("$sip_header(X-Foo), user_uid[1]") or an array of names', {
+      command: 'action-url',
+      field: 'variables',
+    });
   const out: ExtraVariable[] = [];
   const seen = new Set<string>();
   for (const raw of list) {
-    if (typeof raw !== 'string') throw inputError('Each extra variable must be text, e.g. "$sip_header(X-Foo)"', { command: 'action-url', field: 'variables' });
+    if (typeof raw !== 'string')
+      throw inputError('Each extra variable must be text, e.g. "$sip_header(X-Foo)"', {
+        command: 'action-url',
+        field: 'variables',
+      });
     const entry = raw.trim();
     if (!entry) continue;
     const v = one(entry);
@@ -79,6 +107,10 @@ export function parseExtraVariables(input: unknown): ExtraVariable[] {
     seen.add(v.query);
     out.push(v);
   }
-  if (out.length > MAX_EXTRA) throw inputError(`At most ${MAX_EXTRA} extra variables (got ${out.length}): phones store the whole URL in one setting`, { command: 'action-url', field: 'variables' });
+  if (out.length > MAX_EXTRA)
+    throw inputError(
+      `At most ${MAX_EXTRA} extra variables (got ${out.length}): phones store the whole URL in one setting`,
+      { command: 'action-url', field: 'variables' },
+    );
   return out;
 }

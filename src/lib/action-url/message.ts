@@ -61,7 +61,10 @@ export function eventMessage(ev: DeliveredEvent, configId?: string): EventMessag
 
 /** Host part of a `snom-phone` host setting (`10.0.0.5:8080`, `[fe80::1]:80`, `phone.lan`). */
 export function hostOnly(host: string): string {
-  const h = host.trim().replace(/^https?:\/\//i, '').replace(/\/.*$/, '');
+  const h = host
+    .trim()
+    .replace(/^https?:\/\//i, '')
+    .replace(/\/.*$/, '');
   const bracket = /^\[([^\]]+)\]/.exec(h);
   if (bracket) return bracket[1].toLowerCase();
   if ((h.match(/:/g) ?? []).length === 1) return h.slice(0, h.indexOf(':')).toLowerCase();

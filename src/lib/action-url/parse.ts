@@ -134,12 +134,18 @@ export function tryParseActionQuery(query: URLSearchParams | string | Iterable<[
     variables[v.key] = value;
   }
   if (!eventName) {
-    return { token, error: inputError('The action URL request names no event (parameter "e")', { command: 'action-url' }) };
+    return {
+      token,
+      error: inputError('The action URL request names no event (parameter "e")', { command: 'action-url' }),
+    };
   }
   const def = eventByName(eventName);
   if (!def) {
     const shown = eventName.slice(0, 64);
-    return { token, error: inputError(`The action URL request names an unknown event "${shown}"`, { command: 'action-url' }) };
+    return {
+      token,
+      error: inputError(`The action URL request names an unknown event "${shown}"`, { command: 'action-url' }),
+    };
   }
   const value: ActionEvent = { event: def.name, variables: variables as ActionVariables, extra };
   if (Object.keys(sipHeaders).length) value.sipHeaders = sipHeaders;

@@ -57,7 +57,10 @@ export function phoneIdList(v: unknown): string[] {
 export function provisionAction(v: unknown): ProvisionAction {
   const action = String(v ?? '').toLowerCase();
   if (action === 'provision' || action === 'unprovision') return action;
-  throw new SnomError('E_INPUT', 'Send msg.topic "provision" or "unprovision" to write or clear the phones\' action URL settings');
+  throw new SnomError(
+    'E_INPUT',
+    'Send msg.topic "provision" or "unprovision" to write or clear the phones\' action URL settings',
+  );
 }
 
 /**
@@ -69,14 +72,22 @@ export async function provisionPhones(o: FanOutOptions): Promise<ProvisionReport
   const report: ProvisionReport = { results: [], errors: [] };
   const list = o.ids && o.ids.length ? o.ids : o.configured;
   try {
-    if (list.length === 0) throw new SnomError('E_INPUT', 'No phones chosen: tick phones in the node or send msg.phones (snom-phone config ids)');
+    if (list.length === 0)
+      throw new SnomError(
+        'E_INPUT',
+        'No phones chosen: tick phones in the node or send msg.phones (snom-phone config ids)',
+      );
     const extraVariables = parseExtraVariables(o.variables);
     await Promise.all(
       list.map(async (id) => {
         const target = o.phoneFor(id);
         if (!target) {
           const shown = id.slice(0, ID_SHOWN);
-          report.errors.push({ phone: shown, code: 'E_INPUT', message: `No snom-phone config node with id ${shown} is deployed` });
+          report.errors.push({
+            phone: shown,
+            code: 'E_INPUT',
+            message: `No snom-phone config node with id ${shown} is deployed`,
+          });
           return;
         }
         try {
@@ -107,5 +118,8 @@ export async function provisionPhones(o: FanOutOptions): Promise<ProvisionReport
 export function provisionFailure(action: ProvisionAction, report: ProvisionReport): SnomError | undefined {
   const first = report.errors[0];
   if (!first) return undefined;
-  return new SnomError(first.code, `${action} failed on ${report.errors.length} phone(s): ${first.phone}: ${first.message}`);
+  return new SnomError(
+    first.code,
+    `${action} failed on ${report.errors.length} phone(s): ${first.phone}: ${first.message}`,
+  );
 }

@@ -40,14 +40,19 @@ export interface ProvisionResult {
 /** base URL + httpNodeRoot, e.g. http://10.0.0.5:1880 + /api → http://10.0.0.5:1880/api */
 export function endpointBase(baseUrl: string, httpNodeRoot = '/'): string {
   if (!baseUrl) {
-    throw inputError('This phone config has no "Base URL at which the phone reaches Node-RED": set it (e.g. http://192.168.1.10:1880) so the phone knows where to send its events');
+    throw inputError(
+      'This phone config has no "Base URL at which the phone reaches Node-RED": set it (e.g. http://192.168.1.10:1880) so the phone knows where to send its events',
+    );
   }
   const root = httpNodeRoot.replace(/^\/*/, '/').replace(/\/+$/, '');
   return baseUrl.replace(/\/+$/, '') + root;
 }
 
 /** The settings to write for this phone; the firewall test needs CSTA, so phones without it skip that one. */
-export function provisioningValues(o: ProvisionOptions, profile: Profile): { values: Record<string, string>; skipped: string[] } {
+export function provisioningValues(
+  o: ProvisionOptions,
+  profile: Profile,
+): { values: Record<string, string>; skipped: string[] } {
   const chosen = o.events === null || o.events === 'all' ? ACTION_EVENTS.map((e) => e.name) : [...o.events];
   const skipped: string[] = [];
   const cstaOk = hasCstaOverHttp(profile);
@@ -61,7 +66,12 @@ export function provisioningValues(o: ProvisionOptions, profile: Profile): { val
   if (events.length === 0) throw inputError('No events left to provision on this phone');
   const values = o.unprovision
     ? settingsForUnprovisioning(events)
-    : settingsForProvisioning(events, { baseUrl: endpointBase(o.baseUrl, o.httpNodeRoot), path: o.path, token: o.token, extraVariables: o.extraVariables });
+    : settingsForProvisioning(events, {
+        baseUrl: endpointBase(o.baseUrl, o.httpNodeRoot),
+        path: o.path,
+        token: o.token,
+        extraVariables: o.extraVariables,
+      });
   return { values, skipped };
 }
 

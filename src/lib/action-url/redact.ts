@@ -8,7 +8,8 @@ import { SnomError } from '../errors';
 export const REDACTED = '***';
 export const REDACTED_URL = '<action URL>';
 
-const xmlEscape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+const xmlEscape = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
 /** Every form in which a request may carry the token, longest first. */
 export function tokenForms(token: string): string[] {
@@ -33,10 +34,13 @@ const MIN_BARE = 8;
 export function redactToken(text: string, token: string): string {
   if (!text || !token) return text;
   const forms = tokenForms(token);
-  let out = text.replace(URL_RUN, (url) => (TOKEN_PARAM.test(url) || forms.some((f) => url.includes(f)) ? REDACTED_URL : url));
+  let out = text.replace(URL_RUN, (url) =>
+    TOKEN_PARAM.test(url) || forms.some((f) => url.includes(f)) ? REDACTED_URL : url,
+  );
   for (const f of forms) {
     if (f.length >= MIN_BARE) out = out.split(f).join(REDACTED);
-    else out = out.replace(new RegExp(`([?&;]t(?:=|%3D|%253D))${escapeRegExp(f)}(?=$|[&#\\s"'<])`, 'gi'), `$1${REDACTED}`);
+    else
+      out = out.replace(new RegExp(`([?&;]t(?:=|%3D|%253D))${escapeRegExp(f)}(?=$|[&#\\s"'<])`, 'gi'), `$1${REDACTED}`);
   }
   return out;
 }
@@ -60,7 +64,8 @@ export function redactDeep<T>(value: T, token: string, depth = 0): T {
  * SnomError becomes one with `fallback` as its code.
  */
 export function redactError(err: unknown, token: string, fallback: SnomError['code'] = 'E_INPUT'): SnomError {
-  if (err instanceof SnomError) return new SnomError(err.code, redactToken(err.message, token), redactDeep(err.details, token));
+  if (err instanceof SnomError)
+    return new SnomError(err.code, redactToken(err.message, token), redactDeep(err.details, token));
   const message = err instanceof Error ? err.message : String(err);
   return new SnomError(fallback, redactToken(message, token));
 }

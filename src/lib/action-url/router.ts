@@ -142,7 +142,8 @@ export class ActionUrlRouter {
     if (set.size > 0) return;
     this.endpoints.delete(path);
     const old = this.holds.get(path);
-    const buffer = old?.buffer ?? new EventHoldBuffer<Pending>({ maxCount: ep.holdCount, maxAgeMs: ep.holdMs, now: this.now });
+    const buffer =
+      old?.buffer ?? new EventHoldBuffer<Pending>({ maxCount: ep.holdCount, maxAgeMs: ep.holdMs, now: this.now });
     this.holds.set(path, { closedAt: this.now(), holdMs: ep.holdMs, buffer, guard: guardOf(ep) });
   }
 
@@ -235,7 +236,8 @@ export class ActionUrlRouter {
    */
   private releaseOverdue(path: string, set: Set<ActionEndpoint> | undefined): void {
     const hold = this.holds.get(path);
-    if (set?.size === 1 && hold && hold.buffer.size > 0 && this.now() - hold.closedAt > hold.holdMs / 2) this.releaseHeld(path);
+    if (set?.size === 1 && hold && hold.buffer.size > 0 && this.now() - hold.closedAt > hold.holdMs / 2)
+      this.releaseHeld(path);
   }
 
   /** The path's hold, while it is open: no endpoint within the hold time, or events still waiting. */
@@ -326,7 +328,11 @@ export class ActionUrlRouter {
       if (parsedSize(req.body) > this.maxBodyBytes) return answer(res, 413, { Connection: 'close' });
       if (typeof req.body === 'string') return done(toPairs(req.body));
       if (req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body)) {
-        return done(Object.entries(req.body as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
+        return done(
+          Object.entries(req.body as Record<string, unknown>).filter(
+            (e): e is [string, string] => typeof e[1] === 'string',
+          ),
+        );
       }
       return done([]);
     }

@@ -11,8 +11,12 @@ export function generateToken(): string {
  * An empty or missing expected token never matches.
  */
 export function tokensEqual(a: string | undefined | null, b: string | undefined | null): boolean {
-  const ha = createHash('sha256').update(a ?? '', 'utf8').digest();
-  const hb = createHash('sha256').update(b ?? '', 'utf8').digest();
+  const ha = createHash('sha256')
+    .update(a ?? '', 'utf8')
+    .digest();
+  const hb = createHash('sha256')
+    .update(b ?? '', 'utf8')
+    .digest();
   const same = timingSafeEqual(ha, hb);
   return same && !!a && !!b;
 }

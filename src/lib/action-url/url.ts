@@ -85,10 +85,7 @@ function selectEvents(events: EventSelection): ActionEventDef[] {
 }
 
 /** Phone settings (setting name → URL) that make a phone report the chosen events. */
-export function settingsForProvisioning(
-  events: EventSelection,
-  urlOptions: ActionUrlOptions,
-): Record<string, string> {
+export function settingsForProvisioning(events: EventSelection, urlOptions: ActionUrlOptions): Record<string, string> {
   const out: Record<string, string> = {};
   for (const def of selectEvents(events)) {
     out[def.setting] = buildActionUrl({ ...urlOptions, event: def.name });

@@ -15,9 +15,39 @@ export interface KeyEvent {
  * every model is our choice, §11.3 K1).
  */
 const NAMED_KEYS = new Set([
-  'CANCEL', 'ENTER', 'OFFHOOK', 'ONHOOK', 'RIGHT', 'LEFT', 'UP', 'DOWN', 'VOLUME_UP', 'VOLUME_DOWN',
-  'MENU', 'MUTE', 'REDIAL', 'DND', 'REC', 'SPEAKER', 'HEADSET', 'TRANSFER', 'F_HOLD', 'F_R', 'DISCONNECT',
-  '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#',
+  'CANCEL',
+  'ENTER',
+  'OFFHOOK',
+  'ONHOOK',
+  'RIGHT',
+  'LEFT',
+  'UP',
+  'DOWN',
+  'VOLUME_UP',
+  'VOLUME_DOWN',
+  'MENU',
+  'MUTE',
+  'REDIAL',
+  'DND',
+  'REC',
+  'SPEAKER',
+  'HEADSET',
+  'TRANSFER',
+  'F_HOLD',
+  'F_R',
+  'DISCONNECT',
+  '0',
+  '1',
+  '2',
+  '3',
+  '4',
+  '5',
+  '6',
+  '7',
+  '8',
+  '9',
+  '*',
+  '#',
 ]);
 
 /** IP-Symcon's MAX_EXPANSION_FKEYS: EK0..EK143 (docs/protocol.md §1.3) */
@@ -32,9 +62,17 @@ const MAX_EVENTS = 200;
  */
 function parseMs(value: unknown, what: string, position: number): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*[0-9]{1,6}\s*$/.test(value) ? Number(value) : NaN;
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\s*[0-9]{1,6}\s*$/.test(value)
+        ? Number(value)
+        : NaN;
   if (!Number.isInteger(n) || n < 0 || n > MAX_MS) {
-    throw inputError(`Key event ${position}: ${what} must be a whole number of milliseconds from 0 to ${MAX_MS}, got ${quoteInput(value)}`, { position });
+    throw inputError(
+      `Key event ${position}: ${what} must be a whole number of milliseconds from 0 to ${MAX_MS}, got ${quoteInput(value)}`,
+      { position },
+    );
   }
   return n;
 }
@@ -57,12 +95,15 @@ export function parseKeyEvents(input: unknown): KeyEvent[] {
       return { key, time, pause };
     });
   } else if (Array.isArray(input)) {
-    raw = input.map((e) => (typeof e === 'string' || typeof e === 'number' ? { key: String(e) } : (e as { key: unknown })));
+    raw = input.map((e) =>
+      typeof e === 'string' || typeof e === 'number' ? { key: String(e) } : (e as { key: unknown }),
+    );
   } else {
     throw inputError('Keys must be a string like "ENTER;1,100,200" or an array of { key, time, pause }');
   }
   if (raw.length === 0) throw inputError('No key events given');
-  if (raw.length > MAX_EVENTS) throw inputError(`Too many key events (${raw.length}); at most ${MAX_EVENTS} per message`);
+  if (raw.length > MAX_EVENTS)
+    throw inputError(`Too many key events (${raw.length}); at most ${MAX_EVENTS} per message`);
   return raw.map((e, i) => {
     const position = i + 1;
     if (e === null || typeof e !== 'object' || (typeof e.key !== 'string' && typeof e.key !== 'number')) {
@@ -83,7 +124,9 @@ function keyProblem(key: string, profile: Profile): { code: 'input' | 'unsupport
   if (NAMED_KEYS.has(key)) return undefined;
   const f = /^F([1-4])$/.exec(key);
   if (f) {
-    return profile.keys.softkeys.includes(key) ? undefined : { code: 'unsupported', why: `the ${profile.model} has no ${key} key` };
+    return profile.keys.softkeys.includes(key)
+      ? undefined
+      : { code: 'unsupported', why: `the ${profile.model} has no ${key} key` };
   }
   const p = /^P(\d{1,3})$/.exec(key);
   if (p) {
@@ -96,7 +139,8 @@ function keyProblem(key: string, profile: Profile): { code: 'input' | 'unsupport
   const ek = /^EK(\d{1,3})$/.exec(key);
   if (ek) {
     if (!profile.keys.expansion) return { code: 'unsupported', why: `the ${profile.model} takes no expansion module` };
-    if (Number(ek[1]) > MAX_EXPANSION_KEY) return { code: 'input', why: `expansion keys run from EK0 to EK${MAX_EXPANSION_KEY}` };
+    if (Number(ek[1]) > MAX_EXPANSION_KEY)
+      return { code: 'input', why: `expansion keys run from EK0 to EK${MAX_EXPANSION_KEY}` };
     return undefined;
   }
   return { code: 'input', why: 'not a Snom key name (see the node help for the list)' };
@@ -116,7 +160,11 @@ export function validateKeyEvents(events: KeyEvent[], profile: Profile): void {
 export function formatKeyEvents(events: KeyEvent[]): string {
   return events
     .map((e) => {
-      const parts = [encodeQueryValue(e.key), e.time === undefined ? '' : String(e.time), e.pause === undefined ? '' : String(e.pause)];
+      const parts = [
+        encodeQueryValue(e.key),
+        e.time === undefined ? '' : String(e.time),
+        e.pause === undefined ? '' : String(e.pause),
+      ];
       while (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
       return parts.join(',');
     })
@@ -125,7 +173,9 @@ export function formatKeyEvents(events: KeyEvent[]): string {
 
 export function requireHttpRemote(profile: Profile, what: string): void {
   if (!profile.httpRemote) {
-    throw unsupportedError(`${what}: Snom says HTTP remote control is not supported on the ${profile.model === 'unknown' ? 'D8xx series' : profile.model} (D8xx series)`);
+    throw unsupportedError(
+      `${what}: Snom says HTTP remote control is not supported on the ${profile.model === 'unknown' ? 'D8xx series' : profile.model} (D8xx series)`,
+    );
   }
 }
 

@@ -20,7 +20,8 @@ const KEYPAD = /^\+?[0-9*#]+$/;
  * user-unreserved characters, %-escapes, * and # for feature codes), @, a host name or address
  * with an optional port, optional ;parameters.
  */
-const SIP_URI = /^(?:sips?:)?[A-Za-z0-9\-_.!~*'()&=+$,;?/%#]+@(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?(?:;[A-Za-z0-9\-_.!~*'()=+%]+)*$/;
+const SIP_URI =
+  /^(?:sips?:)?[A-Za-z0-9\-_.!~*'()&=+$,;?/%#]+@(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?(?:;[A-Za-z0-9\-_.!~*'()=+%]+)*$/;
 
 /** How a name that is neither a number nor a SIP URI is taken. */
 export type NameRule =
@@ -70,8 +71,10 @@ function normaliseNumber(field: string, raw: string, opts: DialOptions): string 
 
 function checkName(field: string, t: string, rule: NameRule): string {
   const ok =
-    rule === 'user' ? /^[A-Za-z][A-Za-z0-9._-]*$/.test(t)
-      : rule === 'device' ? !/[\s\u0000-\u001F\u007F]/.test(t) && !LONE_SURROGATE.test(t)
+    rule === 'user'
+      ? /^[A-Za-z][A-Za-z0-9._-]*$/.test(t)
+      : rule === 'device'
+        ? !/[\s\u0000-\u001F\u007F]/.test(t) && !LONE_SURROGATE.test(t)
         : false;
   if (!ok || JS_LEAKS.has(t) || t.startsWith('[object ')) {
     throw inputError(
@@ -90,7 +93,10 @@ function checkName(field: string, t: string, rule: NameRule): string {
 export function normaliseDialString(field: string, value: unknown, opts: DialOptions = {}): string {
   if (typeof value === 'number') {
     if (!Number.isSafeInteger(value) || value < 0) {
-      throw inputError(`${field} ${quoteInput(value)} is not a number to dial: give the number as text, e.g. "0301234567".`, { field });
+      throw inputError(
+        `${field} ${quoteInput(value)} is not a number to dial: give the number as text, e.g. "0301234567".`,
+        { field },
+      );
     }
     return String(value);
   }
@@ -100,25 +106,37 @@ export function normaliseDialString(field: string, value: unknown, opts: DialOpt
   if (typeof value !== 'string') {
     throw inputError(`${field} must be text (a number or a SIP address), not ${quoteInput(value)}.`, { field });
   }
-  if (value.length > MAX_DIAL_LENGTH) throw inputError(`${field} is longer than ${MAX_DIAL_LENGTH} characters.`, { field });
+  if (value.length > MAX_DIAL_LENGTH)
+    throw inputError(`${field} is longer than ${MAX_DIAL_LENGTH} characters.`, { field });
   const t = value.trim();
   if (opts.uri !== false && looksLikeUri(t)) {
     if (!SIP_URI.test(t)) {
-      throw inputError(`${field} ${quoteInput(value)} is not a SIP address: use user@host or sip:user@host, without spaces.`, { field });
+      throw inputError(
+        `${field} ${quoteInput(value)} is not a SIP address: use user@host or sip:user@host, without spaces.`,
+        { field },
+      );
     }
     return t;
   }
   if (looksLikeNumber(t)) return normaliseNumber(field, t, opts);
   // "-5", ".5", "-Infinity": a negative or fractional number as text
   if (/^[-.\u2212]/.test(t)) {
-    throw inputError(`${field} ${quoteInput(value)} is not a number to dial: a number starts with a digit, *, # or +.`, { field });
+    throw inputError(
+      `${field} ${quoteInput(value)} is not a number to dial: a number starts with a digit, *, # or +.`,
+      { field },
+    );
   }
   return checkName(field, t, opts.names ?? 'user');
 }
 
 /** A SIP URI only (the outgoing identity): user@host or sip:user@host. */
 export function checkSipUri(field: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_DIAL_LENGTH || !SIP_URI.test(value.trim())) {
+  if (
+    typeof value !== 'string' ||
+    value.trim() === '' ||
+    value.length > MAX_DIAL_LENGTH ||
+    !SIP_URI.test(value.trim())
+  ) {
     throw inputError(`${field} ${quoteInput(value)} is not a SIP identity: use user@host or sip:user@host.`, { field });
   }
   return value.trim();

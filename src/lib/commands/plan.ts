@@ -29,5 +29,7 @@ export function multiPlan(command: string, requests: PhoneRequest[]): CommandPla
  * the phone.
  */
 export function encodeQueryValue(value: string): string {
-  return encodeURIComponent(value).replace(/\*/g, '%2A').replace(/[!'()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(value)
+    .replace(/\*/g, '%2A')
+    .replace(/[!'()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }

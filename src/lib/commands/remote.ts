@@ -9,9 +9,21 @@ import { encodeQueryValue, multiPlan, singlePlan, type CommandPlan } from './pla
 
 /** Snom's remote commands besides key events (docs/protocol.md §4). */
 export const REMOTE_COMMANDS = [
-  'releaseAllCalls', 'logoffAll', 'logoffLine', 'reregister', 'playRinger', 'reboot', 'factoryReset',
-  'clearDialed', 'clearMissed', 'clearReceived', 'firmwareUpgrade', 'fixLineInfoLayer',
-  'transferStart', 'transferComplete', 'fireTest',
+  'releaseAllCalls',
+  'logoffAll',
+  'logoffLine',
+  'reregister',
+  'playRinger',
+  'reboot',
+  'factoryReset',
+  'clearDialed',
+  'clearMissed',
+  'clearReceived',
+  'firmwareUpgrade',
+  'fixLineInfoLayer',
+  'transferStart',
+  'transferComplete',
+  'fireTest',
 ] as const;
 export type RemoteCommand = (typeof REMOTE_COMMANDS)[number];
 
@@ -30,7 +42,12 @@ export interface RemoteCommandParams {
 
 /** A whole number given as a number or as decimal digits (not true, [5] or 5n). */
 function intInRange(value: unknown, min: number, max: number, what: string): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*[0-9]{1,6}\s*$/.test(value) ? Number(value) : NaN;
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\s*[0-9]{1,6}\s*$/.test(value)
+        ? Number(value)
+        : NaN;
   if (!Number.isInteger(n) || n < min || n > max) {
     throw inputError(`${what} must be a whole number from ${min} to ${max}, got ${quoteInput(value)}`);
   }
@@ -55,9 +72,15 @@ export function buildDial(number: unknown, identity: unknown, profile: Profile):
 /** In-band DTMF during a call: `command.htm?key_dtmf=DIGITS` (docs/protocol.md §4.2; A-D are our choice, §11.3 K6). */
 export function buildDtmf(digits: unknown, profile: Profile): CommandPlan {
   requireHttpRemote(profile, 'DTMF');
-  const d = typeof digits === 'number' && Number.isSafeInteger(digits) && digits >= 0 ? String(digits) : typeof digits === 'string' ? digits.replace(/\s+/g, '') : undefined;
+  const d =
+    typeof digits === 'number' && Number.isSafeInteger(digits) && digits >= 0
+      ? String(digits)
+      : typeof digits === 'string'
+        ? digits.replace(/\s+/g, '')
+        : undefined;
   if (d === '' || digits === undefined || digits === null) throw inputError('The DTMF digits are missing');
-  if (d === undefined || !/^[0-9*#A-Da-d]{1,64}$/.test(d)) throw inputError(`DTMF digits ${quoteInput(digits)} may only hold 0-9 * # A-D`);
+  if (d === undefined || !/^[0-9*#A-Da-d]{1,64}$/.test(d))
+    throw inputError(`DTMF digits ${quoteInput(digits)} may only hold 0-9 * # A-D`);
   return singlePlan({ command: 'dtmf', path: `/command.htm?key_dtmf=${encodeQueryValue(d.toUpperCase())}` });
 }
 
@@ -73,7 +96,9 @@ function checkFirmwareUrl(value: unknown): string {
   if (!s) throw inputError('The firmware URL is missing: give the http(s) URL of the firmware file');
   if (s.length > MAX_URL_LENGTH) throw inputError(`The firmware URL is longer than ${MAX_URL_LENGTH} characters`);
   if (!/^[\x21-\x7E]+$/.test(s)) {
-    throw inputError(`The firmware URL ${quoteInput(s)} contains spaces, line breaks or other characters a URL cannot hold (encode them, e.g. %20)`);
+    throw inputError(
+      `The firmware URL ${quoteInput(s)} contains spaces, line breaks or other characters a URL cannot hold (encode them, e.g. %20)`,
+    );
   }
   let u: URL;
   try {
@@ -81,10 +106,14 @@ function checkFirmwareUrl(value: unknown): string {
     if (!/^https?:\/\/[^/?#]/i.test(s)) throw new Error('not absolute');
     u = new URL(s);
   } catch {
-    throw inputError(`The firmware URL ${quoteInput(s)} is not an absolute URL of one of the schemes http, https (e.g. http://fw.example/snomD785.bin)`);
+    throw inputError(
+      `The firmware URL ${quoteInput(s)} is not an absolute URL of one of the schemes http, https (e.g. http://fw.example/snomD785.bin)`,
+    );
   }
   if ((u.protocol !== 'http:' && u.protocol !== 'https:') || !u.hostname) {
-    throw inputError('The firmware URL must be an absolute URL of one of the schemes http, https (e.g. http://fw.example/snomD785.bin)');
+    throw inputError(
+      'The firmware URL must be an absolute URL of one of the schemes http, https (e.g. http://fw.example/snomD785.bin)',
+    );
   }
   return s;
 }
@@ -113,12 +142,16 @@ export function buildRemoteCommand(name: unknown, params: RemoteCommandParams, p
       return singlePlan(req(cmd, `/dummy.htm?REREGISTER=${intInRange(params.identity, 1, 12, 'The identity')}`));
     case 'playRinger':
       // Snom's literal form: line_login.htm?PLAY_RINGER:X=+Ringer (docs/protocol.md §4.4)
-      return singlePlan(req(cmd, `/line_login.htm?PLAY_RINGER:${intInRange(params.ringer, 1, 9, 'The ringer')}=+Ringer`));
+      return singlePlan(
+        req(cmd, `/line_login.htm?PLAY_RINGER:${intInRange(params.ringer, 1, 9, 'The ringer')}=+Ringer`),
+      );
     case 'reboot':
       return singlePlan(req(cmd, '/advanced_update.htm?reboot=Reboot'));
     case 'factoryReset':
       if (params.confirm !== true) {
-        throw inputError('Factory reset refused: tick "I really want to reset this phone to factory settings" in the node to allow it');
+        throw inputError(
+          'Factory reset refused: tick "I really want to reset this phone to factory settings" in the node to allow it',
+        );
       }
       return singlePlan(req(cmd, '/advanced_update.htm?reset=Reset'));
     case 'clearDialed':
@@ -137,9 +170,16 @@ export function buildRemoteCommand(name: unknown, params: RemoteCommandParams, p
     case 'transferStart': {
       // Snom's attended transfer: hold A, one request per digit of C, ENTER calls C
       // (docs/protocol.md §4.5; the exact requests are inferred, §11.3 K8)
-      const target = normaliseDialString('The transfer target (pressed on the keypad)', params.target, { uri: false, plus: false, names: 'none' });
+      const target = normaliseDialString('The transfer target (pressed on the keypad)', params.target, {
+        uri: false,
+        plus: false,
+        names: 'none',
+      });
       const keys = ['F_HOLD', ...target.split(''), 'ENTER'];
-      return multiPlan(cmd, keys.map((k) => req(cmd, `/command.htm?key=${formatKeyEvents([{ key: k }])}`)));
+      return multiPlan(
+        cmd,
+        keys.map((k) => req(cmd, `/command.htm?key=${formatKeyEvents([{ key: k }])}`)),
+      );
     }
     case 'transferComplete':
       return singlePlan(req(cmd, '/command.htm?key=TRANSFER'));

@@ -11,16 +11,29 @@ export interface TouchEvent {
 }
 
 // a Map, so that user text such as "constructor" finds nothing (a plain object would find Object's)
-const ACTIONS = new Map<string, TouchAction>([['p', 'p'], ['press', 'p'], ['r', 'r'], ['release', 'r'], ['pr', 'pr']]);
+const ACTIONS = new Map<string, TouchAction>([
+  ['p', 'p'],
+  ['press', 'p'],
+  ['r', 'r'],
+  ['release', 'r'],
+  ['pr', 'pr'],
+]);
 const MAX_X = 479;
 const MAX_Y = 271;
 const MAX_EVENTS = 50; // our limit (docs/protocol.md §4.6, §11.3 K4)
 
 /** A coordinate given as a number or as decimal digits; null, blank, [] and the like are not 0. */
 function coordinate(value: unknown, max: number, axis: string, position: number): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*[0-9]{1,6}\s*$/.test(value) ? Number(value) : NaN;
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\s*[0-9]{1,6}\s*$/.test(value)
+        ? Number(value)
+        : NaN;
   if (!Number.isInteger(n) || n < 0 || n > max) {
-    throw inputError(`Touch ${position}: ${axis} must be a whole number from 0 to ${max}, got ${quoteInput(value)}`, { position });
+    throw inputError(`Touch ${position}: ${axis} must be a whole number from 0 to ${max}, got ${quoteInput(value)}`, {
+      position,
+    });
   }
   return n;
 }
@@ -29,8 +42,11 @@ function coordinate(value: unknown, max: number, axis: string, position: number)
 export function parseTouchEvents(input: unknown): TouchEvent[] {
   let raw: Array<{ x: unknown; y: unknown; action?: unknown }> = [];
   if (typeof input === 'string') {
-    const tokens = input.trim().split(/[\s,;]+/).filter(Boolean);
-    for (let i = 0; i < tokens.length; ) {
+    const tokens = input
+      .trim()
+      .split(/[\s,;]+/)
+      .filter(Boolean);
+    for (let i = 0; i < tokens.length;) {
       const ev: { x: unknown; y: unknown; action?: unknown } = { x: tokens[i], y: tokens[i + 1] };
       i += 2;
       if (i < tokens.length && !/^\d+$/.test(tokens[i])) ev.action = tokens[i++];
@@ -45,12 +61,17 @@ export function parseTouchEvents(input: unknown): TouchEvent[] {
   if (raw.length > MAX_EVENTS) throw inputError(`Too many touch events (${raw.length}); at most ${MAX_EVENTS}`);
   return raw.map((e, i) => {
     const position = i + 1;
-    if (e === null || typeof e !== 'object') throw inputError(`Touch ${position} is not { x, y, action }`, { position });
+    if (e === null || typeof e !== 'object')
+      throw inputError(`Touch ${position} is not { x, y, action }`, { position });
     const x = coordinate(e.x, MAX_X, 'X', position);
     const y = coordinate(e.y, MAX_Y, 'Y', position);
     if (e.action === undefined || e.action === null || e.action === '') return { x, y };
     const action = typeof e.action === 'string' ? ACTIONS.get(e.action.trim().toLowerCase()) : undefined;
-    if (!action) throw inputError(`Touch ${position}: action must be p, r or pr (or press, release), got ${quoteInput(e.action)}`, { position });
+    if (!action)
+      throw inputError(
+        `Touch ${position}: action must be p, r or pr (or press, release), got ${quoteInput(e.action)}`,
+        { position },
+      );
     return { x, y, action };
   });
 }

@@ -25,7 +25,16 @@ import {
   type CstaParams,
   type CstaRequest,
 } from './types';
-import { CONTROL_CHARS, LONE_SURROGATE, XML_DECLARATION, hasTextOutsideRoot, topLevelElements, userXmlProblem, writeXml, type XmlNode } from './xml';
+import {
+  CONTROL_CHARS,
+  LONE_SURROGATE,
+  XML_DECLARATION,
+  hasTextOutsideRoot,
+  topLevelElements,
+  userXmlProblem,
+  writeXml,
+  type XmlNode,
+} from './xml';
 
 export const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const CSTA_ED3 = 'http://www.ecma-international.org/standards/ecma-323/csta/ed3';
@@ -160,7 +169,9 @@ function operationChildren(op: CstaOperation, p: CstaParams, caps: CstaCaps): Xm
       ];
     case 'SnapshotDevice': {
       if (p.snapshotObject === undefined && p.deviceId === undefined) {
-        throw inputError('snapshotObject is missing: give the device to query (e.g. 100@pbx).', { field: 'snapshotObject' });
+        throw inputError('snapshotObject is missing: give the device to query (e.g. 100@pbx).', {
+          field: 'snapshotObject',
+        });
       }
       const text =
         p.snapshotObject !== undefined
@@ -179,7 +190,11 @@ function operationChildren(op: CstaOperation, p: CstaParams, caps: CstaCaps): Xm
       const dev = device();
       const type = checkOneOf('forwardingType', p.forwardingType, FORWARDING_TYPES);
       const on = checkBoolean('activateForward', p.activateForward);
-      const kids: XmlNode[] = [dev, { name: 'forwardingType', text: type }, { name: 'activateForward', text: String(on) }];
+      const kids: XmlNode[] = [
+        dev,
+        { name: 'forwardingType', text: type },
+        { name: 'activateForward', text: String(on) },
+      ];
       if (on || (p.forwardDN !== undefined && p.forwardDN !== '')) {
         kids.push({ name: 'forwardDN', text: checkDestination('forwardDN', p.forwardDN) });
       }
@@ -202,7 +217,8 @@ function settingsChildren(settings: unknown): XmlNode[] {
     throw inputError('settings must be an object of setting name → value.', { field: 'settings' });
   }
   const entries = Object.entries(settings as Record<string, unknown>);
-  if (entries.length === 0) throw inputError('settings is empty: SetSettings needs at least one setting.', { field: 'settings' });
+  if (entries.length === 0)
+    throw inputError('settings is empty: SetSettings needs at least one setting.', { field: 'settings' });
   return entries.map(([name, value]) => {
     validateSettingName(name);
     const info = cstaSettingInfo(name);
@@ -217,9 +233,18 @@ function settingsChildren(settings: unknown): XmlNode[] {
       throw inputError(`The value of setting "${name}" must be a string.`, { field: 'settings', setting: name });
     }
     if (CONTROL_CHARS.test(value) || LONE_SURROGATE.test(value)) {
-      throw inputError(`The value of setting "${name}" contains control characters or broken Unicode (a lone surrogate).`, { field: 'settings', setting: name });
+      throw inputError(
+        `The value of setting "${name}" contains control characters or broken Unicode (a lone surrogate).`,
+        { field: 'settings', setting: name },
+      );
     }
-    return { name: 'Setting', children: [{ name: 'name', text: name }, { name: 'value', text: value }] };
+    return {
+      name: 'Setting',
+      children: [
+        { name: 'name', text: name },
+        { name: 'value', text: value },
+      ],
+    };
   });
 }
 

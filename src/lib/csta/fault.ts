@@ -54,14 +54,18 @@ const KNOWN = new Map(KNOWN_VALUES.map((v) => [v.toLowerCase(), v]));
 
 /** "Invalid Connection State" → "invalidConnectionState"; known values get their canonical case. */
 export function normaliseCstaError(text: string): string {
-  const words = text.trim().split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const words = text
+    .trim()
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
   if (words.length === 0) return 'unspecified';
   const cap = (w: string): string => {
     // "CALL" → "Call", but keep short acronyms such as "ID" as they are.
     const body = w.length > 2 && w === w.toUpperCase() ? w.toLowerCase() : w;
     return body[0].toUpperCase() + body.slice(1);
   };
-  const first = words[0] === words[0].toUpperCase() ? words[0].toLowerCase() : words[0][0].toLowerCase() + words[0].slice(1);
+  const first =
+    words[0] === words[0].toUpperCase() ? words[0].toLowerCase() : words[0][0].toLowerCase() + words[0].slice(1);
   const camel = first + words.slice(1).map(cap).join('');
   return KNOWN.get(camel.toLowerCase()) ?? camel;
 }

@@ -54,10 +54,16 @@ const SCHEME_RE = /^(sips?|tel):/i;
  */
 export function checkDevice(field: string, value: DeviceRef | undefined, identityIndex: boolean): string {
   const asIndex =
-    typeof value === 'number' ? value : typeof value === 'string' && /^\s*[0-9]+\s*$/.test(value) ? Number(value) : undefined;
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\s*[0-9]+\s*$/.test(value)
+        ? Number(value)
+        : undefined;
   if (asIndex !== undefined) {
     if (!Number.isInteger(asIndex) || asIndex < 1 || asIndex > 12) {
-      throw inputError(`${field} ${asIndex} is not an identity index: use 1..12 or a SIP URI such as sip:100@pbx.`, { field });
+      throw inputError(`${field} ${asIndex} is not an identity index: use 1..12 or a SIP URI such as sip:100@pbx.`, {
+        field,
+      });
     }
     if (!identityIndex) {
       throw unsupportedError(
@@ -69,7 +75,8 @@ export function checkDevice(field: string, value: DeviceRef | undefined, identit
   }
   const t = checkString(field, value);
   if (SCHEME_RE.test(t)) {
-    if (t.length <= t.indexOf(':') + 1) throw inputError(`${field} ${quoteInput(t)} has no address after the scheme.`, { field });
+    if (t.length <= t.indexOf(':') + 1)
+      throw inputError(`${field} ${quoteInput(t)} has no address after the scheme.`, { field });
     return t;
   }
   if (/^[^@]+@[^@]+$/.test(t)) return `sip:${t}`;
@@ -93,7 +100,8 @@ export function checkDestination(field: string, value: unknown): string {
 
 /** SnapshotDevice's object: sent as given (Snom's example sends "user@host" without sip:, docs/protocol.md §8.4). */
 export function checkSnapshotObject(field: string, value: DeviceRef, identityIndex: boolean): string {
-  if (typeof value === 'number' || (typeof value === 'string' && /^\s*[0-9]+\s*$/.test(value))) return checkDevice(field, value, identityIndex);
+  if (typeof value === 'number' || (typeof value === 'string' && /^\s*[0-9]+\s*$/.test(value)))
+    return checkDevice(field, value, identityIndex);
   return checkString(field, value);
 }
 
@@ -105,9 +113,12 @@ export function checkDigits(field: string, value: unknown): string {
   if (value.length > 64) throw inputError(`${field} is longer than 64 digits.`, { field });
   const bad = /[^0-9*#A-D,]/.exec(value);
   if (bad) {
-    throw inputError(`${field} may hold only 0-9 * # A-D and ",", not ${quoteInput(bad[0])} at position ${bad.index + 1}.`, {
-      field,
-    });
+    throw inputError(
+      `${field} may hold only 0-9 * # A-D and ",", not ${quoteInput(bad[0])} at position ${bad.index + 1}.`,
+      {
+        field,
+      },
+    );
   }
   return value;
 }

@@ -7,15 +7,18 @@ import { isObj } from '../util';
 
 type Obj = Record<string, unknown>;
 
-
 function httpError(status: number, body: string, why: string, context: SnomErrorDetails): SnomError {
   const who = context.phone ? `phone ${context.phone}` : 'the phone';
   const code = status === 401 || status === 403 ? 'E_AUTH' : 'E_HTTP';
-  return new SnomError(code, `The reply of ${who} to ${context.command ?? 'the CSTA request'} ${why} (HTTP ${status}).`, {
-    ...context,
-    status,
-    excerpt: excerpt(body),
-  });
+  return new SnomError(
+    code,
+    `The reply of ${who} to ${context.command ?? 'the CSTA request'} ${why} (HTTP ${status}).`,
+    {
+      ...context,
+      status,
+      excerpt: excerpt(body),
+    },
+  );
 }
 
 /** First element child of `o` that is not the SOAP Header, with its name. */

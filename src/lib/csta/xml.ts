@@ -30,7 +30,10 @@ export interface XmlNode {
 /** Text XML can carry: no illegal control characters, no lone surrogates (they would reach the phone as U+FFFD). */
 function carried(text: string, where: string): string {
   if (XML_ILLEGAL_CHARS.test(text) || LONE_SURROGATE.test(text)) {
-    throw inputError(`The ${where} contains control characters or broken Unicode (a lone surrogate) that XML cannot carry.`, { field: where });
+    throw inputError(
+      `The ${where} contains control characters or broken Unicode (a lone surrogate) that XML cannot carry.`,
+      { field: where },
+    );
   }
   return escapeXml(text);
 }
@@ -70,7 +73,10 @@ export const DOCTYPE = /<!DOCTYPE|<!ENTITY/i;
 export function wellFormedError(xml: string): string | undefined {
   const r = XMLValidator.validate(xml);
   if (r === true) return undefined;
-  const msg = briefText(String(r.err.msg)).replace(new RegExp(`${LONE_SURROGATE.source}|${CONTROL_CHARS.source}`, 'g'), '?');
+  const msg = briefText(String(r.err.msg)).replace(
+    new RegExp(`${LONE_SURROGATE.source}|${CONTROL_CHARS.source}`, 'g'),
+    '?',
+  );
   return `${msg} (line ${r.err.line}, column ${r.err.col})`;
 }
 
@@ -81,7 +87,8 @@ export function wellFormedError(xml: string): string | undefined {
 export function userXmlProblem(xml: string, what: string): string | undefined {
   if (LONE_SURROGATE.test(xml)) return `${what} contains broken Unicode (a lone surrogate).`;
   if (XML_ILLEGAL_CHARS.test(xml)) return `${what} contains control characters that XML cannot carry.`;
-  if (DOCTYPE.test(xml)) return `${what} has a DOCTYPE or entity declaration; the phone takes none (they can blow up its parser).`;
+  if (DOCTYPE.test(xml))
+    return `${what} has a DOCTYPE or entity declaration; the phone takes none (they can blow up its parser).`;
   const problem = wellFormedError(xml);
   if (problem) return `${what} is not well-formed XML: ${problem}.`;
   return undefined;
@@ -114,7 +121,12 @@ export const unmarkTag = (key: string): string => key.replace(/^-+/, '');
 
 /** Names of the top-level elements, in order (the validator accepts several roots). */
 export function topLevelElements(xml: string): string[] {
-  const parser = new XMLParser({ preserveOrder: true, ignoreAttributes: true, commentPropName: '#comment', transformTagName: markTag });
+  const parser = new XMLParser({
+    preserveOrder: true,
+    ignoreAttributes: true,
+    commentPropName: '#comment',
+    transformTagName: markTag,
+  });
   const nodes = parser.parse(xml) as Array<Record<string, unknown>>;
   const names: string[] = [];
   for (const n of nodes) {

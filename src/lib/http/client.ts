@@ -22,11 +22,18 @@ import {
 } from './errors';
 import { phoneOrigin } from './origin';
 import { QueueFullError, SerialQueue } from './queue';
-import { AuthFloor, AuthMode, AuthScheme, PhoneClientOptions, PhoneClientStats, PhoneRequest, PhoneResponse } from './types';
+import {
+  AuthFloor,
+  AuthMode,
+  AuthScheme,
+  PhoneClientOptions,
+  PhoneClientStats,
+  PhoneRequest,
+  PhoneResponse,
+} from './types';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_QUEUE_SIZE = 100;
-
 
 export class PhoneClient {
   readonly label: string;
@@ -99,12 +106,16 @@ export class PhoneClient {
     const bad = validate(req);
     if (bad) return Promise.reject(snomError(ctx, 'E_INPUT', bad));
     if (this.closing) return Promise.reject(transportError(ctx, new ClosedError()));
-    return this.queue.run(() => this.execute(req, ctx)).catch((err: unknown) => {
-      if (err instanceof QueueFullError) {
-        throw snomError(ctx, 'E_BUSY', `${err.waiting} requests are already waiting for this phone`, { waiting: err.waiting });
-      }
-      throw transportError(ctx, err);
-    });
+    return this.queue
+      .run(() => this.execute(req, ctx))
+      .catch((err: unknown) => {
+        if (err instanceof QueueFullError) {
+          throw snomError(ctx, 'E_BUSY', `${err.waiting} requests are already waiting for this phone`, {
+            waiting: err.waiting,
+          });
+        }
+        throw transportError(ctx, err);
+      });
   }
 
   /** Idempotent. Waiting and running requests fail with E_UNREACHABLE 'client closed'. */
@@ -174,7 +185,11 @@ export class PhoneClient {
         }
         this.onAnswered(authorization);
         if (status === 403) {
-          throw authError(ctx, 'the phone refused access (HTTP 403): check user, password and the phone\'s access rules', 403);
+          throw authError(
+            ctx,
+            "the phone refused access (HTTP 403): check user, password and the phone's access rules",
+            403,
+          );
         }
         const ok = (status >= 200 && status < 300) || (req.okStatuses ?? []).includes(status);
         if (ok || acceptsErrorBody(req, status, body)) {
@@ -200,8 +215,14 @@ export class PhoneClient {
    * challenge (nothing signed was sent), or when the held nonce worked until now (the phone forgot it,
    * e.g. after a reboot); a rejected login is not repeated with the new nonce.
    */
-  private async onUnauthorized(ctx: ErrorContext, header: string | string[] | undefined, retried: boolean, sent: string | undefined): Promise<void> {
-    if (this.mode === 'none') throw authError(ctx, 'the phone asks for a login (HTTP 401) but auth is set to none', 401);
+  private async onUnauthorized(
+    ctx: ErrorContext,
+    header: string | string[] | undefined,
+    retried: boolean,
+    sent: string | undefined,
+  ): Promise<void> {
+    if (this.mode === 'none')
+      throw authError(ctx, 'the phone asks for a login (HTTP 401) but auth is set to none', 401);
     const challenges = parseWwwAuthenticate(header);
     const digest = chooseDigestChallenge(challenges);
     const basicOffered = challenges.some((c) => c.scheme.toLowerCase() === 'basic');
@@ -282,9 +303,11 @@ function validate(req: PhoneRequest): string | undefined {
   if (!req || typeof req !== 'object') return 'no request given';
   if (typeof req.path !== 'string' || !req.path.startsWith('/')) return 'the request path must start with "/"';
   if (/[\s\x00-\x1f\x7f]/.test(req.path)) return 'the request path contains spaces or control characters (encode them)';
-  if (req.method !== undefined && req.method !== 'GET' && req.method !== 'POST') return `method ${JSON.stringify(String(req.method).slice(0, 20))} is not GET or POST`;
+  if (req.method !== undefined && req.method !== 'GET' && req.method !== 'POST')
+    return `method ${JSON.stringify(String(req.method).slice(0, 20))} is not GET or POST`;
   if (req.body !== undefined && typeof req.body !== 'string') return 'the request body must be a string';
-  if (req.secrets !== undefined && (!Array.isArray(req.secrets) || req.secrets.some((x) => typeof x !== 'string'))) return 'secrets must be a list of strings';
+  if (req.secrets !== undefined && (!Array.isArray(req.secrets) || req.secrets.some((x) => typeof x !== 'string')))
+    return 'secrets must be a list of strings';
   return undefined;
 }
 
@@ -297,8 +320,6 @@ function acceptsErrorBody(req: PhoneRequest, status: number, body: string): bool
   }
 }
 
-
 function since(start: number): number {
   return Math.round(performance.now() - start);
 }
-

@@ -59,7 +59,9 @@ export function toDigestChallenge(ch: AuthChallenge): DigestChallenge | undefine
 }
 
 /** The strongest usable Digest challenge among all WWW-Authenticate values, if any. */
-export function chooseDigestChallenge(header: string | string[] | AuthChallenge[] | undefined): DigestChallenge | undefined {
+export function chooseDigestChallenge(
+  header: string | string[] | AuthChallenge[] | undefined,
+): DigestChallenge | undefined {
   const list = isChallengeList(header) ? header : parseWwwAuthenticate(header);
   let best: DigestChallenge | undefined;
   for (const ch of list) {
@@ -130,9 +132,16 @@ export function buildDigestAuthorization(ch: DigestChallenge, i: DigestInput): s
     // RFC 7616 §3.4.4: non-ASCII user names go in username* (RFC 5987 encoding)
     parts.push(`username*=UTF-8''${encodeURIComponent(i.user)}`);
   }
-  parts.push(`realm=${quote(ch.realm)}`, `uri=${quote(i.uri)}`, `algorithm=${ch.algorithm}`, `nonce=${quote(ch.nonce)}`);
+  parts.push(
+    `realm=${quote(ch.realm)}`,
+    `uri=${quote(i.uri)}`,
+    `algorithm=${ch.algorithm}`,
+    `nonce=${quote(ch.nonce)}`,
+  );
   if (ch.qop) parts.push(`nc=${i.nc}`, `cnonce=${quote(i.cnonce ?? '')}`, `qop=${ch.qop}`);
-  parts.push(`response=${quote(computeDigestResponse({ ...i, algorithm: ch.algorithm, realm: ch.realm, nonce: ch.nonce, qop: ch.qop }))}`);
+  parts.push(
+    `response=${quote(computeDigestResponse({ ...i, algorithm: ch.algorithm, realm: ch.realm, nonce: ch.nonce, qop: ch.qop }))}`,
+  );
   if (ch.opaque !== undefined) parts.push(`opaque=${quote(ch.opaque)}`);
   return 'Digest ' + parts.join(', ');
 }

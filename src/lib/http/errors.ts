@@ -65,7 +65,12 @@ export function foreignText(ctx: ErrorContext, text: string): string {
  * `what` is our wording with foreign parts already passed through foreignText; the listed
  * secrets are removed from the whole message and every string detail.
  */
-export function snomError(ctx: ErrorContext, code: SnomErrorCode, what: string, extra: Record<string, unknown> = {}): SnomError {
+export function snomError(
+  ctx: ErrorContext,
+  code: SnomErrorCode,
+  what: string,
+  extra: Record<string, unknown> = {},
+): SnomError {
   const r = redactorOf(ctx);
   const message = r.own(`Phone ${ctx.phone}: ${ctx.command} failed: ${what}`);
   const details: Record<string, unknown> = { phone: r.own(ctx.phone), command: r.own(ctx.command) };
@@ -79,14 +84,20 @@ export function transportError(ctx: ErrorContext, err: unknown): SnomError {
   if (err instanceof DeadlineError) return snomError(ctx, 'E_TIMEOUT', err.message, { timeoutMs: err.timeoutMs });
   if (err instanceof ClosedError) return snomError(ctx, 'E_UNREACHABLE', 'client closed');
   const codes = errorCodes(err);
-  if (codes.includes('UND_ERR_DESTROYED') || codes.includes('UND_ERR_CLOSED')) return snomError(ctx, 'E_UNREACHABLE', 'client closed');
+  if (codes.includes('UND_ERR_DESTROYED') || codes.includes('UND_ERR_CLOSED'))
+    return snomError(ctx, 'E_UNREACHABLE', 'client closed');
   const has = (set: Set<string>) => codes.find((c) => set.has(c));
   let c: string | undefined;
   if ((c = has(TIMEOUTS))) return snomError(ctx, 'E_TIMEOUT', 'the phone did not answer in time', { errorCode: c });
-  if ((c = has(REFUSED))) return snomError(ctx, 'E_UNREACHABLE', 'connection refused (wrong port, or the web server is off?)', { errorCode: c });
+  if ((c = has(REFUSED)))
+    return snomError(ctx, 'E_UNREACHABLE', 'connection refused (wrong port, or the web server is off?)', {
+      errorCode: c,
+    });
   if ((c = has(DNS))) return snomError(ctx, 'E_UNREACHABLE', 'host name not found', { errorCode: c });
-  if ((c = has(NOROUTE))) return snomError(ctx, 'E_UNREACHABLE', 'no route to the phone (off or on another network?)', { errorCode: c });
-  if ((c = has(CLOSED))) return snomError(ctx, 'E_UNREACHABLE', 'the phone closed the connection without an answer', { errorCode: c });
+  if ((c = has(NOROUTE)))
+    return snomError(ctx, 'E_UNREACHABLE', 'no route to the phone (off or on another network?)', { errorCode: c });
+  if ((c = has(CLOSED)))
+    return snomError(ctx, 'E_UNREACHABLE', 'the phone closed the connection without an answer', { errorCode: c });
   if ((c = codes.find((x) => TLS.test(x)))) {
     return snomError(
       ctx,
@@ -96,7 +107,9 @@ export function transportError(ctx: ErrorContext, err: unknown): SnomError {
     );
   }
   if (codes.includes('UND_ERR_INVALID_ARG')) {
-    return snomError(ctx, 'E_INPUT', `invalid request (${foreignText(ctx, (err as Error).message)})`, { errorCode: 'UND_ERR_INVALID_ARG' });
+    return snomError(ctx, 'E_INPUT', `invalid request (${foreignText(ctx, (err as Error).message)})`, {
+      errorCode: 'UND_ERR_INVALID_ARG',
+    });
   }
   const msg = foreignText(ctx, err instanceof Error ? err.message : String(err));
   return snomError(ctx, 'E_UNREACHABLE', msg || 'connection failed', codes[0] ? { errorCode: codes[0] } : {});
@@ -109,7 +122,10 @@ export function bodyExcerpt(body: string, max = 200): string {
 
 export function httpError(ctx: ErrorContext, status: number, body: string): SnomError {
   const excerpt = foreignText(ctx, body); // redacted before the cut: a cut could split a secret
-  return snomError(ctx, 'E_HTTP', `the phone answered HTTP ${status}${excerpt ? `: ${excerpt}` : ''}`, { status, body: excerpt });
+  return snomError(ctx, 'E_HTTP', `the phone answered HTTP ${status}${excerpt ? `: ${excerpt}` : ''}`, {
+    status,
+    body: excerpt,
+  });
 }
 
 export function authError(ctx: ErrorContext, what: string, status?: number): SnomError {

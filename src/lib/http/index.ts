@@ -1,4 +1,12 @@
-export type { AuthMode, AuthScheme, AuthFloor, PhoneClientOptions, PhoneRequest, PhoneResponse, PhoneClientStats } from './types';
+export type {
+  AuthMode,
+  AuthScheme,
+  AuthFloor,
+  PhoneClientOptions,
+  PhoneRequest,
+  PhoneResponse,
+  PhoneClientStats,
+} from './types';
 export { PhoneClient, DEFAULT_TIMEOUT_MS, DEFAULT_QUEUE_SIZE } from './client';
 export { basicAuthorization } from './basic';
 export { parseWwwAuthenticate } from './challenge';

@@ -22,7 +22,8 @@ export function phoneOrigin(host: string, port?: number, protocol?: 'http' | 'ht
     h = h.slice(scheme[0].length).replace(/\/+$/, '');
   }
   const proto = protocol ?? 'http';
-  if (!h || /[\s/@?#]/.test(h)) throw inputError(`Phone host "${brief(h)}" is not a host name or IP address`, { phone: brief(h) });
+  if (!h || /[\s/@?#]/.test(h))
+    throw inputError(`Phone host "${brief(h)}" is not a host name or IP address`, { phone: brief(h) });
   let hostname: string;
   let hostPort: string | undefined;
   const bracketed = /^\[([0-9A-Fa-f:.%\w]+)\](?::(\d+))?$/.exec(h);

@@ -103,7 +103,11 @@ export class Redactor {
     // longest first, so a secret inside another is not cut in half
     const list = secrets.filter((s) => typeof s === 'string' && s !== '').sort((a, b) => b.length - a.length);
     if (!list.length) return this;
-    return new Redactor([...list.map((s) => replaceAll(encodedPattern(s))), ...this.exact], this.credential, Math.max(this.reach, 12 * list[0].length));
+    return new Redactor(
+      [...list.map((s) => replaceAll(encodedPattern(s))), ...this.exact],
+      this.credential,
+      Math.max(this.reach, 12 * list[0].length),
+    );
   }
 
   /** Our own text: only the listed secrets go. */

@@ -7,9 +7,12 @@ import { isObj } from '../util';
 
 type Obj = Record<string, unknown>;
 
-
 /** Required or optional string; single-line fields refuse line breaks (a Title has none). */
-function str(field: string, v: unknown, opts: { optional?: boolean; multiline?: boolean; nonEmpty?: boolean } = {}): string | undefined {
+function str(
+  field: string,
+  v: unknown,
+  opts: { optional?: boolean; multiline?: boolean; nonEmpty?: boolean } = {},
+): string | undefined {
   if (v === undefined || v === null) {
     if (opts.optional) return undefined;
     throw inputError(`${field} is missing.`, { field });
@@ -17,7 +20,10 @@ function str(field: string, v: unknown, opts: { optional?: boolean; multiline?: 
   if (typeof v !== 'string') throw inputError(`${field} must be a string.`, { field });
   if (opts.nonEmpty && v.trim() === '') throw inputError(`${field} is empty.`, { field });
   if ((opts.multiline ? XML_ILLEGAL_CHARS : CONTROL_CHARS).test(v)) {
-    throw inputError(`${field} contains ${opts.multiline ? 'control characters' : 'line breaks or control characters'}.`, { field });
+    throw inputError(
+      `${field} contains ${opts.multiline ? 'control characters' : 'line breaks or control characters'}.`,
+      { field },
+    );
   }
   if (LONE_SURROGATE.test(v)) throw inputError(`${field} contains broken Unicode (a lone surrogate).`, { field });
   return v;
@@ -57,7 +63,8 @@ function led(field: string, raw: unknown): XmlNode {
   const attrs: Array<[string, string]> = [['number', String(number)]];
   const color = str(`${field}.color`, l.color, { optional: true });
   if (color !== undefined) {
-    if (!COLORS.includes(color.toLowerCase())) throw inputError(`${field}.color must be red, green or orange.`, { field: `${field}.color` });
+    if (!COLORS.includes(color.toLowerCase()))
+      throw inputError(`${field}.color must be red, green or orange.`, { field: `${field}.color` });
     attrs.push(['color', color.toLowerCase()]);
   }
   const stateIn = str(`${field}.state`, l.state) as string;
@@ -70,7 +77,9 @@ function softkey(field: string, raw: unknown): XmlNode {
   const k = item(field, raw) as Partial<MbSoftkey>;
   const name = str(`${field}.name`, k.name, { nonEmpty: true }) as string;
   if (!/^[A-Za-z0-9_*#]+$/.test(name)) {
-    throw inputError(`${field}.name ${quoteInput(name, 40)} is not a key name (e.g. F1, CANCEL, F_MINIBROWSER_BACK).`, { field: `${field}.name` });
+    throw inputError(`${field}.name ${quoteInput(name, 40)} is not a key name (e.g. F1, CANCEL, F_MINIBROWSER_BACK).`, {
+      field: `${field}.name`,
+    });
   }
   const kids: XmlNode[] = [{ name: 'Name', text: name }];
   const label = str(`${field}.label`, k.label, { optional: true });
@@ -158,7 +167,8 @@ function rootFor(o: Obj): XmlNode {
         if (def !== undefined) sub.push({ name: 'DefaultValue', text: def });
         const flags = str(`${f}.flags`, it.flags, { optional: true });
         if (flags !== undefined) {
-          if (!FLAGS.includes(flags)) throw inputError(`${f}.flags must be one of ${FLAGS.join(', ')}.`, { field: `${f}.flags` });
+          if (!FLAGS.includes(flags))
+            throw inputError(`${f}.flags must be one of ${FLAGS.join(', ')}.`, { field: `${f}.flags` });
           sub.push({ name: 'InputFlags', text: flags });
         }
         kids.push({ name: 'InputItem', children: sub });
@@ -181,12 +191,16 @@ function rootFor(o: Obj): XmlNode {
         children: [...title(o), ...location(o), { name: 'URL', text: str('url', o.url, { nonEmpty: true }) as string }],
       };
     case 'silent':
-      if (o.fetch === undefined) throw inputError('fetch is missing: a silent document only runs its fetch.', { field: 'fetch' });
+      if (o.fetch === undefined)
+        throw inputError('fetch is missing: a silent document only runs its fetch.', { field: 'fetch' });
       return { name: 'SnomIPPhoneSilent', children: [fetchNode('fetch', o.fetch)] };
     case 'led': {
       const leds = list('leds', o.leds).map((l, i) => led(`leds[${i}]`, l));
       // Close at once: the LEDs stay, the screen does not change (docs/protocol.md §7.3).
-      return { name: 'SnomIPPhoneText', children: [...leds, { name: 'fetch', attrs: [['mil', '1']], text: 'snom://mb_exit' }] };
+      return {
+        name: 'SnomIPPhoneText',
+        children: [...leds, { name: 'fetch', attrs: [['mil', '1']], text: 'snom://mb_exit' }],
+      };
     }
     default:
       throw inputError(

@@ -16,24 +16,35 @@ export function minibrowserPushPath(url: string, urlEncoded: boolean): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw inputError(`${quoteInput(url, 80)} is not a URL; the phone fetches the document, so give http://… or https://….`, { field: 'url' });
+    throw inputError(
+      `${quoteInput(url, 80)} is not a URL; the phone fetches the document, so give http://… or https://….`,
+      { field: 'url' },
+    );
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw inputError(`The minibrowser URL must be http or https, not ${parsed.protocol.replace(':', '')}.`, { field: 'url' });
+    throw inputError(`The minibrowser URL must be http or https, not ${parsed.protocol.replace(':', '')}.`, {
+      field: 'url',
+    });
   }
   if (/[\u0000-\u0020\u007F]/.test(url)) {
     throw inputError('The minibrowser URL must not contain spaces or control characters.', { field: 'url' });
   }
   if (urlEncoded) return `/minibrowser.htm?url=${encodeURIComponent(url)}`;
   if (parsed.protocol === 'https:') {
-    throw unsupportedError('Firmware before 8.4.32 takes the pushed URL without its scheme, so it cannot fetch over https; use an http URL.', {
-      field: 'url',
-    });
+    throw unsupportedError(
+      'Firmware before 8.4.32 takes the pushed URL without its scheme, so it cannot fetch over https; use an http URL.',
+      {
+        field: 'url',
+      },
+    );
   }
   if (/[&#%]/.test(url)) {
-    throw unsupportedError('Firmware before 8.4.32 takes the pushed URL unencoded, so it cannot contain &, # or %; use a URL without a query, or update to 8.4.32+.', {
-      field: 'url',
-    });
+    throw unsupportedError(
+      'Firmware before 8.4.32 takes the pushed URL unencoded, so it cannot contain &, # or %; use a URL without a query, or update to 8.4.32+.',
+      {
+        field: 'url',
+      },
+    );
   }
   return `/minibrowser.htm?url=${url.replace(/^https?:\/\//i, '')}`;
 }

@@ -98,4 +98,5 @@ export interface MbLedUpdate {
   leds: MbLed[];
 }
 
-export type MinibrowserObject = MbText | MbMenu | MbDirectory | MbInput | MbImage | MbImageFile | MbSilent | MbLedUpdate;
+export type MinibrowserObject =
+  MbText | MbMenu | MbDirectory | MbInput | MbImage | MbImageFile | MbSilent | MbLedUpdate;

@@ -24,9 +24,12 @@ export const MINIBROWSER_ROOTS: readonly string[] = Object.freeze([...KNOWN_ROOT
  */
 export function validateMinibrowserXml(xml: unknown): { root: string } {
   if (typeof xml !== 'string' || xml.trim() === '') {
-    throw inputError('The minibrowser document is empty: give an XML string such as <SnomIPPhoneText>…</SnomIPPhoneText>.', {
-      field: 'document',
-    });
+    throw inputError(
+      'The minibrowser document is empty: give an XML string such as <SnomIPPhoneText>…</SnomIPPhoneText>.',
+      {
+        field: 'document',
+      },
+    );
   }
   const problem = userXmlProblem(xml, 'The minibrowser document');
   if (problem) throw inputError(problem, { field: 'document' });
@@ -36,7 +39,10 @@ export function validateMinibrowserXml(xml: unknown): { root: string } {
   }
   if (roots.length > 1) {
     throw inputError(
-      `The minibrowser document has ${roots.length} root elements (${roots.slice(0, 4).map((r) => quoteInput(r, 60)).join(', ')}); the phone shows one object per document — wrap several in SnomIPPhoneBatch.`,
+      `The minibrowser document has ${roots.length} root elements (${roots
+        .slice(0, 4)
+        .map((r) => quoteInput(r, 60))
+        .join(', ')}); the phone shows one object per document — wrap several in SnomIPPhoneBatch.`,
       { field: 'document' },
     );
   }

@@ -29,7 +29,9 @@ export function parseInfoPage(body: string, headers: Record<string, unknown> = {
   }
   model ??= normaliseModel(/Hardware:\s*(D\d{3}|snom\s?\d{3}|\d{3})/i.exec(body)?.[1]);
   model ??= normaliseModel(/<title>\s*snom\s?(D?\d{3})/i.exec(body)?.[1]);
-  firmware ??= /(?:firmware|version)[^0-9<]{0,40}(?:<[^>]*>\s*)*[^0-9<]{0,20}(\d+\.\d+\.\d+(?:\.\d+)?)/i.exec(body)?.[1];
+  firmware ??= /(?:firmware|version)[^0-9<]{0,40}(?:<[^>]*>\s*)*[^0-9<]{0,20}(\d+\.\d+\.\d+(?:\.\d+)?)/i.exec(
+    body,
+  )?.[1];
   const mac = /Mac(?:\s*Address)?\s*:?\s*(?:<[^>]*>\s*)*([0-9A-F]{12})/i.exec(body)?.[1]?.toUpperCase();
   const snom = /snom/i.test(server) || /snom/i.test(body) || d8xx;
   return { model, firmware, mac, d8xx, snom };

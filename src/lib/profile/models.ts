@@ -80,7 +80,10 @@ export const KNOWN_MODELS: readonly string[] = TABLE.map((m) => m.id);
  */
 export function normaliseModel(text: string | undefined): string | undefined {
   if (!text) return undefined;
-  const t = text.trim().replace(/^snom\s*/i, '').replace(/\s+/g, '');
+  const t = text
+    .trim()
+    .replace(/^snom\s*/i, '')
+    .replace(/\s+/g, '');
   const d = /^d(\d{3})[a-z]*$/i.exec(t);
   if (d) return BY_ID.get(`d${d[1]}`)?.id ?? `D${d[1]}`;
   const c = /^(\d{3})[a-z]*$/i.exec(t);

@@ -40,8 +40,13 @@ export function hasCstaOverHttp(profile: Pick<Profile, 'csta'>): boolean {
 /** E_UNSUPPORTED saying why when the phone has no CSTA over HTTP; `what` names the refused thing ("Raw CSTA"). */
 export function requireCstaOverHttp(profile: Pick<Profile, 'csta'>, what: string): void {
   if (hasCstaOverHttp(profile)) return;
-  if (profile.csta.dialect === 'gap') throw unsupportedError(`${what} is not possible: firmware 8.7.0 to 8.7.2 cannot do CSTA over HTTP; update the phone to 8.7.3 or later.`);
-  throw unsupportedError(`${what} is not possible: this phone has no CSTA over HTTP (firmware before 7.3.4, or a model without it).`);
+  if (profile.csta.dialect === 'gap')
+    throw unsupportedError(
+      `${what} is not possible: firmware 8.7.0 to 8.7.2 cannot do CSTA over HTTP; update the phone to 8.7.3 or later.`,
+    );
+  throw unsupportedError(
+    `${what} is not possible: this phone has no CSTA over HTTP (firmware before 7.3.4, or a model without it).`,
+  );
 }
 
 function touchFirmware(fw: FirmwareVersion | undefined): boolean {
@@ -63,7 +68,8 @@ export function resolveProfile(input: ProfileInput): Profile {
   if (!wantsDetect(input.firmware) && !fw) warnings.push(`firmware "${input.firmware}" is not a version number`);
   const info = lookupModel(modelId);
   const series = modelId ? seriesOf(modelId) : undefined;
-  if (!modelId) warnings.push(input.model && !wantsDetect(input.model) ? `unknown model "${input.model}"` : 'model not known');
+  if (!modelId)
+    warnings.push(input.model && !wantsDetect(input.model) ? `unknown model "${input.model}"` : 'model not known');
   else if (!info) warnings.push(`model ${modelId} is not in the table; permissive rules apply`);
   if (!fw) warnings.push('firmware not known; assuming a current firmware');
 

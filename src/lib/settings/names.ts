@@ -68,9 +68,12 @@ export function validateSettingName(name: unknown): string {
     );
   }
   if (OBJECT_NAMES.has(name)) {
-    throw inputError(`"${name}" is not a Snom setting: names that every JavaScript object has (constructor, toString, …) are refused.`, {
-      field: 'name',
-    });
+    throw inputError(
+      `"${name}" is not a Snom setting: names that every JavaScript object has (constructor, toString, …) are refused.`,
+      {
+        field: 'name',
+      },
+    );
   }
   if (RESERVED.has(name)) {
     throw inputError(`"${name}" is part of the settings request itself and cannot be used as a setting name.`, {

@@ -31,7 +31,6 @@ export interface SettingsPlan extends CommandPlan {
 
 const MAX_NAMES = 500;
 
-
 /** Names to read: an array, a string ("a, b c"), or an object's keys. */
 export function settingNames(input: unknown): string[] {
   let list: unknown[];
@@ -40,9 +39,15 @@ export function settingNames(input: unknown): string[] {
   else if (isObj(input)) list = Object.keys(input);
   else list = [];
   if (list.length === 0) {
-    throw inputError('No setting names given: list them in the node, or send msg.payload as a name, an array of names or an object.', { field: 'names' });
+    throw inputError(
+      'No setting names given: list them in the node, or send msg.payload as a name, an array of names or an object.',
+      { field: 'names' },
+    );
   }
-  if (list.length > MAX_NAMES) throw inputError(`${list.length} setting names are too many for one message (at most ${MAX_NAMES}).`, { field: 'names' });
+  if (list.length > MAX_NAMES)
+    throw inputError(`${list.length} setting names are too many for one message (at most ${MAX_NAMES}).`, {
+      field: 'names',
+    });
   return [...new Set(list.map((n) => validateSettingName(typeof n === 'string' ? n.trim() : n)))];
 }
 
@@ -52,9 +57,16 @@ function settingValue(name: string, value: unknown): string {
   if (typeof value === 'string') text = value;
   else if (typeof value === 'number' && Number.isFinite(value)) text = String(value);
   else if (typeof value === 'boolean') text = value ? 'on' : 'off';
-  else throw inputError(`The value of setting "${name}" must be text, a number or true/false, not ${quoteInput(value)}.`, { field: 'settings', setting: name });
+  else
+    throw inputError(`The value of setting "${name}" must be text, a number or true/false, not ${quoteInput(value)}.`, {
+      field: 'settings',
+      setting: name,
+    });
   if (LONE_SURROGATE.test(text)) {
-    throw inputError(`The value of setting "${name}" contains broken Unicode (a lone surrogate).`, { field: 'settings', setting: name });
+    throw inputError(`The value of setting "${name}" contains broken Unicode (a lone surrogate).`, {
+      field: 'settings',
+      setting: name,
+    });
   }
   return text;
 }
@@ -62,9 +74,14 @@ function settingValue(name: string, value: unknown): string {
 /** Values to write: an object name → value; numbers become text, booleans "on"/"off" (Snom's switch values; docs/protocol.md §5.2, §11.4 S3). */
 export function settingValues(input: unknown): Record<string, string> {
   if (!isObj(input) || Object.keys(input).length === 0) {
-    throw inputError('Nothing to write: send msg.payload as an object { setting_name: "value", ... } or fill in name and value in the node.', { field: 'settings' });
+    throw inputError(
+      'Nothing to write: send msg.payload as an object { setting_name: "value", ... } or fill in name and value in the node.',
+      { field: 'settings' },
+    );
   }
-  return Object.fromEntries(Object.entries(input).map(([name, value]) => [validateSettingName(name), settingValue(name, value)]));
+  return Object.fromEntries(
+    Object.entries(input).map(([name, value]) => [validateSettingName(name), settingValue(name, value)]),
+  );
 }
 
 function split(names: string[], profile: Profile): { csta: string[]; web: string[]; routeNote?: string } {
@@ -82,7 +99,12 @@ function routeOf(parts: Array<'csta' | 'web'>): SettingsRoute {
   return parts.length === 2 ? 'both' : parts[0];
 }
 
-function plan(action: 'get' | 'set', names: string[], requests: Array<[PhoneRequest, 'csta' | 'web']>, routeNote?: string): SettingsPlan {
+function plan(
+  action: 'get' | 'set',
+  names: string[],
+  requests: Array<[PhoneRequest, 'csta' | 'web']>,
+  routeNote?: string,
+): SettingsPlan {
   const parts = requests.map(([, r]) => r);
   const p: SettingsPlan = {
     command: `settings ${action}`,
@@ -102,7 +124,11 @@ function plan(action: 'get' | 'set', names: string[], requests: Array<[PhoneRequ
 export function planSettingsGet(names: string[], profile: Profile): SettingsPlan {
   const { csta, web, routeNote } = split(names, profile);
   const requests: Array<[PhoneRequest, 'csta' | 'web']> = [];
-  if (csta.length) requests.push([{ ...cstaPhoneRequest(buildCstaRequest('GetSettings', {}, profile.csta)), command: 'settings get' }, 'csta']);
+  if (csta.length)
+    requests.push([
+      { ...cstaPhoneRequest(buildCstaRequest('GetSettings', {}, profile.csta)), command: 'settings get' },
+      'csta',
+    ]);
   if (web.length) requests.push([{ command: 'settings get', path: '/settings.xml' }, 'web']);
   return plan('get', names, requests, routeNote);
 }
@@ -134,7 +160,11 @@ export function planSettingsSet(values: Record<string, string>, profile: Profile
  * The replies of a plan, in order: CSTA faults throw E_CSTA, a set returns undefined,
  * a get returns { name: value } for the names asked (null where the phone has no such setting).
  */
-export function readSettingsReplies(p: SettingsPlan, responses: PhoneResponse[], phone: string): Record<string, string | null> | undefined {
+export function readSettingsReplies(
+  p: SettingsPlan,
+  responses: PhoneResponse[],
+  phone: string,
+): Record<string, string | null> | undefined {
   const found = new Map<string, string>();
   const keep = (settings: Record<string, string>) => {
     for (const [k, v] of Object.entries(settings)) found.set(k, v);

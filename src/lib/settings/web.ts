@@ -17,7 +17,9 @@ import { isObj } from '../util';
  */
 export function encodeSettingValue(value: string): string {
   if (LONE_SURROGATE.test(value)) {
-    throw inputError('A setting value contains broken Unicode (an unpaired surrogate) and cannot be sent.', { field: 'value' });
+    throw inputError('A setting value contains broken Unicode (an unpaired surrogate) and cannot be sent.', {
+      field: 'value',
+    });
   }
   return encodeURIComponent(value).replace(/%24/g, '$');
 }
@@ -61,7 +63,6 @@ export function buildWebSettingsWrite(values: Record<string, string>, opts: { st
 
 type Obj = Record<string, unknown>;
 const ATTR = '@_';
-
 
 function textOf(v: unknown): string {
   if (typeof v === 'string') return v;

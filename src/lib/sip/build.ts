@@ -16,9 +16,12 @@ export const CONTENT_TYPE_BUTTONS = 'application/x-buttons';
 function checkSubscriptionState(value: unknown): string {
   const v = checkHeaderValue('subscriptionState', value);
   if (!/^(active|pending|terminated)(;\s*[A-Za-z0-9\-.!%*_+`'~]+(=[A-Za-z0-9\-.!%*_+`'~]+)?)*$/i.test(v)) {
-    throw inputError(`subscriptionState must be active, pending or terminated with optional ;parameters, got "${v.slice(0, 60)}".`, {
-      field: 'subscriptionState',
-    });
+    throw inputError(
+      `subscriptionState must be active, pending or terminated with optional ;parameters, got "${v.slice(0, 60)}".`,
+      {
+        field: 'subscriptionState',
+      },
+    );
   }
   return v;
 }
@@ -84,7 +87,18 @@ export function buildTalkHoldNotify(o: TalkHoldOptions): SipRequestSpec {
 }
 
 /** Light modes of docs/protocol.md §10.5; `record` and `sized` appear only in tutorials. */
-export const BUTTON_LIGHTS = ['on', 'off', 'hold', 'pickup', 'park', 'message', 'offline', 'error', 'record', 'sized'] as const;
+export const BUTTON_LIGHTS = [
+  'on',
+  'off',
+  'hold',
+  'pickup',
+  'park',
+  'message',
+  'offline',
+  'error',
+  'record',
+  'sized',
+] as const;
 export type ButtonLight = (typeof BUTTON_LIGHTS)[number];
 
 /** Colours (snom 820/821 only), sent on an `o=` line (§10.5, §10.8). */
@@ -127,22 +141,30 @@ function lampLines(l: ButtonLamp, i: number): string[] {
   if (l === null || typeof l !== 'object') throw inputError(`${at} must be an object with a key.`, { field: at });
   const k = typeof l.key === 'number' ? String(l.key) : l.key;
   if (typeof k !== 'string' || !/^\d{1,3}$/.test(k)) {
-    throw inputError(`${at}.key must be a function key number 0–999, got "${String(l.key).slice(0, 20)}".`, { field: `${at}.key` });
+    throw inputError(`${at}.key must be a function key number 0–999, got "${String(l.key).slice(0, 20)}".`, {
+      field: `${at}.key`,
+    });
   }
   const lines = [`k=${Number(k)}`];
   if (l.light !== undefined) {
     if (!(BUTTON_LIGHTS as readonly string[]).includes(l.light)) {
-      throw inputError(`${at}.light must be one of ${BUTTON_LIGHTS.join(', ')}; got "${String(l.light).slice(0, 20)}".`, {
-        field: `${at}.light`,
-      });
+      throw inputError(
+        `${at}.light must be one of ${BUTTON_LIGHTS.join(', ')}; got "${String(l.light).slice(0, 20)}".`,
+        {
+          field: `${at}.light`,
+        },
+      );
     }
     lines.push(`c=${l.light}`);
   }
   if (l.colour !== undefined) {
     if (!(BUTTON_COLOURS as readonly string[]).includes(l.colour)) {
-      throw inputError(`${at}.colour must be one of ${BUTTON_COLOURS.join(', ')}; got "${String(l.colour).slice(0, 20)}".`, {
-        field: `${at}.colour`,
-      });
+      throw inputError(
+        `${at}.colour must be one of ${BUTTON_COLOURS.join(', ')}; got "${String(l.colour).slice(0, 20)}".`,
+        {
+          field: `${at}.colour`,
+        },
+      );
     }
     lines.push(`o=${l.colour}`);
   }
@@ -166,9 +188,16 @@ function lampLines(l: ButtonLamp, i: number): string[] {
  */
 export function buildButtonsMessage(o: ButtonsMessageOptions): SipRequestSpec {
   const lamps = o?.lamps;
-  if (!Array.isArray(lamps) || lamps.length === 0) throw inputError('Give at least one lamp (key and light/label).', { field: 'lamps' });
+  if (!Array.isArray(lamps) || lamps.length === 0)
+    throw inputError('Give at least one lamp (key and light/label).', { field: 'lamps' });
   if (lamps.length > MAX_LAMPS) throw inputError(`At most ${MAX_LAMPS} lamps per message.`, { field: 'lamps' });
-  const body = lamps.map((l, i) => lampLines(l, i).map((line) => `${line}\r\n`).join('')).join('\r\n');
+  const body = lamps
+    .map((l, i) =>
+      lampLines(l, i)
+        .map((line) => `${line}\r\n`)
+        .join(''),
+    )
+    .join('\r\n');
   const headers: Array<[string, string]> = [];
   const subject = o.subject === undefined ? 'buttons' : o.subject;
   if (subject !== null && subject !== '') headers.push(['Subject', checkHeaderValue('subject', subject)]);
@@ -183,7 +212,8 @@ export interface CheckSyncOptions {
 
 /** (d) NOTIFY with Event: check-sync;reboot=false|true, no body (§10.6). */
 export function buildCheckSyncNotify(o: CheckSyncOptions = {}): SipRequestSpec {
-  if (o.reboot !== undefined && typeof o.reboot !== 'boolean') throw inputError('reboot must be true or false.', { field: 'reboot' });
+  if (o.reboot !== undefined && typeof o.reboot !== 'boolean')
+    throw inputError('reboot must be true or false.', { field: 'reboot' });
   return {
     method: 'NOTIFY',
     headers: notifyHeaders(`check-sync;reboot=${o.reboot === true}`, o.subscriptionState),

@@ -32,7 +32,13 @@ import {
   quoteDisplayName,
   showControls,
 } from './syntax';
-import { InviteClientTransaction, NonInviteClientTransaction, resolveTimers, type ClientTxEnv, type SipTimers } from './transaction';
+import {
+  InviteClientTransaction,
+  NonInviteClientTransaction,
+  resolveTimers,
+  type ClientTxEnv,
+  type SipTimers,
+} from './transaction';
 import { renderRequest } from './request';
 import { SipTransport, type InboundMessage, type Remote, type SipTransportName } from './transport';
 import type { SipRequestSpec, SipResponse, SipTarget } from './types';
@@ -117,7 +123,6 @@ interface Outgoing {
   details: Record<string, unknown>;
 }
 
-
 export class SipClient implements DialogHost {
   private readonly transport: SipTransport;
   private readonly timers: SipTimers;
@@ -141,22 +146,30 @@ export class SipClient implements DialogHost {
   constructor(private readonly options: SipClientOptions = {}) {
     const transport = options.transport ?? 'udp';
     if (transport !== 'udp' && transport !== 'tcp') {
-      throw new SnomError('E_INPUT', `SIP transport must be "udp" or "tcp", got "${sanitize(String(transport))}".`, { field: 'transport' });
+      throw new SnomError('E_INPUT', `SIP transport must be "udp" or "tcp", got "${sanitize(String(transport))}".`, {
+        field: 'transport',
+      });
     }
     const localAddress = options.localAddress ?? '0.0.0.0';
     if (isIP(localAddress) === 0) {
-      throw new SnomError('E_INPUT', `The local SIP address must be an IP address, got "${sanitize(String(localAddress))}".`, {
-        field: 'localAddress',
-      });
+      throw new SnomError(
+        'E_INPUT',
+        `The local SIP address must be an IP address, got "${sanitize(String(localAddress))}".`,
+        {
+          field: 'localAddress',
+        },
+      );
     }
     const localPort = checkPort('localPort', options.localPort ?? 0, true);
     if (options.advertisedAddress !== undefined) checkHost('advertisedAddress', options.advertisedAddress);
     this.userAgent = checkHeaderValue('userAgent', options.userAgent ?? DEFAULT_USER_AGENT);
     this.fromUser = checkSipUser('fromUser', options.fromUser ?? 'node-red');
-    if (options.fromDisplayName !== undefined) this.fromDisplay = quoteDisplayName('fromDisplayName', options.fromDisplayName);
+    if (options.fromDisplayName !== undefined)
+      this.fromDisplay = quoteDisplayName('fromDisplayName', options.fromDisplayName);
     this.timers = resolveTimers(options.timers);
     for (const [k, v] of Object.entries(this.timers)) {
-      if (!Number.isFinite(v) || v <= 0) throw new SnomError('E_INPUT', `SIP timer ${k} must be a positive number of ms.`, { field: k });
+      if (!Number.isFinite(v) || v <= 0)
+        throw new SnomError('E_INPUT', `SIP timer ${k} must be a positive number of ms.`, { field: k });
     }
     this.transport = new SipTransport({
       transport,
@@ -214,14 +227,19 @@ export class SipClient implements DialogHost {
     const base = await this.prepare(spec, opts);
     if (spec.dialog) {
       const d = checkForeignDialog(spec.dialog);
-      return this.withAuth({
-        ...base,
-        ruri: d.remoteTarget,
-        callId: d.callId,
-        from: `<${d.localUri}>;tag=${d.localTag}`,
-        to: `<${d.remoteUri}>;tag=${d.remoteTag}`,
-        cseq: d.cseq,
-      }, opts.credentials, () => ++d.cseq, opts.onProvisional);
+      return this.withAuth(
+        {
+          ...base,
+          ruri: d.remoteTarget,
+          callId: d.callId,
+          from: `<${d.localUri}>;tag=${d.localTag}`,
+          to: `<${d.remoteUri}>;tag=${d.remoteTag}`,
+          cseq: d.cseq,
+        },
+        opts.credentials,
+        () => ++d.cseq,
+        opts.onProvisional,
+      );
     }
     let cseq = 1;
     return this.withAuth(base, opts.credentials, () => ++cseq, opts.onProvisional);
@@ -232,14 +250,17 @@ export class SipClient implements DialogHost {
     const base = await this.prepare({ ...spec, method: 'INVITE' }, opts);
     let cseq = 1;
     let auth: AuthAnswer[] = [];
-    const res = await this.withAuth(base, opts.credentials, () => ++cseq, opts.onProvisional, (a) => (auth = a));
+    const res = await this.withAuth(
+      base,
+      opts.credentials,
+      () => ++cseq,
+      opts.onProvisional,
+      (a) => (auth = a),
+    );
     const remoteTag = tagOf(res.headers.get('to'));
     const contact = res.headers.get('contact');
     const remoteTarget = contact ? parseNameAddr(splitHeaderList(contact)[0] ?? '')?.uri : undefined;
-    const routeSet = res.headers
-      .getAll('record-route')
-      .flatMap(splitHeaderList)
-      .reverse();
+    const routeSet = res.headers.getAll('record-route').flatMap(splitHeaderList).reverse();
     const state: DialogState = {
       callId: base.callId,
       localTag: tagOf(base.from) ?? '',
@@ -278,7 +299,11 @@ export class SipClient implements DialogHost {
 
   /** @internal DialogHost: one request inside our dialog. */
   async sendInDialog(dialog: SipDialog, spec: SipRequestSpec): Promise<SipResponse> {
-    const base = await this.prepare(spec, { target: dialog.target, phone: dialog.phone, credentials: dialog.credentials });
+    const base = await this.prepare(spec, {
+      target: dialog.target,
+      phone: dialog.phone,
+      credentials: dialog.credentials,
+    });
     return this.withAuth(
       {
         ...base,
@@ -304,17 +329,24 @@ export class SipClient implements DialogHost {
     const method = checkToken('method', spec.method).toUpperCase();
     const host = checkHost('target.host', opts.target?.host);
     const port = checkPort('target.port', opts.target.port ?? 5060);
-    const user = opts.target.user === undefined || opts.target.user === '' ? undefined : checkSipUser('target.user', opts.target.user);
+    const user =
+      opts.target.user === undefined || opts.target.user === ''
+        ? undefined
+        : checkSipUser('target.user', opts.target.user);
     const headers: Array<[string, string]> = [];
     for (const [n, v] of spec.headers) {
       const name = checkToken('header name', n);
       if (RESERVED.has(canonicalHeaderName(name))) {
-        throw new SnomError('E_INPUT', `The header ${name} is written by the SIP client and cannot be given.`, { field: name });
+        throw new SnomError('E_INPUT', `The header ${name} is written by the SIP client and cannot be given.`, {
+          field: name,
+        });
       }
       headers.push([name, checkHeaderValue(`header ${name}`, v)]);
     }
-    if (typeof spec.body !== 'string') throw new SnomError('E_INPUT', 'The SIP body must be a string.', { field: 'body' });
-    if (spec.body.includes('\0')) throw new SnomError('E_INPUT', 'The SIP body contains a NUL character.', { field: 'body' });
+    if (typeof spec.body !== 'string')
+      throw new SnomError('E_INPUT', 'The SIP body must be a string.', { field: 'body' });
+    if (spec.body.includes('\0'))
+      throw new SnomError('E_INPUT', 'The SIP body contains a NUL character.', { field: 'body' });
     const contentType = spec.contentType === undefined ? undefined : checkHeaderValue('contentType', spec.contentType);
     if (opts.credentials) {
       checkCredential('SIP user', opts.credentials.user);
@@ -348,7 +380,8 @@ export class SipClient implements DialogHost {
 
   /** The host for Via/Contact: configured, bound, or the OS's source address toward the phone. */
   private advertisedHost(targetHost: string): Promise<string> {
-    if (this.options.advertisedAddress) return Promise.resolve(checkHost('advertisedAddress', this.options.advertisedAddress));
+    if (this.options.advertisedAddress)
+      return Promise.resolve(checkHost('advertisedAddress', this.options.advertisedAddress));
     const local = this.transport.options.localAddress;
     if (local !== '0.0.0.0' && local !== '::') return Promise.resolve(local);
     let p = this.advertised.get(targetHost);
@@ -358,7 +391,9 @@ export class SipClient implements DialogHost {
         const probe = dgram.createSocket(isIP(targetHost) === 6 ? 'udp6' : 'udp4');
         probe.on('error', (e: NodeJS.ErrnoException) => {
           probe.close();
-          reject(new SnomError('E_UNREACHABLE', `No route to ${targetHost}: ${e.code ?? e.message}`, { phone: targetHost }));
+          reject(
+            new SnomError('E_UNREACHABLE', `No route to ${targetHost}: ${e.code ?? e.message}`, { phone: targetHost }),
+          );
         });
         probe.connect(9, targetHost, () => {
           const a = probe.address().address;
@@ -401,11 +436,15 @@ export class SipClient implements DialogHost {
         const kind = res.status;
         const reason = sanitize(res.reason);
         if (!creds) {
-          throw new SnomError('E_AUTH', `${o.label} needs a login (${kind} ${reason}) and no SIP credentials are set.`, {
-            ...o.details,
-            status: kind,
-            reason,
-          });
+          throw new SnomError(
+            'E_AUTH',
+            `${o.label} needs a login (${kind} ${reason}) and no SIP credentials are set.`,
+            {
+              ...o.details,
+              status: kind,
+              reason,
+            },
+          );
         }
         if (answered.has(kind)) {
           throw new SnomError('E_AUTH', `${o.label}: the phone refused the SIP credentials (${kind} ${reason}).`, {
@@ -416,11 +455,15 @@ export class SipClient implements DialogHost {
         }
         const a = answerChallenge(res, cur.method, cur.ruri, cur.body, creds);
         if (!a) {
-          throw new SnomError('E_AUTH', `${o.label}: the phone's ${kind} challenge offers no Digest scheme this client can answer.`, {
-            ...o.details,
-            status: kind,
-            reason,
-          });
+          throw new SnomError(
+            'E_AUTH',
+            `${o.label}: the phone's ${kind} challenge offers no Digest scheme this client can answer.`,
+            {
+              ...o.details,
+              status: kind,
+              reason,
+            },
+          );
         }
         answered.set(kind, a);
         cur = { ...cur, cseq: nextSeq() };
@@ -428,7 +471,11 @@ export class SipClient implements DialogHost {
       }
       if (res.status >= 300) {
         const reason = sanitize(res.reason);
-        throw new SnomError('E_SIP', `${o.label} failed: ${res.status} ${reason}.`, { ...o.details, status: res.status, reason });
+        throw new SnomError('E_SIP', `${o.label} failed: ${res.status} ${reason}.`, {
+          ...o.details,
+          status: res.status,
+          reason,
+        });
       }
       usedAuth?.([...answered.values()]);
       return { status: res.status, reason: res.reason, headers: res.headers, body: res.body };
@@ -436,7 +483,11 @@ export class SipClient implements DialogHost {
   }
 
   /** One transaction: a new branch, the request on the wire, its final response. */
-  private async attempt(o: Outgoing, auth: readonly AuthAnswer[], onProvisional?: (r: SipResponse) => void): Promise<SipResponseMessage> {
+  private async attempt(
+    o: Outgoing,
+    auth: readonly AuthAnswer[],
+    onProvisional?: (r: SipResponse) => void,
+  ): Promise<SipResponseMessage> {
     if (this.closed) throw new SnomError('E_UNREACHABLE', 'The SIP client is closed.', o.details);
     const branch = newBranch();
     const via = this.via(branch, o.advertised);
@@ -481,7 +532,8 @@ export class SipClient implements DialogHost {
     } else {
       tx = new NonInviteClientTransaction(env, key, data);
     }
-    if (onProvisional) tx.onProvisional = (r) => onProvisional({ status: r.status, reason: r.reason, headers: r.headers, body: r.body });
+    if (onProvisional)
+      tx.onProvisional = (r) => onProvisional({ status: r.status, reason: r.reason, headers: r.headers, body: r.body });
     this.txs.set(key, tx);
     const unsubscribe = this.watchConnection(o.target, tx);
     tx.start();
@@ -498,7 +550,12 @@ export class SipClient implements DialogHost {
     if (!this.transport.reliable) return () => undefined;
     const key = this.transport.connectionKey(target.host, target.port);
     const onClose = (k: string) => {
-      if (k === key) tx.fail(new SnomError('E_UNREACHABLE', `The TCP connection to ${key} closed before the phone answered.`, { phone: key }));
+      if (k === key)
+        tx.fail(
+          new SnomError('E_UNREACHABLE', `The TCP connection to ${key} closed before the phone answered.`, {
+            phone: key,
+          }),
+        );
     };
     this.transport.on('connectionClosed', onClose);
     return () => this.transport.off('connectionClosed', onClose);
@@ -599,7 +656,12 @@ export class SipClient implements DialogHost {
     this.lastAck.set(`${o.callId}|${cseq}`, ack);
     setTimeout(() => this.lastAck.delete(`${o.callId}|${cseq}`), 64 * this.timers.t1).unref();
     this.transport.send(o.target, ack).catch(() => undefined);
-    const d = new SipDialog(this, state, { status: res.status, reason: res.reason, headers: res.headers, body: res.body });
+    const d = new SipDialog(this, state, {
+      status: res.status,
+      reason: res.reason,
+      headers: res.headers,
+      body: res.body,
+    });
     void d.bye();
   }
 
@@ -621,5 +683,4 @@ export class SipClient implements DialogHost {
     }
     tx.receive(res);
   }
-
 }

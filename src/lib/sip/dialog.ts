@@ -136,7 +136,8 @@ export class SipDialog extends EventEmitter<{ request: [SipIncomingRequest]; end
       return await this.host.sendInDialog(this, spec);
     } catch (e) {
       if (e instanceof SnomError) {
-        if (e.code === 'E_SIP' && (e.status === 481 || e.status === 408)) this.finish({ reason: 'rejected', lost: true, error: e });
+        if (e.code === 'E_SIP' && (e.status === 481 || e.status === 408))
+          this.finish({ reason: 'rejected', lost: true, error: e });
         else if (e.code === 'E_TIMEOUT') this.finish({ reason: 'timeout', lost: true, error: e });
         else if (e.code === 'E_UNREACHABLE') this.finish({ reason: 'unreachable', lost: true, error: e });
       }
@@ -173,7 +174,7 @@ export class SipDialog extends EventEmitter<{ request: [SipIncomingRequest]; end
     }
     if (retarget) {
       const contact = req.headers.get('contact');
-      const uri = contact ? /<([^>]+)>/.exec(contact)?.[1] ?? contact.split(';')[0].trim() : undefined;
+      const uri = contact ? (/<([^>]+)>/.exec(contact)?.[1] ?? contact.split(';')[0].trim()) : undefined;
       if (uri && /^sips?:/i.test(uri)) this.s.remoteTarget = uri; // §12.2.2 target refresh
     }
     this.emit('request', req);

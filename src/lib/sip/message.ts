@@ -150,7 +150,8 @@ export function parseMessage(buf: Buffer): SipMessage | undefined {
     return { kind: 'response', status, reason: resp[2] ?? '', headers, body: text };
   }
   const req = /^(\S+) (\S+) SIP\/2\.0$/i.exec(start);
-  if (req && METHOD.test(req[1])) return { kind: 'request', method: req[1].toUpperCase(), uri: req[2], headers, body: text };
+  if (req && METHOD.test(req[1]))
+    return { kind: 'request', method: req[1].toUpperCase(), uri: req[2], headers, body: text };
   return undefined;
 }
 
@@ -190,7 +191,14 @@ export function parseParams(text: string): Map<string, string | null> {
     if (p === '') continue;
     const eq = p.indexOf('=');
     if (eq === -1) out.set(p.toLowerCase(), null);
-    else out.set(p.slice(0, eq).trim().toLowerCase(), p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1'));
+    else
+      out.set(
+        p.slice(0, eq).trim().toLowerCase(),
+        p
+          .slice(eq + 1)
+          .trim()
+          .replace(/^"(.*)"$/, '$1'),
+      );
   }
   return out;
 }
@@ -203,7 +211,10 @@ export interface Via {
 }
 
 export function parseVia(value: string): Via | undefined {
-  const m = /^SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z]+)\s+(\[[0-9A-Fa-f:.]+\]|[^\s:;]+)(?:\s*:\s*(\d{1,5}))?\s*((?:;.*)?)$/i.exec(value.trim());
+  const m =
+    /^SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z]+)\s+(\[[0-9A-Fa-f:.]+\]|[^\s:;]+)(?:\s*:\s*(\d{1,5}))?\s*((?:;.*)?)$/i.exec(
+      value.trim(),
+    );
   if (!m) return undefined;
   const host = m[2].startsWith('[') ? m[2].slice(1, -1) : m[2];
   return { transport: m[1].toUpperCase(), host, port: m[3] ? Number(m[3]) : undefined, params: parseParams(m[4]) };
@@ -244,7 +255,11 @@ export function parseNameAddr(value: string): NameAddr | undefined {
     if (display.startsWith('"') && display.endsWith('"') && display.length >= 2) {
       display = display.slice(1, -1).replace(/\\(.)/g, '$1');
     }
-    return { display: display === '' ? undefined : display, uri: v.slice(lt + 1, gt).trim(), params: parseParams(v.slice(gt + 1)) };
+    return {
+      display: display === '' ? undefined : display,
+      uri: v.slice(lt + 1, gt).trim(),
+      params: parseParams(v.slice(gt + 1)),
+    };
   }
   if (v === '' || v === '*') return undefined;
   const semi = v.indexOf(';');
@@ -259,12 +274,22 @@ export function tagOf(value: string | undefined): string | undefined {
   return tag === null || tag === '' ? undefined : tag;
 }
 
-export function serializeRequest(method: string, uri: string, headers: ReadonlyArray<readonly [string, string]>, body: string): Buffer {
+export function serializeRequest(
+  method: string,
+  uri: string,
+  headers: ReadonlyArray<readonly [string, string]>,
+  body: string,
+): Buffer {
   const head = [`${method} ${uri} SIP/2.0`, ...headers.map(([n, v]) => `${n}: ${v}`)].join('\r\n');
   return Buffer.concat([Buffer.from(`${head}\r\n\r\n`, 'utf8'), Buffer.from(body, 'utf8')]);
 }
 
-export function serializeResponse(status: number, reason: string, headers: ReadonlyArray<readonly [string, string]>, body: string): Buffer {
+export function serializeResponse(
+  status: number,
+  reason: string,
+  headers: ReadonlyArray<readonly [string, string]>,
+  body: string,
+): Buffer {
   const head = [`SIP/2.0 ${status} ${reason}`, ...headers.map(([n, v]) => `${n}: ${v}`)].join('\r\n');
   return Buffer.concat([Buffer.from(`${head}\r\n\r\n`, 'utf8'), Buffer.from(body, 'utf8')]);
 }

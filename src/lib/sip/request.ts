@@ -34,7 +34,8 @@ export function requestHeaders(f: RequestFields): Array<[string, string]> {
     ['Call-ID', f.callId],
     ['CSeq', `${f.cseq} ${f.method}`],
   ];
-  if (f.contact !== undefined && f.method !== 'ACK' && f.method !== 'CANCEL' && f.method !== 'BYE') h.push(['Contact', f.contact]);
+  if (f.contact !== undefined && f.method !== 'ACK' && f.method !== 'CANCEL' && f.method !== 'BYE')
+    h.push(['Contact', f.contact]);
   for (const r of f.routes ?? []) h.push(['Route', r]);
   for (const a of f.auth ?? []) h.push([a.header, a.value]);
   if (f.userAgent !== undefined) h.push(['User-Agent', f.userAgent]);

@@ -44,11 +44,15 @@ function brief(v: string): string {
 export function checkHeaderValue(field: string, value: unknown): string {
   if (typeof value !== 'string') throw inputError(`${field} must be a string.`, { field });
   if (hasControlChar(value, true)) {
-    throw inputError(`${field} contains a line break or control character ("${brief(value)}"); SIP headers cannot carry it.`, {
-      field,
-    });
+    throw inputError(
+      `${field} contains a line break or control character ("${brief(value)}"); SIP headers cannot carry it.`,
+      {
+        field,
+      },
+    );
   }
-  if (value.length > MAX_VALUE_LENGTH) throw inputError(`${field} is longer than ${MAX_VALUE_LENGTH} characters.`, { field });
+  if (value.length > MAX_VALUE_LENGTH)
+    throw inputError(`${field} is longer than ${MAX_VALUE_LENGTH} characters.`, { field });
   return value;
 }
 
@@ -66,7 +70,8 @@ export function checkToken(field: string, value: unknown): string {
 }
 
 export function checkCallIdValue(field: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length > 256) throw inputError(`${field} must be a Call-ID string.`, { field });
+  if (typeof value !== 'string' || value.length > 256)
+    throw inputError(`${field} must be a Call-ID string.`, { field });
   const parts = value.split('@');
   if (parts.length > 2 || parts.some((p) => !WORD.test(p))) {
     throw inputError(`${field} is not a valid Call-ID ("${brief(value)}").`, { field });
@@ -77,7 +82,9 @@ export function checkCallIdValue(field: string, value: unknown): string {
 export function checkPort(field: string, value: unknown, allowZero = false): number {
   const n = typeof value === 'string' && /^\d{1,5}$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < (allowZero ? 0 : 1) || n > 65535) {
-    throw inputError(`${field} must be a port number ${allowZero ? '0' : '1'}–65535, got "${brief(String(value))}".`, { field });
+    throw inputError(`${field} must be a port number ${allowZero ? '0' : '1'}–65535, got "${brief(String(value))}".`, {
+      field,
+    });
   }
   return n;
 }
@@ -86,7 +93,8 @@ const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
 /** An IPv4/IPv6 address or a DNS name (IPv6 with or without brackets). Returns it without brackets. */
 export function checkHost(field: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '') throw inputError(`${field} must be a host name or IP address.`, { field });
+  if (typeof value !== 'string' || value === '')
+    throw inputError(`${field} must be a host name or IP address.`, { field });
   const bare = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
   if (isIP(bare) !== 0) return bare;
   const name = bare.endsWith('.') ? bare.slice(0, -1) : bare;
@@ -110,7 +118,8 @@ export interface SipUri {
 }
 
 const USER_CHARS = /^(?:[A-Za-z0-9\-_.!~*'()&=+$,/:]|%[0-9A-Fa-f]{2})+$/;
-const PARAMS = /^(?:;(?:[A-Za-z0-9\-_.!~*'()[\]/:&+$]|%[0-9A-Fa-f]{2})+(?:=(?:[A-Za-z0-9\-_.!~*'()[\]/:&+$]|%[0-9A-Fa-f]{2})*)?)*$/;
+const PARAMS =
+  /^(?:;(?:[A-Za-z0-9\-_.!~*'()[\]/:&+$]|%[0-9A-Fa-f]{2})+(?:=(?:[A-Za-z0-9\-_.!~*'()[\]/:&+$]|%[0-9A-Fa-f]{2})*)?)*$/;
 
 /** Parses a sip:/sips: URI (no URI headers part); undefined when it is not one. */
 export function parseSipUri(text: string): SipUri | undefined {
@@ -135,18 +144,31 @@ export function formatSipUri(u: SipUri): string {
 
 /** A SIP URI from the user; `sips:` is refused because this client speaks no TLS. */
 export function checkSipUri(field: string, value: unknown): string {
-  if (typeof value !== 'string') throw inputError(`${field} must be a SIP URI such as sip:101@192.168.1.50.`, { field });
+  if (typeof value !== 'string')
+    throw inputError(`${field} must be a SIP URI such as sip:101@192.168.1.50.`, { field });
   checkHeaderValue(field, value);
   const u = parseSipUri(value.trim());
-  if (!u) throw inputError(`${field} is not a SIP URI ("${brief(value)}"); write it as sip:user@host or sip:host.`, { field });
-  if (u.scheme === 'sips') throw inputError(`${field}: sips: URIs need TLS, which this SIP client does not speak.`, { field });
+  if (!u)
+    throw inputError(`${field} is not a SIP URI ("${brief(value)}"); write it as sip:user@host or sip:host.`, {
+      field,
+    });
+  if (u.scheme === 'sips')
+    throw inputError(`${field}: sips: URIs need TLS, which this SIP client does not speak.`, { field });
   return formatSipUri(u);
 }
 
 /** The user part of a SIP URI (an extension, a name): unreserved characters and %-escapes. */
 export function checkSipUser(field: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '' || value.length > 128 || !USER_CHARS.test(value) || value.includes(':')) {
-    throw inputError(`${field} must be the user part of a SIP address (such as 101), got "${brief(String(value))}".`, { field });
+  if (
+    typeof value !== 'string' ||
+    value === '' ||
+    value.length > 128 ||
+    !USER_CHARS.test(value) ||
+    value.includes(':')
+  ) {
+    throw inputError(`${field} must be the user part of a SIP address (such as 101), got "${brief(String(value))}".`, {
+      field,
+    });
   }
   return value;
 }

@@ -146,7 +146,8 @@ export class NonInviteClientTransaction extends ClientTransaction {
       if (this.state === 'completed') return;
       this.retransmissions++;
       this.transmit();
-      this.interval = this.state === 'proceeding' ? this.env.timers.t2 : Math.min(2 * this.interval, this.env.timers.t2);
+      this.interval =
+        this.state === 'proceeding' ? this.env.timers.t2 : Math.min(2 * this.interval, this.env.timers.t2);
       this.scheduleE();
     });
   }

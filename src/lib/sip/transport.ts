@@ -36,7 +36,11 @@ function unreachable(what: string, err: NodeJS.ErrnoException, details: Record<s
   return new SnomError('E_UNREACHABLE', `${what}: ${err.code ?? err.message}`, { errno: err.code, ...details });
 }
 
-export class SipTransport extends EventEmitter<{ message: [InboundMessage]; connectionClosed: [string]; malformed: [Remote] }> {
+export class SipTransport extends EventEmitter<{
+  message: [InboundMessage];
+  connectionClosed: [string];
+  malformed: [Remote];
+}> {
   private udp?: dgram.Socket;
   private server?: net.Server;
   private readonly conns = new Map<string, net.Socket>();
@@ -164,7 +168,12 @@ export class SipTransport extends EventEmitter<{ message: [InboundMessage]; conn
       const sock = this.udp;
       await new Promise<void>((resolve, reject) => {
         sock.send(data, target.port, target.host, (err) => {
-          if (err) reject(unreachable(`cannot send SIP to ${target.host}:${target.port}`, err, { phone: `${target.host}:${target.port}` }));
+          if (err)
+            reject(
+              unreachable(`cannot send SIP to ${target.host}:${target.port}`, err, {
+                phone: `${target.host}:${target.port}`,
+              }),
+            );
           else resolve();
         });
       });
@@ -173,7 +182,12 @@ export class SipTransport extends EventEmitter<{ message: [InboundMessage]; conn
     const c = via && !via.destroyed ? via : await this.connection(target.host, target.port);
     await new Promise<void>((resolve, reject) => {
       c.write(data, (err) => {
-        if (err) reject(unreachable(`cannot send SIP to ${target.host}:${target.port}`, err, { phone: `${target.host}:${target.port}` }));
+        if (err)
+          reject(
+            unreachable(`cannot send SIP to ${target.host}:${target.port}`, err, {
+              phone: `${target.host}:${target.port}`,
+            }),
+          );
         else resolve();
       });
     });

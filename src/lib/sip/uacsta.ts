@@ -63,7 +63,8 @@ function checkCstaXml(xml: unknown): string {
   if (typeof xml !== 'string' || xml.trim() === '') {
     throw new SnomError('E_INPUT', 'The CSTA request is empty: give its XML.', { field: 'xml' });
   }
-  if (xml.includes('\0')) throw new SnomError('E_INPUT', 'The CSTA request contains a NUL character.', { field: 'xml' });
+  if (xml.includes('\0'))
+    throw new SnomError('E_INPUT', 'The CSTA request contains a NUL character.', { field: 'xml' });
   const problem = wellFormedError(xml);
   if (problem) throw new SnomError('E_INPUT', `The CSTA request is not well-formed XML: ${problem}.`, { field: 'xml' });
   return xml;
@@ -170,10 +171,14 @@ export class UaCstaSession extends EventEmitter<{ event: [string, SipIncomingReq
         timer = setTimeout(
           () =>
             rej(
-              new SnomError('E_TIMEOUT', `No CSTA response from ${this.dialog.phone} within ${wait} ms (the 200 OK to the INFO was empty).`, {
-                phone: this.dialog.phone,
-                command,
-              }),
+              new SnomError(
+                'E_TIMEOUT',
+                `No CSTA response from ${this.dialog.phone} within ${wait} ms (the 200 OK to the INFO was empty).`,
+                {
+                  phone: this.dialog.phone,
+                  command,
+                },
+              ),
             ),
           wait,
         );

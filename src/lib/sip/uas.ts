@@ -65,7 +65,10 @@ export class UasSide {
     }
     // §17.2.3: a request seen before is answered from memory, not handed up again.
     const branch = via.params.get('branch');
-    const sKey = branch && branch.startsWith('z9hG4bK') ? `${branch}|${req.method}|${via.host}` : `${callId}|${fromTag}|${cseq.seq}|${req.method}`;
+    const sKey =
+      branch && branch.startsWith('z9hG4bK')
+        ? `${branch}|${req.method}|${via.host}`
+        : `${callId}|${fromTag}|${cseq.seq}|${req.method}`;
     const seen = this.serverTxs.get(sKey);
     if (seen) {
       this.env.stats.requestRetransmissionsAbsorbed++;
@@ -85,7 +88,10 @@ export class UasSide {
       }
       let reply: SipReply;
       try {
-        reply = dialog.handleRequest({ method: req.method, uri: req.uri, headers: req.headers, body: req.body, remote: m.remote }, cseq.seq);
+        reply = dialog.handleRequest(
+          { method: req.method, uri: req.uri, headers: req.headers, body: req.body, remote: m.remote },
+          cseq.seq,
+        );
       } catch {
         reply = { status: 500 };
       }
@@ -128,7 +134,13 @@ export class UasSide {
     return { host: m.remote.host, port: via.params.has('rport') ? m.remote.port : (via.port ?? 5060) };
   }
 
-  private respond(req: SipRequestMessage, m: InboundMessage, reply: SipReply, record?: ServerRecord, dialog?: SipDialog): Buffer {
+  private respond(
+    req: SipRequestMessage,
+    m: InboundMessage,
+    reply: SipReply,
+    record?: ServerRecord,
+    dialog?: SipDialog,
+  ): Buffer {
     const h: Array<[string, string]> = viaValues(req.headers).map((v) => ['Via', v]);
     h.push(['From', req.headers.get('from') ?? '']);
     let to = req.headers.get('to') ?? '';
@@ -148,5 +160,4 @@ export class UasSide {
     this.env.transport.send(target, data, m.connection).catch(() => undefined);
     return data;
   }
-
 }

@@ -24,7 +24,12 @@ import { validateMinibrowserXml } from '../../lib/minibrowser';
 import { KNOWN_MODELS, resolveProfile, type Profile } from '../../lib/profile';
 import { planSettingsGet, planSettingsSet, settingNames, settingValues } from '../../lib/settings/plan';
 import { nonNegative, positiveInt } from '../../lib/util';
-import { CSTA_NODE_OPERATIONS, DESTINATION_PARAM, DEVICE_OPERATIONS, type CstaNodeOperation } from '../shared/csta-params';
+import {
+  CSTA_NODE_OPERATIONS,
+  DESTINATION_PARAM,
+  DEVICE_OPERATIONS,
+  type CstaNodeOperation,
+} from '../shared/csta-params';
 import { documentUrl } from '../shared/document-server';
 
 /** The form's other fields (while the dialog is open) or the node's saved ones. */
@@ -55,8 +60,15 @@ export const COMMAND_FIELDS: Readonly<Record<string, readonly string[]>> = {
 };
 
 const CALL_OPS: readonly CstaNodeOperation[] = [
-  'AnswerCall', 'ClearConnection', 'ClearCall', 'HoldCall', 'RetrieveCall', 'ConsultationCall',
-  'SingleStepTransferCall', 'DeflectCall', 'GenerateDigits',
+  'AnswerCall',
+  'ClearConnection',
+  'ClearCall',
+  'HoldCall',
+  'RetrieveCall',
+  'ConsultationCall',
+  'SingleStepTransferCall',
+  'DeflectCall',
+  'GenerateDigits',
 ];
 const TWO_CALL_OPS: readonly CstaNodeOperation[] = ['TransferCall', 'ConferenceCall'];
 
@@ -131,7 +143,8 @@ function checkCstaDevice(op: CstaOperation, v: string, p: Profile): void {
   if (op === 'MakeCall') checkDevice('callingDevice', v, idx);
   else if (op === 'SnapshotDevice') checkSnapshotObject('snapshotObject', v, idx);
   // legacy ConnectionIDs carry no device: a call operation there never reads it
-  else if (DEVICE_OPERATIONS.includes(op as CstaNodeOperation) || p.csta.dialect !== 'legacy') checkDevice('deviceId', v, idx);
+  else if (DEVICE_OPERATIONS.includes(op as CstaNodeOperation) || p.csta.dialect !== 'legacy')
+    checkDevice('deviceId', v, idx);
 }
 
 const CHECKS: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
@@ -180,13 +193,17 @@ const CHECKS: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
     heldCallId: callIdCheck('heldCallId'),
     activeCallId: callIdCheck('activeCallId'),
     device: someCstaOp('device', checkCstaDevice),
-    destination: someCstaOp('destination', (op, v) => void checkDestination(DESTINATION_PARAM[op as CstaNodeOperation] as string, v)),
+    destination: someCstaOp(
+      'destination',
+      (op, v) => void checkDestination(DESTINATION_PARAM[op as CstaNodeOperation] as string, v),
+    ),
     digits: someCstaOp('digits', (_op, v) => void checkDigits('digits', v)),
     xml: (v, f) => (cstaOps(f, 'xml').includes('raw') ? void buildRawCsta(v) : undefined),
   },
   'snom-settings': {
     names: (v, f, p) => (f.action === 'set' ? undefined : void planSettingsGet(settingNames(v), p)),
-    setName: (v, f, p) => (f.action === 'get' ? undefined : void planSettingsSet(settingValues({ [v.trim()]: f.setValue ?? '' }), p)),
+    setName: (v, f, p) =>
+      f.action === 'get' ? undefined : void planSettingsSet(settingValues({ [v.trim()]: f.setValue ?? '' }), p),
   },
   'snom-xml-push': {
     document: (v) => void validateMinibrowserXml(v.trim()),
@@ -246,15 +263,26 @@ export function checkedFields(type: string): string[] {
 /** The profile the runtime uses for this phone config when it need not ask the phone. */
 export function profileOf(phone: PhoneSettings | undefined): Profile {
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  return resolveProfile({ model: text(phone?.model), firmware: text(phone?.firmware), legacyCsta: phone?.legacyCsta === true });
+  return resolveProfile({
+    model: text(phone?.model),
+    firmware: text(phone?.firmware),
+    legacyCsta: phone?.legacyCsta === true,
+  });
 }
 
 /**
  * true when the runtime takes `value` for `field` of a `type` node; else the runtime's message,
  * or false where the runtime has none.
  */
-export function checkField(type: string, field: string, value: unknown, form: Form = {}, phone?: PhoneSettings): true | false | string {
-  const choices = Object.hasOwn(CHOICES, type) && Object.hasOwn(CHOICES[type], field) ? CHOICES[type][field] : undefined;
+export function checkField(
+  type: string,
+  field: string,
+  value: unknown,
+  form: Form = {},
+  phone?: PhoneSettings,
+): true | false | string {
+  const choices =
+    Object.hasOwn(CHOICES, type) && Object.hasOwn(CHOICES[type], field) ? CHOICES[type][field] : undefined;
   if (choices && !choices.includes(String(value ?? ''))) return false;
   const check = Object.hasOwn(CHECKS, type) && Object.hasOwn(CHECKS[type], field) ? CHECKS[type][field] : undefined;
   if (!check || value === undefined || value === null || value === '') return true;

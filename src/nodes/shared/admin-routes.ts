@@ -23,18 +23,22 @@ export function mountAdminRoutes(RED: RED): void {
   });
 
   // the action-url-in editor's "write to phones" button; answers setting names and errors, never URLs (they hold the token)
-  RED.httpAdmin.post('/snom-action-url-in/:id/provision', RED.auth.needsPermission('snom-action-url-in.write'), (req, res) => {
-    const node = RED.nodes.getNode(String(req.params.id)) as ProvisioningNode | null;
-    if (!node || !node.provision) {
-      res.status(404).json({ error: 'Deploy this node first: provisioning uses the deployed node and its token.' });
-      return;
-    }
-    const body: unknown = req.body;
-    const form = body !== null && typeof body === 'object' ? (body as { action?: unknown; phones?: unknown }) : {};
-    const ids = Array.isArray(form.phones) ? form.phones.map(String) : undefined;
-    node.provision(ids, form.action === 'unprovision').then(
-      (report) => res.json(report),
-      (err: SnomError) => res.status(400).json({ error: err.message, code: err.code }),
-    );
-  });
+  RED.httpAdmin.post(
+    '/snom-action-url-in/:id/provision',
+    RED.auth.needsPermission('snom-action-url-in.write'),
+    (req, res) => {
+      const node = RED.nodes.getNode(String(req.params.id)) as ProvisioningNode | null;
+      if (!node || !node.provision) {
+        res.status(404).json({ error: 'Deploy this node first: provisioning uses the deployed node and its token.' });
+        return;
+      }
+      const body: unknown = req.body;
+      const form = body !== null && typeof body === 'object' ? (body as { action?: unknown; phones?: unknown }) : {};
+      const ids = Array.isArray(form.phones) ? form.phones.map(String) : undefined;
+      node.provision(ids, form.action === 'unprovision').then(
+        (report) => res.json(report),
+        (err: SnomError) => res.status(400).json({ error: err.message, code: err.code }),
+      );
+    },
+  );
 }

@@ -44,8 +44,16 @@ export interface PayloadRun {
 /** msg.timeout: whole milliseconds 1..600000 as a number or decimal digits (true, [500] or 10n are not numbers). */
 function parseTimeout(value: unknown): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*[0-9]{1,6}\s*$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > 600000) throw inputError('msg.timeout must be whole milliseconds from 1 to 600000, as a number or digits', { field: 'timeout' });
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\s*[0-9]{1,6}\s*$/.test(value)
+        ? Number(value)
+        : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 600000)
+    throw inputError('msg.timeout must be whole milliseconds from 1 to 600000, as a number or digits', {
+      field: 'timeout',
+    });
   return n;
 }
 
@@ -118,7 +126,10 @@ export function registerCommandNode<T extends CommandNodeType>(RED: RED, type: T
         return;
       }
       try {
-        await deliver(phoneNode, leases ? leases.map((l) => l.phone) : [phoneNode.phone], msg, send, done, { timeoutMs, acceptedAt });
+        await deliver(phoneNode, leases ? leases.map((l) => l.phone) : [phoneNode.phone], msg, send, done, {
+          timeoutMs,
+          acceptedAt,
+        });
       } finally {
         for (const l of leases ?? []) l.release();
       }
@@ -172,9 +183,17 @@ export function registerCommandNode<T extends CommandNodeType>(RED: RED, type: T
           }
           try {
             const r = await phone.run(plan.requests, run);
-            out.snom = { phone: phone.label, request: plan.summary, status: r.response.status, durationMs: r.durationMs, ...spec.snomExtra?.(ctx, plan) };
+            out.snom = {
+              phone: phone.label,
+              request: plan.summary,
+              status: r.response.status,
+              durationMs: r.durationMs,
+              ...spec.snomExtra?.(ctx, plan),
+            };
             const data = plan.read?.(r.responses, phone.label);
-            const payload = spec.payload ? spec.payload(data, { ...ctx, msg: out }, { responses: r.responses, phone, plan }) : data;
+            const payload = spec.payload
+              ? spec.payload(data, { ...ctx, msg: out }, { responses: r.responses, phone, plan })
+              : data;
             if (payload !== undefined) out.payload = payload;
             return { phone, out };
           } catch (err) {
@@ -191,7 +210,11 @@ export function registerCommandNode<T extends CommandNodeType>(RED: RED, type: T
       // the shared state speaks for the configured phone only: another phone's failure is its message's
       const own = results.find((r) => r.phone === phoneNode.phone);
       if (own?.err && (own.err.code === 'E_AUTH' || own.err.code === 'E_UNREACHABLE')) {
-        phoneNode.state.set({ fill: 'red', shape: 'ring', text: `${own.err.code}: ${shortText(phoneNode.phone.label)}` });
+        phoneNode.state.set({
+          fill: 'red',
+          shape: 'ring',
+          text: `${own.err.code}: ${shortText(phoneNode.phone.label)}`,
+        });
       } else if (own && !own.err) {
         phoneNode.state.ready();
       }
@@ -199,11 +222,22 @@ export function registerCommandNode<T extends CommandNodeType>(RED: RED, type: T
       if (first && failed.length === results.length) {
         node.status({ fill: 'red', shape: 'ring', text: `${first.code} ${shortText(command)}` });
       } else if (first) {
-        node.status({ fill: 'yellow', shape: 'ring', text: shortText(`${command}: ${results.length - failed.length} of ${results.length} phones, ${first.code}`, 40) });
+        node.status({
+          fill: 'yellow',
+          shape: 'ring',
+          text: shortText(
+            `${command}: ${results.length - failed.length} of ${results.length} phones, ${first.code}`,
+            40,
+          ),
+        });
       } else {
         const plan = planned[0].plan!;
         const text = spec.statusText?.(plan, planned[0].ctx!) ?? plan.command;
-        node.status({ fill: 'green', shape: 'dot', text: shortText(results.length > 1 ? `${text} → ${results.length} phones` : text) });
+        node.status({
+          fill: 'green',
+          shape: 'dot',
+          text: shortText(results.length > 1 ? `${text} → ${results.length} phones` : text),
+        });
       }
       if (failed.length === 0) return done();
       if (results.length === 1) return done(first);

@@ -10,15 +10,35 @@ import type { FieldsOf } from './node-config';
 
 /** The call-control operations this node offers (the proprietary four belong to other nodes). */
 export const CSTA_NODE_OPERATIONS = [
-  'MakeCall', 'AnswerCall', 'ClearConnection', 'ClearCall', 'HoldCall', 'RetrieveCall', 'ConsultationCall',
-  'TransferCall', 'ConferenceCall', 'SingleStepTransferCall', 'DeflectCall', 'GenerateDigits', 'SnapshotDevice',
-  'RequestSystemStatus', 'GetDoNotDisturb', 'SetDoNotDisturb', 'GetForwarding', 'SetForwarding',
+  'MakeCall',
+  'AnswerCall',
+  'ClearConnection',
+  'ClearCall',
+  'HoldCall',
+  'RetrieveCall',
+  'ConsultationCall',
+  'TransferCall',
+  'ConferenceCall',
+  'SingleStepTransferCall',
+  'DeflectCall',
+  'GenerateDigits',
+  'SnapshotDevice',
+  'RequestSystemStatus',
+  'GetDoNotDisturb',
+  'SetDoNotDisturb',
+  'GetForwarding',
+  'SetForwarding',
 ] as const satisfies readonly CstaOperation[];
 export type CstaNodeOperation = (typeof CSTA_NODE_OPERATIONS)[number];
 
 /** Operations whose device defaults to the phone's first identity when none is given. */
 export const DEVICE_OPERATIONS: readonly CstaNodeOperation[] = [
-  'MakeCall', 'SnapshotDevice', 'GetDoNotDisturb', 'SetDoNotDisturb', 'GetForwarding', 'SetForwarding',
+  'MakeCall',
+  'SnapshotDevice',
+  'GetDoNotDisturb',
+  'SetDoNotDisturb',
+  'GetForwarding',
+  'SetForwarding',
 ];
 
 /** The operation's "number to reach" parameter: a form's Destination field or a string msg.payload. */
@@ -47,7 +67,8 @@ function pick(...values: unknown[]): unknown {
 function onOff(field: string, v: unknown): boolean | undefined {
   if (empty(v)) return undefined;
   if (typeof v === 'boolean') return v;
-  if (typeof v !== 'string') throw inputError(`${field} must be true or false (or "on"/"off"), not ${quoteInput(v)}.`, { field });
+  if (typeof v !== 'string')
+    throw inputError(`${field} must be true or false (or "on"/"off"), not ${quoteInput(v)}.`, { field });
   const t = v.trim().toLowerCase();
   if (t === 'on' || t === 'true') return true;
   if (t === 'off' || t === 'false') return false;
@@ -64,10 +85,13 @@ function isNodeOperation(v: unknown): v is CstaNodeOperation {
  */
 export function cstaOperationFrom(config: Form, msg: Bag): CstaNodeOperation | 'raw' {
   const form = config.operation;
-  const chosen = empty(form) || form === 'msg' ? pick(msg.operation, isObj(msg.payload) ? msg.payload.operation : undefined) : form;
+  const chosen =
+    empty(form) || form === 'msg' ? pick(msg.operation, isObj(msg.payload) ? msg.payload.operation : undefined) : form;
   if (chosen === 'raw' || isNodeOperation(chosen)) return chosen;
   if (empty(chosen)) {
-    throw inputError('No CSTA operation given: choose one in the node or set msg.operation (e.g. "MakeCall").', { field: 'operation' });
+    throw inputError('No CSTA operation given: choose one in the node or set msg.operation (e.g. "MakeCall").', {
+      field: 'operation',
+    });
   }
   throw inputError(
     `${quoteInput(chosen, 60)} is not a CSTA operation of this node; use one of ${CSTA_NODE_OPERATIONS.join(', ')} or raw.`,
@@ -77,8 +101,12 @@ export function cstaOperationFrom(config: Form, msg: Bag): CstaNodeOperation | '
 
 /** Raw mode: the XML from the form's document field, else msg.payload (a string) or msg.payload.xml. */
 export function rawXmlFrom(config: Form, msg: Bag): string {
-  const xml = pick(config.xml, typeof msg.payload === 'string' ? msg.payload : isObj(msg.payload) ? msg.payload.xml : undefined);
-  if (typeof xml !== 'string') throw inputError('Raw CSTA needs the request XML in msg.payload (a string).', { field: 'xml' });
+  const xml = pick(
+    config.xml,
+    typeof msg.payload === 'string' ? msg.payload : isObj(msg.payload) ? msg.payload.xml : undefined,
+  );
+  if (typeof xml !== 'string')
+    throw inputError('Raw CSTA needs the request XML in msg.payload (a string).', { field: 'xml' });
   return xml;
 }
 
@@ -119,14 +147,19 @@ export function cstaParamsFrom(op: CstaNodeOperation, config: Form, msg: Bag): C
   // A number from a message (digits: 123) means its digits; destinations take numbers themselves (checkDestination).
   if (typeof params.digits === 'number') {
     const d: number = params.digits;
-    if (!Number.isSafeInteger(d) || d < 0) throw inputError(`digits ${quoteInput(d)} are not DTMF digits: give them as text, e.g. "123#".`, { field: 'digits' });
+    if (!Number.isSafeInteger(d) || d < 0)
+      throw inputError(`digits ${quoteInput(d)} are not DTMF digits: give them as text, e.g. "123#".`, {
+        field: 'digits',
+      });
     params.digits = String(d);
   }
   for (const k of Object.keys(params) as Array<keyof CstaParams>) if (empty(params[k])) delete params[k];
 
   const given =
-    op === 'MakeCall' ? pick(params.callingDevice, params.deviceId)
-      : op === 'SnapshotDevice' ? pick(params.snapshotObject, params.deviceId)
+    op === 'MakeCall'
+      ? pick(params.callingDevice, params.deviceId)
+      : op === 'SnapshotDevice'
+        ? pick(params.snapshotObject, params.deviceId)
         : params.deviceId;
   return { params, needsDevice: DEVICE_OPERATIONS.includes(op) && empty(given) };
 }

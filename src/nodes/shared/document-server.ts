@@ -54,11 +54,17 @@ export class DocumentStore {
   put(xml: string, uses = 1): string {
     const bytes = Buffer.byteLength(xml, 'utf8');
     if (bytes > this.maxBytes) {
-      throw inputError(`The minibrowser document is ${bytes} bytes; at most ${this.maxBytes} can be served to the phone.`, { field: 'document' });
+      throw inputError(
+        `The minibrowser document is ${bytes} bytes; at most ${this.maxBytes} can be served to the phone.`,
+        { field: 'document' },
+      );
     }
     this.purge();
     if (this.docs.size >= this.maxDocuments) {
-      throw new SnomError('E_BUSY', `${this.docs.size} minibrowser documents are already waiting for phones to fetch them; try again shortly.`);
+      throw new SnomError(
+        'E_BUSY',
+        `${this.docs.size} minibrowser documents are already waiting for phones to fetch them; try again shortly.`,
+      );
     }
     const token = randomBytes(24).toString('base64url');
     this.docs.set(token, { xml, expires: this.now() + this.ttlMs, uses: Math.max(1, Math.floor(uses)) });
@@ -107,7 +113,9 @@ export function mountDocumentServer(RED: RED, store: DocumentStore = documents):
  */
 export function documentUrl(baseUrl: string, httpNodeRoot: unknown, token: string): string {
   if (httpNodeRoot === false) {
-    throw unsupportedError('Node-RED serves no HTTP nodes (httpNodeRoot is false in its settings), so it cannot hand the phone a document to fetch.');
+    throw unsupportedError(
+      'Node-RED serves no HTTP nodes (httpNodeRoot is false in its settings), so it cannot hand the phone a document to fetch.',
+    );
   }
   const base = String(baseUrl ?? '').trim();
   if (!base) {
@@ -120,10 +128,13 @@ export function documentUrl(baseUrl: string, httpNodeRoot: unknown, token: strin
   try {
     u = new URL(base);
   } catch {
-    throw inputError(`The phone configuration's base URL "${base.slice(0, 80)}" is not a URL; use e.g. http://192.168.1.10:1880.`, { field: 'baseUrl' });
+    throw inputError(
+      `The phone configuration's base URL "${base.slice(0, 80)}" is not a URL; use e.g. http://192.168.1.10:1880.`,
+      { field: 'baseUrl' },
+    );
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw inputError('The phone configuration\'s base URL must start with http:// or https://.', { field: 'baseUrl' });
+    throw inputError("The phone configuration's base URL must start with http:// or https://.", { field: 'baseUrl' });
   }
   const root = typeof httpNodeRoot === 'string' ? httpNodeRoot : '/';
   const join = (a: string, b: string) => `${a.replace(/\/+$/, '')}/${b.replace(/^\/+/, '')}`;

@@ -19,23 +19,60 @@ export type FieldKind = keyof FieldTypes;
 
 export const NODE_FIELDS = {
   'snom-phone': {
-    name: 'text', host: 'text', port: 'number', protocol: 'text', selfSigned: 'flag', model: 'text', firmware: 'text',
-    legacyCsta: 'flag', auth: 'text', timeout: 'number', queueSize: 'number', baseUrl: 'text', fleet: 'text',
+    name: 'text',
+    host: 'text',
+    port: 'number',
+    protocol: 'text',
+    selfSigned: 'flag',
+    model: 'text',
+    firmware: 'text',
+    legacyCsta: 'flag',
+    auth: 'text',
+    timeout: 'number',
+    queueSize: 'number',
+    baseUrl: 'text',
+    fleet: 'text',
   },
   'snom-key': { phone: 'text', keys: 'text', name: 'text' },
   'snom-dial': { phone: 'text', mode: 'text', number: 'text', identity: 'text', name: 'text' },
   'snom-command': {
-    phone: 'text', command: 'text', identity: 'text', ringer: 'text', url: 'text', transferTarget: 'text', confirmReset: 'flag', name: 'text',
+    phone: 'text',
+    command: 'text',
+    identity: 'text',
+    ringer: 'text',
+    url: 'text',
+    transferTarget: 'text',
+    confirmReset: 'flag',
+    name: 'text',
   },
   'snom-touch': { phone: 'text', touch: 'text', name: 'text' },
   'snom-csta': {
-    phone: 'text', operation: 'text', callId: 'text', heldCallId: 'text', activeCallId: 'text', device: 'text', destination: 'text',
-    autoOriginate: 'text', digits: 'text', dnd: 'text', forwardingType: 'text', forward: 'text', xml: 'text', name: 'text',
+    phone: 'text',
+    operation: 'text',
+    callId: 'text',
+    heldCallId: 'text',
+    activeCallId: 'text',
+    device: 'text',
+    destination: 'text',
+    autoOriginate: 'text',
+    digits: 'text',
+    dnd: 'text',
+    forwardingType: 'text',
+    forward: 'text',
+    xml: 'text',
+    name: 'text',
   },
   'snom-settings': { phone: 'text', action: 'text', names: 'text', setName: 'text', setValue: 'text', name: 'text' },
   'snom-xml-push': { phone: 'text', transport: 'text', document: 'text', name: 'text' },
   'snom-action-url-in': {
-    name: 'text', path: 'text', events: 'list', allowlist: 'text', holdMs: 'number', holdCount: 'number', phones: 'list', variables: 'text',
+    name: 'text',
+    path: 'text',
+    events: 'list',
+    allowlist: 'text',
+    holdMs: 'number',
+    holdCount: 'number',
+    phones: 'list',
+    variables: 'text',
   },
 } as const satisfies Record<string, Record<string, FieldKind>>;
 
@@ -55,4 +92,6 @@ export type FieldsOf<T extends NodeType> = { -readonly [K in keyof Fields<T>]?: 
 export type ConfigOf<T extends NodeType> = NodeDef & FieldsOf<T>;
 
 /** A node's credentials; each may be unset. */
-export type CredentialsOf<T extends keyof typeof NODE_CREDENTIALS> = { [K in keyof (typeof NODE_CREDENTIALS)[T]]: string | undefined };
+export type CredentialsOf<T extends keyof typeof NODE_CREDENTIALS> = {
+  [K in keyof (typeof NODE_CREDENTIALS)[T]]: string | undefined;
+};

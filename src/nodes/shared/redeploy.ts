@@ -34,7 +34,9 @@ export function deliveryCanceller(RED: RED): { sync: boolean; cancel: CancelDeli
     const hooks = RED.hooks;
     if (!hooks || sync) return false;
     if (cancelled.size === 0) {
-      hooks.add(CANCEL_HOOK, (ev: { msg?: { _msgid?: string } }) => (ev.msg?._msgid !== undefined && cancelled.has(ev.msg._msgid) ? false : undefined));
+      hooks.add(CANCEL_HOOK, (ev: { msg?: { _msgid?: string } }) =>
+        ev.msg?._msgid !== undefined && cancelled.has(ev.msg._msgid) ? false : undefined,
+      );
       // queued after the pending deliveries, so it runs once they are all done
       setImmediate(() => {
         hooks.remove(CANCEL_HOOK);

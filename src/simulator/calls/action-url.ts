@@ -14,7 +14,20 @@ const MAX_ANSWER = 256 * 1024;
 export type ActionVars = Record<string, string>;
 
 /** Headers $sip_header cannot name (docs/protocol.md §6.2). */
-const NOT_REPORTED = new Set(['via', 'to', 'from', 'call-id', 'expires', 'route', 'record-route', 'contact', 'content-type', 'cseq', 'content-length', 'max-forwards']);
+const NOT_REPORTED = new Set([
+  'via',
+  'to',
+  'from',
+  'call-id',
+  'expires',
+  'route',
+  'record-route',
+  'contact',
+  'content-type',
+  'cseq',
+  'content-length',
+  'max-forwards',
+]);
 
 /** `sip_header(name)` variables of a call's first INVITE; header names match in any case. */
 export function sipHeaderVars(call?: { sipHeaders?: Record<string, string> }): ActionVars {
@@ -36,7 +49,7 @@ export function substitute(template: string, vars: ActionVars, settings: Map<str
     if (/^sip_header\(/i.test(name)) return vars[name.toLowerCase()] ?? '';
     if (name in vars) return vars[name];
     // Private settings such as passwords become empty strings (docs/protocol.md §6.1).
-    return /pass/i.test(name) ? '' : settings.get(name) ?? '';
+    return /pass/i.test(name) ? '' : (settings.get(name) ?? '');
   };
   const queryAt = template.search(/[?#]/);
   let out = '';
@@ -51,7 +64,11 @@ export function substitute(template: string, vars: ActionVars, settings: Map<str
     const rest = template.slice(i + 1);
     // $sip_header(Name): header names are case-insensitive; a header the INVITE lacked stays literal
     const header = /^sip_header\(([^)]*)\)/i.exec(rest);
-    const name = header ? (Object.hasOwn(vars, `sip_header(${header[1].toLowerCase()})`) ? header[0] : undefined) : names.find((n) => rest.startsWith(n));
+    const name = header
+      ? Object.hasOwn(vars, `sip_header(${header[1].toLowerCase()})`)
+        ? header[0]
+        : undefined
+      : names.find((n) => rest.startsWith(n));
     if (!name) {
       out += ch;
       i++;
@@ -104,30 +121,34 @@ export function fireActionUrl(
       resolve();
     };
     const mod = u.protocol === 'https:' ? https : http;
-    const req = mod.get(u, {
-      headers: { 'User-Agent': userAgent(phone), Accept: '*/*', Connection: 'close' },
-      // phones do not check the certificate of the server they report to
-      rejectUnauthorized: false,
-      timeout: ACTION_URL_TIMEOUT_MS,
-    }, (res) => {
-      firing.status = res.statusCode ?? 0;
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size <= MAX_ANSWER) chunks.push(c);
-      });
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        // docs/protocol.md §6.1: a minibrowser document in the answer is shown; an empty 200 shows nothing.
-        if (firing.status === 200 && /<SnomIPPhone\w*/.test(body)) onDocument(body);
-        done();
-      });
-      res.on('error', (err) => {
-        firing.error = err.message;
-        done();
-      });
-    });
+    const req = mod.get(
+      u,
+      {
+        headers: { 'User-Agent': userAgent(phone), Accept: '*/*', Connection: 'close' },
+        // phones do not check the certificate of the server they report to
+        rejectUnauthorized: false,
+        timeout: ACTION_URL_TIMEOUT_MS,
+      },
+      (res) => {
+        firing.status = res.statusCode ?? 0;
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size <= MAX_ANSWER) chunks.push(c);
+        });
+        res.on('end', () => {
+          const body = Buffer.concat(chunks).toString('utf8');
+          // docs/protocol.md §6.1: a minibrowser document in the answer is shown; an empty 200 shows nothing.
+          if (firing.status === 200 && /<SnomIPPhone\w*/.test(body)) onDocument(body);
+          done();
+        });
+        res.on('error', (err) => {
+          firing.error = err.message;
+          done();
+        });
+      },
+    );
     const off = phone.onStop(() => req.destroy(new Error('phone stopped')));
     req.on('timeout', () => req.destroy(new Error(`no answer within ${ACTION_URL_TIMEOUT_MS} ms`)));
     req.on('error', (err) => {

@@ -25,7 +25,9 @@ function farEnd(model: CallModel, action: 'answer-remote' | 'hangup-remote', fix
     if (!call) return sendJson(res, 404, { error: `no ongoing call with cstaId ${JSON.stringify(id)}` });
     if (action === 'answer-remote') {
       if (call.direction !== 'outgoing' || call.state !== 'dialing') {
-        return sendJson(res, 409, { error: `call ${id} is ${call.state}: only a dialling outgoing call can be answered by the far end` });
+        return sendJson(res, 409, {
+          error: `call ${id} is ${call.state}: only a dialling outgoing call can be answered by the far end`,
+        });
       }
       model.remoteAnswer(call);
     } else {
@@ -48,17 +50,25 @@ export function registerCallControl(model: CallModel): void {
     if (typeof remote !== 'string' || remote.trim() === '') {
       return sendJson(res, 400, { error: 'remote is required: the caller, e.g. "sip:200@sim.local" or "200"' });
     }
-    if (displayName !== undefined && typeof displayName !== 'string') return sendJson(res, 400, { error: 'displayName must be a string' });
+    if (displayName !== undefined && typeof displayName !== 'string')
+      return sendJson(res, 400, { error: 'displayName must be a string' });
     const n = model.identities.length;
-    if (identity !== undefined && !(Number.isInteger(identity) && (identity as number) >= 1 && (identity as number) <= n)) {
+    if (
+      identity !== undefined &&
+      !(Number.isInteger(identity) && (identity as number) >= 1 && (identity as number) <= n)
+    ) {
       return sendJson(res, 400, { error: `identity must be 1..${n}` });
     }
-    if (ringTimeoutMs !== undefined && !(Number.isInteger(ringTimeoutMs) && (ringTimeoutMs as number) >= 1 && (ringTimeoutMs as number) <= 3600000)) {
+    if (
+      ringTimeoutMs !== undefined &&
+      !(Number.isInteger(ringTimeoutMs) && (ringTimeoutMs as number) >= 1 && (ringTimeoutMs as number) <= 3600000)
+    ) {
       return sendJson(res, 400, { error: 'ringTimeoutMs must be an integer 1..3600000' });
     }
     const headersOk = (h: unknown): h is Record<string, string> =>
       !!h && typeof h === 'object' && !Array.isArray(h) && Object.values(h).every((v) => typeof v === 'string');
-    if (sipHeaders !== undefined && !headersOk(sipHeaders)) return sendJson(res, 400, { error: 'sipHeaders must be an object of header name → text' });
+    if (sipHeaders !== undefined && !headersOk(sipHeaders))
+      return sendJson(res, 400, { error: 'sipHeaders must be an object of header name → text' });
     const call = model.inject({
       remote,
       ...(sipHeaders !== undefined ? { sipHeaders } : {}),

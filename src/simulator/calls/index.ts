@@ -29,7 +29,7 @@ export function installCalls(phone: SimPhone): void {
   });
   phone.on('dial', (d: Omit<SimDial, 'at'>) => {
     pad.clear();
-    const identity = d.outgoingUri ? model.identityOf(d.outgoingUri, false) ?? 1 : 1;
+    const identity = d.outgoingUri ? (model.identityOf(d.outgoingUri, false) ?? 1) : 1;
     model.dial(d.number, identity);
   });
   phone.on('command', (c: Omit<SimCommand, 'at'>) => {

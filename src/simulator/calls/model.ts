@@ -3,7 +3,15 @@
 import { randomBytes } from 'node:crypto';
 import type { SimPhone } from '../phone';
 import { fireActionUrl, sipHeaderVars, type ActionVars } from './action-url';
-import { isLive, type CallState, type CallsExt, type SimActionUrlFiring, type SimCall, type SimCallChange, type SimForwarding } from './types';
+import {
+  isLive,
+  type CallState,
+  type CallsExt,
+  type SimActionUrlFiring,
+  type SimCall,
+  type SimCallChange,
+  type SimForwarding,
+} from './types';
 
 export const DEFAULT_RING_TIMEOUT_MS = 30000;
 /** the address the simulated phone has ($phone_ip, $local_ip) */
@@ -29,7 +37,15 @@ export class CallModel {
   get ext(): CallsExt {
     const e = this.phone.state.ext as Partial<CallsExt>;
     if (!Array.isArray(e.calls)) {
-      Object.assign(e, { calls: [], dnd: false, forwarding: {}, actionUrls: [], csta: [], screen: null, generatedDigits: [] });
+      Object.assign(e, {
+        calls: [],
+        dnd: false,
+        forwarding: {},
+        actionUrls: [],
+        csta: [],
+        screen: null,
+        generatedDigits: [],
+      });
     }
     return e as CallsExt;
   }
@@ -88,7 +104,13 @@ export class CallModel {
     return d[d.length - 1];
   }
 
-  private create(direction: SimCall['direction'], identity: number, remote: string, state: CallState, displayRemote?: string): SimCall {
+  private create(
+    direction: SimCall['direction'],
+    identity: number,
+    remote: string,
+    state: CallState,
+    displayRemote?: string,
+  ): SimCall {
     const at = Date.now();
     const call: SimCall = {
       cstaId: String(-this.nextId++),
@@ -152,7 +174,15 @@ export class CallModel {
     const record = (f: SimActionUrlFiring): void => {
       this.ext.actionUrls.push(f);
     };
-    const p = fireActionUrl(this.phone, record, (doc) => this.setScreen('action-url', doc), event, setting, this.vars(call, extra), template);
+    const p = fireActionUrl(
+      this.phone,
+      record,
+      (doc) => this.setScreen('action-url', doc),
+      event,
+      setting,
+      this.vars(call, extra),
+      template,
+    );
     this.inFlight.add(p);
     void p.finally(() => this.inFlight.delete(p));
   }
@@ -165,7 +195,13 @@ export class CallModel {
   // ---- call life cycle ----
 
   /** A call from the network: the phone rings (or, with DND on, logs it as missed at once). */
-  inject(o: { remote: string; displayName?: string; identity?: number; ringTimeoutMs?: number; sipHeaders?: Record<string, string> }): SimCall {
+  inject(o: {
+    remote: string;
+    displayName?: string;
+    identity?: number;
+    ringTimeoutMs?: number;
+    sipHeaders?: Record<string, string>;
+  }): SimCall {
     const identity = o.identity ?? 1;
     const call = this.create('incoming', identity, this.toUri(o.remote, identity), 'ringing', o.displayName);
     if (o.sipHeaders) call.sipHeaders = { ...o.sipHeaders };
@@ -283,7 +319,7 @@ export class CallModel {
 
   /** Joins a held call and the active call into a conference on this phone. */
   conference(held: SimCall, active: SimCall): string {
-    const id = String(-(++this.conferenceSeq) - 1000);
+    const id = String(-++this.conferenceSeq - 1000);
     held.conference = id;
     active.conference = id;
     this.setState(held, 'connected');
@@ -325,13 +361,19 @@ export class CallModel {
     const isOn = Object.values(f).some(Boolean);
     this.phone.log('forwarding', { forwarding: { ...f } });
     this.phone.emit('forwarding', { kind, dn: dn || undefined });
-    if (isOn !== wasOn) this.fire(isOn ? 'redirection_on' : 'redirection_off', isOn ? 'action_redirection_on_url' : 'action_redirection_off_url');
+    if (isOn !== wasOn)
+      this.fire(
+        isOn ? 'redirection_on' : 'redirection_off',
+        isOn ? 'action_redirection_on_url' : 'action_redirection_off_url',
+      );
   }
 
   /** Log on / log off of identity n (LOGOFFLINE, LOGOFFALL, REREGISTER). */
   logOnOff(on: boolean, n: number): void {
     const uri = this.identities[n - 1];
     if (!uri) return;
-    this.fire(on ? 'log_on' : 'log_off', on ? 'action_log_on_url' : 'action_log_off_url', undefined, { context_url: uri });
+    this.fire(on ? 'log_on' : 'log_off', on ? 'action_log_on_url' : 'action_log_off_url', undefined, {
+      context_url: uri,
+    });
   }
 }

@@ -25,7 +25,12 @@ export interface SimCall {
 }
 
 /** phone event 'call-change': a call appeared (from null) or changed state; `by` says which end did it. */
-export interface SimCallChange { call: SimCall; from: CallState | null; to: CallState; by?: 'local' | 'remote' }
+export interface SimCallChange {
+  call: SimCall;
+  from: CallState | null;
+  to: CallState;
+  by?: 'local' | 'remote';
+}
 
 export interface SimForwarding {
   immediate?: string;

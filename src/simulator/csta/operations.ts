@@ -27,7 +27,8 @@ function connection(ctx: OpContext, op: XNode, name: string, allowBoth = false):
   if (callEl && (!ctx.legacy || allowBoth)) {
     id = callEl.text;
     const dev = child(el, 'deviceID');
-    if (dev && ctx.model.identityOf(dev.text, ctx.v874) === undefined) throw fault('invalidDeviceID', `${dev.text} is not an identity of this phone`);
+    if (dev && ctx.model.identityOf(dev.text, ctx.v874) === undefined)
+      throw fault('invalidDeviceID', `${dev.text} is not an identity of this phone`);
   } else if (!callEl && (ctx.legacy || allowBoth) && el.children.length === 0) {
     id = el.text;
   } else {
@@ -65,7 +66,10 @@ function bool(op: XNode, name: string): boolean {
   throw fault('valueOutOfRange', `${name} must be true or false`);
 }
 
-const connId = (call: SimCall): Out[] => [{ name: 'callID', text: call.cstaId }, { name: 'deviceID', text: call.local }];
+const connId = (call: SimCall): Out[] => [
+  { name: 'callID', text: call.cstaId },
+  { name: 'deviceID', text: call.local },
+];
 
 /** ECMA-269 local connection state of a call, as compound call state reports it. */
 function connectionState(s: CallState): string {
@@ -122,7 +126,15 @@ export const OPERATIONS: Record<string, OpHandler> = {
     const held = inState(connection(ctx, op, 'heldCall'), ['held']);
     const active = inState(connection(ctx, op, 'activeCall'), ['connected']);
     const conf = ctx.model.conference(held, active);
-    return [{ name: 'conferenceCall', children: [{ name: 'callID', text: conf }, { name: 'deviceID', text: active.local }] }];
+    return [
+      {
+        name: 'conferenceCall',
+        children: [
+          { name: 'callID', text: conf },
+          { name: 'deviceID', text: active.local },
+        ],
+      },
+    ];
   },
   SingleStepTransferCall(ctx, op) {
     const call = inState(connection(ctx, op, 'activeCall', ctx.v873), ['connected', 'held']);
@@ -145,13 +157,24 @@ export const OPERATIONS: Record<string, OpHandler> = {
   },
   SnapshotDevice(ctx, op) {
     const id = identity(ctx, op, 'snapshotObject');
-    const infos: Out[] = ctx.model.live().filter((c) => c.identity === id).map((c) => ({
-      name: 'snapshotDeviceResponseInfo',
-      children: [
-        { name: 'connectionIdentifier', children: connId(c) },
-        { name: 'localCallState', children: [{ name: 'compoundCallState', children: [{ name: 'localConnectionState', text: connectionState(c.state) }] }] },
-      ],
-    }));
+    const infos: Out[] = ctx.model
+      .live()
+      .filter((c) => c.identity === id)
+      .map((c) => ({
+        name: 'snapshotDeviceResponseInfo',
+        children: [
+          { name: 'connectionIdentifier', children: connId(c) },
+          {
+            name: 'localCallState',
+            children: [
+              {
+                name: 'compoundCallState',
+                children: [{ name: 'localConnectionState', text: connectionState(c.state) }],
+              },
+            ],
+          },
+        ],
+      }));
     return [{ name: 'crossRefIDorSnapshotData', children: [{ name: 'snapshotData', children: infos }] }];
   },
   RequestSystemStatus() {
@@ -183,7 +206,8 @@ export const OPERATIONS: Record<string, OpHandler> = {
     identity(ctx, op, 'device');
     const type = child(op, 'forwardingType')?.text ?? '';
     const key = Object.hasOwn(FORWARD_TYPES, type) ? FORWARD_TYPES[type] : undefined; // not 'constructor' & co.
-    if (!key) throw fault('valueOutOfRange', `forwardingType ${type} is not forwardImmediate, forwardBusy or forwardNoAns`);
+    if (!key)
+      throw fault('valueOutOfRange', `forwardingType ${type} is not forwardImmediate, forwardBusy or forwardNoAns`);
     const on = bool(op, 'activateForward');
     const dn = child(op, 'forwardDN')?.text ?? '';
     if (on && dn === '') throw fault('invalidForwardingDestination', 'forwardDN is missing');

@@ -31,7 +31,7 @@ export function decodeEntities(s: string): string {
 }
 
 export function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&${({ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' })[c]};`);
+  return s.replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[c]};`);
 }
 
 const parser = new XMLParser({
@@ -97,14 +97,20 @@ export interface Out {
 /** Writes `n` with `prefix` on every element name (e.g. 'csta:'); empty elements self-close. */
 export function writeXml(n: Out, prefix = '', rootAttrs = ''): string {
   const name = prefix + n.name;
-  const inner = n.children?.length ? n.children.map((c) => writeXml(c, prefix)).join('') : n.text !== undefined ? escapeXml(n.text) : '';
+  const inner = n.children?.length
+    ? n.children.map((c) => writeXml(c, prefix)).join('')
+    : n.text !== undefined
+      ? escapeXml(n.text)
+      : '';
   return inner === '' ? `<${name}${rootAttrs}/>` : `<${name}${rootAttrs}>${inner}</${name}>`;
 }
 
 /** Writes a parsed element back (for a minibrowser document sent as elements instead of text). */
 export function serialise(n: XNode): string {
   const name = n.prefix ? `${n.prefix}:${n.local}` : n.local;
-  const attrs = Object.entries(n.attrs).map(([k, v]) => ` ${k}="${escapeXml(v)}"`).join('');
+  const attrs = Object.entries(n.attrs)
+    .map(([k, v]) => ` ${k}="${escapeXml(v)}"`)
+    .join('');
   const inner = n.children.length ? n.children.map(serialise).join('') : escapeXml(n.text);
   return `<${name}${attrs}>${inner}</${name}>`;
 }

@@ -19,9 +19,13 @@ export function parseKeyEvents(phone: SimPhone, value: string): Array<Omit<SimKe
     const bad = checkKey(phone.info, key);
     if (bad) return bad;
     const ev: Omit<SimKeyEvent, 'at'> = { key };
-    for (const [field, v] of [['time', time], ['pause', pause]] as const) {
+    for (const [field, v] of [
+      ['time', time],
+      ['pause', pause],
+    ] as const) {
       if (v === undefined || v.trim() === '') continue;
-      if (!/^\d{1,7}$/.test(v.trim())) return `${field} ${JSON.stringify(v)} of key ${key} is not a number of milliseconds`;
+      if (!/^\d{1,7}$/.test(v.trim()))
+        return `${field} ${JSON.stringify(v)} of key ${key} is not a number of milliseconds`;
       ev[field] = Number(v.trim());
     }
     out.push(ev);
@@ -39,7 +43,8 @@ export function parseTouch(value: string): Array<Omit<SimTouch, 'at'>> | string 
   let i = 0;
   while (i < t.length) {
     const [xs, ys] = [t[i], t[i + 1]];
-    if (ys === undefined || !/^\d+$/.test(xs) || !/^\d+$/.test(ys)) return `touch needs "X Y" pairs, got ${JSON.stringify(value)}`;
+    if (ys === undefined || !/^\d+$/.test(xs) || !/^\d+$/.test(ys))
+      return `touch needs "X Y" pairs, got ${JSON.stringify(value)}`;
     const x = Number(xs);
     const y = Number(ys);
     if (x > 479 || y > 271) return `touch point ${x} ${y} is outside 0..479 x 0..271`;
@@ -64,15 +69,16 @@ export function commandPage(phone: SimPhone): SimHandler {
     let refused: string | null = null;
     const bareToken = (name: string, value: string): void => {
       if (value !== '') refused = `${name} takes no value`;
-      else actions.push(() => {
-        if (name === 'LOGOFFALL') {
-          for (const r of phone.state.registrations) {
-            r.registered = false;
-            r.logoffs++;
+      else
+        actions.push(() => {
+          if (name === 'LOGOFFALL') {
+            for (const r of phone.state.registrations) {
+              r.registered = false;
+              r.logoffs++;
+            }
           }
-        }
-        recordCommand(phone, name);
-      });
+          recordCommand(phone, name);
+        });
     };
 
     for (const [name, value] of req.query) {
@@ -81,14 +87,15 @@ export function commandPage(phone: SimPhone): SimHandler {
         case 'key': {
           const events = parseKeyEvents(phone, value);
           if (typeof events === 'string') refused = events;
-          else actions.push(() => {
-            for (const e of events) {
-              const ev = { ...e, at: Date.now() };
-              phone.state.keys.push(ev);
-              phone.log('key', ev);
-              phone.emit('key', ev);
-            }
-          });
+          else
+            actions.push(() => {
+              for (const e of events) {
+                const ev = { ...e, at: Date.now() };
+                phone.state.keys.push(ev);
+                phone.log('key', ev);
+                phone.emit('key', ev);
+              }
+            });
           break;
         }
         case 'number':
@@ -96,7 +103,8 @@ export function commandPage(phone: SimPhone): SimHandler {
           else {
             number = value.trim();
             actions.push(() => {
-              const d = outgoingUri === undefined ? { number: number as string } : { number: number as string, outgoingUri };
+              const d =
+                outgoingUri === undefined ? { number: number as string } : { number: number as string, outgoingUri };
               const rec = { ...d, at: Date.now() };
               phone.state.dials.push(rec);
               phone.state.lists.dialed.push(d.number);
@@ -109,13 +117,15 @@ export function commandPage(phone: SimPhone): SimHandler {
           outgoingUri = value;
           break;
         case 'key_dtmf':
-          if (!/^[0-9*#A-Da-d]+$/.test(value)) refused = `key_dtmf ${JSON.stringify(value)} is not DTMF digits (0-9 * # A-D)`;
-          else actions.push(() => {
-            const rec = { digits: value, at: Date.now() };
-            phone.state.dtmf.push(rec);
-            phone.log('dtmf', rec);
-            phone.emit('dtmf', { digits: value });
-          });
+          if (!/^[0-9*#A-Da-d]+$/.test(value))
+            refused = `key_dtmf ${JSON.stringify(value)} is not DTMF digits (0-9 * # A-D)`;
+          else
+            actions.push(() => {
+              const rec = { digits: value, at: Date.now() };
+              phone.state.dtmf.push(rec);
+              phone.log('dtmf', rec);
+              phone.emit('dtmf', { digits: value });
+            });
           break;
         case 'RELEASE_ALL_CALLS':
         case 'LOGOFFALL':
@@ -124,14 +134,15 @@ export function commandPage(phone: SimPhone): SimHandler {
         case 'LOGOFFLINE': {
           const n = /^\d+$/.test(value) ? Number(value) : NaN;
           if (!(n >= 1 && n <= 12)) refused = `LOGOFFLINE=${value} is not an identity 1..12`;
-          else actions.push(() => {
-            const r = phone.state.registrations[n - 1];
-            if (r) {
-              r.registered = false;
-              r.logoffs++;
-            }
-            recordCommand(phone, 'LOGOFFLINE', String(n));
-          });
+          else
+            actions.push(() => {
+              const r = phone.state.registrations[n - 1];
+              if (r) {
+                r.registered = false;
+                r.logoffs++;
+              }
+              recordCommand(phone, 'LOGOFFLINE', String(n));
+            });
           break;
         }
         case 'FIX_LIL':
@@ -145,14 +156,15 @@ export function commandPage(phone: SimPhone): SimHandler {
           }
           const touches = parseTouch(value);
           if (typeof touches === 'string') refused = touches;
-          else actions.push(() => {
-            for (const t of touches) {
-              const rec = { ...t, at: Date.now() };
-              phone.state.touches.push(rec);
-              phone.log('touch', rec);
-              phone.emit('touch', rec);
-            }
-          });
+          else
+            actions.push(() => {
+              for (const t of touches) {
+                const rec = { ...t, at: Date.now() };
+                phone.state.touches.push(rec);
+                phone.log('touch', rec);
+                phone.emit('touch', rec);
+              }
+            });
           break;
         }
         default:

@@ -132,7 +132,10 @@ export function infoPage(phone: SimPhone): SimHandler {
     const hardware = /^D/.test(info.id) ? info.id : phoneType(phone);
     const title = info.d8xx ? 'Phone Manager' : `snom ${info.id}`;
     const idents = phone.state.registrations
-      .map((r) => `<tr><td>Identity ${r.index}</td><td>${escapeXml(r.identity)} (${r.registered ? 'registered' : 'logged off'})</td></tr>`)
+      .map(
+        (r) =>
+          `<tr><td>Identity ${r.index}</td><td>${escapeXml(r.identity)} (${r.registered ? 'registered' : 'logged off'})</td></tr>`,
+      )
       .join('\n');
     const body = `<!DOCTYPE html>
 <html><head><title>${escapeXml(title)}</title></head><body>

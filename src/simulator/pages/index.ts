@@ -8,11 +8,13 @@ import { minibrowserPage } from './minibrowser';
 
 export function registerPages(phone: SimPhone): void {
   // The D8xx series has no HTTP remote control (docs/protocol.md §1.1): every such page answers 404 (our choice, §11.6).
-  const remote = (h: SimHandler): SimHandler => (req, res) => {
-    if (!phone.info.d8xx) return h(req, res);
-    phone.reject(req, `HTTP remote control is not supported on snom ${phone.info.id}`);
-    sendHtml(res, 404, 'snom VoIP phone: Error', 'Page not found');
-  };
+  const remote =
+    (h: SimHandler): SimHandler =>
+    (req, res) => {
+      if (!phone.info.d8xx) return h(req, res);
+      phone.reject(req, `HTTP remote control is not supported on snom ${phone.info.id}`);
+      sendHtml(res, 404, 'snom VoIP phone: Error', 'Page not found');
+    };
   const pages: Array<[string, SimHandler]> = [
     ['/command.htm', remote(commandPage(phone))],
     ['/line_login.htm', remote(ringerPage(phone))],

@@ -20,26 +20,32 @@ export function fetchDocument(phone: SimPhone, url: string): Promise<SimFetched>
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     const mod = u.protocol === 'https:' ? https : http;
-    const req = mod.get(u, {
-      headers: { 'User-Agent': userAgent(phone), Accept: '*/*', Connection: 'close' },
-      // Phones do not verify the certificate of the server they fetch from.
-      rejectUnauthorized: false,
-      timeout: phone.config.minibrowserFetchTimeoutMs,
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_DOC) req.destroy(new Error('document larger than 1 MB'));
-        else chunks.push(c);
-      });
-      res.on('end', () => resolve({
-        status: res.statusCode ?? 0,
-        contentType: String(res.headers['content-type'] ?? ''),
-        body: Buffer.concat(chunks).toString('utf8'),
-      }));
-      res.on('error', reject);
-    });
+    const req = mod.get(
+      u,
+      {
+        headers: { 'User-Agent': userAgent(phone), Accept: '*/*', Connection: 'close' },
+        // Phones do not verify the certificate of the server they fetch from.
+        rejectUnauthorized: false,
+        timeout: phone.config.minibrowserFetchTimeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > MAX_DOC) req.destroy(new Error('document larger than 1 MB'));
+          else chunks.push(c);
+        });
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: String(res.headers['content-type'] ?? ''),
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
     const off = phone.onStop(() => req.destroy(new Error('phone stopped')));
     req.on('timeout', () => req.destroy(new Error('timed out fetching the document')));
     req.on('error', reject);

@@ -22,7 +22,10 @@ export class SipAuth {
         algorithms: ['MD5'],
         qop: 'auth',
         nonceLifetimeMs: this.phone.config.nonceLifetimeMs,
-        credentials: () => ({ user: s.get(`user_name${identity}`) ?? '', password: s.get(`user_pass${identity}`) ?? '' }),
+        credentials: () => ({
+          user: s.get(`user_name${identity}`) ?? '',
+          password: s.get(`user_pass${identity}`) ?? '',
+        }),
       });
       this.perIdentity.set(`${identity}|${realm}`, a);
     }

@@ -9,7 +9,9 @@ import type { SipIgnoredLamp, SipLamp } from './types';
 export const LIGHTS = ['on', 'off', 'hold', 'pickup', 'park', 'message', 'offline', 'error', 'sized', 'record'];
 const LETTERS = new Set(['k', 'c', 'l', 'n', 'a', 'o']);
 
-export interface LampBlock { lines: Record<string, string> }
+export interface LampBlock {
+  lines: Record<string, string>;
+}
 
 /** Splits the body into lamp descriptions (CRLF or LF lines; blank lines separate them). */
 export function parseButtons(body: string): LampBlock[] {
@@ -33,7 +35,11 @@ export function parseButtons(body: string): LampBlock[] {
   return blocks;
 }
 
-interface ButtonKey { fkey: string; index: number; id: string }
+interface ButtonKey {
+  fkey: string;
+  index: number;
+  id: string;
+}
 
 /** The P-key (or expansion key) name of fkey index i (P1 = fkey0, docs/protocol.md §5.4). */
 function keyName(phone: SimPhone, i: number): string {
@@ -57,7 +63,11 @@ function buttonKeys(phone: SimPhone): ButtonKey[] {
 }
 
 /** Applies each lamp to every button key it names; returns what was applied and what was not. */
-export function applyButtons(phone: SimPhone, body: string, leds: SipLamp[]): { applied: SipLamp[]; ignored: SipIgnoredLamp[] } {
+export function applyButtons(
+  phone: SimPhone,
+  body: string,
+  leds: SipLamp[],
+): { applied: SipLamp[]; ignored: SipIgnoredLamp[] } {
   const applied: SipLamp[] = [];
   const ignored: SipIgnoredLamp[] = [];
   const keys = buttonKeys(phone);
@@ -80,15 +90,25 @@ export function applyButtons(phone: SimPhone, body: string, leds: SipLamp[]): { 
     if (!targets.length) {
       const other = /^\d+$/.test(id) ? phone.settings.get(`fkey${id}`) : undefined;
       const type = other?.trim().split(/\s+/)[0];
-      ignore(lines, other !== undefined && type
-        ? `fkey${id} is of type ${JSON.stringify(type)}, not "button"`
-        : `no function key of type "button" is named ${JSON.stringify(id)}`);
+      ignore(
+        lines,
+        other !== undefined && type
+          ? `fkey${id} is of type ${JSON.stringify(type)}, not "button"`
+          : `no function key of type "button" is named ${JSON.stringify(id)}`,
+      );
       continue;
     }
     for (const t of targets) {
       const lamp: SipLamp = {
-        id, fkey: t.fkey, key: keyName(phone, t.index), light, colour: (lines.o ?? '').toLowerCase(),
-        label: lines.l ?? '', number: lines.n ?? '', action: lines.a ?? 'invite', at,
+        id,
+        fkey: t.fkey,
+        key: keyName(phone, t.index),
+        light,
+        colour: (lines.o ?? '').toLowerCase(),
+        label: lines.l ?? '',
+        number: lines.n ?? '',
+        action: lines.a ?? 'invite',
+        at,
       };
       const i = leds.findIndex((l) => l.fkey === t.fkey);
       if (i >= 0) leds[i] = lamp;

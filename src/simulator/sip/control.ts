@@ -4,11 +4,20 @@ import type { SipService } from './service';
 
 export function registerSipControl(sip: SipService): void {
   const phone = sip.phone;
-  phone.addControlRoute('GET', 'sip', (_req, res) => sendJson(res, 200, {
-    udpPort: sip.udpPort, tcpPort: sip.tcpPort, associations: sip.uacsta.views(), ...sip.ext,
-  }));
-  phone.addControlRoute('GET', 'sip/leds', (_req, res) => sendJson(res, 200, { leds: sip.ext.leds, ignoredLamps: sip.ext.ignoredLamps }));
-  phone.addControlRoute('GET', 'sip/associations', (_req, res) => sendJson(res, 200, { associations: sip.uacsta.views(), ended: sip.ext.ended }));
+  phone.addControlRoute('GET', 'sip', (_req, res) =>
+    sendJson(res, 200, {
+      udpPort: sip.udpPort,
+      tcpPort: sip.tcpPort,
+      associations: sip.uacsta.views(),
+      ...sip.ext,
+    }),
+  );
+  phone.addControlRoute('GET', 'sip/leds', (_req, res) =>
+    sendJson(res, 200, { leds: sip.ext.leds, ignoredLamps: sip.ext.ignoredLamps }),
+  );
+  phone.addControlRoute('GET', 'sip/associations', (_req, res) =>
+    sendJson(res, 200, { associations: sip.uacsta.views(), ended: sip.ext.ended }),
+  );
   phone.addControlRoute('GET', 'sip/messages', (_req, res) => sendJson(res, 200, { messages: sip.ext.messages }));
   phone.addControlRoute('DELETE', 'sip/messages', (_req, res) => {
     sip.ext.messages.length = 0;
@@ -51,8 +60,13 @@ function checkFaults(v: unknown): string | null {
   const extra = Object.keys(v).filter((k) => !known.includes(k));
   if (extra.length) return `unknown fault ${JSON.stringify(extra[0].slice(0, 40))}: use drop, latencyMs or silent`;
   const f = v as Record<string, unknown>;
-  if (f.drop !== undefined && !(Number.isInteger(f.drop) && (f.drop as number) >= 0 && (f.drop as number) <= 1000)) return 'drop must be a whole number 0..1000';
-  if (f.latencyMs !== undefined && !(Number.isInteger(f.latencyMs) && (f.latencyMs as number) >= 0 && (f.latencyMs as number) <= 60000)) return 'latencyMs must be 0..60000';
+  if (f.drop !== undefined && !(Number.isInteger(f.drop) && (f.drop as number) >= 0 && (f.drop as number) <= 1000))
+    return 'drop must be a whole number 0..1000';
+  if (
+    f.latencyMs !== undefined &&
+    !(Number.isInteger(f.latencyMs) && (f.latencyMs as number) >= 0 && (f.latencyMs as number) <= 60000)
+  )
+    return 'latencyMs must be 0..60000';
   if (f.silent !== undefined && typeof f.silent !== 'boolean') return 'silent must be true or false';
   return null;
 }

@@ -3,8 +3,21 @@
 // the stored answer again; a 2xx to INVITE is resent until its ACK (§13.3.1.4).
 import { randomBytes } from 'node:crypto';
 import {
-  CRLF, REASONS, SipParseError, canonicalName, header, headers, parseCSeq, parseMessage, parseNameAddr, parseVia, writeMessage,
-  type NameAddr, type SipRequest, type SipResponse, type Via,
+  CRLF,
+  REASONS,
+  SipParseError,
+  canonicalName,
+  header,
+  headers,
+  parseCSeq,
+  parseMessage,
+  parseNameAddr,
+  parseVia,
+  writeMessage,
+  type NameAddr,
+  type SipRequest,
+  type SipResponse,
+  type Via,
 } from './message';
 import { SipTransport, type Peer } from './transport';
 import type { SipReceived } from './types';
@@ -97,10 +110,23 @@ export class SipCore {
   private stopped = false;
   readonly faults: SipFaults = { drop: 0, latencyMs: 0, silent: false };
 
-  constructor(private readonly handler: CoreHandler, private readonly opts: CoreOptions) {
-    this.transport = new SipTransport((buf, peer) => this.onMessage(buf, peer), (peer, why) => {
-      this.handler.record({ at: Date.now(), transport: peer.transport, from: `${peer.address}:${peer.port}`, startLine: '', note: `stream closed: ${why}`, text: '' });
-    });
+  constructor(
+    private readonly handler: CoreHandler,
+    private readonly opts: CoreOptions,
+  ) {
+    this.transport = new SipTransport(
+      (buf, peer) => this.onMessage(buf, peer),
+      (peer, why) => {
+        this.handler.record({
+          at: Date.now(),
+          transport: peer.transport,
+          from: `${peer.address}:${peer.port}`,
+          startLine: '',
+          note: `stream closed: ${why}`,
+          text: '',
+        });
+      },
+    );
   }
 
   async start(udpPort: number, tcpPort: number): Promise<void> {
@@ -149,15 +175,25 @@ export class SipCore {
       this.handleMessage(buf, peer);
     } catch (err) {
       // Nothing a peer sends may take the phone down: keep why, answer nothing.
-      this.handler.record({ at: Date.now(), transport: peer.transport, from: `${peer.address}:${peer.port}`, startLine: '',
-        note: `internal error: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`, text: '' });
+      this.handler.record({
+        at: Date.now(),
+        transport: peer.transport,
+        from: `${peer.address}:${peer.port}`,
+        startLine: '',
+        note: `internal error: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`,
+        text: '',
+      });
     }
   }
 
   private handleMessage(buf: Buffer, peer: Peer): void {
     const text = buf.subarray(0, MAX_TEXT).toString('utf8');
     const record: SipReceived = {
-      at: Date.now(), transport: peer.transport, from: `${peer.address}:${peer.port}`, startLine: text.split(CRLF)[0].slice(0, 300), text,
+      at: Date.now(),
+      transport: peer.transport,
+      from: `${peer.address}:${peer.port}`,
+      startLine: text.split(CRLF)[0].slice(0, 300),
+      text,
     };
     this.handler.record(record);
     let msg;
@@ -187,18 +223,42 @@ export class SipCore {
     const to = parseNameAddr(header(req, 'to') ?? '');
     const cseq = parseCSeq(header(req, 'cseq'));
     const maxForwards = header(req, 'max-forwards');
-    const problem = missing.length ? `missing ${missing.join(', ')}`
-      : !from ? 'malformed From' : !to ? 'malformed To' : !cseq ? 'malformed CSeq'
-        : cseq.method !== req.method ? `CSeq method ${cseq.method} is not the request method ${req.method}`
-          : maxForwards !== undefined && !/^\d{1,3}$/.test(maxForwards) ? 'malformed Max-Forwards' : '';
+    const problem = missing.length
+      ? `missing ${missing.join(', ')}`
+      : !from
+        ? 'malformed From'
+        : !to
+          ? 'malformed To'
+          : !cseq
+            ? 'malformed CSeq'
+            : cseq.method !== req.method
+              ? `CSeq method ${cseq.method} is not the request method ${req.method}`
+              : maxForwards !== undefined && !/^\d{1,3}$/.test(maxForwards)
+                ? 'malformed Max-Forwards'
+                : '';
     if (problem) {
       if (req.method === 'ACK') {
         record.note = `ACK dropped: ${problem}`;
         return;
       }
-      return this.sendFresh(req, peer, via, { status: 400, headers: [['Warning', `399 snom-sim "${problem}"`]], note: problem }, record);
+      return this.sendFresh(
+        req,
+        peer,
+        via,
+        { status: 400, headers: [['Warning', `399 snom-sim "${problem}"`]], note: problem },
+        record,
+      );
     }
-    const inc: Incoming = { req, peer, via, from: from!, to: to!, callId: header(req, 'call-id')!, cseq: cseq!, record };
+    const inc: Incoming = {
+      req,
+      peer,
+      via,
+      from: from!,
+      to: to!,
+      callId: header(req, 'call-id')!,
+      cseq: cseq!,
+      record,
+    };
     const key = this.txKey(inc);
     const tx = this.serverTx.get(key);
     if (req.method === 'ACK') {
@@ -232,7 +292,10 @@ export class SipCore {
       try {
         reply = pending.cancelled ? { status: 487, note: 'cancelled' } : this.handler.request(inc);
       } catch (err) {
-        reply = { status: 500, headers: [['Warning', `399 snom-sim "${err instanceof Error ? err.message.slice(0, 150) : 'error'}"`]] };
+        reply = {
+          status: 500,
+          headers: [['Warning', `399 snom-sim "${err instanceof Error ? err.message.slice(0, 150) : 'error'}"`]],
+        };
       }
       if (!reply) {
         record.note ??= 'dropped';
@@ -262,13 +325,15 @@ export class SipCore {
     const method = inc.req.method === 'ACK' ? 'INVITE' : inc.req.method;
     const branch = inc.via.params.get('branch') ?? '';
     if (branch.startsWith(MAGIC)) return `${branch}|${inc.via.host}:${inc.via.port ?? ''}|${method}`;
-    return ['2543', inc.req.uri, inc.callId, inc.from.params.get('tag') ?? '', inc.cseq.seq, inc.via.raw, method].join('|');
+    return ['2543', inc.req.uri, inc.callId, inc.from.params.get('tag') ?? '', inc.cseq.seq, inc.via.raw, method].join(
+      '|',
+    );
   }
 
   /** Builds and sends the answer to a new request, and stores it in its transaction (if it has one). */
   private sendFresh(req: SipRequest, peer: Peer, via: Via, reply: Reply, record: SipReceived, key?: string): void {
     const dest = this.responseDest(peer, via);
-    const tx = key ? this.serverTx.get(key) ?? this.reserve(key, req.method === 'INVITE', dest) : undefined;
+    const tx = key ? (this.serverTx.get(key) ?? this.reserve(key, req.method === 'INVITE', dest)) : undefined;
     const toTag = reply.toTag ?? tx?.toTag ?? newTag();
     const buf = this.buildResponse(req, peer, via, reply, toTag);
     record.answer = reply.status;
@@ -278,10 +343,12 @@ export class SipCore {
     tx.response = buf;
     tx.status = reply.status;
     const { t1, t2 } = this.opts;
-    tx.cancel.push(this.timer(64 * t1 + (tx.invite ? t2 : 0), () => {
-      for (const c of tx.cancel) c();
-      if (this.serverTx.get(key) === tx) this.serverTx.delete(key);
-    }));
+    tx.cancel.push(
+      this.timer(64 * t1 + (tx.invite ? t2 : 0), () => {
+        for (const c of tx.cancel) c();
+        if (this.serverTx.get(key) === tx) this.serverTx.delete(key);
+      }),
+    );
     if (tx.invite && reply.status >= 200) {
       const dialog = reply.status < 300 ? reply.dialog : undefined;
       // Non-2xx: Timer G over UDP only (§17.2.1). 2xx: the UAS core resends on any transport (§13.3.1.4).
@@ -300,11 +367,13 @@ export class SipCore {
     };
     tx.cancel.push(this.timer(interval, step));
     // Timer H / the §13.3.1.4 limit: 64*T1 without an ACK (the transaction itself lives a little longer).
-    tx.cancel.push(this.timer(64 * t1, () => {
-      if (tx.acked || this.stopped) return;
-      tx.acked = true;
-      dialog?.onNoAck();
-    }));
+    tx.cancel.push(
+      this.timer(64 * t1, () => {
+        if (tx.acked || this.stopped) return;
+        tx.acked = true;
+        dialog?.onNoAck();
+      }),
+    );
     if (dialog) {
       const onAck = dialog.onAck;
       dialog.onAck = () => {
@@ -317,7 +386,7 @@ export class SipCore {
   /** §18.2.2 with RFC 3581: TCP answers go back on the connection; UDP to the source (rport) or the sent-by port. */
   private responseDest(peer: Peer, via: Via): Peer {
     if (peer.transport === 'tcp') return peer;
-    const port = via.params.has('rport') ? peer.port : via.port ?? 5060;
+    const port = via.params.has('rport') ? peer.port : (via.port ?? 5060);
     return { transport: 'udp', address: peer.address, port };
   }
 
@@ -328,7 +397,8 @@ export class SipCore {
     // §18.2.1: received when sent-by is not the source address; RFC 3581: rport filled in (and received then always).
     if (via.host !== peer.address || params.has('rport')) params.set('received', peer.address);
     if (params.has('rport')) params.set('rport', String(peer.port));
-    const top = `SIP/2.0/${via.transport} ${via.host}${via.port !== undefined ? `:${via.port}` : ''}` +
+    const top =
+      `SIP/2.0/${via.transport} ${via.host}${via.port !== undefined ? `:${via.port}` : ''}` +
       [...params].map(([k, v]) => (v === '' ? `;${k}` : `;${k}=${v}`)).join('');
     hdrs.push(['Via', top]);
     for (const v of vias.slice(1)) hdrs.push(['Via', v]);
@@ -367,9 +437,26 @@ export class SipCore {
       record.note = `unreadable request dropped (${err.message}): no Via, From, To, Call-ID and CSeq to answer with`;
       return;
     }
-    const req: SipRequest = { kind: 'request', method: (/^(\S+)/.exec(start)?.[1] ?? '').slice(0, 40), uri: '', version: 'SIP/2.0', headers: found, body: Buffer.alloc(0) };
+    const req: SipRequest = {
+      kind: 'request',
+      method: (/^(\S+)/.exec(start)?.[1] ?? '').slice(0, 40),
+      uri: '',
+      version: 'SIP/2.0',
+      headers: found,
+      body: Buffer.alloc(0),
+    };
     record.method = req.method;
-    this.sendFresh(req, peer, via, { status: err.status, headers: [['Warning', `399 snom-sim "${err.message.replace(/"/g, "'").slice(0, 150)}"`]], note: err.message }, record);
+    this.sendFresh(
+      req,
+      peer,
+      via,
+      {
+        status: err.status,
+        headers: [['Warning', `399 snom-sim "${err.message.replace(/"/g, "'").slice(0, 150)}"`]],
+        note: err.message,
+      },
+      record,
+    );
   }
 
   // ---- requests the phone sends (events, BYE): non-INVITE client transactions ----

@@ -5,28 +5,66 @@ export const CRLF = '\r\n';
 
 /** RFC 3261 §7.3.3 and the event packages' compact forms (RFC 6665 o/u, RFC 3515 r). */
 const COMPACT: Record<string, string> = {
-  i: 'call-id', m: 'contact', e: 'content-encoding', l: 'content-length', c: 'content-type', f: 'from',
-  s: 'subject', k: 'supported', t: 'to', v: 'via', o: 'event', u: 'allow-events', r: 'refer-to',
+  i: 'call-id',
+  m: 'contact',
+  e: 'content-encoding',
+  l: 'content-length',
+  c: 'content-type',
+  f: 'from',
+  s: 'subject',
+  k: 'supported',
+  t: 'to',
+  v: 'via',
+  o: 'event',
+  u: 'allow-events',
+  r: 'refer-to',
 };
 
 /** Headers whose comma-separated values are separate entries (RFC 3261 §7.3.1). */
-const LIST_HEADERS = new Set(['via', 'route', 'record-route', 'contact', 'allow', 'supported', 'require', 'proxy-require',
-  'unsupported', 'allow-events', 'accept']);
+const LIST_HEADERS = new Set([
+  'via',
+  'route',
+  'record-route',
+  'contact',
+  'allow',
+  'supported',
+  'require',
+  'proxy-require',
+  'unsupported',
+  'allow-events',
+  'accept',
+]);
 
-export interface SipHeader { name: string; value: string }
+export interface SipHeader {
+  name: string;
+  value: string;
+}
 
 interface Common {
   /** lower-case canonical names (compact forms expanded), in arrival order; list headers split */
   headers: SipHeader[];
   body: Buffer;
 }
-export interface SipRequest extends Common { kind: 'request'; method: string; uri: string; version: string }
-export interface SipResponse extends Common { kind: 'response'; status: number; reason: string; version: string }
+export interface SipRequest extends Common {
+  kind: 'request';
+  method: string;
+  uri: string;
+  version: string;
+}
+export interface SipResponse extends Common {
+  kind: 'response';
+  status: number;
+  reason: string;
+  version: string;
+}
 export type SipMessage = SipRequest | SipResponse;
 
 /** Why a message could not be read; `status` is what a request gets back (400, 505), if anything. */
 export class SipParseError extends Error {
-  constructor(message: string, readonly status = 400) {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
     super(message);
   }
 }
@@ -88,7 +126,11 @@ function parseHead(head: string): { start: string; headers: SipHeader[] } {
   return { start, headers };
 }
 
-function parseStart(start: string): { kind: 'request'; method: string; uri: string; version: string } | { kind: 'response'; status: number; reason: string; version: string } {
+function parseStart(
+  start: string,
+):
+  | { kind: 'request'; method: string; uri: string; version: string }
+  | { kind: 'response'; status: number; reason: string; version: string } {
   const resp = /^(SIP\/\d+\.\d+) (\d{3}) ?(.*)$/i.exec(start);
   if (resp) return { kind: 'response', version: resp[1].toUpperCase(), status: Number(resp[2]), reason: resp[3] };
   const req = /^([A-Za-z0-9\-.!%*_+`'~]+) (\S+) (SIP\/\d+\.\d+)$/i.exec(start);
@@ -111,7 +153,8 @@ export function parseMessage(buf: Buffer): SipMessage {
   let body = buf.subarray(end + 4);
   const cl = headers.find((h) => h.name === 'content-length');
   if (cl) {
-    if (!/^\d{1,9}$/.test(cl.value)) throw new SipParseError(`malformed Content-Length ${JSON.stringify(cl.value.slice(0, 40))}`);
+    if (!/^\d{1,9}$/.test(cl.value))
+      throw new SipParseError(`malformed Content-Length ${JSON.stringify(cl.value.slice(0, 40))}`);
     const n = Number(cl.value);
     if (body.length < n) throw new SipParseError(`Content-Length ${n} is larger than the body (${body.length} bytes)`);
     body = body.subarray(0, n);
@@ -138,7 +181,8 @@ export function frameStream(buf: Buffer): { messages: Buffer[]; rest: Buffer; pi
     if (end < 0) return { messages, rest, pings };
     const head = rest.subarray(0, end).toString('utf8');
     const m = /^(?:content-length|l)[ \t]*:[ \t]*(\S*)[ \t]*$/im.exec(head);
-    if (m && !/^\d{1,9}$/.test(m[1])) return { messages, rest, pings, error: `malformed Content-Length ${JSON.stringify(m[1].slice(0, 40))}` };
+    if (m && !/^\d{1,9}$/.test(m[1]))
+      return { messages, rest, pings, error: `malformed Content-Length ${JSON.stringify(m[1].slice(0, 40))}` };
     const total = end + 4 + (m ? Number(m[1]) : 0);
     if (rest.length < total) return { messages, rest, pings };
     messages.push(rest.subarray(0, total));
@@ -179,9 +223,17 @@ export interface Via {
 
 /** One Via value: `SIP/2.0/UDP host[:port];params`. */
 export function parseVia(raw: string): Via | undefined {
-  const m = /^SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z]+)\s+(\[[^\]]+\]|[^\s:;]+)(?:\s*:\s*(\d{1,5}))?\s*(;.*)?$/i.exec(raw.trim());
+  const m = /^SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z]+)\s+(\[[^\]]+\]|[^\s:;]+)(?:\s*:\s*(\d{1,5}))?\s*(;.*)?$/i.exec(
+    raw.trim(),
+  );
   if (!m) return undefined;
-  return { transport: m[1].toUpperCase(), host: m[2], port: m[3] ? Number(m[3]) : undefined, params: parseParams(m[4] ?? ''), raw: raw.trim() };
+  return {
+    transport: m[1].toUpperCase(),
+    host: m[2],
+    port: m[3] ? Number(m[3]) : undefined,
+    params: parseParams(m[4] ?? ''),
+    raw: raw.trim(),
+  };
 }
 
 export interface NameAddr {
@@ -200,7 +252,14 @@ export function parseNameAddr(raw: string): NameAddr | undefined {
     if (gt < 0) return undefined;
     const uri = v.slice(lt + 1, gt).trim();
     if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(uri)) return undefined;
-    return { display: v.slice(0, lt).trim().replace(/^"(.*)"$/, '$1'), uri, params: parseParams(v.slice(gt + 1)) };
+    return {
+      display: v
+        .slice(0, lt)
+        .trim()
+        .replace(/^"(.*)"$/, '$1'),
+      uri,
+      params: parseParams(v.slice(gt + 1)),
+    };
   }
   const semi = v.indexOf(';');
   const uri = (semi < 0 ? v : v.slice(0, semi)).trim();
@@ -208,7 +267,13 @@ export function parseNameAddr(raw: string): NameAddr | undefined {
   return { display: '', uri, params: parseParams(semi < 0 ? '' : v.slice(semi)) };
 }
 
-export interface SipUri { scheme: string; user: string; host: string; port: number | undefined; params: Map<string, string> }
+export interface SipUri {
+  scheme: string;
+  user: string;
+  host: string;
+  port: number | undefined;
+  params: Map<string, string>;
+}
 
 /** A sip:/sips: URI: `sip:user@host:port;params?headers`. */
 export function parseSipUri(uri: string): SipUri | undefined {
@@ -220,7 +285,13 @@ export function parseSipUri(uri: string): SipUri | undefined {
   } catch {
     // a malformed %-escape stays as written
   }
-  return { scheme: m[1].toLowerCase(), user, host: m[3], port: m[4] ? Number(m[4]) : undefined, params: parseParams(m[5] ?? '') };
+  return {
+    scheme: m[1].toLowerCase(),
+    user,
+    host: m[3],
+    port: m[4] ? Number(m[4]) : undefined,
+    params: parseParams(m[5] ?? ''),
+  };
 }
 
 export function parseCSeq(v: string | undefined): { seq: number; method: string } | undefined {
@@ -235,16 +306,38 @@ export function mediaType(v: string | undefined): string {
 }
 
 export const REASONS: Record<number, string> = {
-  100: 'Trying', 180: 'Ringing', 200: 'OK', 202: 'Accepted', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden',
-  404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout', 413: 'Request Entity Too Large',
-  415: 'Unsupported Media Type', 416: 'Unsupported URI Scheme', 420: 'Bad Extension', 481: 'Call/Transaction Does Not Exist',
-  482: 'Loop Detected', 486: 'Busy Here', 487: 'Request Terminated', 488: 'Not Acceptable Here', 489: 'Bad Event', 500: 'Server Internal Error',
-  501: 'Not Implemented', 505: 'Version Not Supported',
+  100: 'Trying',
+  180: 'Ringing',
+  200: 'OK',
+  202: 'Accepted',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  413: 'Request Entity Too Large',
+  415: 'Unsupported Media Type',
+  416: 'Unsupported URI Scheme',
+  420: 'Bad Extension',
+  481: 'Call/Transaction Does Not Exist',
+  482: 'Loop Detected',
+  486: 'Busy Here',
+  487: 'Request Terminated',
+  488: 'Not Acceptable Here',
+  489: 'Bad Event',
+  500: 'Server Internal Error',
+  501: 'Not Implemented',
+  505: 'Version Not Supported',
 };
 
 /** Writes a message; Content-Length is always added last, from the body. */
 export function writeMessage(start: string, hdrs: Array<[string, string]>, body: Buffer | string = ''): Buffer {
   const b = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  const lines = [start, ...hdrs.filter(([n]) => n.toLowerCase() !== 'content-length').map(([n, v]) => `${n}: ${v}`), `Content-Length: ${b.length}`];
+  const lines = [
+    start,
+    ...hdrs.filter(([n]) => n.toLowerCase() !== 'content-length').map(([n, v]) => `${n}: ${v}`),
+    `Content-Length: ${b.length}`,
+  ];
   return Buffer.concat([Buffer.from(lines.join(CRLF) + CRLF + CRLF, 'utf8'), b]);
 }

@@ -16,7 +16,8 @@ import type { SipExt, SipReceived } from './types';
 
 export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, NOTIFY, MESSAGE';
 export const ALLOW_EVENTS = 'talk, hold, check-sync';
-const ACCEPT = 'application/sdp, application/csta+xml, application/snomxml, application/x-buttons, application/xml, text/plain';
+const ACCEPT =
+  'application/sdp, application/csta+xml, application/snomxml, application/x-buttons, application/xml, text/plain';
 /** methods RFC 3261 and its extensions define that the phone does not take (405, not 501) */
 const KNOWN = ['REGISTER', 'SUBSCRIBE', 'PUBLISH', 'REFER', 'UPDATE', 'PRACK'];
 const MAX_MESSAGES = 500;
@@ -30,35 +31,52 @@ function push<T>(list: T[], item: T, max = MAX_RECORDS): void {
   if (list.length > max) list.splice(0, list.length - max);
 }
 
-export function checkSipConfig(c: SimSipConfig | undefined): Required<Omit<SimSipConfig, 'enabled'>> & { enabled: boolean } {
+export function checkSipConfig(
+  c: SimSipConfig | undefined,
+): Required<Omit<SimSipConfig, 'enabled'>> & { enabled: boolean } {
   const s = c ?? {};
   if (typeof s !== 'object') throw new Error('simulator: config.sip must be an object');
   const port = (v: unknown, name: string): number => {
     if (v === undefined) return 0;
-    if (!(Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535)) throw new Error(`simulator: bad sip.${name} ${String(v)}`);
+    if (!(Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535))
+      throw new Error(`simulator: bad sip.${name} ${String(v)}`);
     return v as number;
   };
   const ms = (v: unknown, name: string, dflt: number): number => {
     if (v === undefined) return dflt;
-    if (!(Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 60000)) throw new Error(`simulator: sip.${name} must be 1..60000 ms`);
+    if (!(Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 60000))
+      throw new Error(`simulator: sip.${name} must be 1..60000 ms`);
     return v as number;
   };
   const t1Ms = ms(s.t1Ms, 't1Ms', 500);
   const t2Ms = ms(s.t2Ms, 't2Ms', Math.max(4000, t1Ms));
   if (t2Ms < t1Ms) throw new Error('simulator: sip.t2Ms must not be below sip.t1Ms');
-  return { enabled: s.enabled !== false, udpPort: port(s.udpPort, 'udpPort'), tcpPort: port(s.tcpPort, 'tcpPort'), t1Ms, t2Ms };
+  return {
+    enabled: s.enabled !== false,
+    udpPort: port(s.udpPort, 'udpPort'),
+    tcpPort: port(s.tcpPort, 'tcpPort'),
+    t1Ms,
+    t2Ms,
+  };
 }
 
 /** `package;params` of an Event header (RFC 6665 §8.2.1); the package name in lower case. */
 function parseEvent(v: string | undefined): { pkg: string; params: Map<string, string> } | undefined {
   if (!v) return undefined;
   const semi = v.indexOf(';');
-  return { pkg: (semi < 0 ? v : v.slice(0, semi)).trim().toLowerCase(), params: parseParams(semi < 0 ? '' : v.slice(semi)) };
+  return {
+    pkg: (semi < 0 ? v : v.slice(0, semi)).trim().toLowerCase(),
+    params: parseParams(semi < 0 ? '' : v.slice(semi)),
+  };
 }
 
 /** The host of a setting like user_host / user_outbound / mb_trusted_hosts entries: no scheme, port or params. */
 function hostOf(v: string): string {
-  let h = v.trim().replace(/^[a-z][a-z0-9+.-]*:(\/\/)?/i, '').replace(/^[^@]*@/, '').split(/[;/?]/)[0];
+  let h = v
+    .trim()
+    .replace(/^[a-z][a-z0-9+.-]*:(\/\/)?/i, '')
+    .replace(/^[^@]*@/, '')
+    .split(/[;/?]/)[0];
   h = h.startsWith('[') ? h.slice(1, h.indexOf(']')) : h.replace(/:\d+$/, '');
   h = h.toLowerCase();
   return h === 'localhost' ? '127.0.0.1' : h;
@@ -94,7 +112,17 @@ export class SipService implements SimService, CoreHandler {
   /** The SIP part of phone.state.ext, created on first use (and again after /sim/reset). */
   get ext(): SipExt {
     const e = this.phone.state.ext as { sip?: SipExt };
-    e.sip ??= { leds: [], ignoredLamps: [], checkSyncs: [], talkHold: [], textMessages: [], cstaRequests: [], events: [], messages: [], ended: [] };
+    e.sip ??= {
+      leds: [],
+      ignoredLamps: [],
+      checkSyncs: [],
+      talkHold: [],
+      textMessages: [],
+      cstaRequests: [],
+      events: [],
+      messages: [],
+      ended: [],
+    };
     return e.sip;
   }
 
@@ -130,7 +158,8 @@ export class SipService implements SimService, CoreHandler {
 
   request(inc: Incoming): Reply | null {
     const reply = this.dispatch(inc);
-    if (reply && !reply.headers?.some(([n]) => n === 'Allow-Events')) (reply.headers ??= []).push(['Allow-Events', ALLOW_EVENTS]);
+    if (reply && !reply.headers?.some(([n]) => n === 'Allow-Events'))
+      (reply.headers ??= []).push(['Allow-Events', ALLOW_EVENTS]);
     return reply;
   }
 
@@ -143,7 +172,8 @@ export class SipService implements SimService, CoreHandler {
     }
     if (!/^sips?:/i.test(req.uri)) return { status: 416, note: `Request-URI ${req.uri.slice(0, 60)}` };
     const required = headers(req, 'require').filter(Boolean);
-    if (required.length && req.method !== 'CANCEL') return { status: 420, headers: [['Unsupported', required.join(', ')]] };
+    if (required.length && req.method !== 'CANCEL')
+      return { status: 420, headers: [['Unsupported', required.join(', ')]] };
     if (inc.to.params.has('tag')) {
       const a = this.uacsta.find(inc);
       if (a) {
@@ -158,7 +188,14 @@ export class SipService implements SimService, CoreHandler {
       case 'INVITE':
         return this.uacsta.invite(inc, this.identityOf(req.uri));
       case 'OPTIONS':
-        return { status: 200, headers: [['Allow', ALLOW], ['Accept', ACCEPT], ['Allow-Events', ALLOW_EVENTS]] };
+        return {
+          status: 200,
+          headers: [
+            ['Allow', ALLOW],
+            ['Accept', ACCEPT],
+            ['Allow-Events', ALLOW_EVENTS],
+          ],
+        };
       case 'NOTIFY':
         return this.notify(inc);
       case 'MESSAGE':
@@ -186,13 +223,19 @@ export class SipService implements SimService, CoreHandler {
 
   private isRegistrar(address: string): boolean {
     const s = this.phone.settings;
-    return this.phone.state.registrations.some((r) => r.registered &&
-      [s.get(`user_host${r.index}`), s.get(`user_outbound${r.index}`)].some((v) => v && hostOf(v) === address));
+    return this.phone.state.registrations.some(
+      (r) =>
+        r.registered &&
+        [s.get(`user_host${r.index}`), s.get(`user_outbound${r.index}`)].some((v) => v && hostOf(v) === address),
+    );
   }
 
   /** mb_trusted_hosts (comma/space separated hosts or IPs), or a registrar of a registered identity (docs/protocol.md §10.3). */
   private trusted(address: string): boolean {
-    const list = (this.phone.settings.get('mb_trusted_hosts') ?? '').split(/[\s,;]+/).filter(Boolean).map(hostOf);
+    const list = (this.phone.settings.get('mb_trusted_hosts') ?? '')
+      .split(/[\s,;]+/)
+      .filter(Boolean)
+      .map(hostOf);
     return list.includes(address) || this.isRegistrar(address);
   }
 
@@ -205,7 +248,9 @@ export class SipService implements SimService, CoreHandler {
 
   /** A NOTIFY within a call's dialog (BroadSoft style) has that call's Call-ID. */
   private callOfDialog(inc: Incoming): SimCall | undefined {
-    return callModel(this.phone).live().find((c) => c.sipCallId === inc.callId);
+    return callModel(this.phone)
+      .live()
+      .find((c) => c.sipCallId === inc.callId);
   }
 
   private notify(inc: Incoming): Reply {
@@ -214,7 +259,11 @@ export class SipService implements SimService, CoreHandler {
     if (th) return this.talkHold(inc, th);
     if (ev?.pkg === 'check-sync') return this.checkSync(inc, ev.params);
     if (mediaType(header(inc.req, 'content-type')) === 'application/snomxml') return this.minibrowser(inc);
-    return { status: 489, headers: [['Allow-Events', ALLOW_EVENTS]], note: ev ? `event package ${ev.pkg}` : 'NOTIFY without Event and without snomxml' };
+    return {
+      status: 489,
+      headers: [['Allow-Events', ALLOW_EVENTS]],
+      note: ev ? `event package ${ev.pkg}` : 'NOTIFY without Event and without snomxml',
+    };
   }
 
   /**
@@ -247,7 +296,14 @@ export class SipService implements SimService, CoreHandler {
       action = 'already held';
     }
     const status = call ? 200 : 481;
-    push(this.ext.talkHold, { event, status, action: action || 'no call to act on', ...(call ? { cstaId: call.cstaId } : {}), from: inc.record.from, at: Date.now() });
+    push(this.ext.talkHold, {
+      event,
+      status,
+      action: action || 'no call to act on',
+      ...(call ? { cstaId: call.cstaId } : {}),
+      from: inc.record.from,
+      at: Date.now(),
+    });
     this.phone.log('sip-talk-hold', { event, status, action, cstaId: call?.cstaId });
     return call ? { status } : { status, note: `${event}: no call to act on` };
   }
@@ -258,7 +314,12 @@ export class SipService implements SimService, CoreHandler {
     let authenticated = false;
     if (on(this.phone.settings.get('challenge_checksync'))) {
       const r = this.auth.check(identity, 'NOTIFY', inc.req.uri, header(inc.req, 'authorization'));
-      if (!r.ok) return { status: 401, headers: r.challenge.map((c) => ['WWW-Authenticate', c] as [string, string]), note: `challenged: ${r.reason}` };
+      if (!r.ok)
+        return {
+          status: 401,
+          headers: r.challenge.map((c) => ['WWW-Authenticate', c] as [string, string]),
+          note: `challenged: ${r.reason}`,
+        };
       authenticated = true;
     }
     const reboot = (params.get('reboot') ?? 'false').toLowerCase() === 'true';
@@ -277,11 +338,21 @@ export class SipService implements SimService, CoreHandler {
   /** A minibrowser document by NOTIFY (docs/protocol.md §10.3): shown as a minibrowser.htm push would be. */
   private minibrowser(inc: Incoming): Reply {
     const from = inc.peer.address;
-    if (!this.trusted(from)) return { status: 403, headers: [warning(`${from} is not in mb_trusted_hosts`)], note: `untrusted sender ${from}` };
+    if (!this.trusted(from))
+      return {
+        status: 403,
+        headers: [warning(`${from} is not in mb_trusted_hosts`)],
+        note: `untrusted sender ${from}`,
+      };
     const body = inc.req.body.toString('utf8');
-    if (body.trim() === '' || !isWellFormed(body)) return { status: 400, headers: [warning('the snomxml body is not well-formed XML')], note: 'malformed snomxml' };
+    if (body.trim() === '' || !isWellFormed(body))
+      return { status: 400, headers: [warning('the snomxml body is not well-formed XML')], note: 'malformed snomxml' };
     const push: SimMinibrowserPush = {
-      url: '', keepAlive: false, at: Date.now(), via: 'sip-notify', from: inc.record.from,
+      url: '',
+      keepAlive: false,
+      at: Date.now(),
+      via: 'sip-notify',
+      from: inc.record.from,
       fetched: { status: 200, contentType: header(inc.req, 'content-type') ?? '', body },
     };
     this.phone.state.minibrowser.push(push);
@@ -298,18 +369,29 @@ export class SipService implements SimService, CoreHandler {
     const fw = this.phone.config.firmware;
     if (type === 'application/x-buttons') {
       // LED remote control needs firmware 7 (docs/protocol.md §10.5); older phones do not know the type (the 415 is ours, §11.6).
-      if (compareFirmware(fw, '7') < 0) return { status: 415, headers: [['Accept', 'text/plain']], note: `x-buttons needs firmware 7, has ${fw}` };
+      if (compareFirmware(fw, '7') < 0)
+        return { status: 415, headers: [['Accept', 'text/plain']], note: `x-buttons needs firmware 7, has ${fw}` };
       const { applied, ignored } = applyButtons(this.phone, body, this.ext.leds);
       for (const i of ignored) push(this.ext.ignoredLamps, i);
       this.phone.log('sip-buttons', { applied: applied.map((l) => l.fkey), ignored: ignored.length });
       // A lamp the phone cannot apply is ignored, not refused, as for any other MESSAGE body.
       return { status: 200 };
     }
-    const event = (parseEvent(header(inc.req, 'event'))?.pkg ?? '');
+    const event = parseEvent(header(inc.req, 'event'))?.pkg ?? '';
     // XML actions (docs/protocol.md §10.4): parsed with allow_sip_xml_action=on from 8.7.4.7; else 200 and ignored.
-    const applied = type === 'application/xml' && event === 'snom-action' && on(this.phone.settings.get('allow_sip_xml_action')) &&
+    const applied =
+      type === 'application/xml' &&
+      event === 'snom-action' &&
+      on(this.phone.settings.get('allow_sip_xml_action')) &&
       compareFirmware(fw, '8.7.4.7') >= 0;
-    push(this.ext.textMessages, { contentType: type, event, applied, body: body.slice(0, 16 * 1024), from: inc.record.from, at: Date.now() });
+    push(this.ext.textMessages, {
+      contentType: type,
+      event,
+      applied,
+      body: body.slice(0, 16 * 1024),
+      from: inc.record.from,
+      at: Date.now(),
+    });
     return { status: 200 };
   }
 }

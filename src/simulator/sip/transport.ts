@@ -15,7 +15,8 @@ export interface Peer {
 
 const MAX_TCP_BUFFER = 256 * 1024;
 /** The simulator sends only on loopback: nothing leaves this machine. */
-export const isLoopback = (a: string): boolean => /^127\.\d+\.\d+\.\d+$/.test(a) || a === '::1' || a === '::ffff:127.0.0.1';
+export const isLoopback = (a: string): boolean =>
+  /^127\.\d+\.\d+\.\d+$/.test(a) || a === '::1' || a === '::ffff:127.0.0.1';
 const v4 = (a: string): string => a.replace(/^::ffff:/, '');
 
 export class SipTransport {
@@ -62,7 +63,9 @@ export class SipTransport {
         resolve();
       });
     });
-    sock.on('message', (buf, rinfo) => this.onMessage(buf, { transport: 'udp', address: v4(rinfo.address), port: rinfo.port }));
+    sock.on('message', (buf, rinfo) =>
+      this.onMessage(buf, { transport: 'udp', address: v4(rinfo.address), port: rinfo.port }),
+    );
     sock.on('error', () => undefined);
     this.udp = sock;
     this.udpPort = sock.address().port;
@@ -71,7 +74,12 @@ export class SipTransport {
   private accept(s: net.Socket): void {
     this.conns.add(s);
     let buf: Buffer = Buffer.alloc(0);
-    const peer: Peer = { transport: 'tcp', address: v4(s.remoteAddress ?? '127.0.0.1'), port: s.remotePort ?? 0, socket: s };
+    const peer: Peer = {
+      transport: 'tcp',
+      address: v4(s.remoteAddress ?? '127.0.0.1'),
+      port: s.remotePort ?? 0,
+      socket: s,
+    };
     s.on('data', (chunk: Buffer) => {
       buf = Buffer.concat([buf, chunk]);
       if (buf.length > MAX_TCP_BUFFER) {

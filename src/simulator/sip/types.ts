@@ -22,14 +22,39 @@ export interface SipLamp {
 }
 
 /** A lamp description the phone did not apply, and why. */
-export interface SipIgnoredLamp { id: string; reason: string; lines: Record<string, string>; at: number }
+export interface SipIgnoredLamp {
+  id: string;
+  reason: string;
+  lines: Record<string, string>;
+  at: number;
+}
 
-export interface SipCheckSync { reboot: boolean; identity: number; authenticated: boolean; from: string; at: number }
+export interface SipCheckSync {
+  reboot: boolean;
+  identity: number;
+  authenticated: boolean;
+  from: string;
+  at: number;
+}
 
-export interface SipTalkHold { event: 'talk' | 'hold'; status: number; action: string; cstaId?: string; from: string; at: number }
+export interface SipTalkHold {
+  event: 'talk' | 'hold';
+  status: number;
+  action: string;
+  cstaId?: string;
+  from: string;
+  at: number;
+}
 
 /** A MESSAGE other than x-buttons (text, or XML actions of docs/protocol.md §10.4). */
-export interface SipTextMessage { contentType: string; event: string; applied: boolean; body: string; from: string; at: number }
+export interface SipTextMessage {
+  contentType: string;
+  event: string;
+  applied: boolean;
+  body: string;
+  from: string;
+  at: number;
+}
 
 /** Every SIP message that reached the phone, as it arrived (text cut at 16 KB). */
 export interface SipReceived {
@@ -63,7 +88,13 @@ export interface SipSentEvent {
 }
 
 /** One CSTA request that came over uaCSTA (INVITE or INFO body). */
-export interface SipCstaRequest { association: string; method: 'INVITE' | 'INFO'; operation: string; error?: string; at: number }
+export interface SipCstaRequest {
+  association: string;
+  method: 'INVITE' | 'INFO';
+  operation: string;
+  error?: string;
+  at: number;
+}
 
 export interface SipExt {
   leds: SipLamp[];
@@ -78,7 +109,11 @@ export interface SipExt {
   ended: Array<{ association: string; why: string; at: number }>;
 }
 
-export interface SipMonitorView { monitorCrossRefID: string; device: string; identity: number }
+export interface SipMonitorView {
+  monitorCrossRefID: string;
+  device: string;
+  identity: number;
+}
 
 /** A live uaCSTA association as the control API shows it. */
 export interface SipAssociationView {

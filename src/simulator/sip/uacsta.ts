@@ -19,13 +19,28 @@ import { dndEvent, eventsForChange, forwardingEvent, type CstaEvent } from './cs
 import type { SipAssociationView, SipExt } from './types';
 
 export const CSTA_TYPE = 'application/csta+xml';
-const CSTA_HEADERS: Array<[string, string]> = [['Content-Type', CSTA_TYPE], ['Content-Disposition', 'signal;handling=required']];
+const CSTA_HEADERS: Array<[string, string]> = [
+  ['Content-Type', CSTA_TYPE],
+  ['Content-Disposition', 'signal;handling=required'],
+];
 const MAX_EVENTS = 1000;
 /** added in 8.7.4 (docs/protocol.md §8.2 and the uaCSTA list of §10.7) */
-const ONLY_874 = ['ConsultationCall', 'DeflectCall', 'GetDoNotDisturb', 'SetDoNotDisturb', 'GetForwarding', 'SetForwarding', 'MonitorStop', 'SystemRegister'];
+const ONLY_874 = [
+  'ConsultationCall',
+  'DeflectCall',
+  'GetDoNotDisturb',
+  'SetDoNotDisturb',
+  'GetForwarding',
+  'SetForwarding',
+  'MonitorStop',
+  'SystemRegister',
+];
 const SESSION_OPS = ['MonitorStart', 'MonitorStop', 'SystemRegister'];
 
-interface Monitor { device: string; identity: number }
+interface Monitor {
+  device: string;
+  identity: number;
+}
 
 interface Association {
   id: string;
@@ -73,7 +88,9 @@ export class UaCsta {
     this.model = callModel(phone);
     phone.on('call-change', (ch: SimCallChange) => this.report(eventsForChange(ch)));
     phone.on('dnd', (v: boolean) => this.reportDevice((uri) => dndEvent(v, uri)));
-    phone.on('forwarding', (f: { kind: keyof SimForwarding; dn?: string }) => this.reportDevice((uri) => forwardingEvent(f.kind, f.dn, uri)));
+    phone.on('forwarding', (f: { kind: keyof SimForwarding; dn?: string }) =>
+      this.reportDevice((uri) => forwardingEvent(f.kind, f.dn, uri)),
+    );
   }
 
   /** uaCSTA exists from 8.7.1 (Snom's "since 8.7.1 support uaCSTA"; Mondago says 8.7.3: docs/protocol.md §10.7). */
@@ -110,32 +127,56 @@ export class UaCsta {
     if (type !== CSTA_TYPE) {
       return {
         status: 488,
-        headers: [['Accept', this.supported ? CSTA_TYPE : 'application/sdp'], ['Warning', '399 snom-sim "no media here: simulated calls come from POST /sim/calls"']],
+        headers: [
+          ['Accept', this.supported ? CSTA_TYPE : 'application/sdp'],
+          ['Warning', '399 snom-sim "no media here: simulated calls come from POST /sim/calls"'],
+        ],
         note: `INVITE with ${type || 'no body'}`,
       };
     }
     // Before 8.7.1 the phone knows only SDP in an INVITE (a choice; how old firmware refuses is not published).
-    if (!this.supported) return { status: 415, headers: [['Accept', 'application/sdp']], note: `no uaCSTA on firmware ${this.phone.config.firmware}` };
+    if (!this.supported)
+      return {
+        status: 415,
+        headers: [['Accept', 'application/sdp']],
+        note: `no uaCSTA on firmware ${this.phone.config.firmware}`,
+      };
     if (identity === undefined) return { status: 404, note: 'the Request-URI names no identity of this phone' };
     if (!this.controlled(identity)) {
-      return { status: 403, headers: [['Warning', `399 snom-sim "csta_control is off for identity ${identity}"`]], note: 'csta_control off' };
+      return {
+        status: 403,
+        headers: [['Warning', `399 snom-sim "csta_control is off for identity ${identity}"`]],
+        note: 'csta_control off',
+      };
     }
     const contact = parseNameAddr(header(inc.req, 'contact') ?? '');
-    if (!contact) return { status: 400, headers: [['Warning', '399 snom-sim "an INVITE needs a Contact"']], note: 'no Contact' };
+    if (!contact)
+      return { status: 400, headers: [['Warning', '399 snom-sim "an INVITE needs a Contact"']], note: 'no Contact' };
     // csta_challenge: 0 never, 1 the initial INVITE (docs/protocol.md §10.7); other values are taken as 1 (§11.6).
     const challenge = (this.phone.settings.get('csta_challenge') ?? '0').trim();
     let authenticated = false;
     if (challenge !== '0' && challenge !== '') {
-      if (this.auth.password(identity) === '') return { status: 403, note: 'csta_challenge is on but the identity has no password' };
+      if (this.auth.password(identity) === '')
+        return { status: 403, note: 'csta_challenge is on but the identity has no password' };
       const r = this.auth.check(identity, 'INVITE', inc.req.uri, header(inc.req, 'authorization'));
-      if (!r.ok) return { status: 401, headers: r.challenge.map((c) => ['WWW-Authenticate', c] as [string, string]), note: `challenged: ${r.reason}` };
+      if (!r.ok)
+        return {
+          status: 401,
+          headers: r.challenge.map((c) => ['WWW-Authenticate', c] as [string, string]),
+          note: `challenged: ${r.reason}`,
+        };
       authenticated = true;
     }
     const body = inc.req.body.toString('utf8');
     let root: XNode | undefined;
     if (body.trim() !== '') {
       const parsed = parseXml(body);
-      if (typeof parsed === 'string') return { status: 400, headers: [['Warning', '399 snom-sim "the CSTA body is not well-formed XML"']], note: parsed };
+      if (typeof parsed === 'string')
+        return {
+          status: 400,
+          headers: [['Warning', '399 snom-sim "the CSTA body is not well-formed XML"']],
+          note: parsed,
+        };
       root = parsed;
     }
     const localTag = newTag();
@@ -174,7 +215,8 @@ export class UaCsta {
     const m = inc.req.method;
     if (m !== 'INVITE' && m !== 'INFO' && m !== 'BYE') return null;
     // RFC 3261 §12.2.2: a lower CSeq than the last one is out of order.
-    if (inc.cseq.seq < a.remoteCSeq) return { status: 500, reason: 'Out of Order', note: `CSeq ${inc.cseq.seq} < ${a.remoteCSeq}` };
+    if (inc.cseq.seq < a.remoteCSeq)
+      return { status: 500, reason: 'Out of Order', note: `CSeq ${inc.cseq.seq} < ${a.remoteCSeq}` };
     a.remoteCSeq = inc.cseq.seq;
     if (m === 'BYE') {
       this.end(a, 'BYE from the client');
@@ -183,14 +225,23 @@ export class UaCsta {
     const body = inc.req.body.toString('utf8');
     if (body.trim() === '') return m === 'INVITE' ? this.answer(a, 'INVITE') : { status: 200 };
     const type = mediaType(header(inc.req, 'content-type'));
-    if (type !== CSTA_TYPE) return { status: 415, headers: [['Accept', CSTA_TYPE]], note: `${m} with ${type || 'no Content-Type'}` };
+    if (type !== CSTA_TYPE)
+      return { status: 415, headers: [['Accept', CSTA_TYPE]], note: `${m} with ${type || 'no Content-Type'}` };
     const root = parseXml(body);
-    if (typeof root === 'string') return { status: 400, headers: [['Warning', '399 snom-sim "the CSTA body is not well-formed XML"']], note: root };
+    if (typeof root === 'string')
+      return { status: 400, headers: [['Warning', '399 snom-sim "the CSTA body is not well-formed XML"']], note: root };
     return this.answer(a, m, root);
   }
 
   private answer(a: Association, method: 'INVITE' | 'INFO', root?: XNode): Reply {
-    const reply: Reply = { status: 200, toTag: a.localTag, headers: [['Allow', 'INVITE, ACK, CANCEL, BYE, INFO, NOTIFY, MESSAGE, OPTIONS'], ['Accept', CSTA_TYPE]] };
+    const reply: Reply = {
+      status: 200,
+      toTag: a.localTag,
+      headers: [
+        ['Allow', 'INVITE, ACK, CANCEL, BYE, INFO, NOTIFY, MESSAGE, OPTIONS'],
+        ['Accept', CSTA_TYPE],
+      ],
+    };
     if (root) {
       reply.body = this.process(a, method, root);
       reply.headers!.push(...CSTA_HEADERS);
@@ -220,7 +271,11 @@ export class UaCsta {
   private process(a: Association, method: 'INVITE' | 'INFO', root: XNode): string {
     const record = (operation: string, error?: string): void => {
       const e = this.ext().cstaRequests;
-      e.push(error ? { association: a.id, method, operation, error, at: Date.now() } : { association: a.id, method, operation, at: Date.now() });
+      e.push(
+        error
+          ? { association: a.id, method, operation, error, at: Date.now() }
+          : { association: a.id, method, operation, at: Date.now() },
+      );
       if (e.length > MAX_EVENTS) e.splice(0, e.length - MAX_EVENTS);
     };
     const op = root.local;
@@ -230,9 +285,11 @@ export class UaCsta {
       return errorBody(code);
     };
     // uaCSTA bodies are bare ECMA-323 ed5; RequestSystemStatus also in ed3 (docs/protocol.md §10.7).
-    if (root.ns !== CSTA_ED5 && !(op === 'RequestSystemStatus' && root.ns === CSTA_ED3)) return refuse('generic', `namespace ${root.ns || '(none)'}`);
+    if (root.ns !== CSTA_ED5 && !(op === 'RequestSystemStatus' && root.ns === CSTA_ED3))
+      return refuse('generic', `namespace ${root.ns || '(none)'}`);
     const known = Object.prototype.hasOwnProperty.call(OPERATIONS, op) || SESSION_OPS.includes(op);
-    if (!known || (!this.v874 && ONLY_874.includes(op))) return refuse('serviceNotSupported', `${op} on firmware ${this.phone.config.firmware}`);
+    if (!known || (!this.v874 && ONLY_874.includes(op)))
+      return refuse('serviceNotSupported', `${op} on firmware ${this.phone.config.firmware}`);
     try {
       const children = SESSION_OPS.includes(op) ? this.session(a, op, root) : OPERATIONS[op](this.ctx(), root);
       record(op);
@@ -252,11 +309,18 @@ export class UaCsta {
     if (op === 'MonitorStart') {
       const dev = child(child(root, 'monitorObject'), 'deviceObject')?.text ?? '';
       const identity = this.model.identityOf(dev, this.v874);
-      if (!dev || identity === undefined) throw new CstaFault('invalidDeviceID', `${dev || 'monitorObject/deviceObject'} is not an identity of this phone`);
+      if (!dev || identity === undefined)
+        throw new CstaFault(
+          'invalidDeviceID',
+          `${dev || 'monitorObject/deviceObject'} is not an identity of this phone`,
+        );
       const id = String(this.nextRef++);
       a.monitors.set(id, { device: this.identityUri(identity), identity });
       this.phone.log('uacsta-monitor', { association: a.id, monitorCrossRefID: id, identity });
-      return [{ name: 'monitorCrossRefID', text: id }, { name: 'monitorExistingCalls', text: 'true' }];
+      return [
+        { name: 'monitorCrossRefID', text: id },
+        { name: 'monitorExistingCalls', text: 'true' },
+      ];
     }
     if (op === 'MonitorStop') {
       const id = child(root, 'monitorCrossRefID')?.text ?? '';
@@ -284,13 +348,21 @@ export class UaCsta {
   }
 
   private reportDevice(make: (uri: string) => CstaEvent): void {
-    for (const a of this.associations.values()) for (const [crossRef, m] of a.monitors) this.enqueue(a, crossRef, make(m.device));
+    for (const a of this.associations.values())
+      for (const [crossRef, m] of a.monitors) this.enqueue(a, crossRef, make(m.device));
   }
 
   private enqueue(a: Association, crossRef: string, e: CstaEvent): void {
     const el: Out = { name: e.name, children: [{ name: 'monitorCrossRefID', text: crossRef }, ...e.children] };
     const body = `<?xml version="1.0" encoding="utf-8"?>\n${writeXml(el, '', ` xmlns="${CSTA_ED5}"`)}`;
-    const rec = { association: a.id, monitorCrossRefID: crossRef, event: e.name, ...(e.cstaId ? { cstaId: e.cstaId } : {}), body, at: Date.now() } as SipExt['events'][number];
+    const rec = {
+      association: a.id,
+      monitorCrossRefID: crossRef,
+      event: e.name,
+      ...(e.cstaId ? { cstaId: e.cstaId } : {}),
+      body,
+      at: Date.now(),
+    } as SipExt['events'][number];
     const list = this.ext().events;
     list.push(rec);
     if (list.length > MAX_EVENTS) list.splice(0, list.length - MAX_EVENTS);
@@ -298,7 +370,8 @@ export class UaCsta {
     a.queue.push(async () => {
       const status = await this.send(a, 'INFO', body);
       rec.status = status;
-      if (status === 481 || status === 408 || status === 'timeout') this.end(a, `the client answered an event with ${status}`);
+      if (status === 481 || status === 408 || status === 'timeout')
+        this.end(a, `the client answered an event with ${status}`);
     });
     if (!a.busy) void this.pump(a);
   }
@@ -317,12 +390,12 @@ export class UaCsta {
 
   /** Where requests of the association go: the first Route or the remote target, on loopback only. */
   private destination(a: Association): Peer {
-    const uri = parseSipUri(a.routeSet.length ? parseNameAddr(a.routeSet[0])?.uri ?? '' : a.target);
+    const uri = parseSipUri(a.routeSet.length ? (parseNameAddr(a.routeSet[0])?.uri ?? '') : a.target);
     const param = uri?.params.get('transport')?.toLowerCase();
     const transport = param === 'tcp' || param === 'udp' ? param : a.peer.transport;
     // TCP: reuse the connection the INVITE came on while it is open (RFC 5923 style).
     if (transport === 'tcp' && a.peer.transport === 'tcp' && a.peer.socket && !a.peer.socket.destroyed) return a.peer;
-    const host = uri?.host === 'localhost' ? '127.0.0.1' : uri?.host ?? '';
+    const host = uri?.host === 'localhost' ? '127.0.0.1' : (uri?.host ?? '');
     if (uri && isLoopback(host)) return { transport, address: host, port: uri.port ?? 5060 };
     // Not a loopback address: the simulator sends nothing off this machine, so back to the INVITE's source.
     return { ...a.peer };
@@ -332,10 +405,19 @@ export class UaCsta {
     const dest = this.destination(a);
     const cseq = ++a.localCSeq;
     return this.core.sendRequest(dest, method, (branch) => {
-      const h: Array<[string, string]> = [['Via', this.core.viaFor(dest.transport, branch)], ['Max-Forwards', '70']];
+      const h: Array<[string, string]> = [
+        ['Via', this.core.viaFor(dest.transport, branch)],
+        ['Max-Forwards', '70'],
+      ];
       for (const r of a.routeSet) h.push(['Route', r]);
-      h.push(['From', a.localFrom], ['To', a.remoteTo], ['Call-ID', a.callId], ['CSeq', `${cseq} ${method}`],
-        ['Contact', this.core.contact(dest.transport)], ['User-Agent', this.core.userAgent]);
+      h.push(
+        ['From', a.localFrom],
+        ['To', a.remoteTo],
+        ['Call-ID', a.callId],
+        ['CSeq', `${cseq} ${method}`],
+        ['Contact', this.core.contact(dest.transport)],
+        ['User-Agent', this.core.userAgent],
+      );
       if (body) h.push(...CSTA_HEADERS);
       return writeMessage(`${method} ${a.target} SIP/2.0`, h, body);
     });
@@ -374,7 +456,11 @@ export class UaCsta {
       transport: a.peer.transport,
       state: a.state,
       authenticated: a.authenticated,
-      monitors: [...a.monitors].map(([monitorCrossRefID, m]) => ({ monitorCrossRefID, device: m.device, identity: m.identity })),
+      monitors: [...a.monitors].map(([monitorCrossRefID, m]) => ({
+        monitorCrossRefID,
+        device: m.device,
+        identity: m.identity,
+      })),
       sysStatRegisterIDs: [...a.sysRegs],
       establishedAt: a.establishedAt,
     }));

@@ -22,7 +22,10 @@ describe('action-url: the endpoint form', () => {
   });
 
   it('refuses a path nothing can listen on; a bad allowlist or variable list becomes the problem', () => {
-    assert.throws(() => endpointConfig({ path: '/a b' }), (e: unknown) => e instanceof SnomError && e.code === 'E_INPUT');
+    assert.throws(
+      () => endpointConfig({ path: '/a b' }),
+      (e: unknown) => e instanceof SnomError && e.code === 'E_INPUT',
+    );
     assert.match(endpointConfig({ allowlist: 'not-an-address' }).problem ?? '', /allowlist/);
     assert.ok(endpointConfig({ variables: '$sip_header(' }).problem);
     assert.deepEqual(endpointConfig({ allowlist: '10.0.0.0/8' }).allowlist.entries, ['10.0.0.0/8']);

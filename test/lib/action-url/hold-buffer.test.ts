@@ -4,7 +4,10 @@ import { EventHoldBuffer, InFlight, StatusThrottle } from '../../../src/lib/acti
 describe('EventHoldBuffer', () => {
   it('holds up to maxCount items in order and counts the rest as dropped', () => {
     const b = new EventHoldBuffer<number>({ maxCount: 3, maxAgeMs: 1000, now: () => 0 });
-    assert.deepEqual([1, 2, 3, 4, 5].map((n) => b.push(n)), [true, true, true, false, false]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5].map((n) => b.push(n)),
+      [true, true, true, false, false],
+    );
     assert.equal(b.size, 3);
     assert.equal(b.dropped, 2);
     assert.deepEqual(b.drain(), [1, 2, 3]);
@@ -78,7 +81,10 @@ describe('InFlight', () => {
     const f = new InFlight<string>();
     f.add('a', 'first');
     f.add('b', 'second');
-    assert.deepEqual(f.take(), [{ id: 'a', item: 'first' }, { id: 'b', item: 'second' }]);
+    assert.deepEqual(f.take(), [
+      { id: 'a', item: 'first' },
+      { id: 'b', item: 'second' },
+    ]);
     assert.deepEqual(f.take(), []);
     f.add('c', 'third');
     await new Promise((r) => setImmediate(r));
@@ -91,7 +97,11 @@ describe('StatusThrottle', () => {
   it('applies the first value at once and coalesces a burst into the last value', () => {
     let t = 1000;
     const shown: number[] = [];
-    const s = new StatusThrottle<number>((v) => shown.push(v), 500, () => t);
+    const s = new StatusThrottle<number>(
+      (v) => shown.push(v),
+      500,
+      () => t,
+    );
     s.set(1);
     for (let i = 2; i <= 50; i++) s.set(i);
     assert.deepEqual(shown, [1]);

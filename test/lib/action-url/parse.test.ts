@@ -4,15 +4,39 @@ import { SnomError } from '../../../src/lib/errors';
 
 /** Every event name of the node (docs/protocol.md §6.3), written out. */
 const EVENT_NAMES = [
-  'incoming', 'outgoing', 'connected', 'disconnected', 'offhook', 'onhook', 'missed', 'hold', 'unhold', 'transfer',
-  'blindTransfer', 'attendedTransfer', 'receivedAttendedTransfer', 'dndOn', 'dndOff', 'redirectionOn', 'redirectionOff',
-  'setup', 'registrationFailed', 'logOn', 'logOff', 'longPress', 'blacklist', 'subscriptionNotify', 'firewallTest',
+  'incoming',
+  'outgoing',
+  'connected',
+  'disconnected',
+  'offhook',
+  'onhook',
+  'missed',
+  'hold',
+  'unhold',
+  'transfer',
+  'blindTransfer',
+  'attendedTransfer',
+  'receivedAttendedTransfer',
+  'dndOn',
+  'dndOff',
+  'redirectionOn',
+  'redirectionOff',
+  'setup',
+  'registrationFailed',
+  'logOn',
+  'logOff',
+  'longPress',
+  'blacklist',
+  'subscriptionNotify',
+  'firewallTest',
 ];
 
 describe('parseActionQuery', () => {
-  it('parses every event name; the phone\'s unfilled $placeholders are dropped', () => {
+  it("parses every event name; the phone's unfilled $placeholders are dropped", () => {
     for (const name of EVENT_NAMES) {
-      const ev = parseActionQuery(`?t=tok&e=${name}&local=$local&remote=$remote&cid=$call-id&csta=$csta_id&mac=$mac&h.X-A=$sip_header(X-A)&v.user_uid%5B1%5D=$user_uid[1]`);
+      const ev = parseActionQuery(
+        `?t=tok&e=${name}&local=$local&remote=$remote&cid=$call-id&csta=$csta_id&mac=$mac&h.X-A=$sip_header(X-A)&v.user_uid%5B1%5D=$user_uid[1]`,
+      );
       assert.deepEqual(ev, { event: name, token: 'tok', variables: {}, extra: {} }, name);
     }
   });
@@ -61,11 +85,22 @@ describe('parseActionQuery', () => {
     const ev = parseActionQuery(
       'e=connected&callId=x1&csta_id=-2&display_remote=Bob&active_host=h&nr_ongoing_calls=1&longpress_key=P2&redirect_number=77&phone_ip=1.2.3.4',
     );
-    assert.deepEqual(ev.variables, { callId: 'x1', cstaId: '-2', displayRemote: 'Bob', activeHost: 'h', nrOngoingCalls: 1, longpressKey: 'P2', redirectNumber: '77', phoneIp: '1.2.3.4' });
+    assert.deepEqual(ev.variables, {
+      callId: 'x1',
+      cstaId: '-2',
+      displayRemote: 'Bob',
+      activeHost: 'h',
+      nrOngoingCalls: 1,
+      longpressKey: 'P2',
+      redirectNumber: '77',
+      phoneIp: '1.2.3.4',
+    });
   });
 
   it('delivers SIP headers (h.NAME) and phone settings (v.NAME) under the names asked, first value winning', () => {
-    const ev = parseActionQuery('e=incoming&h.X-Foo=ticket%2042&h.X-Foo=second&h.X-Bar=&v.user_uid%5B1%5D=u7&v.language=Deutsch&h.=x&v.__proto__=p&h.constructor=c');
+    const ev = parseActionQuery(
+      'e=incoming&h.X-Foo=ticket%2042&h.X-Foo=second&h.X-Bar=&v.user_uid%5B1%5D=u7&v.language=Deutsch&h.=x&v.__proto__=p&h.constructor=c',
+    );
     assert.deepEqual(ev.sipHeaders, { 'X-Foo': 'ticket 42', constructor: 'c' });
     assert.deepEqual(ev.phoneVariables, { 'user_uid[1]': 'u7', language: 'Deutsch' });
     assert.deepEqual(ev.extra, { 'h.': 'x' });
@@ -94,7 +129,9 @@ describe('parseActionQuery', () => {
   });
 
   it('accepts the phone names and long names of p4irin-style URLs (docs/protocol.md §6.2)', () => {
-    const ev = parseActionQuery('ip=192.168.1.50&event=incoming&local=sip:100@pbx.local&remote=sip:200@pbx.local&token=s3');
+    const ev = parseActionQuery(
+      'ip=192.168.1.50&event=incoming&local=sip:100@pbx.local&remote=sip:200@pbx.local&token=s3',
+    );
     assert.deepEqual(ev, {
       event: 'incoming',
       token: 's3',
@@ -122,7 +159,10 @@ describe('parseActionQuery', () => {
 
   it('refuses a missing or unknown event with E_INPUT, keeping the token for the caller', () => {
     for (const q of ['t=x&e=ringing', 't=x', 't=x&e=']) {
-      assert.throws(() => parseActionQuery(q), (e: unknown) => e instanceof SnomError && e.code === 'E_INPUT');
+      assert.throws(
+        () => parseActionQuery(q),
+        (e: unknown) => e instanceof SnomError && e.code === 'E_INPUT',
+      );
       const r = tryParseActionQuery(q);
       assert.equal(r.value, undefined);
       assert.equal(r.token, 'x');

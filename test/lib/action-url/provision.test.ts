@@ -12,8 +12,20 @@ async function settingsOf(phone: SimPhone): Promise<Record<string, string>> {
 
 function flow(phones: SimPhone[], over: Record<string, unknown> = {}, phoneOver: Record<string, unknown> = {}) {
   return [
-    ...phones.map((p, i) => phoneConfig(`p${i}`, p.url, { model: p.config.model, firmware: p.config.firmware, baseUrl: BASE, ...phoneOver })),
-    { id: 'a1', type: 'snom-action-url-in', path: '/snom/events', allowlist: '', holdMs: 1000, holdCount: 10, phones: phones.map((_, i) => `p${i}`), wires: [['events'], ['report']], ...over },
+    ...phones.map((p, i) =>
+      phoneConfig(`p${i}`, p.url, { model: p.config.model, firmware: p.config.firmware, baseUrl: BASE, ...phoneOver }),
+    ),
+    {
+      id: 'a1',
+      type: 'snom-action-url-in',
+      path: '/snom/events',
+      allowlist: '',
+      holdMs: 1000,
+      holdCount: 10,
+      phones: phones.map((_, i) => `p${i}`),
+      wires: [['events'], ['report']],
+      ...over,
+    },
     { id: 'c1', type: 'catch', scope: null, uncaught: false, wires: [['err']] },
     { id: 'events', type: 'helper' },
     { id: 'report', type: 'helper' },
@@ -25,7 +37,11 @@ describe('snom-action-url-in provisioning', function () {
   let current: SimPhone;
   let old: SimPhone;
   const nodes = [nodeModule('snom-phone'), nodeModule('snom-action-url-in'), catchNode];
-  const creds = () => ({ p0: { user: SIM_USER, password: SIM_PASSWORD }, p1: { user: SIM_USER, password: SIM_PASSWORD }, a1: { token: TOKEN } });
+  const creds = () => ({
+    p0: { user: SIM_USER, password: SIM_PASSWORD },
+    p1: { user: SIM_USER, password: SIM_PASSWORD },
+    a1: { token: TOKEN },
+  });
 
   before(async () => {
     await new Promise<void>((r) => helper.startServer(r));
@@ -43,7 +59,7 @@ describe('snom-action-url-in provisioning', function () {
     await new Promise<void>((r) => helper.stopServer(r));
   });
 
-  it('writes exactly the chosen events\' action_* settings, with token, event and variables', async () => {
+  it("writes exactly the chosen events' action_* settings, with token, event and variables", async () => {
     const events = ['incoming', 'connected', 'disconnected', 'hold', 'dndOn', 'firewallTest'];
     await helper.load(nodes, flow([current], { events }), creds());
     const report = collect(helper.getNode('report'));
@@ -51,30 +67,54 @@ describe('snom-action-url-in provisioning', function () {
     const [msg] = await report.wait(1);
     assert.equal(msg.topic, 'provisioned');
     assert.deepEqual(msg.payload.errors, []);
-    const expected = ['action_connected_url', 'action_disconnected_url', 'action_dnd_on_url', 'action_fwtest_url', 'action_hold', 'action_incoming_url'];
+    const expected = [
+      'action_connected_url',
+      'action_disconnected_url',
+      'action_dnd_on_url',
+      'action_fwtest_url',
+      'action_hold',
+      'action_incoming_url',
+    ];
     assert.deepEqual([...msg.payload.results[0].settings].sort(), expected);
-    assert.equal(msg.payload.results[0].route, 'both', 'settings of the proprietary list (docs/protocol.md §9.2) by CSTA SetSettings, others by dummy.htm');
+    assert.equal(
+      msg.payload.results[0].route,
+      'both',
+      'settings of the proprietary list (docs/protocol.md §9.2) by CSTA SetSettings, others by dummy.htm',
+    );
     assert.ok(!JSON.stringify(msg.payload).includes(TOKEN), 'the report never carries the token');
 
     const s = await settingsOf(current);
     const at = `${BASE}/snom/events?t=${TOKEN}`;
-    const call = 'local=$local&remote=$remote&cid=$call-id&csta=$csta_id&dloc=$display_local&drem=$display_remote&akey=$active_key&calls=$nr_ongoing_calls&mac=$mac';
-    assert.deepEqual(
-      Object.fromEntries(expected.map((n) => [n, s[n]])),
-      {
-        action_connected_url: `${at}&e=connected&${call}`,
-        action_disconnected_url: `${at}&e=disconnected&${call}&reason=$cancel_reason`,
-        action_dnd_on_url: `${at}&e=dndOn&aurl=$active_url&mac=$mac`,
-        action_fwtest_url: `${at}&e=firewallTest&mac=$mac`, // the hidden setting, by CSTA
-        action_hold: `${at}&e=hold&${call}`, // no _url suffix (docs/protocol.md §6.3)
-        action_incoming_url: `${at}&e=incoming&${call}`,
-      },
-    );
+    const call =
+      'local=$local&remote=$remote&cid=$call-id&csta=$csta_id&dloc=$display_local&drem=$display_remote&akey=$active_key&calls=$nr_ongoing_calls&mac=$mac';
+    assert.deepEqual(Object.fromEntries(expected.map((n) => [n, s[n]])), {
+      action_connected_url: `${at}&e=connected&${call}`,
+      action_disconnected_url: `${at}&e=disconnected&${call}&reason=$cancel_reason`,
+      action_dnd_on_url: `${at}&e=dndOn&aurl=$active_url&mac=$mac`,
+      action_fwtest_url: `${at}&e=firewallTest&mac=$mac`, // the hidden setting, by CSTA
+      action_hold: `${at}&e=hold&${call}`, // no _url suffix (docs/protocol.md §6.3)
+      action_incoming_url: `${at}&e=incoming&${call}`,
+    });
     const untouched = [
-      'action_outgoing_url', 'action_offhook_url', 'action_onhook_url', 'action_missed_url', 'action_unhold', 'action_transfer',
-      'action_blind_transfer', 'action_attended_transfer', 'action_received_attended_transfer', 'action_dnd_off_url',
-      'action_redirection_on_url', 'action_redirection_off_url', 'action_setup_url', 'action_reg_failed', 'action_log_on_url',
-      'action_log_off_url', 'action_longpress_url', 'action_blacklist_url', 'action_received_subscr_notify_url',
+      'action_outgoing_url',
+      'action_offhook_url',
+      'action_onhook_url',
+      'action_missed_url',
+      'action_unhold',
+      'action_transfer',
+      'action_blind_transfer',
+      'action_attended_transfer',
+      'action_received_attended_transfer',
+      'action_dnd_off_url',
+      'action_redirection_on_url',
+      'action_redirection_off_url',
+      'action_setup_url',
+      'action_reg_failed',
+      'action_log_on_url',
+      'action_log_off_url',
+      'action_longpress_url',
+      'action_blacklist_url',
+      'action_received_subscr_notify_url',
       'action_firewall_test', // the older wiki's name of the firewall test: recognised, never written
     ];
     for (const name of untouched) assert.ok(!s[name], `${name} not written`);
@@ -83,7 +123,11 @@ describe('snom-action-url-in provisioning', function () {
   });
 
   it('asks for extra variables (node setting, or msg.variables for one run) and refuses bad ones before sending', async () => {
-    await helper.load(nodes, flow([current], { events: ['incoming', 'dndOn'], variables: '$sip_header(X-Ticket), user_uid[1] activeUser' }), creds());
+    await helper.load(
+      nodes,
+      flow([current], { events: ['incoming', 'dndOn'], variables: '$sip_header(X-Ticket), user_uid[1] activeUser' }),
+      creds(),
+    );
     const report = collect(helper.getNode('report'));
     const err = collect(helper.getNode('err'));
     helper.getNode('a1').receive({ topic: 'provision' });
@@ -107,7 +151,10 @@ describe('snom-action-url-in provisioning', function () {
       helper.getNode('a1').receive({ topic: 'provision', variables });
     }
     const errors = await err.wait(4);
-    assert.deepEqual(errors.map((e) => e.error.code), ['E_INPUT', 'E_INPUT', 'E_INPUT', 'E_INPUT']);
+    assert.deepEqual(
+      errors.map((e) => e.error.code),
+      ['E_INPUT', 'E_INPUT', 'E_INPUT', 'E_INPUT'],
+    );
     assert.match(errors[0].error.message, /Call-ID/);
     assert.match(errors[1].error.message, /password/);
     assert.equal((await simState(current)).requests, before, 'nothing was sent');
@@ -141,7 +188,11 @@ describe('snom-action-url-in provisioning', function () {
 
   it('the editor button endpoint answers setting names and never the token; unknown node → 404', async () => {
     await helper.load(nodes, flow([current], { events: ['incoming'] }), creds());
-    const res = await helper.request().post('/snom-action-url-in/a1/provision').send({ action: 'provision', phones: ['p0'] }).expect(200);
+    const res = await helper
+      .request()
+      .post('/snom-action-url-in/a1/provision')
+      .send({ action: 'provision', phones: ['p0'] })
+      .expect(200);
     assert.deepEqual(res.body.results[0].settings, ['action_incoming_url']);
     assert.ok(!JSON.stringify(res.body).includes(TOKEN));
     assert.match((await settingsOf(current)).action_incoming_url, new RegExp(TOKEN));

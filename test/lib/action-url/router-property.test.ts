@@ -14,9 +14,20 @@ type Cmd =
   | { t: 'release' };
 
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ t: fc.constant('req' as const), token: fc.constantFrom('right' as const, 'right' as const, 'wrong' as const, 'none' as const), event: fc.constantFrom('hold' as const, 'unhold' as const, 'bogus' as const), closeAfter: fc.boolean() }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      t: fc.constant('req' as const),
+      token: fc.constantFrom('right' as const, 'right' as const, 'wrong' as const, 'none' as const),
+      event: fc.constantFrom('hold' as const, 'unhold' as const, 'bogus' as const),
+      closeAfter: fc.boolean(),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ t: 'close' as const }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('open' as const), newToken: fc.boolean(), release: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ t: fc.constant('open' as const), newToken: fc.boolean(), release: fc.boolean() }),
+  },
   { weight: 1, arbitrary: fc.constant({ t: 'release' as const }) },
 );
 
@@ -52,10 +63,12 @@ describe('ActionUrlRouter property: nothing lost, nothing forged, whatever the t
 
   const get = (path: string): Promise<number> =>
     new Promise((resolve, reject) => {
-      http.get(base + path, { agent }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      }).on('error', reject);
+      http
+        .get(base + path, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        })
+        .on('error', reject);
     });
 
   let run = 0;

@@ -173,7 +173,10 @@ describe('ActionUrlRouter over real HTTP', () => {
     await settle();
     assert.equal(results.filter((r) => r.status === 403).length, 200);
     assert.equal(results[200].status, 200);
-    assert.deepEqual(ep.got.map((e) => e.event), ['connected']);
+    assert.deepEqual(
+      ep.got.map((e) => e.event),
+      ['connected'],
+    );
     router.remove(ep);
   });
 
@@ -215,7 +218,10 @@ describe('ActionUrlRouter over real HTTP', () => {
     assert.equal(fresh.got.length, 0, 'nothing before the release');
     assert.equal(router.heldCount('/h'), 4);
     router.releaseHeld();
-    assert.deepEqual(fresh.got.map((e) => e.variables.callId), ['c1', 'c2', 'c3', 'c6']);
+    assert.deepEqual(
+      fresh.got.map((e) => e.variables.callId),
+      ['c1', 'c2', 'c3', 'c6'],
+    );
     assert.ok(fresh.got.every((e) => e.held));
     router.releaseHeld();
     assert.equal(fresh.got.length, 4, 'a second release delivers nothing again');
@@ -242,13 +248,20 @@ describe('ActionUrlRouter over real HTTP', () => {
     assert.deepEqual(fresh.dropped, [{ dropped: 0, expired: 1 }], 'the held one was too old');
 
     close(router, fresh);
-    assert.equal((await get('/k?t=secret-token&e=hold')).status, 403, 'the old token is gone with the endpoint that had it');
+    assert.equal(
+      (await get('/k?t=secret-token&e=hold')).status,
+      403,
+      'the old token is gone with the endpoint that had it',
+    );
     assert.equal((await get('/k?t=new-token&e=hold&cid=k2')).status, 200);
     // a new token: what was accepted under the last one is still handed on (it was answered 200)
     const other = endpoint({ path: '/k', token: 'other-token' });
     router.add(other);
     router.releaseHeld('/k');
-    assert.deepEqual(other.got.map((e) => e.variables.callId), ['k2']);
+    assert.deepEqual(
+      other.got.map((e) => e.variables.callId),
+      ['k2'],
+    );
     assert.deepEqual(other.refused, []);
     close(router, other);
   });
@@ -262,7 +275,14 @@ describe('ActionUrlRouter over real HTTP', () => {
     assert.equal((await get('/rc?t=secret-token&e=hold&cid=x3')).status, 200, 'newer events queue behind');
     assert.equal(ep.got.length, 0);
     router.releaseHeld('/rc');
-    assert.deepEqual(ep.got.map((e) => [e.variables.callId, e.held]), [['x1', true], ['x2', true], ['x3', true]]);
+    assert.deepEqual(
+      ep.got.map((e) => [e.variables.callId, e.held]),
+      [
+        ['x1', true],
+        ['x2', true],
+        ['x3', true],
+      ],
+    );
 
     // a release that never comes (no flows:started): the next request after half the hold time releases
     router.reclaim(ep, ep.got.splice(0, 1));
@@ -270,7 +290,10 @@ describe('ActionUrlRouter over real HTTP', () => {
     assert.equal(ep.got.length, 2, 'x4 waits behind x1');
     clock += ep.holdMs / 2 + 1;
     assert.equal((await get('/rc?t=secret-token&e=hold&cid=x5')).status, 200);
-    assert.deepEqual(ep.got.slice(2).map((e) => e.variables.callId), ['x1', 'x4', 'x5']);
+    assert.deepEqual(
+      ep.got.slice(2).map((e) => e.variables.callId),
+      ['x1', 'x4', 'x5'],
+    );
     close(router, ep);
   });
 
@@ -284,7 +307,11 @@ describe('ActionUrlRouter over real HTTP', () => {
     router.releaseHeld('/r');
     await settle();
     assert.deepEqual(first.late, [], 'nothing reached the closed endpoint');
-    assert.deepEqual([...first.got, ...second.got].map((e) => e.variables.callId), ['r1'], 'delivered exactly once');
+    assert.deepEqual(
+      [...first.got, ...second.got].map((e) => e.variables.callId),
+      ['r1'],
+      'delivered exactly once',
+    );
     close(router, second);
   });
 
@@ -293,10 +320,14 @@ describe('ActionUrlRouter over real HTTP', () => {
     router.add(first);
     let req!: http.ClientRequest;
     const status = new Promise<number>((resolve) => {
-      req = http.request(`${base}/pb?t=secret-token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      req = http.request(
+        `${base}/pb?t=secret-token`,
+        { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
     });
     req.write('e=missed');
     await new Promise((r) => setTimeout(r, 50)); // the head is in, the body not yet complete
@@ -307,7 +338,10 @@ describe('ActionUrlRouter over real HTTP', () => {
     router.add(second);
     router.releaseHeld('/pb');
     assert.deepEqual(first.late, []);
-    assert.deepEqual([...first.got, ...second.got].map((e) => e.variables.callId), ['p1']);
+    assert.deepEqual(
+      [...first.got, ...second.got].map((e) => e.variables.callId),
+      ['p1'],
+    );
     close(router, second);
   });
 
@@ -315,14 +349,19 @@ describe('ActionUrlRouter over real HTTP', () => {
     const old = endpoint({ path: '/j', holdCount: 5 });
     router.add(old);
     close(router, old);
-    const junk = await Promise.all(Array.from({ length: 300 }, (_, i) => get(`/j?t=guess-${i}&e=incoming&cid=junk${i}`)));
+    const junk = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => get(`/j?t=guess-${i}&e=incoming&cid=junk${i}`)),
+    );
     assert.deepEqual([...new Set(junk.map((r) => r.status))], [403]);
     assert.equal(router.heldCount('/j'), 0, 'nothing held');
     assert.equal((await get('/j?t=secret-token&e=incoming&cid=genuine')).status, 200);
     const fresh = endpoint({ path: '/j' });
     router.add(fresh);
     router.releaseHeld('/j');
-    assert.deepEqual(fresh.got.map((e) => e.variables.callId), ['genuine']);
+    assert.deepEqual(
+      fresh.got.map((e) => e.variables.callId),
+      ['genuine'],
+    );
     close(router, fresh);
   });
 
@@ -334,14 +373,18 @@ describe('ActionUrlRouter over real HTTP', () => {
     const open = endpoint({ path: '/sel', events: new Set(['hold']), holdCount: 2 });
     router.add(open);
     close(router, open);
-    for (let i = 0; i < 5; i++) assert.equal((await get('/sel?t=secret-token&e=unhold')).status, 200, 'answered like a running node');
+    for (let i = 0; i < 5; i++)
+      assert.equal((await get('/sel?t=secret-token&e=unhold')).status, 200, 'answered like a running node');
     assert.equal(router.heldCount('/sel'), 0, 'unselected events do not fill the buffer');
     assert.equal((await get('/sel?t=secret-token&e=hold')).status, 200);
     assert.equal(router.heldCount('/sel'), 1);
     const back = endpoint({ path: '/sel', events: new Set(['hold']) });
     router.add(back);
     router.releaseHeld('/sel');
-    assert.deepEqual(back.got.map((e) => e.event), ['hold']);
+    assert.deepEqual(
+      back.got.map((e) => e.event),
+      ['hold'],
+    );
     close(router, back);
   });
 
@@ -364,7 +407,9 @@ describe('ActionUrlRouter over real HTTP', () => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        (req as http.IncomingMessage & { body?: unknown }).body = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString()));
+        (req as http.IncomingMessage & { body?: unknown }).body = Object.fromEntries(
+          new URLSearchParams(Buffer.concat(chunks).toString()),
+        );
         router.handle(req, res);
       });
     });
@@ -379,17 +424,24 @@ describe('ActionUrlRouter over real HTTP', () => {
       }
       // without Content-Length (chunked): measured on what the parser produced
       const chunked = await new Promise<number>((resolve, reject) => {
-        const req = http.request(url, { method: 'POST', headers: { ...form.headers, 'transfer-encoding': 'chunked' } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = http.request(
+          url,
+          { method: 'POST', headers: { ...form.headers, 'transfer-encoding': 'chunked' } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on('error', reject);
         req.end(`e=missed&cid=chunked&x=${'a'.repeat(64 * 1024)}`);
       });
       statuses.push(chunked);
       assert.deepEqual(statuses, [200, 413, 413, 413]);
       await settle();
-      assert.deepEqual(ep.got.map((e) => e.variables.callId), ['b100']);
+      assert.deepEqual(
+        ep.got.map((e) => e.variables.callId),
+        ['b100'],
+      );
     } finally {
       parsing.closeAllConnections();
       await new Promise((r) => parsing.close(r));

@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict';
 import { SnomError } from '../../../src/lib/errors';
 import { parseSnomUserAgent } from '../../../src/lib/profile';
-import {
-  generateToken,
-  isAllowed,
-  normalizeAddress,
-  parseAllowlist,
-  tokensEqual,
-} from '../../../src/lib/action-url';
+import { generateToken, isAllowed, normalizeAddress, parseAllowlist, tokensEqual } from '../../../src/lib/action-url';
 
 describe('tokens', () => {
   it('generates url-safe tokens of at least 128 bits, all different', () => {
@@ -88,14 +82,19 @@ describe('allowlist', () => {
 describe('Snom User-Agent', () => {
   it('reads model, firmware and MAC from the forms of docs/protocol.md §1.2', () => {
     assert.deepEqual(
-      parseSnomUserAgent('Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.33 2010.12-00004-g9ba52f5 000413922D24 SXM:0 UXM:0)'),
+      parseSnomUserAgent(
+        'Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.33 2010.12-00004-g9ba52f5 000413922D24 SXM:0 UXM:0)',
+      ),
       { model: 'D785', firmware: '10.1.33.33', mac: '000413922D24' },
     );
-    assert.deepEqual(parseSnomUserAgent('Mozilla/4.0 (compatible; snom710-SIP 8.7.5.35 1.1.5-IFX-05.01.12 000413741767)'), {
-      model: 'snom710',
-      firmware: '8.7.5.35',
-      mac: '000413741767',
-    });
+    assert.deepEqual(
+      parseSnomUserAgent('Mozilla/4.0 (compatible; snom710-SIP 8.7.5.35 1.1.5-IFX-05.01.12 000413741767)'),
+      {
+        model: 'snom710',
+        firmware: '8.7.5.35',
+        mac: '000413741767',
+      },
+    );
     assert.deepEqual(parseSnomUserAgent('Mozilla/4.0 (compatible; snom320-SIP 8.4.18 1.1.3-s)'), {
       model: 'snom320',
       firmware: '8.4.18',

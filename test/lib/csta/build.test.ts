@@ -39,25 +39,61 @@ const DECL = '<?xml version="1.0" encoding="UTF-8"?>';
 
 /** Every operation the builder offers: ECMA-323 names (docs/protocol.md §8.2, §8.5) and Snom's four messages (§9). */
 const ALL_OPERATIONS: readonly CstaOperation[] = [
-  'MakeCall', 'AnswerCall', 'ClearConnection', 'ClearCall', 'HoldCall', 'RetrieveCall', 'ConsultationCall', 'TransferCall',
-  'ConferenceCall', 'SingleStepTransferCall', 'DeflectCall', 'GenerateDigits', 'SnapshotDevice', 'RequestSystemStatus',
-  'GetDoNotDisturb', 'SetDoNotDisturb', 'GetForwarding', 'SetForwarding', 'GetSettings', 'SetSettings', 'XmlPush', 'FireTest',
+  'MakeCall',
+  'AnswerCall',
+  'ClearConnection',
+  'ClearCall',
+  'HoldCall',
+  'RetrieveCall',
+  'ConsultationCall',
+  'TransferCall',
+  'ConferenceCall',
+  'SingleStepTransferCall',
+  'DeflectCall',
+  'GenerateDigits',
+  'SnapshotDevice',
+  'RequestSystemStatus',
+  'GetDoNotDisturb',
+  'SetDoNotDisturb',
+  'GetForwarding',
+  'SetForwarding',
+  'GetSettings',
+  'SetSettings',
+  'XmlPush',
+  'FireTest',
 ];
 /** docs/protocol.md §8.2: "since 8.7.4" (SingleStepTransferCall existed before, in an older format). */
-const SINCE_874: readonly CstaOperation[] = ['ConsultationCall', 'DeflectCall', 'GetDoNotDisturb', 'SetDoNotDisturb', 'GetForwarding', 'SetForwarding'];
+const SINCE_874: readonly CstaOperation[] = [
+  'ConsultationCall',
+  'DeflectCall',
+  'GetDoNotDisturb',
+  'SetDoNotDisturb',
+  'GetForwarding',
+  'SetForwarding',
+];
 /** The proprietary Snom messages (docs/protocol.md §9). */
 const SNOM_MESSAGES: readonly CstaOperation[] = ['GetSettings', 'SetSettings', 'XmlPush', 'FireTest'];
 /** docs/protocol.md §8.2 "from 7.3.4" (before 8.7), plus the Snom messages (§11.2 P3). */
 const BEFORE_87: readonly CstaOperation[] = [
-  'MakeCall', 'AnswerCall', 'ClearConnection', 'ClearCall', 'HoldCall', 'RetrieveCall', 'TransferCall', 'SingleStepTransferCall', ...SNOM_MESSAGES,
+  'MakeCall',
+  'AnswerCall',
+  'ClearConnection',
+  'ClearCall',
+  'HoldCall',
+  'RetrieveCall',
+  'TransferCall',
+  'SingleStepTransferCall',
+  ...SNOM_MESSAGES,
 ];
 
 /** 8.7.3+ bare request (the MakeCall form of docs/protocol.md §8.3 with double quotes). */
 const bare = (op: string, inner: string): string => `${DECL}<${op} xmlns="${ED5}" xmlns:xsi="${XSI}">${inner}</${op}>`;
 const soap = (ns: string, inner: string): string =>
   `${DECL}<SOAP-ENV:Envelope xmlns:SOAP-ENV="${SOAP_NS}" xmlns:csta="${ns}"><SOAP-ENV:Body>${inner}</SOAP-ENV:Body></SOAP-ENV:Envelope>`;
-const DOC_TEXT = '&lt;SnomIPPhoneText&gt;&lt;Title&gt;Caller&lt;/Title&gt;&lt;Text&gt;Alice &amp;amp; Bob&lt;/Text&gt;&lt;/SnomIPPhoneText&gt;';
-const SETTING = '<csta:Setting><csta:name>action_incoming_url</csta:name><csta:value>http://srv/in?r=$remote&amp;id=$csta_id</csta:value></csta:Setting>';
+const DOC_TEXT =
+  '&lt;SnomIPPhoneText&gt;&lt;Title&gt;Caller&lt;/Title&gt;&lt;Text&gt;Alice &amp;amp; Bob&lt;/Text&gt;&lt;/SnomIPPhoneText&gt;';
+const SETTING =
+  '<csta:Setting><csta:name>action_incoming_url</csta:name><csta:value>http://srv/in?r=$remote&amp;id=$csta_id</csta:value></csta:Setting>';
 
 /**
  * The body for VALID[op] on 8.7.3+ firmware, written out: bare ed5 XML with ConnectionIDs as
@@ -68,21 +104,45 @@ const BODY_CURRENT: Record<CstaOperation, string> = {
   MakeCall: `${DECL}<MakeCall xmlns='${ED5}' xmlns:xsi='${XSI}'><callingDevice>sip:100@pbx</callingDevice><calledDirectoryNumber>200</calledDirectoryNumber><autoOriginate>doNotPrompt</autoOriginate></MakeCall>`,
   AnswerCall: bare('AnswerCall', '<callToBeAnswered><callID>-18</callID></callToBeAnswered>'),
   ClearConnection: bare('ClearConnection', '<connectionToBeCleared><callID>-3</callID></connectionToBeCleared>'),
-  ClearCall: soap(ED5, '<csta:ClearCall><csta:callToBeCleared><csta:callID>4</csta:callID></csta:callToBeCleared></csta:ClearCall>'),
+  ClearCall: soap(
+    ED5,
+    '<csta:ClearCall><csta:callToBeCleared><csta:callID>4</csta:callID></csta:callToBeCleared></csta:ClearCall>',
+  ),
   HoldCall: bare('HoldCall', '<callToBeHeld><callID>5</callID></callToBeHeld>'),
   RetrieveCall: bare('RetrieveCall', '<callToBeRetrieved><callID>6</callID></callToBeRetrieved>'),
-  ConsultationCall: bare('ConsultationCall', '<existingCall><callID>7</callID></existingCall><consultedDevice>300</consultedDevice>'),
-  TransferCall: bare('TransferCall', '<heldCall><callID>8</callID></heldCall><activeCall><callID>9</callID></activeCall>'),
-  ConferenceCall: bare('ConferenceCall', '<heldCall><callID>10</callID></heldCall><activeCall><callID>11</callID></activeCall>'),
-  SingleStepTransferCall: bare('SingleStepTransferCall', '<activeCall><callID>12</callID></activeCall><transferredTo>400</transferredTo>'),
-  DeflectCall: bare('DeflectCall', '<callToBeDiverted><callID>13</callID></callToBeDiverted><newDestination>500</newDestination>'),
-  GenerateDigits: bare('GenerateDigits', '<connectionToSendDigits><callID>14</callID></connectionToSendDigits><charactersToSend>12#</charactersToSend>'),
+  ConsultationCall: bare(
+    'ConsultationCall',
+    '<existingCall><callID>7</callID></existingCall><consultedDevice>300</consultedDevice>',
+  ),
+  TransferCall: bare(
+    'TransferCall',
+    '<heldCall><callID>8</callID></heldCall><activeCall><callID>9</callID></activeCall>',
+  ),
+  ConferenceCall: bare(
+    'ConferenceCall',
+    '<heldCall><callID>10</callID></heldCall><activeCall><callID>11</callID></activeCall>',
+  ),
+  SingleStepTransferCall: bare(
+    'SingleStepTransferCall',
+    '<activeCall><callID>12</callID></activeCall><transferredTo>400</transferredTo>',
+  ),
+  DeflectCall: bare(
+    'DeflectCall',
+    '<callToBeDiverted><callID>13</callID></callToBeDiverted><newDestination>500</newDestination>',
+  ),
+  GenerateDigits: bare(
+    'GenerateDigits',
+    '<connectionToSendDigits><callID>14</callID></connectionToSendDigits><charactersToSend>12#</charactersToSend>',
+  ),
   SnapshotDevice: `${DECL}<SnapshotDevice xmlns="${ED5}"><snapshotObject>100@pbx</snapshotObject></SnapshotDevice>`,
   RequestSystemStatus: `${DECL}<RequestSystemStatus xmlns="${ED3}" xmlns:xsi="${XSI}"/>`,
   GetDoNotDisturb: bare('GetDoNotDisturb', '<device>sip:100@pbx</device>'),
   SetDoNotDisturb: bare('SetDoNotDisturb', '<device>sip:100@pbx</device><doNotDisturbOn>true</doNotDisturbOn>'),
   GetForwarding: bare('GetForwarding', '<device>sip:100@pbx</device>'),
-  SetForwarding: bare('SetForwarding', '<device>sip:100@pbx</device><forwardingType>forwardBusy</forwardingType><activateForward>true</activateForward><forwardDN>600</forwardDN>'),
+  SetForwarding: bare(
+    'SetForwarding',
+    '<device>sip:100@pbx</device><forwardingType>forwardBusy</forwardingType><activateForward>true</activateForward><forwardDN>600</forwardDN>',
+  ),
   GetSettings: soap(ED5, '<csta:GetSettings></csta:GetSettings>'),
   SetSettings: soap(ED5, `<csta:SetSettings>${SETTING}</csta:SetSettings>`),
   XmlPush: soap(ED5, `<csta:XmlPush><csta:document>${DOC_TEXT}</csta:document></csta:XmlPush>`),
@@ -91,14 +151,26 @@ const BODY_CURRENT: Record<CstaOperation, string> = {
 
 /** The body for VALID[op] before 8.7: SOAP, ed4, the call id bare in the ConnectionID (docs/protocol.md §8.3). */
 const BODY_LEGACY: Partial<Record<CstaOperation, string>> = {
-  MakeCall: soap(ED4, '<csta:MakeCall><csta:callingDevice>sip:100@pbx</csta:callingDevice><csta:calledDirectoryNumber>200</csta:calledDirectoryNumber><csta:autoOriginate>doNotPrompt</csta:autoOriginate></csta:MakeCall>'),
+  MakeCall: soap(
+    ED4,
+    '<csta:MakeCall><csta:callingDevice>sip:100@pbx</csta:callingDevice><csta:calledDirectoryNumber>200</csta:calledDirectoryNumber><csta:autoOriginate>doNotPrompt</csta:autoOriginate></csta:MakeCall>',
+  ),
   AnswerCall: soap(ED4, '<csta:AnswerCall><csta:callToBeAnswered>-18</csta:callToBeAnswered></csta:AnswerCall>'),
-  ClearConnection: soap(ED4, '<csta:ClearConnection><csta:connectionToBeCleared>-3</csta:connectionToBeCleared></csta:ClearConnection>'),
+  ClearConnection: soap(
+    ED4,
+    '<csta:ClearConnection><csta:connectionToBeCleared>-3</csta:connectionToBeCleared></csta:ClearConnection>',
+  ),
   ClearCall: soap(ED4, '<csta:ClearCall><csta:callToBeCleared>4</csta:callToBeCleared></csta:ClearCall>'),
   HoldCall: soap(ED4, '<csta:HoldCall><csta:callToBeHeld>5</csta:callToBeHeld></csta:HoldCall>'),
   RetrieveCall: soap(ED4, '<csta:RetrieveCall><csta:callToBeRetrieved>6</csta:callToBeRetrieved></csta:RetrieveCall>'),
-  TransferCall: soap(ED4, '<csta:TransferCall><csta:heldCall>8</csta:heldCall><csta:activeCall>9</csta:activeCall></csta:TransferCall>'),
-  SingleStepTransferCall: soap(ED4, '<csta:SingleStepTransferCall><csta:activeCall>12</csta:activeCall><csta:transferredTo>400</csta:transferredTo></csta:SingleStepTransferCall>'),
+  TransferCall: soap(
+    ED4,
+    '<csta:TransferCall><csta:heldCall>8</csta:heldCall><csta:activeCall>9</csta:activeCall></csta:TransferCall>',
+  ),
+  SingleStepTransferCall: soap(
+    ED4,
+    '<csta:SingleStepTransferCall><csta:activeCall>12</csta:activeCall><csta:transferredTo>400</csta:transferredTo></csta:SingleStepTransferCall>',
+  ),
   GetSettings: soap(ED4, '<csta:GetSettings></csta:GetSettings>'),
   SetSettings: soap(ED4, `<csta:SetSettings>${SETTING}</csta:SetSettings>`),
   XmlPush: soap(ED4, `<csta:XmlPush><csta:document>${DOC_TEXT}</csta:document></csta:XmlPush>`),
@@ -156,7 +228,9 @@ function opElement(body: string, op: string): Record<string, unknown> {
 }
 
 function fillSeedNamespaces(template: string, cstaNs: string): string {
-  return template.replace('xmlns:SOAP-ENV=""', `xmlns:SOAP-ENV="${SOAP_NS}"`).replace('xmlns:csta=""', `xmlns:csta="${cstaNs}"`);
+  return template
+    .replace('xmlns:SOAP-ENV=""', `xmlns:SOAP-ENV="${SOAP_NS}"`)
+    .replace('xmlns:csta=""', `xmlns:csta="${cstaNs}"`);
 }
 
 describe('CSTA request builder', () => {
@@ -171,14 +245,22 @@ describe('CSTA request builder', () => {
     it('MakeCall', () => {
       const r = buildCstaRequest(
         'MakeCall',
-        { callingDevice: 'sip:455455@ser.intern.snom.de', calledDirectoryNumber: '455360', autoOriginate: 'doNotPrompt' },
+        {
+          callingDevice: 'sip:455455@ser.intern.snom.de',
+          calledDirectoryNumber: '455360',
+          autoOriginate: 'doNotPrompt',
+        },
         CURRENT,
       );
       assert.equal(squeeze(r.body), squeeze(REF_MAKE_CALL));
     });
 
     it('MakeCall adds sip: to user@host and defaults autoOriginate to doNotPrompt', () => {
-      const r = buildCstaRequest('MakeCall', { callingDevice: '455455@ser.intern.snom.de', calledDirectoryNumber: '455360' }, CURRENT);
+      const r = buildCstaRequest(
+        'MakeCall',
+        { callingDevice: '455455@ser.intern.snom.de', calledDirectoryNumber: '455360' },
+        CURRENT,
+      );
       assert.equal(squeeze(r.body), squeeze(REF_MAKE_CALL));
     });
 
@@ -202,7 +284,10 @@ describe('CSTA request builder', () => {
 
     it('8.7.3+ ConnectionID has <deviceID> after <callID> when the device is given', () => {
       const body = buildCstaRequest('HoldCall', { callId: -2, deviceId: '455455@ser.intern.snom.de' }, CURRENT).body;
-      assert.match(squeeze(body), /<callToBeHeld><callID>-2<\/callID><deviceID>sip:455455@ser\.intern\.snom\.de<\/deviceID><\/callToBeHeld>/);
+      assert.match(
+        squeeze(body),
+        /<callToBeHeld><callID>-2<\/callID><deviceID>sip:455455@ser\.intern\.snom\.de<\/deviceID><\/callToBeHeld>/,
+      );
     });
 
     it('GetSettings and FireTest are the templates of docs/protocol.md §9.1 in a SOAP envelope (ed5 on 8.7.3+, ed4 on legacy: §11.2 P2)', () => {
@@ -212,14 +297,24 @@ describe('CSTA request builder', () => {
       ] as const) {
         const gs = buildCstaRequest('GetSettings', {}, caps);
         assert.equal(gs.soap, true);
-        assert.equal(squeeze(gs.body), squeeze('<?xml version="1.0" encoding="UTF-8"?>' + fillSeedNamespaces(SEED_GET_SETTINGS, ns)));
+        assert.equal(
+          squeeze(gs.body),
+          squeeze('<?xml version="1.0" encoding="UTF-8"?>' + fillSeedNamespaces(SEED_GET_SETTINGS, ns)),
+        );
         const ft = buildCstaRequest('FireTest', {}, caps);
-        assert.equal(squeeze(ft.body), squeeze('<?xml version="1.0" encoding="UTF-8"?>' + fillSeedNamespaces(SEED_FIRE_TEST, ns)));
+        assert.equal(
+          squeeze(ft.body),
+          squeeze('<?xml version="1.0" encoding="UTF-8"?>' + fillSeedNamespaces(SEED_FIRE_TEST, ns)),
+        );
       }
     });
 
     it('SetSettings: one csta:Setting with name and value per setting', () => {
-      const r = buildCstaRequest('SetSettings', { settings: { user_realname1: 'Reception', action_fwtest_url: 'http://srv/fw' } }, CURRENT);
+      const r = buildCstaRequest(
+        'SetSettings',
+        { settings: { user_realname1: 'Reception', action_fwtest_url: 'http://srv/fw' } },
+        CURRENT,
+      );
       assert.equal(r.soap, true);
       assert.match(
         squeeze(r.body),
@@ -237,7 +332,10 @@ describe('CSTA request builder', () => {
       const r = buildCstaRequest('ClearCall', { callId: -7 }, CURRENT);
       assert.equal(r.soap, true);
       assert.ok(r.body.includes(`xmlns:csta="${ED5}"`));
-      assert.match(squeeze(r.body), /<csta:ClearCall><csta:callToBeCleared><csta:callID>-7<\/csta:callID><\/csta:callToBeCleared><\/csta:ClearCall>/);
+      assert.match(
+        squeeze(r.body),
+        /<csta:ClearCall><csta:callToBeCleared><csta:callID>-7<\/csta:callID><\/csta:callToBeCleared><\/csta:ClearCall>/,
+      );
     });
   });
 
@@ -254,7 +352,12 @@ describe('CSTA request builder', () => {
       GetDoNotDisturb: { device: 'sip:100@pbx' },
       SetDoNotDisturb: { device: 'sip:100@pbx', doNotDisturbOn: 'true' },
       GetForwarding: { device: 'sip:100@pbx' },
-      SetForwarding: { device: 'sip:100@pbx', forwardingType: 'forwardBusy', activateForward: 'true', forwardDN: '600' },
+      SetForwarding: {
+        device: 'sip:100@pbx',
+        forwardingType: 'forwardBusy',
+        activateForward: 'true',
+        forwardDN: '600',
+      },
     };
     for (const [op, want] of Object.entries(expected)) {
       it(op, () => {
@@ -270,12 +373,21 @@ describe('CSTA request builder', () => {
     }
 
     it('SetForwarding off needs no forwardDN, and writes ECMA order device, type, activate, DN', () => {
-      const off = buildCstaRequest('SetForwarding', { deviceId: 2, forwardingType: 'forwardImmediate', activateForward: false }, CURRENT);
-      assert.match(off.body, /<device>2<\/device><forwardingType>forwardImmediate<\/forwardingType><activateForward>false<\/activateForward><\/SetForwarding>/);
+      const off = buildCstaRequest(
+        'SetForwarding',
+        { deviceId: 2, forwardingType: 'forwardImmediate', activateForward: false },
+        CURRENT,
+      );
+      assert.match(
+        off.body,
+        /<device>2<\/device><forwardingType>forwardImmediate<\/forwardingType><activateForward>false<\/activateForward><\/SetForwarding>/,
+      );
       const on = buildCstaRequest('SetForwarding', VALID.SetForwarding, CURRENT);
-      assert.match(on.body, /<device>.*<\/device><forwardingType>.*<\/forwardingType><activateForward>true<\/activateForward><forwardDN>600<\/forwardDN>/);
+      assert.match(
+        on.body,
+        /<device>.*<\/device><forwardingType>.*<\/forwardingType><activateForward>true<\/activateForward><forwardDN>600<\/forwardDN>/,
+      );
     });
-
   });
 
   describe('per firmware dialect: which operations, and the exact body of each', () => {
@@ -290,7 +402,12 @@ describe('CSTA request builder', () => {
       it(`8.7.4+: ${op}`, () => {
         const r = buildCstaRequest(op, VALID[op], CURRENT);
         assert.equal(squeeze(r.body), BODY_CURRENT[op]);
-        assert.deepEqual(r, { operation: op, body: r.body, contentType: 'text/xml', soap: SOAP_ON_CURRENT.includes(op) });
+        assert.deepEqual(r, {
+          operation: op,
+          body: r.body,
+          contentType: 'text/xml',
+          soap: SOAP_ON_CURRENT.includes(op),
+        });
         opElement(r.body, op);
       });
     }
@@ -319,9 +436,15 @@ describe('CSTA request builder', () => {
 
   describe('legacy dialect (7.3.4 to before 8.7)', () => {
     it('TransferCall and SingleStepTransferCall with bare call ids', () => {
-      const t = opElement(buildCstaRequest('TransferCall', { heldCallId: 8, activeCallId: -9 }, LEGACY).body, 'TransferCall');
+      const t = opElement(
+        buildCstaRequest('TransferCall', { heldCallId: 8, activeCallId: -9 }, LEGACY).body,
+        'TransferCall',
+      );
       assert.deepEqual(t, { heldCall: '8', activeCall: '-9' });
-      const s = opElement(buildCstaRequest('SingleStepTransferCall', { callId: 3, transferredTo: '22@pbx' }, LEGACY).body, 'SingleStepTransferCall');
+      const s = opElement(
+        buildCstaRequest('SingleStepTransferCall', { callId: 3, transferredTo: '22@pbx' }, LEGACY).body,
+        'SingleStepTransferCall',
+      );
       assert.deepEqual(s, { activeCall: '3', transferredTo: 'sip:22@pbx' });
     });
 
@@ -358,8 +481,16 @@ describe('CSTA request builder', () => {
     });
 
     it('an identity index as deviceID needs identityIndex (8.7.4+)', () => {
-      throwsCode(() => buildCstaRequest('MakeCall', { callingDevice: 1, calledDirectoryNumber: '200' }, CURRENT_873), 'E_UNSUPPORTED', 'callingDevice');
-      throwsCode(() => buildCstaRequest('HoldCall', { callId: 1, deviceId: '2' }, CURRENT_873), 'E_UNSUPPORTED', 'deviceId');
+      throwsCode(
+        () => buildCstaRequest('MakeCall', { callingDevice: 1, calledDirectoryNumber: '200' }, CURRENT_873),
+        'E_UNSUPPORTED',
+        'callingDevice',
+      );
+      throwsCode(
+        () => buildCstaRequest('HoldCall', { callId: 1, deviceId: '2' }, CURRENT_873),
+        'E_UNSUPPORTED',
+        'deviceId',
+      );
       const r = buildCstaRequest('MakeCall', { callingDevice: 1, calledDirectoryNumber: '200' }, CURRENT);
       assert.equal(opElement(r.body, 'MakeCall').callingDevice, '1');
       const h = buildCstaRequest('HoldCall', { callId: 1, deviceId: '12' }, CURRENT);
@@ -385,14 +516,37 @@ describe('CSTA request builder', () => {
     });
 
     it('devices must be SIP URIs, user@host or an index', () => {
-      throwsCode(() => buildCstaRequest('MakeCall', { callingDevice: 'alice', calledDirectoryNumber: '1' }, CURRENT), 'E_INPUT', 'callingDevice');
-      throwsCode(() => buildCstaRequest('MakeCall', { callingDevice: 'a b@c', calledDirectoryNumber: '1' }, CURRENT), 'E_INPUT', 'callingDevice');
-      throwsCode(() => buildCstaRequest('MakeCall', { calledDirectoryNumber: '1' }, CURRENT), 'E_INPUT', 'callingDevice');
-      throwsCode(() => buildCstaRequest('MakeCall', { callingDevice: '1@x' }, CURRENT), 'E_INPUT', 'calledDirectoryNumber');
+      throwsCode(
+        () => buildCstaRequest('MakeCall', { callingDevice: 'alice', calledDirectoryNumber: '1' }, CURRENT),
+        'E_INPUT',
+        'callingDevice',
+      );
+      throwsCode(
+        () => buildCstaRequest('MakeCall', { callingDevice: 'a b@c', calledDirectoryNumber: '1' }, CURRENT),
+        'E_INPUT',
+        'callingDevice',
+      );
+      throwsCode(
+        () => buildCstaRequest('MakeCall', { calledDirectoryNumber: '1' }, CURRENT),
+        'E_INPUT',
+        'callingDevice',
+      );
+      throwsCode(
+        () => buildCstaRequest('MakeCall', { callingDevice: '1@x' }, CURRENT),
+        'E_INPUT',
+        'calledDirectoryNumber',
+      );
       throwsCode(() => buildCstaRequest('GetDoNotDisturb', {}, CURRENT), 'E_INPUT', 'deviceId');
-      const viaDevice = buildCstaRequest('MakeCall', { deviceId: 'sips:9@x', calledDirectoryNumber: 'bob@pbx' }, CURRENT);
+      const viaDevice = buildCstaRequest(
+        'MakeCall',
+        { deviceId: 'sips:9@x', calledDirectoryNumber: 'bob@pbx' },
+        CURRENT,
+      );
       assert.deepEqual(
-        [opElement(viaDevice.body, 'MakeCall').callingDevice, opElement(viaDevice.body, 'MakeCall').calledDirectoryNumber],
+        [
+          opElement(viaDevice.body, 'MakeCall').callingDevice,
+          opElement(viaDevice.body, 'MakeCall').calledDirectoryNumber,
+        ],
         ['sips:9@x', 'sip:bob@pbx'],
       );
     });
@@ -407,23 +561,46 @@ describe('CSTA request builder', () => {
 
     it('enumerations and booleans', () => {
       throwsCode(
-        () => buildCstaRequest('MakeCall', { callingDevice: '1@x', calledDirectoryNumber: '2', autoOriginate: 'yes' as 'prompt' }, CURRENT),
+        () =>
+          buildCstaRequest(
+            'MakeCall',
+            { callingDevice: '1@x', calledDirectoryNumber: '2', autoOriginate: 'yes' as 'prompt' },
+            CURRENT,
+          ),
         'E_INPUT',
         'autoOriginate',
       );
       throwsCode(() => buildCstaRequest('SetDoNotDisturb', { deviceId: '1@x' }, CURRENT), 'E_INPUT', 'doNotDisturbOn');
       throwsCode(
-        () => buildCstaRequest('SetDoNotDisturb', { deviceId: '1@x', doNotDisturbOn: 'true' as unknown as boolean }, CURRENT),
+        () =>
+          buildCstaRequest(
+            'SetDoNotDisturb',
+            { deviceId: '1@x', doNotDisturbOn: 'true' as unknown as boolean },
+            CURRENT,
+          ),
         'E_INPUT',
         'doNotDisturbOn',
       );
       throwsCode(
-        () => buildCstaRequest('SetForwarding', { ...VALID.SetForwarding, forwardingType: 'always' as 'forwardBusy' }, CURRENT),
+        () =>
+          buildCstaRequest(
+            'SetForwarding',
+            { ...VALID.SetForwarding, forwardingType: 'always' as 'forwardBusy' },
+            CURRENT,
+          ),
         'E_INPUT',
         'forwardingType',
       );
-      throwsCode(() => buildCstaRequest('SetForwarding', { ...VALID.SetForwarding, activateForward: undefined }, CURRENT), 'E_INPUT', 'activateForward');
-      throwsCode(() => buildCstaRequest('SetForwarding', { ...VALID.SetForwarding, forwardDN: undefined }, CURRENT), 'E_INPUT', 'forwardDN');
+      throwsCode(
+        () => buildCstaRequest('SetForwarding', { ...VALID.SetForwarding, activateForward: undefined }, CURRENT),
+        'E_INPUT',
+        'activateForward',
+      );
+      throwsCode(
+        () => buildCstaRequest('SetForwarding', { ...VALID.SetForwarding, forwardDN: undefined }, CURRENT),
+        'E_INPUT',
+        'forwardDN',
+      );
       throwsCode(() => buildCstaRequest('Nope' as CstaOperation, {}, CURRENT), 'E_INPUT', 'operation');
     });
 
@@ -431,26 +608,65 @@ describe('CSTA request builder', () => {
       throwsCode(() => buildCstaRequest('SetSettings', { settings: {} }, CURRENT), 'E_INPUT', 'settings');
       throwsCode(() => buildCstaRequest('SetSettings', {}, CURRENT), 'E_INPUT', 'settings');
       throwsCode(() => buildCstaRequest('SetSettings', { settings: { mac: '00' } }, CURRENT), 'E_INPUT', 'settings');
-      throwsCode(() => buildCstaRequest('SetSettings', { settings: { firmware_version: '1' } }, CURRENT), 'E_INPUT', 'settings');
-      throwsCode(() => buildCstaRequest('SetSettings', { settings: { language: 'Deutsch' } }, CURRENT), 'E_INPUT', 'settings');
-      throwsCode(() => buildCstaRequest('SetSettings', { settings: { user_name13: 'x' } }, CURRENT), 'E_INPUT', 'settings');
+      throwsCode(
+        () => buildCstaRequest('SetSettings', { settings: { firmware_version: '1' } }, CURRENT),
+        'E_INPUT',
+        'settings',
+      );
+      throwsCode(
+        () => buildCstaRequest('SetSettings', { settings: { language: 'Deutsch' } }, CURRENT),
+        'E_INPUT',
+        'settings',
+      );
+      throwsCode(
+        () => buildCstaRequest('SetSettings', { settings: { user_name13: 'x' } }, CURRENT),
+        'E_INPUT',
+        'settings',
+      );
       throwsCode(() => buildCstaRequest('SetSettings', { settings: { 'a b': 'x' } }, CURRENT), 'E_INPUT', 'name');
-      throwsCode(() => buildCstaRequest('SetSettings', { settings: { user_name1: 'a\nb' } }, CURRENT), 'E_INPUT', 'settings');
-      throwsCode(() => buildCstaRequest('SetSettings', { settings: { user_name1: 5 as unknown as string } }, CURRENT), 'E_INPUT', 'settings');
+      throwsCode(
+        () => buildCstaRequest('SetSettings', { settings: { user_name1: 'a\nb' } }, CURRENT),
+        'E_INPUT',
+        'settings',
+      );
+      throwsCode(
+        () => buildCstaRequest('SetSettings', { settings: { user_name1: 5 as unknown as string } }, CURRENT),
+        'E_INPUT',
+        'settings',
+      );
     });
 
     it('XmlPush needs a valid minibrowser document', () => {
       throwsCode(() => buildCstaRequest('XmlPush', {}, CURRENT), 'E_INPUT', 'document');
-      throwsCode(() => buildCstaRequest('XmlPush', { document: '<SnomIPPhoneText><Text>a</SnomIPPhoneText>' }, CURRENT), 'E_INPUT', 'document');
+      throwsCode(
+        () => buildCstaRequest('XmlPush', { document: '<SnomIPPhoneText><Text>a</SnomIPPhoneText>' }, CURRENT),
+        'E_INPUT',
+        'document',
+      );
       throwsCode(() => buildCstaRequest('XmlPush', { document: '<html/>' }, CURRENT), 'E_INPUT', 'document');
     });
   });
 
   describe('XML injection: every free-text field comes back exactly, with no new element', () => {
     const cases: Array<[CstaOperation, CstaParams, (el: Record<string, unknown>) => unknown, string]> = [
-      ['MakeCall', { callingDevice: `a${INJECTION}@h`, calledDirectoryNumber: INJECTION }, (el) => el.callingDevice, `sip:a${INJECTION}@h`],
-      ['MakeCall', { callingDevice: '1@h', calledDirectoryNumber: INJECTION }, (el) => el.calledDirectoryNumber, INJECTION],
-      ['HoldCall', { callId: 1, deviceId: `u${INJECTION}@h` }, (el) => at(el, 'callToBeHeld', 'deviceID'), `sip:u${INJECTION}@h`],
+      [
+        'MakeCall',
+        { callingDevice: `a${INJECTION}@h`, calledDirectoryNumber: INJECTION },
+        (el) => el.callingDevice,
+        `sip:a${INJECTION}@h`,
+      ],
+      [
+        'MakeCall',
+        { callingDevice: '1@h', calledDirectoryNumber: INJECTION },
+        (el) => el.calledDirectoryNumber,
+        INJECTION,
+      ],
+      [
+        'HoldCall',
+        { callId: 1, deviceId: `u${INJECTION}@h` },
+        (el) => at(el, 'callToBeHeld', 'deviceID'),
+        `sip:u${INJECTION}@h`,
+      ],
       ['ConsultationCall', { callId: 1, consultedDevice: INJECTION }, (el) => el.consultedDevice, INJECTION],
       ['SingleStepTransferCall', { callId: 1, transferredTo: INJECTION }, (el) => el.transferredTo, INJECTION],
       ['DeflectCall', { callId: 1, newDestination: INJECTION }, (el) => el.newDestination, INJECTION],
@@ -502,7 +718,8 @@ describe('CSTA request builder', () => {
     it('refuses XML that is not well-formed with the parser message', () => {
       assert.throws(
         () => buildRawCsta('<AnswerCall><callToBeAnswered>1</AnswerCall>'),
-        (e: unknown) => (e as { code: string }).code === 'E_INPUT' && /not well-formed.*closing tag/i.test((e as Error).message),
+        (e: unknown) =>
+          (e as { code: string }).code === 'E_INPUT' && /not well-formed.*closing tag/i.test((e as Error).message),
       );
       throwsCode(() => buildRawCsta(''), 'E_INPUT', 'xml');
       throwsCode(() => buildRawCsta('hello'), 'E_INPUT', 'xml');

@@ -5,7 +5,8 @@ import { cstaParamsFrom } from '../../../src/nodes/shared/csta-params';
 import { resolveProfile } from '../../../src/lib/profile';
 
 const CURRENT = resolveProfile({ model: 'D785', firmware: '10.1.33.33' }).csta;
-const refused = (fn: () => unknown, re: RegExp) => assert.throws(fn, (e: any) => e.code === 'E_INPUT' && re.test(e.message) && e.message.length < 1000);
+const refused = (fn: () => unknown, re: RegExp) =>
+  assert.throws(fn, (e: any) => e.code === 'E_INPUT' && re.test(e.message) && e.message.length < 1000);
 const element = (body: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(body)?.[1];
 
 describe('CSTA input: destinations, raw XML, settings values', () => {
@@ -25,7 +26,20 @@ describe('CSTA input: destinations, raw XML, settings values', () => {
   });
 
   it('refuses NaN, ±Infinity, negative, fractional and 1e21 destinations, as numbers and from the message', () => {
-    for (const bad of [Number.NaN, Infinity, -Infinity, -1, 1.5, 1e21, 'NaN', 'Infinity', '-1', '.5', 'undefined', '1e21']) {
+    for (const bad of [
+      Number.NaN,
+      Infinity,
+      -Infinity,
+      -1,
+      1.5,
+      1e21,
+      'NaN',
+      'Infinity',
+      '-1',
+      '.5',
+      'undefined',
+      '1e21',
+    ]) {
       for (const [op, param, extra] of [
         ['MakeCall', 'calledDirectoryNumber', { callingDevice: '1@x' }],
         ['ConsultationCall', 'consultedDevice', { callId: 1 }],
@@ -41,21 +55,37 @@ describe('CSTA input: destinations, raw XML, settings values', () => {
         buildCstaRequest('MakeCall', { ...params, deviceId: '1@x' }, CURRENT);
       }, /calledDirectoryNumber/);
     }
-    for (const bad of [1.5, -1, 1e21, Number.NaN]) refused(() => cstaParamsFrom('GenerateDigits', {}, { payload: bad }), /digits/);
+    for (const bad of [1.5, -1, 1e21, Number.NaN])
+      refused(() => cstaParamsFrom('GenerateDigits', {}, { payload: bad }), /digits/);
   });
 
   it('raw XML: one root and nothing after it, no DOCTYPE, no lone surrogates', () => {
     const root = `<RequestSystemStatus xmlns="${CSTA_ED3}"/>`;
     assert.equal(buildRawCsta(`<?xml version="1.0"?>\n<!-- a -->${root}<!-- b -->\n`).operation, 'RequestSystemStatus');
-    for (const bad of [`${root}junk`, `${root}x>`, `${root}x/>`, `<a>1</a>tail</a >`, `${root}<!-- c -->t`, `<!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>`, `<a>\uDC00</a>`, `<a/><b/>`]) {
+    for (const bad of [
+      `${root}junk`,
+      `${root}x>`,
+      `${root}x/>`,
+      `<a>1</a>tail</a >`,
+      `${root}<!-- c -->t`,
+      `<!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>`,
+      `<a>\uDC00</a>`,
+      `<a/><b/>`,
+    ]) {
       refused(() => buildRawCsta(bad), /raw CSTA/);
     }
     assert.ok(buildRawCsta(`<${'A'.repeat(70)}/>`).operation.length <= 60);
   });
 
   it('SetSettings and every written text refuse lone surrogates (they reached the phone as U+FFFD)', () => {
-    refused(() => buildCstaRequest('SetSettings', { settings: { user_realname1: 'a\uD800' } }, CURRENT), /broken Unicode/);
-    refused(() => buildCstaRequest('MakeCall', { callingDevice: '1@x', calledDirectoryNumber: 'x\uDC00' }, CURRENT), /calledDirectoryNumber/);
+    refused(
+      () => buildCstaRequest('SetSettings', { settings: { user_realname1: 'a\uD800' } }, CURRENT),
+      /broken Unicode/,
+    );
+    refused(
+      () => buildCstaRequest('MakeCall', { callingDevice: '1@x', calledDirectoryNumber: 'x\uDC00' }, CURRENT),
+      /calledDirectoryNumber/,
+    );
     refused(() => buildCstaRequest('SnapshotDevice', { snapshotObject: 'a\uD800@b' }, CURRENT), /snapshotObject/);
   });
 });

@@ -129,9 +129,20 @@ describe('CSTA response parser', () => {
     });
 
     it('other ECMA-323 error values, spaced wording and SOAP faults without CSTAErrorCode', () => {
-      const bare = (inner: string): string => `<CSTAErrorCode xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed5">${inner}</CSTAErrorCode>`;
-      assert.equal(caught(() => parseCstaResponse(500, bare('<stateIncompatibility>Invalid Connection State</stateIncompatibility>'))).details.cstaError, 'invalidConnectionState');
-      assert.equal(caught(() => parseCstaResponse(500, bare('<systemResourceAvailability>resourceBusy</systemResourceAvailability>'))).details.cstaError, 'resourceBusy');
+      const bare = (inner: string): string =>
+        `<CSTAErrorCode xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed5">${inner}</CSTAErrorCode>`;
+      assert.equal(
+        caught(() =>
+          parseCstaResponse(500, bare('<stateIncompatibility>Invalid Connection State</stateIncompatibility>')),
+        ).details.cstaError,
+        'invalidConnectionState',
+      );
+      assert.equal(
+        caught(() =>
+          parseCstaResponse(500, bare('<systemResourceAvailability>resourceBusy</systemResourceAvailability>')),
+        ).details.cstaError,
+        'resourceBusy',
+      );
       const u = caught(() => parseCstaResponse(500, bare('<unspecified/>')));
       assert.equal(u.details.cstaError, 'unspecified');
       const plain = caught(() =>

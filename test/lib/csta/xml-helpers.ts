@@ -44,7 +44,8 @@ export function at(tree: unknown, ...path: Array<string | number>): unknown {
 
 /** The text of a parsed element, whether it had attributes or not. */
 export function textOf(node: unknown): unknown {
-  if (node !== null && typeof node === 'object' && '#text' in (node as object)) return (node as { '#text': unknown })['#text'];
+  if (node !== null && typeof node === 'object' && '#text' in (node as object))
+    return (node as { '#text': unknown })['#text'];
   return node;
 }
 

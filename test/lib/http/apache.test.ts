@@ -71,7 +71,8 @@ describe('http/apache: Digest interop with Apache mod_auth_digest', function () 
 
   before(async function () {
     if (!existsSync(APACHE) || !existsSync(path.join(MODULES, 'mod_auth_digest.so'))) {
-      if (process.env.REQUIRE_INTEROP === '1') throw new Error(`REQUIRE_INTEROP=1 but ${APACHE} or mod_auth_digest is missing`);
+      if (process.env.REQUIRE_INTEROP === '1')
+        throw new Error(`REQUIRE_INTEROP=1 but ${APACHE} or mod_auth_digest is missing`);
       console.warn('SKIPPED: Apache interop tests: apache2 is not installed (apt-get install apache2)');
       this.skip();
     }
@@ -83,11 +84,15 @@ describe('http/apache: Digest interop with Apache mod_auth_digest', function () 
     writeFileSync(path.join(dir, 'digest.users'), `${USER}:${REALM}:${ha1}\n`, { mode: 0o644 });
     port = await freePort();
     writeFileSync(path.join(dir, 'httpd.conf'), config(dir, port));
-    child = spawn(APACHE, ['-f', path.join(dir, 'httpd.conf'), '-DFOREGROUND'], { stdio: ['ignore', 'inherit', 'inherit'] });
+    child = spawn(APACHE, ['-f', path.join(dir, 'httpd.conf'), '-DFOREGROUND'], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     try {
       await waitForPort(port, child, 15000);
     } catch (err) {
-      const log = existsSync(path.join(dir, 'error.log')) ? readFileSync(path.join(dir, 'error.log'), 'utf8') : '(no log)';
+      const log = existsSync(path.join(dir, 'error.log'))
+        ? readFileSync(path.join(dir, 'error.log'), 'utf8')
+        : '(no log)';
       throw new Error(`${(err as Error).message}\n${log}`);
     }
   });
@@ -145,7 +150,7 @@ describe('http/apache: Digest interop with Apache mod_auth_digest', function () 
     assert.equal(c.stats.challenges, 2);
   });
 
-  it('N presses with a wrong password cost N failed logins in Apache\'s own log, not 2N', async () => {
+  it("N presses with a wrong password cost N failed logins in Apache's own log, not 2N", async () => {
     const logFile = path.join(dir, 'error.log');
     const mismatches = () => (readFileSync(logFile, 'utf8').match(/password mismatch/g) ?? []).length;
     const before = mismatches();

@@ -41,9 +41,14 @@ describe('http/client: order, queue, timeouts', function () {
     });
     peers.push(peer);
     const c = client(peer.port);
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => c.request({ command: 'key', path: `/command.htm?key=${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => c.request({ command: 'key', path: `/command.htm?key=${i}` })),
+    );
     assert.equal(maxInFlight, 1);
-    assert.deepEqual(order, Array.from({ length: 50 }, (_, i) => `/command.htm?key=${i}`));
+    assert.deepEqual(
+      order,
+      Array.from({ length: 50 }, (_, i) => `/command.htm?key=${i}`),
+    );
     results.forEach((r, i) => {
       assert.equal(r.status, 200);
       assert.equal(r.body, `done /command.htm?key=${i}`);
@@ -70,7 +75,10 @@ describe('http/client: order, queue, timeouts', function () {
     assert.match(busy.message, /^Phone 127\.0\.0\.1:\d+: key failed: 2 requests are already waiting/);
     release();
     const done = await Promise.all([first, ...waiting]);
-    assert.deepEqual(done.map((r) => r.status), [200, 200, 200]);
+    assert.deepEqual(
+      done.map((r) => r.status),
+      [200, 200, 200],
+    );
     assert.deepEqual(arrived, ['/a', '/b', '/c']);
     assert.equal(c.queued, 0);
   });
@@ -128,7 +136,11 @@ describe('http/client: order, queue, timeouts', function () {
     });
     peers.push(peer);
     // Each answer needs the other request to have arrived: serialising across clients would time out.
-    const [a, b] = await Promise.all([client(peer.port, { timeoutMs: 3000 }), client(peer.port, { timeoutMs: 3000 })].map((c) => c.request({ command: 'x', path: '/' })));
+    const [a, b] = await Promise.all(
+      [client(peer.port, { timeoutMs: 3000 }), client(peer.port, { timeoutMs: 3000 })].map((c) =>
+        c.request({ command: 'x', path: '/' }),
+      ),
+    );
     assert.equal(a.body, 'both');
     assert.equal(b.body, 'both');
   });
@@ -140,7 +152,10 @@ describe('http/client: order, queue, timeouts', function () {
     const running = rejection(c.request({ command: 'one', path: '/1' }));
     const waiting = rejection(c.request({ command: 'two', path: '/2' }));
     await Promise.all([c.close(), c.close()]);
-    for (const [err, cmd] of [[await running, 'one'], [await waiting, 'two']] as const) {
+    for (const [err, cmd] of [
+      [await running, 'one'],
+      [await waiting, 'two'],
+    ] as const) {
       assert.equal(err.code, 'E_UNREACHABLE');
       assert.equal(err.message, `Phone ${c.label}: ${cmd} failed: client closed`);
     }
@@ -152,11 +167,25 @@ describe('http/client: order, queue, timeouts', function () {
 
 describe('http/client: statuses, headers, bodies', function () {
   let peer: Peer;
-  const seen: Array<{ url: string; method: string; connection?: string; contentType?: string; body: string; remotePort?: number }> = [];
+  const seen: Array<{
+    url: string;
+    method: string;
+    connection?: string;
+    contentType?: string;
+    body: string;
+    remotePort?: number;
+  }> = [];
   let c: PhoneClient;
   before(async () => {
     peer = await startHttp((req, res, body) => {
-      seen.push({ url: req.url ?? '', method: req.method ?? '', connection: req.headers.connection, contentType: req.headers['content-type'], body, remotePort: req.socket.remotePort });
+      seen.push({
+        url: req.url ?? '',
+        method: req.method ?? '',
+        connection: req.headers.connection,
+        contentType: req.headers['content-type'],
+        body,
+        remotePort: req.socket.remotePort,
+      });
       if (req.url?.startsWith('/command.htm?number=')) {
         res.writeHead(302, { Location: '/index.htm' });
         return res.end();
@@ -183,16 +212,26 @@ describe('http/client: statuses, headers, bodies', function () {
     const err = await rejection(c.request({ command: 'dial', path: '/command.htm?number=123' }));
     assert.equal(err.code, 'E_HTTP');
     assert.equal(err.details.status, 302);
-    assert.deepEqual(seen.map((s) => s.url), ['/command.htm?number=123', '/command.htm?number=123']);
+    assert.deepEqual(
+      seen.map((s) => s.url),
+      ['/command.htm?number=123', '/command.htm?number=123'],
+    );
   });
 
   it('500 gives E_HTTP with status and a short excerpt, unless errorBodyOk accepts it', async () => {
     const err = await rejection(c.request({ command: 'csta MakeCall', path: '/fail' }));
     assert.equal(err.code, 'E_HTTP');
     assert.equal(err.details.status, 500);
-    assert.ok(err.message.startsWith('Phone desk: csta MakeCall failed: the phone answered HTTP 500: <fault> xxx'), err.message);
+    assert.ok(
+      err.message.startsWith('Phone desk: csta MakeCall failed: the phone answered HTTP 500: <fault> xxx'),
+      err.message,
+    );
     assert.ok(String(err.details.body).length <= 200);
-    const r = await c.request({ command: 'csta MakeCall', path: '/fail', errorBodyOk: (status, body) => status === 500 && body.includes('<fault>') });
+    const r = await c.request({
+      command: 'csta MakeCall',
+      path: '/fail',
+      errorBodyOk: (status, body) => status === 500 && body.includes('<fault>'),
+    });
     assert.equal(r.status, 500);
     const thrower = () => {
       throw new Error('bug in a parser');
@@ -216,7 +255,13 @@ describe('http/client: statuses, headers, bodies', function () {
 
   it('POSTs a body with its content type', async () => {
     seen.length = 0;
-    const r = await c.request({ command: 'csta', method: 'POST', path: '/csta', body: '<x/>', contentType: 'text/xml' });
+    const r = await c.request({
+      command: 'csta',
+      method: 'POST',
+      path: '/csta',
+      body: '<x/>',
+      contentType: 'text/xml',
+    });
     assert.equal(r.body, 'echo POST <x/>');
     assert.equal(seen[0].contentType, 'text/xml');
   });
@@ -257,12 +302,19 @@ describe('http/client: authentication against small servers', function () {
       peers.push(peer);
       const c = client(peer.port, 'digest');
       const ex: number[] = [];
-      for (let i = 0; i < 6; i++) ex.push((await c.request({ command: 'key', path: `/command.htm?key=${i}` })).exchanges);
+      for (let i = 0; i < 6; i++)
+        ex.push((await c.request({ command: 'key', path: `/command.htm?key=${i}` })).exchanges);
       // nonce used up after 4 → stale, new session on the 5th
       assert.deepEqual(ex, [2, 1, 1, 1, 2, 1]);
       const ok = peer.seen.filter((s) => s.status === 200).map((s) => authParams(s.authorization ?? ''));
-      assert.deepEqual(ok.map((p) => p.algorithm), Array(6).fill(algorithm));
-      assert.deepEqual(ok.map((p) => p.nc), ['00000001', '00000002', '00000003', '00000004', '00000001', '00000002']);
+      assert.deepEqual(
+        ok.map((p) => p.algorithm),
+        Array(6).fill(algorithm),
+      );
+      assert.deepEqual(
+        ok.map((p) => p.nc),
+        ['00000001', '00000002', '00000003', '00000004', '00000001', '00000002'],
+      );
       assert.equal(new Set(ok.slice(0, 4).map((p) => p.cnonce)).size, 1, 'one cnonce for the first nonce');
       assert.equal(new Set(ok.slice(4).map((p) => p.cnonce)).size, 1, 'one cnonce for the second nonce');
       assert.notEqual(ok[0].cnonce, ok[4].cnonce);
@@ -290,9 +342,15 @@ describe('http/client: authentication against small servers', function () {
     const c = client(peer.port, 'digest');
     const paths = Array.from({ length: 20 }, (_, i) => `/k${i}`);
     const res = await Promise.all(paths.map((p) => c.request({ command: 'key', path: p })));
-    assert.deepEqual(res.map((r) => r.exchanges), [2, ...Array(19).fill(1)]);
+    assert.deepEqual(
+      res.map((r) => r.exchanges),
+      [2, ...Array(19).fill(1)],
+    );
     // the challenged first request is retried before the second one starts
-    assert.deepEqual(peer.seen.map((s) => `${s.url} ${s.status}`), ['/k0 401', ...paths.map((p) => `${p} 200`)]);
+    assert.deepEqual(
+      peer.seen.map((s) => `${s.url} ${s.status}`),
+      ['/k0 401', ...paths.map((p) => `${p} 200`)],
+    );
   });
 
   it('stale=true costs one retry and no E_AUTH', async () => {
@@ -304,7 +362,10 @@ describe('http/client: authentication against small servers', function () {
     // 1st: challenge; 3rd: nonce used up → stale; 5th again
     assert.deepEqual(ex, [2, 1, 2, 1, 2, 1]);
     assert.equal(c.stats.challenges, 3);
-    assert.ok(peer.seen.some((s) => s.status === 401 && s.authorization), 'a stale answer to a signed request happened');
+    assert.ok(
+      peer.seen.some((s) => s.status === 401 && s.authorization),
+      'a stale answer to a signed request happened',
+    );
   });
 
   it('wrong password: E_AUTH after 2 exchanges, no loop', async () => {
@@ -388,7 +449,11 @@ describe('http/client: HTTPS with the simulator certificate', function () {
   let peer: Peer;
   const clients: PhoneClient[] = [];
   before(async () => {
-    peer = await startHttps((_req, res) => res.end('secure'), readFileSync(path.join(assets, 'sim-key.pem')), readFileSync(path.join(assets, 'sim-cert.pem')));
+    peer = await startHttps(
+      (_req, res) => res.end('secure'),
+      readFileSync(path.join(assets, 'sim-key.pem')),
+      readFileSync(path.join(assets, 'sim-cert.pem')),
+    );
   });
   after(async () => {
     await Promise.all(clients.map((c) => c.close()));
@@ -397,7 +462,13 @@ describe('http/client: HTTPS with the simulator certificate', function () {
 
   it('fails verification by default, works with allowSelfSigned for that client only', async () => {
     const strict = new PhoneClient({ host: '127.0.0.1', port: peer.port, protocol: 'https', auth: 'none' });
-    const lax = new PhoneClient({ host: '127.0.0.1', port: peer.port, protocol: 'https', auth: 'none', allowSelfSigned: true });
+    const lax = new PhoneClient({
+      host: '127.0.0.1',
+      port: peer.port,
+      protocol: 'https',
+      auth: 'none',
+      allowSelfSigned: true,
+    });
     const strictAgain = new PhoneClient({ host: '127.0.0.1', port: peer.port, protocol: 'https', auth: 'none' });
     clients.push(strict, lax, strictAgain);
     const err = await rejection(strict.request({ command: 'key', path: '/' }));
@@ -428,13 +499,22 @@ describe('http/client: error messages never hold the password', function () {
     });
     peers.push(peer);
     const mk = (extra: Partial<ConstructorParameters<typeof PhoneClient>[0]> = {}) => {
-      const c = new PhoneClient({ host: '127.0.0.1', port: peer.port, auth: 'basic', user: 'admin', password: PASSWORD, timeoutMs: 10000, ...extra });
+      const c = new PhoneClient({
+        host: '127.0.0.1',
+        port: peer.port,
+        auth: 'basic',
+        user: 'admin',
+        password: PASSWORD,
+        timeoutMs: 10000,
+        ...extra,
+      });
       clients.push(c);
       return c;
     };
     const errors: Array<[SnomError, string, string]> = [];
     const c = mk();
-    const add = async (cl: PhoneClient, command: string, p: Promise<unknown>) => errors.push([await rejection(p), command, cl.label]);
+    const add = async (cl: PhoneClient, command: string, p: Promise<unknown>) =>
+      errors.push([await rejection(p), command, cl.label]);
     await add(c, 'echo', c.request({ command: 'echo', path: '/500' }));
     await add(c, 'hang', c.request({ command: 'hang', path: '/hang', timeoutMs: 300 }));
     await add(c, 'reset', c.request({ command: 'reset', path: '/reset' }));
@@ -453,7 +533,20 @@ describe('http/client: error messages never hold the password', function () {
     const closed = mk();
     await closed.close();
     await add(closed, 'closed', closed.request({ command: 'closed', path: '/' }));
-    assert.deepEqual(errors.map(([e]) => e.code), ['E_HTTP', 'E_TIMEOUT', 'E_UNREACHABLE', 'E_AUTH', 'E_INPUT', 'E_UNREACHABLE', 'E_AUTH', 'E_BUSY', 'E_UNREACHABLE']);
+    assert.deepEqual(
+      errors.map(([e]) => e.code),
+      [
+        'E_HTTP',
+        'E_TIMEOUT',
+        'E_UNREACHABLE',
+        'E_AUTH',
+        'E_INPUT',
+        'E_UNREACHABLE',
+        'E_AUTH',
+        'E_BUSY',
+        'E_UNREACHABLE',
+      ],
+    );
     for (const [err, command, label] of errors) assertClean(err, command, label);
     assert.match(errors[0][0].message, /\*\*\*/);
   });
@@ -461,7 +554,11 @@ describe('http/client: error messages never hold the password', function () {
 
 describe('http/client: phone origin', () => {
   it('accepts name, name:port, bracketed and bare IPv6, pasted URLs', () => {
-    assert.deepEqual(phoneOrigin('phone.local'), { origin: 'http://phone.local', label: 'phone.local', protocol: 'http' });
+    assert.deepEqual(phoneOrigin('phone.local'), {
+      origin: 'http://phone.local',
+      label: 'phone.local',
+      protocol: 'http',
+    });
     assert.equal(phoneOrigin('10.0.0.5:8080').origin, 'http://10.0.0.5:8080');
     assert.equal(phoneOrigin('[fe80::1]:81').origin, 'http://[fe80::1]:81');
     assert.equal(phoneOrigin('::1', 80).origin, 'http://[::1]:80');
@@ -471,8 +568,15 @@ describe('http/client: phone origin', () => {
 
   it('rejects garbage with E_INPUT', () => {
     for (const bad of ['', 'a b', 'user@host', 'host:port', 'x/y']) {
-      assert.throws(() => phoneOrigin(bad), (e: unknown) => e instanceof SnomError && e.code === 'E_INPUT', bad);
+      assert.throws(
+        () => phoneOrigin(bad),
+        (e: unknown) => e instanceof SnomError && e.code === 'E_INPUT',
+        bad,
+      );
     }
-    assert.throws(() => phoneOrigin('h', 70000), (e: unknown) => e instanceof SnomError && e.code === 'E_INPUT');
+    assert.throws(
+      () => phoneOrigin('h', 70000),
+      (e: unknown) => e instanceof SnomError && e.code === 'E_INPUT',
+    );
   });
 });

@@ -33,7 +33,9 @@ interface Case {
 }
 
 function H(algorithm: DigestAlgorithm, data: string): string {
-  return createHash(algorithm.startsWith('SHA-256') ? 'sha256' : 'md5').update(data, 'utf8').digest('hex');
+  return createHash(algorithm.startsWith('SHA-256') ? 'sha256' : 'md5')
+    .update(data, 'utf8')
+    .digest('hex');
 }
 
 /** HA1 = H(user:realm:pass); for -sess HA1 = H(H(user:realm:pass):nonce:cnonce). */
@@ -46,7 +48,10 @@ function rfcHA1(c: Case): string {
 
 /** response = H(HA1:nonce:nc:cnonce:qop:HA2), or H(HA1:nonce:HA2) without qop; HA1 may be given (a session's). */
 function rfc7616(c: Case, ha1 = rfcHA1(c)): string {
-  const ha2 = c.qop === 'auth-int' ? H(c.algorithm, `${c.method}:${c.uri}:${H(c.algorithm, c.body ?? '')}`) : H(c.algorithm, `${c.method}:${c.uri}`);
+  const ha2 =
+    c.qop === 'auth-int'
+      ? H(c.algorithm, `${c.method}:${c.uri}:${H(c.algorithm, c.body ?? '')}`)
+      : H(c.algorithm, `${c.method}:${c.uri}`);
   if (!c.qop) return H(c.algorithm, `${ha1}:${c.nonce}:${ha2}`);
   return H(c.algorithm, `${ha1}:${c.nonce}:${c.nc}:${c.cnonce}:${c.qop}:${ha2}`);
 }
@@ -86,8 +91,14 @@ const RFC_SESS: Record<'MD5-sess' | 'SHA-256-sess', { ha1: string; nc1: string; 
   },
 };
 /** The RFC request with qop=auth-int and an empty body, and without qop (openssl as above). */
-const RFC_AUTH_INT = { MD5: '8804a53d3640a40a4f73cea12c5ba451', 'SHA-256': '8bdf6f15638e260831e905028de5450562816d093c9bfc5c13d3a46adcdde940' };
-const RFC_NO_QOP = { MD5: '7b2cc3b30e75b4777ea31027084363fd', 'SHA-256': 'a1306b0595a6c7fe96c448631fb5cfbd5107bd1fe1da729d978dd7446b812363' };
+const RFC_AUTH_INT = {
+  MD5: '8804a53d3640a40a4f73cea12c5ba451',
+  'SHA-256': '8bdf6f15638e260831e905028de5450562816d093c9bfc5c13d3a46adcdde940',
+};
+const RFC_NO_QOP = {
+  MD5: '7b2cc3b30e75b4777ea31027084363fd',
+  'SHA-256': 'a1306b0595a6c7fe96c448631fb5cfbd5107bd1fe1da729d978dd7446b812363',
+};
 const RFC_HEADER =
   'Digest realm="http-auth@example.org", qop="auth, auth-int", algorithm=SHA-256, ' +
   'nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS", ' +
@@ -110,13 +121,32 @@ function counter(prefix = 'cn'): { make: () => string; calls: () => number } {
   return { make: () => `${prefix}${++n}`, calls: () => n };
 }
 
-describe('http/digest: the test\'s own RFC 7616 formula reproduces the published vectors', () => {
+describe("http/digest: the test's own RFC 7616 formula reproduces the published vectors", () => {
   it('MD5 and SHA-256 (§3.9.1), RFC 2617 §3.5 and RFC 2069 §2.4', () => {
     assert.equal(rfc7616({ ...RFC, algorithm: 'MD5', qop: 'auth' }), RFC_MD5);
     assert.equal(rfc7616({ ...RFC, algorithm: 'SHA-256', qop: 'auth' }), RFC_SHA256);
-    const rfc2617 = { user: 'Mufasa', realm: 'testrealm@host.com', nonce: 'dcd98b7102dd2f0e8b11d0f600bfb0c093', method: 'GET', uri: '/dir/index.html' };
-    assert.equal(rfc7616({ ...rfc2617, algorithm: 'MD5', password: 'Circle Of Life', qop: 'auth', nc: '00000001', cnonce: '0a4f113b' }), '6629fae49393a05397450978507c4ef1');
-    assert.equal(rfc7616({ ...rfc2617, algorithm: 'MD5', password: 'CircleOfLife' }), '1949323746fe6a43ef61f9606e7febea');
+    const rfc2617 = {
+      user: 'Mufasa',
+      realm: 'testrealm@host.com',
+      nonce: 'dcd98b7102dd2f0e8b11d0f600bfb0c093',
+      method: 'GET',
+      uri: '/dir/index.html',
+    };
+    assert.equal(
+      rfc7616({
+        ...rfc2617,
+        algorithm: 'MD5',
+        password: 'Circle Of Life',
+        qop: 'auth',
+        nc: '00000001',
+        cnonce: '0a4f113b',
+      }),
+      '6629fae49393a05397450978507c4ef1',
+    );
+    assert.equal(
+      rfc7616({ ...rfc2617, algorithm: 'MD5', password: 'CircleOfLife' }),
+      '1949323746fe6a43ef61f9606e7febea',
+    );
     for (const alg of ['MD5-sess', 'SHA-256-sess'] as const) {
       assert.equal(rfcHA1({ ...RFC, algorithm: alg }), RFC_SESS[alg].ha1);
       assert.equal(rfc7616({ ...RFC, algorithm: alg, qop: 'auth' }), RFC_SESS[alg].nc1);
@@ -133,20 +163,38 @@ describe('http/digest: computeDigestResponse against written-out vectors', () =>
   it('MD5-sess and SHA-256-sess bind HA1 to nonce and cnonce (nc 1 and 2)', () => {
     for (const alg of ['MD5-sess', 'SHA-256-sess'] as const) {
       assert.equal(computeDigestResponse({ ...RFC, algorithm: alg, qop: 'auth' }), RFC_SESS[alg].nc1, alg);
-      assert.equal(computeDigestResponse({ ...RFC, algorithm: alg, qop: 'auth', nc: '00000002' }), RFC_SESS[alg].nc2, alg);
+      assert.equal(
+        computeDigestResponse({ ...RFC, algorithm: alg, qop: 'auth', nc: '00000002' }),
+        RFC_SESS[alg].nc2,
+        alg,
+      );
     }
   });
 
   it('qop=auth-int hashes the body; no qop gives H(HA1:nonce:HA2)', () => {
     for (const alg of ['MD5', 'SHA-256'] as const) {
-      assert.equal(computeDigestResponse({ ...RFC, algorithm: alg, qop: 'auth-int', body: '' }), RFC_AUTH_INT[alg], alg);
+      assert.equal(
+        computeDigestResponse({ ...RFC, algorithm: alg, qop: 'auth-int', body: '' }),
+        RFC_AUTH_INT[alg],
+        alg,
+      );
       assert.equal(computeDigestResponse({ ...RFC, algorithm: alg, qop: undefined }), RFC_NO_QOP[alg], alg);
     }
   });
 
   it('RFC 2617 §3.5 and RFC 2069 §2.4 (MD5)', () => {
-    const old = { algorithm: 'MD5', user: 'Mufasa', realm: 'testrealm@host.com', nonce: 'dcd98b7102dd2f0e8b11d0f600bfb0c093', method: 'GET', uri: '/dir/index.html' } as const;
-    assert.equal(computeDigestResponse({ ...old, password: 'Circle Of Life', qop: 'auth', nc: '00000001', cnonce: '0a4f113b' }), '6629fae49393a05397450978507c4ef1');
+    const old = {
+      algorithm: 'MD5',
+      user: 'Mufasa',
+      realm: 'testrealm@host.com',
+      nonce: 'dcd98b7102dd2f0e8b11d0f600bfb0c093',
+      method: 'GET',
+      uri: '/dir/index.html',
+    } as const;
+    assert.equal(
+      computeDigestResponse({ ...old, password: 'Circle Of Life', qop: 'auth', nc: '00000001', cnonce: '0a4f113b' }),
+      '6629fae49393a05397450978507c4ef1',
+    );
     assert.equal(computeDigestResponse({ ...old, password: 'CircleOfLife' }), '1949323746fe6a43ef61f9606e7febea');
   });
 
@@ -175,7 +223,10 @@ describe('http/digest: challenge parsing', () => {
   it('parses the RFC example (two challenges in one header) and picks SHA-256', () => {
     const list = parseWwwAuthenticate(RFC_HEADER);
     assert.equal(list.length, 2);
-    assert.deepEqual(list.map((c) => c.params.algorithm), ['SHA-256', 'MD5']);
+    assert.deepEqual(
+      list.map((c) => c.params.algorithm),
+      ['SHA-256', 'MD5'],
+    );
     assert.equal(list[0].params.qop, 'auth, auth-int');
     const ch = chooseDigestChallenge(RFC_HEADER);
     assert.equal(ch?.algorithm, 'SHA-256');
@@ -200,10 +251,29 @@ describe('http/digest: DigestSession', () => {
       assert.match(header, new RegExp(`(^Digest |, )algorithm=${algorithm}(,|$)`));
       assert.match(header, /, nc=00000001(,|$)/);
       assert.match(header, /, qop=auth(,|$)/);
-      for (const [k, v] of [['username', RFC.user], ['realm', RFC.realm], ['uri', RFC.uri], ['nonce', RFC.nonce], ['cnonce', RFC.cnonce], ['response', expected[algorithm]], ['opaque', RFC.opaque]]) {
+      for (const [k, v] of [
+        ['username', RFC.user],
+        ['realm', RFC.realm],
+        ['uri', RFC.uri],
+        ['nonce', RFC.nonce],
+        ['cnonce', RFC.cnonce],
+        ['response', expected[algorithm]],
+        ['opaque', RFC.opaque],
+      ]) {
         assert.ok(header.includes(`${k}="${v}"`), `${algorithm}: ${k}="${v}" in ${header}`);
       }
-      assert.deepEqual(Object.keys(authParams(header)).sort(), ['algorithm', 'cnonce', 'nc', 'nonce', 'opaque', 'qop', 'realm', 'response', 'uri', 'username']);
+      assert.deepEqual(Object.keys(authParams(header)).sort(), [
+        'algorithm',
+        'cnonce',
+        'nc',
+        'nonce',
+        'opaque',
+        'qop',
+        'realm',
+        'response',
+        'uri',
+        'username',
+      ]);
       assert.equal(s.count, 1);
     }
   });
@@ -224,15 +294,46 @@ describe('http/digest: DigestSession', () => {
     for (const algorithm of ['MD5', 'SHA-256'] as const) {
       const cn = counter();
       const s = new DigestSession(rfcChallenge(algorithm), RFC.user, RFC.password, cn.make);
-      const seen = Array.from({ length: 17 }, (_, i) => authParams(s.authorize(i % 2 ? 'POST' : 'GET', `/command.htm?key=${i}`)));
-      assert.deepEqual(seen.map((p) => p.nc), [
-        '00000001', '00000002', '00000003', '00000004', '00000005', '00000006', '00000007', '00000008', '00000009',
-        '0000000a', '0000000b', '0000000c', '0000000d', '0000000e', '0000000f', '00000010', '00000011',
-      ]);
-      assert.deepEqual(seen.map((p) => p.cnonce), Array.from({ length: 17 }, (_, i) => `cn${i + 1}`));
+      const seen = Array.from({ length: 17 }, (_, i) =>
+        authParams(s.authorize(i % 2 ? 'POST' : 'GET', `/command.htm?key=${i}`)),
+      );
+      assert.deepEqual(
+        seen.map((p) => p.nc),
+        [
+          '00000001',
+          '00000002',
+          '00000003',
+          '00000004',
+          '00000005',
+          '00000006',
+          '00000007',
+          '00000008',
+          '00000009',
+          '0000000a',
+          '0000000b',
+          '0000000c',
+          '0000000d',
+          '0000000e',
+          '0000000f',
+          '00000010',
+          '00000011',
+        ],
+      );
+      assert.deepEqual(
+        seen.map((p) => p.cnonce),
+        Array.from({ length: 17 }, (_, i) => `cn${i + 1}`),
+      );
       assert.equal(s.count, 17);
       seen.forEach((p, i) => {
-        const c: Case = { ...RFC, algorithm, qop: 'auth', method: i % 2 ? 'POST' : 'GET', uri: `/command.htm?key=${i}`, nc: p.nc, cnonce: `cn${i + 1}` };
+        const c: Case = {
+          ...RFC,
+          algorithm,
+          qop: 'auth',
+          method: i % 2 ? 'POST' : 'GET',
+          uri: `/command.htm?key=${i}`,
+          nc: p.nc,
+          cnonce: `cn${i + 1}`,
+        };
         assert.equal(p.response, rfc7616(c), `${algorithm} request ${i + 1}`);
         assert.equal(p.uri, c.uri);
       });
@@ -284,8 +385,23 @@ describe('http/digest: DigestSession', () => {
 
   it('without qop (RFC 2069 form): no nc, cnonce or qop, response = H(HA1:nonce:HA2)', () => {
     // RFC 2069 §2.4 example: Mufasa / "CircleOfLife", realm testrealm@host.com
-    const old: DigestChallenge = { realm: 'testrealm@host.com', nonce: 'dcd98b7102dd2f0e8b11d0f600bfb0c093', opaque: '5ccc069c403ebaf9f0171e9517f40e41', algorithm: 'MD5', stale: false, userhash: false };
-    const header = buildDigestAuthorization(old, { algorithm: 'MD5', realm: old.realm, nonce: old.nonce, user: 'Mufasa', password: 'CircleOfLife', method: 'GET', uri: '/dir/index.html' });
+    const old: DigestChallenge = {
+      realm: 'testrealm@host.com',
+      nonce: 'dcd98b7102dd2f0e8b11d0f600bfb0c093',
+      opaque: '5ccc069c403ebaf9f0171e9517f40e41',
+      algorithm: 'MD5',
+      stale: false,
+      userhash: false,
+    };
+    const header = buildDigestAuthorization(old, {
+      algorithm: 'MD5',
+      realm: old.realm,
+      nonce: old.nonce,
+      user: 'Mufasa',
+      password: 'CircleOfLife',
+      method: 'GET',
+      uri: '/dir/index.html',
+    });
     const p = authParams(header);
     assert.equal(p.response, '1949323746fe6a43ef61f9606e7febea');
     assert.deepEqual(Object.keys(p).sort(), ['algorithm', 'nonce', 'opaque', 'realm', 'response', 'uri', 'username']);
@@ -299,7 +415,9 @@ describe('http/digest: DigestSession', () => {
   });
 
   it('no opaque in the challenge: none in the header', () => {
-    const p = authParams(new DigestSession({ ...rfcChallenge('MD5'), opaque: undefined }, RFC.user, RFC.password).authorize('GET', '/'));
+    const p = authParams(
+      new DigestSession({ ...rfcChallenge('MD5'), opaque: undefined }, RFC.user, RFC.password).authorize('GET', '/'),
+    );
     assert.equal(p.opaque, undefined);
   });
 
@@ -308,13 +426,33 @@ describe('http/digest: DigestSession', () => {
     assert.ok(header.includes('username="a\\"b\\\\c"'), header);
     const p = authParams(header);
     assert.equal(p.username, 'a"b\\c');
-    assert.equal(p.response, rfc7616({ ...RFC, user: 'a"b\\c', password: 'p', algorithm: 'MD5', qop: 'auth', uri: '/', nc: '00000001', cnonce: 'x' }));
+    assert.equal(
+      p.response,
+      rfc7616({
+        ...RFC,
+        user: 'a"b\\c',
+        password: 'p',
+        algorithm: 'MD5',
+        qop: 'auth',
+        uri: '/',
+        nc: '00000001',
+        cnonce: 'x',
+      }),
+    );
   });
 
   it('userhash=true sends H(user:realm) as the user name; the response still uses the user name', () => {
-    const hashed: Record<'MD5' | 'SHA-256', string> = { MD5: '4238f3a16167373febb9bc4d43db9cc4', 'SHA-256': 'a947aad205e80e429958a387394944c6b496301e79f89d35a4cc23b6ee12b5b6' };
+    const hashed: Record<'MD5' | 'SHA-256', string> = {
+      MD5: '4238f3a16167373febb9bc4d43db9cc4',
+      'SHA-256': 'a947aad205e80e429958a387394944c6b496301e79f89d35a4cc23b6ee12b5b6',
+    };
     for (const algorithm of ['MD5', 'SHA-256'] as const) {
-      const header = new DigestSession({ ...rfcChallenge(algorithm), userhash: true }, RFC.user, RFC.password, () => RFC.cnonce).authorize('GET', RFC.uri);
+      const header = new DigestSession(
+        { ...rfcChallenge(algorithm), userhash: true },
+        RFC.user,
+        RFC.password,
+        () => RFC.cnonce,
+      ).authorize('GET', RFC.uri);
       assert.doesNotMatch(header, /Mufasa/);
       assert.match(header, /, userhash=true(,|$)/);
       const p = authParams(header);
@@ -324,10 +462,26 @@ describe('http/digest: DigestSession', () => {
   });
 
   it('a non-ASCII user name goes in username* (RFC 7616 §3.4.4, the §3.9.2 form)', () => {
-    const header = new DigestSession({ ...rfcChallenge('SHA-256'), realm: 'api@example.org' }, 'Jäsøn Doe', 'Secret, or not?', () => 'c').authorize('GET', '/doe.json');
+    const header = new DigestSession(
+      { ...rfcChallenge('SHA-256'), realm: 'api@example.org' },
+      'Jäsøn Doe',
+      'Secret, or not?',
+      () => 'c',
+    ).authorize('GET', '/doe.json');
     assert.ok(header.includes("username*=UTF-8''J%C3%A4s%C3%B8n%20Doe"), header);
     assert.doesNotMatch(header, /username=/);
-    const c: Case = { algorithm: 'SHA-256', user: 'Jäsøn Doe', realm: 'api@example.org', password: 'Secret, or not?', nonce: RFC.nonce, method: 'GET', uri: '/doe.json', qop: 'auth', nc: '00000001', cnonce: 'c' };
+    const c: Case = {
+      algorithm: 'SHA-256',
+      user: 'Jäsøn Doe',
+      realm: 'api@example.org',
+      password: 'Secret, or not?',
+      nonce: RFC.nonce,
+      method: 'GET',
+      uri: '/doe.json',
+      qop: 'auth',
+      nc: '00000001',
+      cnonce: 'c',
+    };
     assert.equal(authParams(header).response, rfc7616(c));
   });
 });
@@ -343,17 +497,26 @@ describe('http/digest: header parsing', () => {
 
   it('splits Basic and Digest in one header, in either order', () => {
     const a = parseWwwAuthenticate('Basic realm="snom, phone", Digest realm="x", nonce="y"');
-    assert.deepEqual(a.map((c) => c.scheme), ['Basic', 'Digest']);
+    assert.deepEqual(
+      a.map((c) => c.scheme),
+      ['Basic', 'Digest'],
+    );
     assert.equal(a[0].params.realm, 'snom, phone');
     const b = parseWwwAuthenticate('Digest realm="x", nonce="y", algorithm=MD5, Basic realm="z"');
-    assert.deepEqual(b.map((c) => c.scheme), ['Digest', 'Basic']);
+    assert.deepEqual(
+      b.map((c) => c.scheme),
+      ['Digest', 'Basic'],
+    );
     assert.equal(b[0].params.algorithm, 'MD5');
     assert.equal(b[1].params.realm, 'z');
   });
 
   it('reads several header values, token68 schemes, and odd spacing', () => {
     const list = parseWwwAuthenticate(['Negotiate abc==', 'Digest  realm = "r" ,nonce=n1 , stale=TRUE', 'Bearer']);
-    assert.deepEqual(list.map((c) => c.scheme), ['Negotiate', 'Digest', 'Bearer']);
+    assert.deepEqual(
+      list.map((c) => c.scheme),
+      ['Negotiate', 'Digest', 'Bearer'],
+    );
     assert.equal(list[0].token68, 'abc==');
     assert.equal(list[1].params.realm, 'r');
     assert.equal(list[1].params.nonce, 'n1');
@@ -361,7 +524,9 @@ describe('http/digest: header parsing', () => {
   });
 
   it('RFC 9110 example: Newauth with params, then Basic', () => {
-    const list = parseWwwAuthenticate('Newauth realm="apps", type=1, title="Login to \\"apps\\"", Basic realm="simple"');
+    const list = parseWwwAuthenticate(
+      'Newauth realm="apps", type=1, title="Login to \\"apps\\"", Basic realm="simple"',
+    );
     assert.equal(list.length, 2);
     assert.equal(list[0].params.title, 'Login to "apps"');
     assert.equal(list[0].params.type, '1');
@@ -379,7 +544,10 @@ describe('http/digest: choosing the strongest challenge', () => {
   const d = (alg: string) => `Digest realm="r", nonce="n-${alg}", qop="auth"${alg ? `, algorithm=${alg}` : ''}`;
 
   it('SHA-256-sess > SHA-256 > MD5-sess > MD5, whatever the order', () => {
-    assert.equal(chooseDigestChallenge([d('MD5'), d('SHA-256-sess'), d('SHA-256'), d('MD5-sess')])?.algorithm, 'SHA-256-sess');
+    assert.equal(
+      chooseDigestChallenge([d('MD5'), d('SHA-256-sess'), d('SHA-256'), d('MD5-sess')])?.algorithm,
+      'SHA-256-sess',
+    );
     assert.equal(chooseDigestChallenge([d('MD5'), d('MD5-sess'), d('SHA-256')])?.algorithm, 'SHA-256');
     assert.equal(chooseDigestChallenge(`${d('MD5')}, ${d('MD5-sess')}`)?.algorithm, 'MD5-sess');
   });
@@ -394,10 +562,16 @@ describe('http/digest: choosing the strongest challenge', () => {
   it('-sess without qop is unusable (its HA1 needs a cnonce, which only a qop request carries)', () => {
     assert.equal(chooseDigestChallenge('Digest realm="r", nonce="n", algorithm=MD5-sess'), undefined);
     assert.equal(chooseDigestChallenge('Digest realm="r", nonce="n", algorithm=SHA-256-sess'), undefined);
-    const fallback = chooseDigestChallenge(['Digest realm="r", nonce="n", algorithm=SHA-256-sess', 'Digest realm="r", nonce="n", algorithm=MD5']);
+    const fallback = chooseDigestChallenge([
+      'Digest realm="r", nonce="n", algorithm=SHA-256-sess',
+      'Digest realm="r", nonce="n", algorithm=MD5',
+    ]);
     assert.equal(fallback?.algorithm, 'MD5');
     assert.equal(fallback?.qop, undefined);
-    assert.equal(chooseDigestChallenge('Digest realm="r", nonce="n", qop="auth", algorithm=MD5-sess')?.algorithm, 'MD5-sess');
+    assert.equal(
+      chooseDigestChallenge('Digest realm="r", nonce="n", qop="auth", algorithm=MD5-sess')?.algorithm,
+      'MD5-sess',
+    );
   });
 
   it('rejects a challenge without nonce, or whose qop has no auth/auth-int', () => {

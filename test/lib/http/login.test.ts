@@ -42,7 +42,12 @@ describe('http/client: one failed login per attempt', function () {
   });
 
   it('a phone that forgot its nonce (a reboot: plain 401, no stale) is retried once when the nonce worked before', async () => {
-    const peer = await startDigestPeer({ realm: 'snom', user: 'admin', password: PASSWORD, staleOnUnknownNonce: false });
+    const peer = await startDigestPeer({
+      realm: 'snom',
+      user: 'admin',
+      password: PASSWORD,
+      staleOnUnknownNonce: false,
+    });
     peers.push(peer);
     const c = client(peer.port, PASSWORD);
     assert.equal((await c.request({ command: 'key', path: '/a' })).status, 200);
@@ -56,7 +61,10 @@ describe('http/client: one failed login per attempt', function () {
     const w = client(wrong.port, PASSWORD);
     await rejection(w.request({ command: 'key', path: '/c' }));
     await rejection(w.request({ command: 'key', path: '/d' }));
-    assert.deepEqual(wrong.seen.map((s) => (s.authorization ? 'signed' : 'bare')), ['bare', 'signed', 'signed']);
+    assert.deepEqual(
+      wrong.seen.map((s) => (s.authorization ? 'signed' : 'bare')),
+      ['bare', 'signed', 'signed'],
+    );
   });
 });
 
@@ -87,7 +95,10 @@ describe('http/client: no downgrade below the configured phone', function () {
     const err = await rejection(mk('digest').request({ command: 'key', path: '/x' }));
     assert.equal(err.code, 'E_AUTH');
     assert.equal(err.details.status, 401);
-    assert.match(err.message, /asks for Basic auth, but the configured phone 10\.0\.0\.1 uses Digest: the password is not sent in clear/);
+    assert.match(
+      err.message,
+      /asks for Basic auth, but the configured phone 10\.0\.0\.1 uses Digest: the password is not sent in clear/,
+    );
     assert.deepEqual(seen, [undefined]);
     await rejection(mk('basic').request({ command: 'key', path: '/y' }));
     assert.deepEqual(seen, [undefined, undefined, `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}`]);

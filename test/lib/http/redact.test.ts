@@ -20,8 +20,12 @@ describe('http/redact: credentials where they stand as credentials', () => {
   });
 
   it('leaves text alone that only contains the password as a word', () => {
-    for (const t of ['snom reception', 'Welcome to snom D785', 'snom:8080 is up', 'password policy: snom-approved']) assert.equal(r.foreign(t), t);
-    assert.equal(r.own('Phone snom reception: key failed: the phone answered HTTP 500'), 'Phone snom reception: key failed: the phone answered HTTP 500');
+    for (const t of ['snom reception', 'Welcome to snom D785', 'snom:8080 is up', 'password policy: snom-approved'])
+      assert.equal(r.foreign(t), t);
+    assert.equal(
+      r.own('Phone snom reception: key failed: the phone answered HTTP 500'),
+      'Phone snom reception: key failed: the phone answered HTTP 500',
+    );
   });
 
   it('removes the password from Authorization values, userinfo, query and form values, password fields, user:password', () => {
@@ -29,7 +33,10 @@ describe('http/redact: credentials where they stand as credentials', () => {
     const cases: Array<[string, string]> = [
       [`Authorization: Basic ${basic}`, 'Authorization: Basic ***'],
       [`got ${basic} from you`, 'got *** from you'],
-      ['Authorization: Digest username="admin", realm="snom", nonce="abc", uri="/x", response="6629fae49393a05397450978507c4ef1", cnonce="0a4f"', 'Authorization: Digest ***'],
+      [
+        'Authorization: Digest username="admin", realm="snom", nonce="abc", uri="/x", response="6629fae49393a05397450978507c4ef1", cnonce="0a4f"',
+        'Authorization: Digest ***',
+      ],
       ['fetch http://admin:snom@10.0.0.5/settings failed', 'fetch http://admin:***@10.0.0.5/settings failed'],
       ['GET /dummy.htm?settings=save&user=admin&pw=snom&x=1', 'GET /dummy.htm?settings=save&user=admin&pw=***&x=1'],
       ['GET /dummy.htm?settings=save&http_pass=n3w-one', 'GET /dummy.htm?settings=save&http_pass=***'],
@@ -51,7 +58,10 @@ describe('http/redact: credentials where they stand as credentials', () => {
     const s = r.withSecrets([TOKEN, 'a b/c']);
     const encoded = encodeURIComponent(TOKEN).replace(/q/, '%71');
     assert.equal(s.own(`provision ${TOKEN}`), 'provision ***');
-    assert.equal(s.foreign(`url=http://nr:1880/snom/in/${TOKEN}?x and ${encoded}`), 'url=http://nr:1880/snom/in/***?x and ***');
+    assert.equal(
+      s.foreign(`url=http://nr:1880/snom/in/${TOKEN}?x and ${encoded}`),
+      'url=http://nr:1880/snom/in/***?x and ***',
+    );
     assert.equal(s.foreign('v=a+b%2Fc, v=a%20b%2fc, v=a b/c'), 'v=***, v=***, v=***');
   });
 });
@@ -65,11 +75,23 @@ describe('http/client: redaction in error messages', function () {
       res.end(`snom reception: error in ${req.url} with ${req.headers.authorization}`);
     });
     peers.push(peer);
-    const c = new PhoneClient({ host: '127.0.0.1', port: peer.port, auth: 'basic', user: 'admin', password: 'snom', name: 'snom reception' });
+    const c = new PhoneClient({
+      host: '127.0.0.1',
+      port: peer.port,
+      auth: 'basic',
+      user: 'admin',
+      password: 'snom',
+      name: 'snom reception',
+    });
     clients.push(c);
     const err = await rejection(c.request({ command: 'snom key', path: '/dummy.htm?settings=save&http_pass=snom' }));
     assert.equal(err.code, 'E_HTTP');
-    assert.ok(err.message.startsWith('Phone snom reception: snom key failed: the phone answered HTTP 500: snom reception: error in /dummy.htm?settings=save&http_pass=*** with Basic ***'), err.message);
+    assert.ok(
+      err.message.startsWith(
+        'Phone snom reception: snom key failed: the phone answered HTTP 500: snom reception: error in /dummy.htm?settings=save&http_pass=*** with Basic ***',
+      ),
+      err.message,
+    );
     assert.equal(err.details.phone, 'snom reception');
     assert.equal(err.details.command, 'snom key');
     assert.ok(!everything(err).includes(Buffer.from('admin:snom').toString('base64')));
@@ -86,14 +108,22 @@ describe('http/client: redaction in error messages', function () {
     const c = new PhoneClient({ host: '127.0.0.1', port: peer.port, auth: 'none' });
     clients.push(c);
     const url = encodeURIComponent(`http://10.0.0.1:1880/snom/in/${TOKEN}/`);
-    const req = (path: string, extra: Partial<PhoneRequest> = {}): PhoneRequest => ({ command: 'provision', path, secrets: [TOKEN], ...extra });
+    const req = (path: string, extra: Partial<PhoneRequest> = {}): PhoneRequest => ({
+      command: 'provision',
+      path,
+      secrets: [TOKEN],
+      ...extra,
+    });
     const errors = [
       await rejection(c.request(req(`/dummy.htm?settings=save&action_incoming_url=${url}`))),
       await rejection(c.request(req(`/404.htm?u=${url}`))),
       await rejection(c.request(req('/hang', { timeoutMs: 200 }))),
       await rejection(c.request(req('no-slash', { command: `provision ${TOKEN}` }))),
     ];
-    assert.deepEqual(errors.map((e) => e.code), ['E_HTTP', 'E_HTTP', 'E_TIMEOUT', 'E_INPUT']);
+    assert.deepEqual(
+      errors.map((e) => e.code),
+      ['E_HTTP', 'E_HTTP', 'E_TIMEOUT', 'E_INPUT'],
+    );
     for (const e of errors) assert.ok(!everything(e).includes(TOKEN), everything(e));
     assert.match(errors[0].message, /snom%2Fin%2F\*\*\*%2F .*snom\/in\/\*\*\*\//);
     assert.match(String(errors[1].details.body), /\*\*\*/);

@@ -87,7 +87,10 @@ export interface SeenRequest {
 /** An HTTP server that wants RFC 7616 Digest (qop=auth) and records what it saw. */
 export async function startDigestPeer(o: DigestPeerOptions): Promise<Peer & { seen: SeenRequest[]; forget(): void }> {
   const alg = o.algorithm ?? 'MD5';
-  const h = (s: string) => createHash(alg.startsWith('MD5') ? 'md5' : 'sha256').update(s).digest('hex');
+  const h = (s: string) =>
+    createHash(alg.startsWith('MD5') ? 'md5' : 'sha256')
+      .update(s)
+      .digest('hex');
   let nonce = randomBytes(12).toString('base64');
   /** -sess: HA1 as computed once, at the first accepted request on a nonce (RFC 2617 §3.2.2.2). */
   const sessionHA1 = new Map<string, string>();
@@ -105,7 +108,8 @@ export async function startDigestPeer(o: DigestPeerOptions): Promise<Peer & { se
       res.writeHead(status, headers);
       res.end(status === 200 ? `ok ${req.url}` : 'denied');
     };
-    if (o.offerBasic && auth === 'Basic ' + Buffer.from(`${o.user}:${o.password}`).toString('base64')) return answer(200);
+    if (o.offerBasic && auth === 'Basic ' + Buffer.from(`${o.user}:${o.password}`).toString('base64'))
+      return answer(200);
     if (!auth || !auth.startsWith('Digest ')) return answer(401, { 'WWW-Authenticate': challenge(false) });
     const p = authParams(auth);
     let ha1 = h(`${p.username}:${o.realm}:${o.password}`);
@@ -117,7 +121,13 @@ export async function startDigestPeer(o: DigestPeerOptions): Promise<Peer & { se
     const cached = sessionHA1.get(p.nonce);
     const sessOk = cached === undefined || expected === h(`${cached}:${p.nonce}:${p.nc}:${p.cnonce}:${p.qop}:${ha2}`);
     const nc = parseInt(p.nc, 16);
-    const valid = p.username === o.user && p.uri === req.url && p.response === expected && sessOk && p.opaque === 'op,aque' && p.algorithm === alg;
+    const valid =
+      p.username === o.user &&
+      p.uri === req.url &&
+      p.response === expected &&
+      sessOk &&
+      p.opaque === 'op,aque' &&
+      p.algorithm === alg;
     if (!valid) return answer(401, { 'WWW-Authenticate': challenge(false) });
     if (p.nonce !== nonce) return answer(401, { 'WWW-Authenticate': challenge(o.staleOnUnknownNonce !== false) });
     if (nc <= lastNc) return answer(401, { 'WWW-Authenticate': challenge(false) }); // replay

@@ -28,12 +28,16 @@ describe('minibrowser', () => {
     it('accepts the published documents and names the root in Snom spelling', () => {
       assert.deepEqual(validateMinibrowserXml(REF_LED_TEXT), { root: 'SnomIPPhoneText' });
       assert.deepEqual(validateMinibrowserXml(REF_SILENT), { root: 'SnomIPPhoneSilent' });
-      assert.deepEqual(validateMinibrowserXml('<!-- hi --><IPPhoneSilent><fetch>x</fetch></IPPhoneSilent>\n'), { root: 'IPPhoneSilent' });
+      assert.deepEqual(validateMinibrowserXml('<!-- hi --><IPPhoneSilent><fetch>x</fetch></IPPhoneSilent>\n'), {
+        root: 'IPPhoneSilent',
+      });
     });
 
     it('is case-insensitive like the phone', () => {
       assert.deepEqual(validateMinibrowserXml('<snomipphonemenu/>'), { root: 'SnomIPPhoneMenu' });
-      assert.deepEqual(validateMinibrowserXml('<SNOMIPPHONEIMAGEFILE></SNOMIPPHONEIMAGEFILE>'), { root: 'SnomIPPhoneImageFile' });
+      assert.deepEqual(validateMinibrowserXml('<SNOMIPPHONEIMAGEFILE></SNOMIPPHONEIMAGEFILE>'), {
+        root: 'SnomIPPhoneImageFile',
+      });
       assert.deepEqual(validateMinibrowserXml('<ipphoneText/>'), { root: 'IPPhoneText' });
     });
 
@@ -57,23 +61,48 @@ describe('minibrowser', () => {
     });
 
     it('refuses DOCTYPE and entity declarations (a billion-laughs document), lone surrogates, any text after the root', () => {
-      const laughs = '<!DOCTYPE SnomIPPhoneText [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><SnomIPPhoneText><Text>&b;</Text></SnomIPPhoneText>';
-      assert.throws(() => validateMinibrowserXml(laughs), (e: any) => e.code === 'E_INPUT' && /DOCTYPE/.test(e.message));
+      const laughs =
+        '<!DOCTYPE SnomIPPhoneText [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><SnomIPPhoneText><Text>&b;</Text></SnomIPPhoneText>';
+      assert.throws(
+        () => validateMinibrowserXml(laughs),
+        (e: any) => e.code === 'E_INPUT' && /DOCTYPE/.test(e.message),
+      );
       assert.throws(() => validateMinibrowserXml('<!doctype SnomIPPhoneText><SnomIPPhoneText/>'), /DOCTYPE/);
-      assert.throws(() => validateMinibrowserXml('<SnomIPPhoneText><Text>\uD800</Text></SnomIPPhoneText>'), /lone surrogate/);
+      assert.throws(
+        () => validateMinibrowserXml('<SnomIPPhoneText><Text>\uD800</Text></SnomIPPhoneText>'),
+        /lone surrogate/,
+      );
       for (const tail of ['junk', 'x>', 'x/>', '<!-- c -->t', '<?pi?>t', ' a <!-- c -->']) {
-        for (const root of ['<SnomIPPhoneText/>', '<SnomIPPhoneText a="1>"/>', '<SnomIPPhoneText><Text>a</Text></SnomIPPhoneText>']) {
-          assert.throws(() => validateMinibrowserXml(`${root}${tail}`), /outside its root|not well-formed/, `${root}${tail}`);
+        for (const root of [
+          '<SnomIPPhoneText/>',
+          '<SnomIPPhoneText a="1>"/>',
+          '<SnomIPPhoneText><Text>a</Text></SnomIPPhoneText>',
+        ]) {
+          assert.throws(
+            () => validateMinibrowserXml(`${root}${tail}`),
+            /outside its root|not well-formed/,
+            `${root}${tail}`,
+          );
         }
       }
-      for (const ok of ['<?xml version="1.0"?>\n<!-- a --><SnomIPPhoneText a=">" b=\'/>\'/>\n<!-- b -->\n<?pi x?>\n', '\uFEFF<SnomIPPhoneText></SnomIPPhoneText >']) {
+      for (const ok of [
+        '<?xml version="1.0"?>\n<!-- a --><SnomIPPhoneText a=">" b=\'/>\'/>\n<!-- b -->\n<?pi x?>\n',
+        '\uFEFF<SnomIPPhoneText></SnomIPPhoneText >',
+      ]) {
         assert.equal(validateMinibrowserXml(ok).root, 'SnomIPPhoneText');
       }
     });
 
     it('quotes a huge input briefly in its error', () => {
-      for (const bad of [`<${'A'.repeat(1 << 20)}/>`, `<a></${'A'.repeat(1 << 20)}>`, `<x/><${'A'.repeat(1 << 20)}/>`]) {
-        assert.throws(() => validateMinibrowserXml(bad), (e: any) => e.code === 'E_INPUT' && e.message.length < 1000);
+      for (const bad of [
+        `<${'A'.repeat(1 << 20)}/>`,
+        `<a></${'A'.repeat(1 << 20)}>`,
+        `<x/><${'A'.repeat(1 << 20)}/>`,
+      ]) {
+        assert.throws(
+          () => validateMinibrowserXml(bad),
+          (e: any) => e.code === 'E_INPUT' && e.message.length < 1000,
+        );
       }
     });
   });
@@ -92,14 +121,20 @@ describe('minibrowser', () => {
     });
 
     it('text popup with auto-close equals the published alert (docs/protocol.md §7.4)', () => {
-      assert.equal(squeeze(buildMinibrowserXml({ type: 'text', text: 'Door bell', timeout: 2000 })), squeeze(DECL + REF_ALERT));
+      assert.equal(
+        squeeze(buildMinibrowserXml({ type: 'text', text: 'Door bell', timeout: 2000 })),
+        squeeze(DECL + REF_ALERT),
+      );
     });
 
     it('text with softkeys and a fetch; LED colour and state normalised', () => {
       const xml = buildMinibrowserXml({
         type: 'text',
         text: 'line 1\nline 2',
-        leds: [{ number: 42, color: 'RED', state: 'BLINKFAST' }, { number: 3, state: 'off' }],
+        leds: [
+          { number: 42, color: 'RED', state: 'BLINKFAST' },
+          { number: 3, state: 'off' },
+        ],
         softkeys: [{ name: 'F1', label: 'Open', url: 'http://srv/open' }, { name: 'CANCEL' }],
         fetch: { url: 'http://srv/refresh', mil: 5000 },
       });
@@ -118,7 +153,14 @@ describe('minibrowser', () => {
           '<SnomIPPhoneMenu><Title>Symcon Demo</Title><MenuItem><Name>On</Name><URL>http://SRV/hook/snom/1?aid=5&amp;value=1</URL></MenuItem></SnomIPPhoneMenu>',
         ],
         [
-          { type: 'directory', title: 'Team', entries: [{ name: 'Alice', telephone: '100' }, { name: 'Bob', telephone: 'sip:bob@pbx' }] },
+          {
+            type: 'directory',
+            title: 'Team',
+            entries: [
+              { name: 'Alice', telephone: '100' },
+              { name: 'Bob', telephone: 'sip:bob@pbx' },
+            ],
+          },
           '<SnomIPPhoneDirectory><Title>Team</Title><DirectoryEntry><Name>Alice</Name><Telephone>100</Telephone></DirectoryEntry><DirectoryEntry><Name>Bob</Name><Telephone>sip:bob@pbx</Telephone></DirectoryEntry></SnomIPPhoneDirectory>',
         ],
         [
@@ -127,7 +169,10 @@ describe('minibrowser', () => {
             title: 'Search',
             prompt: 'Name?',
             url: 'http://srv/search?q=__Y__',
-            items: [{ displayName: 'Name', token: '__Y__', defaultValue: 'A', flags: 'a' }, { displayName: 'PIN', flags: 'pn' }],
+            items: [
+              { displayName: 'Name', token: '__Y__', defaultValue: 'A', flags: 'a' },
+              { displayName: 'PIN', flags: 'pn' },
+            ],
           },
           '<SnomIPPhoneInput><Title>Search</Title><Prompt>Name?</Prompt><URL>http://srv/search?q=__Y__</URL><InputItem><DisplayName>Name</DisplayName><InputToken>__Y__</InputToken><DefaultValue>A</DefaultValue><InputFlags>a</InputFlags></InputItem><InputItem><DisplayName>PIN</DisplayName><InputFlags>pn</InputFlags></InputItem></SnomIPPhoneInput>',
         ],
@@ -192,21 +237,53 @@ describe('minibrowser', () => {
         ['text.title', { type: 'text', title: INJECTION, text: 'a' }, ['Title']],
         ['text.text', { type: 'text', text: INJECTION }, ['Text']],
         ['text.softkeys.name (refused)', { type: 'text', text: 'a', softkeys: [{ name: INJECTION }] }, []],
-        ['text.softkeys.label', { type: 'text', text: 'a', softkeys: [{ name: 'F1', label: INJECTION }] }, ['SoftKeyItem', 'Label']],
-        ['text.softkeys.url', { type: 'text', text: 'a', softkeys: [{ name: 'F1', url: INJECTION }] }, ['SoftKeyItem', 'URL']],
+        [
+          'text.softkeys.label',
+          { type: 'text', text: 'a', softkeys: [{ name: 'F1', label: INJECTION }] },
+          ['SoftKeyItem', 'Label'],
+        ],
+        [
+          'text.softkeys.url',
+          { type: 'text', text: 'a', softkeys: [{ name: 'F1', url: INJECTION }] },
+          ['SoftKeyItem', 'URL'],
+        ],
         ['text.fetch.url', { type: 'text', text: 'a', fetch: { url: INJECTION } }, ['fetch']],
         ['menu.title', { type: 'menu', title: INJECTION, items: [{ name: 'a', url: 'b' }] }, ['Title']],
         ['menu.items.name', { type: 'menu', items: [{ name: INJECTION, url: 'b' }] }, ['MenuItem', 'Name']],
         ['menu.items.url', { type: 'menu', items: [{ name: 'a', url: INJECTION }] }, ['MenuItem', 'URL']],
-        ['directory.title', { type: 'directory', title: INJECTION, entries: [{ name: 'a', telephone: '1' }] }, ['Title']],
-        ['directory.entries.name', { type: 'directory', entries: [{ name: INJECTION, telephone: '1' }] }, ['DirectoryEntry', 'Name']],
-        ['directory.entries.telephone', { type: 'directory', entries: [{ name: 'a', telephone: INJECTION }] }, ['DirectoryEntry', 'Telephone']],
+        [
+          'directory.title',
+          { type: 'directory', title: INJECTION, entries: [{ name: 'a', telephone: '1' }] },
+          ['Title'],
+        ],
+        [
+          'directory.entries.name',
+          { type: 'directory', entries: [{ name: INJECTION, telephone: '1' }] },
+          ['DirectoryEntry', 'Name'],
+        ],
+        [
+          'directory.entries.telephone',
+          { type: 'directory', entries: [{ name: 'a', telephone: INJECTION }] },
+          ['DirectoryEntry', 'Telephone'],
+        ],
         ['input.title', { type: 'input', title: INJECTION, url: 'u', items: [{ displayName: 'd' }] }, ['Title']],
         ['input.prompt', { type: 'input', prompt: INJECTION, url: 'u', items: [{ displayName: 'd' }] }, ['Prompt']],
         ['input.url', { type: 'input', url: INJECTION, items: [{ displayName: 'd' }] }, ['URL']],
-        ['input.items.displayName', { type: 'input', url: 'u', items: [{ displayName: INJECTION }] }, ['InputItem', 'DisplayName']],
-        ['input.items.token', { type: 'input', url: 'u', items: [{ displayName: 'd', token: INJECTION }] }, ['InputItem', 'InputToken']],
-        ['input.items.defaultValue', { type: 'input', url: 'u', items: [{ displayName: 'd', defaultValue: INJECTION }] }, ['InputItem', 'DefaultValue']],
+        [
+          'input.items.displayName',
+          { type: 'input', url: 'u', items: [{ displayName: INJECTION }] },
+          ['InputItem', 'DisplayName'],
+        ],
+        [
+          'input.items.token',
+          { type: 'input', url: 'u', items: [{ displayName: 'd', token: INJECTION }] },
+          ['InputItem', 'InputToken'],
+        ],
+        [
+          'input.items.defaultValue',
+          { type: 'input', url: 'u', items: [{ displayName: 'd', defaultValue: INJECTION }] },
+          ['InputItem', 'DefaultValue'],
+        ],
         ['image.title', { type: 'image', title: INJECTION, data: 'Qk0=' }, ['Title']],
         ['imagefile.title', { type: 'imagefile', title: INJECTION, url: 'u' }, ['Title']],
         ['imagefile.url', { type: 'imagefile', url: INJECTION }, ['URL']],
@@ -230,19 +307,25 @@ describe('minibrowser', () => {
   });
 
   describe('minibrowserPushPath', () => {
-    const URL_1043 = 'http://192.168.1.10:3777/hook/snom/12345/?xml=true&variableId=111&value=On&ledNo=6&color=green&timeout=1';
+    const URL_1043 =
+      'http://192.168.1.10:3777/hook/snom/12345/?xml=true&variableId=111&value=On&ledNo=6&color=green&timeout=1';
 
     it('8.4.32+: keeps the scheme and encodes the whole URL (docs/protocol.md §7.5)', () => {
       assert.equal(
         minibrowserPushPath(URL_1043, true),
         '/minibrowser.htm?url=http%3A%2F%2F192.168.1.10%3A3777%2Fhook%2Fsnom%2F12345%2F%3Fxml%3Dtrue%26variableId%3D111%26value%3DOn%26ledNo%3D6%26color%3Dgreen%26timeout%3D1',
       );
-      const back = new URLSearchParams(minibrowserPushPath('https://srv/x.xml?a=1&b=2#f', true).split('?').slice(1).join('?'));
+      const back = new URLSearchParams(
+        minibrowserPushPath('https://srv/x.xml?a=1&b=2#f', true).split('?').slice(1).join('?'),
+      );
       assert.equal(back.get('url'), 'https://srv/x.xml?a=1&b=2#f');
     });
 
     it('older firmware: scheme stripped, not encoded', () => {
-      assert.equal(minibrowserPushPath('http://10.110.16.63/D7C_XML/TAG.xml', false), '/minibrowser.htm?url=10.110.16.63/D7C_XML/TAG.xml');
+      assert.equal(
+        minibrowserPushPath('http://10.110.16.63/D7C_XML/TAG.xml', false),
+        '/minibrowser.htm?url=10.110.16.63/D7C_XML/TAG.xml',
+      );
       assert.equal(minibrowserPushPath('http://srv/x.php?id=3', false), '/minibrowser.htm?url=srv/x.php?id=3');
       throwsCode(() => minibrowserPushPath('http://srv/x.php?a=1&b=2', false), 'E_UNSUPPORTED', 'url');
       throwsCode(() => minibrowserPushPath('https://srv/x.xml', false), 'E_UNSUPPORTED', 'url');

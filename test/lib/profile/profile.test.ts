@@ -2,13 +2,26 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SnomError } from '../../../src/lib/errors';
-import { hasCstaOverHttp, normaliseModel, parseInfoPage, requireCstaOverHttp, resolveProfile } from '../../../src/lib/profile';
+import {
+  hasCstaOverHttp,
+  normaliseModel,
+  parseInfoPage,
+  requireCstaOverHttp,
+  resolveProfile,
+} from '../../../src/lib/profile';
 
 const csta = (firmware: string, legacyCsta = false) => resolveProfile({ model: 'D785', firmware, legacyCsta }).csta;
 
 describe('profile: model + firmware → capabilities', () => {
   it('normalises model names as users and phones write them', () => {
-    for (const [input, id] of [['D785', 'D785'], ['snomD785', 'D785'], ['d785n', 'D785'], ['snom 320', 'snom320'], ['870', 'snom870'], ['snom870', 'snom870']]) {
+    for (const [input, id] of [
+      ['D785', 'D785'],
+      ['snomD785', 'D785'],
+      ['d785n', 'D785'],
+      ['snom 320', 'snom320'],
+      ['870', 'snom870'],
+      ['snom870', 'snom870'],
+    ]) {
       assert.equal(normaliseModel(input), id, input);
     }
     assert.equal(normaliseModel('Cisco 7940'), undefined);
@@ -35,7 +48,10 @@ describe('profile: model + firmware → capabilities', () => {
   });
   it('touch on the snom870 from 8.4.34 on 8.4 and from 8.7.2', () => {
     const t = (fw: string) => resolveProfile({ model: 'snom870', firmware: fw }).touch;
-    assert.deepEqual([t('8.4.33'), t('8.4.34'), t('8.7.1'), t('8.7.2'), t('8.7.5.35')], [false, true, false, true, true]);
+    assert.deepEqual(
+      [t('8.4.33'), t('8.4.34'), t('8.7.1'), t('8.7.2'), t('8.7.5.35')],
+      [false, true, false, true, true],
+    );
     assert.equal(resolveProfile({ model: 'D785', firmware: '10.1.33.33' }).touch, false);
   });
   it('minibrowser push from 8.2.7, URL-encoded from 8.4.32', () => {
@@ -54,21 +70,36 @@ describe('profile: model + firmware → capabilities', () => {
     assert.ok(u.warnings.length >= 2);
   });
   it('reads fingerprints from /info.htm pages', () => {
-    const fp = parseInfoPage('<html><title>snom D785</title>Hardware: D785 ... Mac:000413922D24 ... Firmware: snomD785-SIP 10.1.33.33</html>', { server: 'snom embedded' });
-    assert.deepEqual([fp.model, fp.firmware, fp.mac, fp.d8xx, fp.snom], ['D785', '10.1.33.33', '000413922D24', false, true]);
+    const fp = parseInfoPage(
+      '<html><title>snom D785</title>Hardware: D785 ... Mac:000413922D24 ... Firmware: snomD785-SIP 10.1.33.33</html>',
+      { server: 'snom embedded' },
+    );
+    assert.deepEqual(
+      [fp.model, fp.firmware, fp.mac, fp.d8xx, fp.snom],
+      ['D785', '10.1.33.33', '000413922D24', false, true],
+    );
     assert.equal(parseInfoPage('<title>Phone Manager</title>').d8xx, true);
-    const old = parseInfoPage('<TITLE>snom 320</TITLE><TR><TD>MAC Address</TD><TD>000413000001</TD></TR><TD>Version</TD><TD>snom320-SIP 8.4.35</TD>');
+    const old = parseInfoPage(
+      '<TITLE>snom 320</TITLE><TR><TD>MAC Address</TD><TD>000413000001</TD></TR><TD>Version</TD><TD>snom320-SIP 8.4.35</TD>',
+    );
     assert.deepEqual([old.model, old.firmware, old.mac], ['snom320', '8.4.35', '000413000001']);
   });
 });
 
 describe('profile: CSTA over HTTP, asked in one place', () => {
-  const profile = (model: string, firmware: string, legacyCsta = false) => resolveProfile({ model, firmware, legacyCsta });
+  const profile = (model: string, firmware: string, legacyCsta = false) =>
+    resolveProfile({ model, firmware, legacyCsta });
 
   it('answers at every firmware boundary and for models without HTTP remote control', () => {
     const cases: Array<[string, string, boolean]> = [
-      ['D785', '7.3.3', false], ['D785', '7.3.4', true], ['D785', '8.6.5', true], ['D785', '8.7.0', false],
-      ['D785', '8.7.2.9', false], ['D785', '8.7.3', true], ['D785', '10.1.33.33', true], ['D815', '10.1.33.33', false],
+      ['D785', '7.3.3', false],
+      ['D785', '7.3.4', true],
+      ['D785', '8.6.5', true],
+      ['D785', '8.7.0', false],
+      ['D785', '8.7.2.9', false],
+      ['D785', '8.7.3', true],
+      ['D785', '10.1.33.33', true],
+      ['D815', '10.1.33.33', false],
     ];
     for (const [model, fw, yes] of cases) assert.equal(hasCstaOverHttp(profile(model, fw)), yes, `${model} ${fw}`);
     assert.equal(hasCstaOverHttp(profile('D785', '8.7.1', true)), false, 'legacy ticked does not mend 8.7.0–8.7.2');
@@ -99,7 +130,12 @@ describe('profile: CSTA over HTTP, asked in one place', () => {
       for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
         const p = path.join(dir, e.name);
         if (e.isDirectory()) walk(p);
-        else if (e.name.endsWith('.ts') && p !== path.join(root, 'lib', 'profile', 'profile.ts') && copy.test(fs.readFileSync(p, 'utf8'))) bad.push(path.relative(root, p));
+        else if (
+          e.name.endsWith('.ts') &&
+          p !== path.join(root, 'lib', 'profile', 'profile.ts') &&
+          copy.test(fs.readFileSync(p, 'utf8'))
+        )
+          bad.push(path.relative(root, p));
       }
     };
     for (const d of ['lib', 'nodes']) walk(path.join(root, d));

@@ -20,7 +20,14 @@ describe('settings', () => {
     it('holds the list of docs/protocol.md §9.2, with mac, phone_type and firmware_version read-only', () => {
       const names = CSTA_SETTINGS.map((s) => s.name);
       assert.equal(names.length, 19);
-      for (const n of ['mac', 'phone_type', 'firmware_version', 'action_incoming_url', 'action_missed_url', 'action_fwtest_url']) {
+      for (const n of [
+        'mac',
+        'phone_type',
+        'firmware_version',
+        'action_incoming_url',
+        'action_missed_url',
+        'action_fwtest_url',
+      ]) {
         assert.ok(names.includes(n), n);
       }
       assert.deepEqual(
@@ -32,17 +39,45 @@ describe('settings', () => {
     });
 
     it('routes the list of docs/protocol.md §9.2 to CSTA and everything else to the web', () => {
-      for (const n of ['mac', 'user_name1', 'user_realname12', 'user_host3', 'action_blind_transfer', 'action_fwtest_url', 'action_onhook_url']) {
+      for (const n of [
+        'mac',
+        'user_name1',
+        'user_realname12',
+        'user_host3',
+        'action_blind_transfer',
+        'action_fwtest_url',
+        'action_onhook_url',
+      ]) {
         assert.equal(settingRoute(n), 'csta', n);
       }
-      for (const n of ['user_name', 'user_name13', 'user_name0', 'language', 'fkey0', 'action_hold1', 'user_realname']) {
+      for (const n of [
+        'user_name',
+        'user_name13',
+        'user_name0',
+        'language',
+        'fkey0',
+        'action_hold1',
+        'user_realname',
+      ]) {
         assert.equal(settingRoute(n), 'web', n);
       }
     });
 
     it('validates names: letters, digits, _ and an index suffix only', () => {
       assert.equal(validateSettingName('user_idle_text1'), 'user_idle_text1');
-      for (const bad of ['', 'a b', 'a-b', '1abc', 'a=b', 'a&b', 'ä', '_x', 'settings', 'store_settings', 'x'.repeat(101)]) {
+      for (const bad of [
+        '',
+        'a b',
+        'a-b',
+        '1abc',
+        'a=b',
+        'a&b',
+        'ä',
+        '_x',
+        'settings',
+        'store_settings',
+        'x'.repeat(101),
+      ]) {
         throwsCode(() => validateSettingName(bad), 'E_INPUT', 'name');
       }
       throwsCode(() => validateSettingName(5), 'E_INPUT', 'name');
@@ -52,12 +87,20 @@ describe('settings', () => {
 
   describe('web write (dummy.htm)', () => {
     it('saves and stores by default, only saves with store: false', () => {
-      assert.equal(buildWebSettingsWrite({ fkey_label0: 'Light' }), '/dummy.htm?settings=save&store_settings=save&fkey_label0=Light');
-      assert.equal(buildWebSettingsWrite({ fkey_label0: 'Light' }, { store: false }), '/dummy.htm?settings=save&fkey_label0=Light');
+      assert.equal(
+        buildWebSettingsWrite({ fkey_label0: 'Light' }),
+        '/dummy.htm?settings=save&store_settings=save&fkey_label0=Light',
+      );
+      assert.equal(
+        buildWebSettingsWrite({ fkey_label0: 'Light' }, { store: false }),
+        '/dummy.htm?settings=save&fkey_label0=Light',
+      );
     });
 
     it('writes an Action URL as IP-Symcon does, with $ left literal (docs/protocol.md §5.1, §5.2)', () => {
-      const path = buildWebSettingsWrite({ action_incoming_url: 'http://192.168.1.10:5000/in?remote=$remote&id=$csta_id' });
+      const path = buildWebSettingsWrite({
+        action_incoming_url: 'http://192.168.1.10:5000/in?remote=$remote&id=$csta_id',
+      });
       assert.equal(
         path,
         '/dummy.htm?settings=save&store_settings=save&action_incoming_url=http%3A%2F%2F192.168.1.10%3A5000%2Fin%3Fremote%3D$remote%26id%3D$csta_id',
@@ -126,11 +169,16 @@ describe('settings', () => {
     });
 
     it('tolerates a missing wrapper on either level', () => {
-      assert.deepEqual(parseSettingsXml('<phone-settings><mac perm="&amp;">000413AABBCC</mac></phone-settings>'), { mac: '000413AABBCC' });
-      assert.deepEqual(parseSettingsXml('<settings><user_host idx="3">pbx.example</user_host><dnd_mode>off</dnd_mode></settings>'), {
-        user_host3: 'pbx.example',
-        dnd_mode: 'off',
+      assert.deepEqual(parseSettingsXml('<phone-settings><mac perm="&amp;">000413AABBCC</mac></phone-settings>'), {
+        mac: '000413AABBCC',
       });
+      assert.deepEqual(
+        parseSettingsXml('<settings><user_host idx="3">pbx.example</user_host><dnd_mode>off</dnd_mode></settings>'),
+        {
+          user_host3: 'pbx.example',
+          dnd_mode: 'off',
+        },
+      );
     });
 
     it('non-XML and HTML bodies are E_HTTP', () => {
@@ -140,10 +188,18 @@ describe('settings', () => {
     });
 
     it('reads settings named constructor, __proto__, toString or prototype as plain settings (one broke every read)', () => {
-      const xml = '<settings><phone-settings e="2"><constructor perm="">c</constructor><toString perm="">t</toString><__proto__>p</__proto__>'
-        + '<prototype/><hasOwnProperty idx="2">h</hasOwnProperty><language perm="">English</language></phone-settings></settings>';
+      const xml =
+        '<settings><phone-settings e="2"><constructor perm="">c</constructor><toString perm="">t</toString><__proto__>p</__proto__>' +
+        '<prototype/><hasOwnProperty idx="2">h</hasOwnProperty><language perm="">English</language></phone-settings></settings>';
       const got = parseSettingsXml(xml);
-      assert.deepEqual(Object.entries(got), [['constructor', 'c'], ['toString', 't'], ['__proto__', 'p'], ['prototype', ''], ['hasOwnProperty2', 'h'], ['language', 'English']]);
+      assert.deepEqual(Object.entries(got), [
+        ['constructor', 'c'],
+        ['toString', 't'],
+        ['__proto__', 'p'],
+        ['prototype', ''],
+        ['hasOwnProperty2', 'h'],
+        ['language', 'English'],
+      ]);
       assert.equal(Object.getPrototypeOf(got), Object.prototype, 'a plain object, its prototype untouched');
       assert.equal(({} as Record<string, unknown>).p, undefined);
     });
@@ -151,7 +207,16 @@ describe('settings', () => {
 
   describe('values and names that must not reach the phone', () => {
     it('refuses names every JavaScript object has', () => {
-      for (const n of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'prototype', '__proto__', '__defineGetter__']) {
+      for (const n of [
+        'constructor',
+        'toString',
+        'valueOf',
+        'hasOwnProperty',
+        'isPrototypeOf',
+        'prototype',
+        '__proto__',
+        '__defineGetter__',
+      ]) {
         throwsCode(() => validateSettingName(n), 'E_INPUT', 'name');
         throwsCode(() => buildWebSettingsWrite({ [n]: 'x' }), 'E_INPUT');
       }
@@ -159,7 +224,8 @@ describe('settings', () => {
     });
 
     it('refuses lone surrogates in values on the web route', () => {
-      for (const v of ['\uD800', 'a\uDC00', 'x\uD83Dy']) throwsCode(() => buildWebSettingsWrite({ custom_note: v }), 'E_INPUT');
+      for (const v of ['\uD800', 'a\uDC00', 'x\uD83Dy'])
+        throwsCode(() => buildWebSettingsWrite({ custom_note: v }), 'E_INPUT');
       assert.equal(query(buildWebSettingsWrite({ custom_note: 'Müller 😀' })).get('custom_note'), 'Müller 😀');
     });
   });

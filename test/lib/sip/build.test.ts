@@ -18,9 +18,18 @@ import { h, parsePeer, RawPeer } from './peer';
 const NOWHERE = { address: '0.0.0.0', port: 0 };
 
 /** Renders a spec with the fixed ids of a vector. */
-function render(spec: SipRequestSpec, f: { requestUri: string; via: string; from: string; to: string; contact: string; cseq: number; callId: string }) {
+function render(
+  spec: SipRequestSpec,
+  f: { requestUri: string; via: string; from: string; to: string; contact: string; cseq: number; callId: string },
+) {
   return parsePeer(
-    renderRequest({ method: spec.method, ...f, headers: spec.headers, body: spec.body, contentType: spec.contentType }).toString('utf8'),
+    renderRequest({
+      method: spec.method,
+      ...f,
+      headers: spec.headers,
+      body: spec.body,
+      contentType: spec.contentType,
+    }).toString('utf8'),
     NOWHERE,
   );
 }
@@ -49,7 +58,7 @@ describe('lib/sip builders', () => {
     assert.deepEqual(extra, ['max-forwards']);
     assert.equal(h(ours, 'max-forwards'), '70');
     assert.equal(ours.body, NOTIFY_EXAMPLE_BODY);
-    assert.equal(ours.headers.has('event'), false, 'Snom\'s example has no Event header');
+    assert.equal(ours.headers.has('event'), false, "Snom's example has no Event header");
   });
 
   it('(a) the Event: xml variant (kettenbach) is one option away', () => {
@@ -58,7 +67,9 @@ describe('lib/sip builders', () => {
     assert.equal(spec.contentType, 'application/snomxml');
     assert.throws(() => buildMinibrowserNotify({ xml: '<SnomIPPhoneText>', event: 'xml' }), { code: 'E_INPUT' });
     assert.throws(() => buildMinibrowserNotify({ xml: '<html/>' }), { code: 'E_INPUT' });
-    assert.throws(() => buildMinibrowserNotify({ xml: '<SnomIPPhoneText/>', event: 'xml\r\nX: 1' }), { code: 'E_INPUT' });
+    assert.throws(() => buildMinibrowserNotify({ xml: '<SnomIPPhoneText/>', event: 'xml\r\nX: 1' }), {
+      code: 'E_INPUT',
+    });
   });
 
   it('(c) x-buttons MESSAGE matches §10.8: Subject, Content-Type, k/c lines in CRLF', () => {
@@ -81,7 +92,10 @@ describe('lib/sip builders', () => {
       ],
       subject: null,
     });
-    assert.equal(spec.body, 'k=1\r\nc=on\r\no=red\r\nl=Door\r\nn=**1\r\na=message\r\n\r\nk=2\r\nc=off\r\n\r\nk=3\r\nl=Käse\r\n');
+    assert.equal(
+      spec.body,
+      'k=1\r\nc=on\r\no=red\r\nl=Door\r\nn=**1\r\na=message\r\n\r\nk=2\r\nc=off\r\n\r\nk=3\r\nl=Käse\r\n',
+    );
     assert.deepEqual(spec.headers, []);
   });
 
@@ -102,7 +116,9 @@ describe('lib/sip builders', () => {
     for (const lamps of bad) {
       assert.throws(() => buildButtonsMessage({ lamps: lamps as never }), { code: 'E_INPUT' }, JSON.stringify(lamps));
     }
-    assert.throws(() => buildButtonsMessage({ lamps: [{ key: 1, light: 'on' }], subject: 'x\ny' }), { code: 'E_INPUT' });
+    assert.throws(() => buildButtonsMessage({ lamps: [{ key: 1, light: 'on' }], subject: 'x\ny' }), {
+      code: 'E_INPUT',
+    });
   });
 
   it('(c) any printable label stays on its one line (property)', () => {
@@ -117,9 +133,14 @@ describe('lib/sip builders', () => {
       { seed: 7, numRuns: 300 },
     );
     fc.assert(
-      fc.property(fc.string({ maxLength: 10 }), fc.constantFrom('\r', '\n', '\0', '\r\n'), fc.string({ maxLength: 10 }), (a, br, b) => {
-        assert.throws(() => buildButtonsMessage({ lamps: [{ key: 5, label: a + br + b }] }), { code: 'E_INPUT' });
-      }),
+      fc.property(
+        fc.string({ maxLength: 10 }),
+        fc.constantFrom('\r', '\n', '\0', '\r\n'),
+        fc.string({ maxLength: 10 }),
+        (a, br, b) => {
+          assert.throws(() => buildButtonsMessage({ lamps: [{ key: 5, label: a + br + b }] }), { code: 'E_INPUT' });
+        },
+      ),
       { seed: 8, numRuns: 200 },
     );
   });
@@ -135,7 +156,9 @@ describe('lib/sip builders', () => {
       ['Subscription-State', 'active'],
     ]);
     assert.throws(() => buildTalkHoldNotify({ event: 'answer' as never }), { code: 'E_INPUT' });
-    assert.throws(() => buildTalkHoldNotify({ event: 'talk', subscriptionState: 'active\r\nX: y' }), { code: 'E_INPUT' });
+    assert.throws(() => buildTalkHoldNotify({ event: 'talk', subscriptionState: 'active\r\nX: y' }), {
+      code: 'E_INPUT',
+    });
     assert.deepEqual(buildCheckSyncNotify().headers, [['Event', 'check-sync;reboot=false']]);
     assert.deepEqual(buildCheckSyncNotify({ reboot: true }).headers, [['Event', 'check-sync;reboot=true']]);
     assert.throws(() => buildCheckSyncNotify({ reboot: 'yes' as never }), { code: 'E_INPUT' });
@@ -155,7 +178,11 @@ describe('lib/sip client: nothing is sent on bad input', () => {
     await peer.close();
   });
 
-  const injections = fc.tuple(fc.string({ maxLength: 8 }), fc.constantFrom('\r\n', '\n', '\r', '\0'), fc.string({ maxLength: 8 }));
+  const injections = fc.tuple(
+    fc.string({ maxLength: 8 }),
+    fc.constantFrom('\r\n', '\n', '\r', '\0'),
+    fc.string({ maxLength: 8 }),
+  );
 
   it('line breaks in any user value → E_INPUT and no packet (property)', async () => {
     const target = () => ({ host: '127.0.0.1', port: peer.port });
@@ -163,16 +190,29 @@ describe('lib/sip client: nothing is sent on bad input', () => {
       (bad) => client.send(buildCheckSyncNotify(), { target: { ...target(), user: bad } }),
       (bad) => client.send(buildCheckSyncNotify(), { target: target(), requestUri: `sip:1@127.0.0.1${bad}` }),
       (bad) => client.send(buildCheckSyncNotify(), { target: target(), toUri: `sip:${bad}@x` }),
-      (bad) => client.send({ method: 'NOTIFY', headers: [['Event', `talk${bad}`]], body: '', command: 't' }, { target: target() }),
-      (bad) => client.send({ method: 'NOTIFY', headers: [[`X${bad}`, 'v']], body: '', command: 't' }, { target: target() }),
-      (bad) => client.send(buildTalkHoldNotify({ event: 'talk' }), { target: { host: `127.0.0.1${bad}`, port: peer.port } }),
+      (bad) =>
+        client.send(
+          { method: 'NOTIFY', headers: [['Event', `talk${bad}`]], body: '', command: 't' },
+          { target: target() },
+        ),
+      (bad) =>
+        client.send({ method: 'NOTIFY', headers: [[`X${bad}`, 'v']], body: '', command: 't' }, { target: target() }),
+      (bad) =>
+        client.send(buildTalkHoldNotify({ event: 'talk' }), { target: { host: `127.0.0.1${bad}`, port: peer.port } }),
       (bad) =>
         client.send(buildCheckSyncNotify(), { target: target(), credentials: { user: `u${bad}`, password: 'p' } }),
       (bad) =>
         client.send(
           buildTalkHoldNotify({
             event: 'hold',
-            dialog: { callId: `c${bad}`, localTag: 'a', remoteTag: 'b', cseq: 2, localUri: 'sip:a@b', remoteUri: 'sip:c@d' },
+            dialog: {
+              callId: `c${bad}`,
+              localTag: 'a',
+              remoteTag: 'b',
+              cseq: 2,
+              localUri: 'sip:a@b',
+              remoteUri: 'sip:c@d',
+            },
           }),
           { target: target() },
         ),
@@ -191,7 +231,10 @@ describe('lib/sip client: nothing is sent on bad input', () => {
   it('headers the client writes cannot be given by a builder', async () => {
     for (const name of ['Via', 'call-id', 'CSeq', 'Content-Length', 'v', 'Authorization']) {
       await assert.rejects(
-        client.send({ method: 'NOTIFY', headers: [[name, 'x']], body: '', command: 't' }, { target: { host: '127.0.0.1', port: peer.port } }),
+        client.send(
+          { method: 'NOTIFY', headers: [[name, 'x']], body: '', command: 't' },
+          { target: { host: '127.0.0.1', port: peer.port } },
+        ),
         { code: 'E_INPUT' },
       );
     }

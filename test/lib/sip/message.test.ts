@@ -2,10 +2,17 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { FramingError, StreamFramer } from '../../../src/lib/sip/framing';
-import { parseCSeq, parseMessage, parseNameAddr, parseVia, splitHeaderList, tagOf, topVia } from '../../../src/lib/sip/message';
+import {
+  parseCSeq,
+  parseMessage,
+  parseNameAddr,
+  parseVia,
+  splitHeaderList,
+  tagOf,
+  topVia,
+} from '../../../src/lib/sip/message';
 import { checkHeaderValue, checkHost, checkSipUri, parseSipUri } from '../../../src/lib/sip/syntax';
 import { BUTTONS_EXAMPLE, NOTIFY_EXAMPLE, NOTIFY_EXAMPLE_BODY } from '../../support/sip-examples';
-
 
 describe('lib/sip message: parsing', () => {
   it('§10.7 vector: request line, headers and (Content-Length-bounded) body', () => {
@@ -71,7 +78,13 @@ describe('lib/sip message: parsing', () => {
   });
 
   it('rejects what is not SIP', () => {
-    for (const raw of ['HTTP/1.1 200 OK\r\n\r\n', 'NOTIFY sip:a@b SIP/3.0\r\n\r\n', 'SIP/2.0 99 Low\r\n\r\n', 'NOTIFY sip:a@b SIP/2.0\r\nBad Header\r\n\r\n', '']) {
+    for (const raw of [
+      'HTTP/1.1 200 OK\r\n\r\n',
+      'NOTIFY sip:a@b SIP/3.0\r\n\r\n',
+      'SIP/2.0 99 Low\r\n\r\n',
+      'NOTIFY sip:a@b SIP/2.0\r\nBad Header\r\n\r\n',
+      '',
+    ]) {
       assert.equal(parseMessage(Buffer.from(raw)), undefined, raw);
     }
     assert.equal(parseCSeq('1x INVITE'), undefined);
@@ -113,27 +126,54 @@ describe('lib/sip framing (TCP)', () => {
   });
 
   it('a bad or oversized Content-Length breaks the stream', () => {
-    assert.throws(() => new StreamFramer(65535).push(Buffer.from('SIP/2.0 200 OK\r\nContent-Length: -1\r\n\r\n')), FramingError);
-    assert.throws(() => new StreamFramer(100).push(Buffer.from('SIP/2.0 200 OK\r\nContent-Length: 500\r\n\r\n')), FramingError);
+    assert.throws(
+      () => new StreamFramer(65535).push(Buffer.from('SIP/2.0 200 OK\r\nContent-Length: -1\r\n\r\n')),
+      FramingError,
+    );
+    assert.throws(
+      () => new StreamFramer(100).push(Buffer.from('SIP/2.0 200 OK\r\nContent-Length: 500\r\n\r\n')),
+      FramingError,
+    );
     assert.throws(() => new StreamFramer(100).push(Buffer.alloc(200, 0x41)), FramingError);
   });
 });
 
 describe('lib/sip syntax', () => {
   it('SIP URIs: accepted, normalised, refused', () => {
-    assert.equal(checkSipUri('u', 'sip:101@192.168.1.50:5060;transport=udp'), 'sip:101@192.168.1.50:5060;transport=udp');
+    assert.equal(
+      checkSipUri('u', 'sip:101@192.168.1.50:5060;transport=udp'),
+      'sip:101@192.168.1.50:5060;transport=udp',
+    );
     assert.equal(checkSipUri('u', 'SIP:phone.example.com'), 'sip:phone.example.com');
-    assert.deepEqual(parseSipUri('sip:a@[2001:db8::1]:5070'), { scheme: 'sip', user: 'a', host: '2001:db8::1', port: 5070, params: '' });
-    for (const bad of ['http://x', 'sip:', 'sip:a@', 'sip:a b@c', 'sip:a@b\r\nX: y', 'sip:a@b:99999', 'sip:a@b?x=y', '<sip:a@b>', 'sips:a@b']) {
+    assert.deepEqual(parseSipUri('sip:a@[2001:db8::1]:5070'), {
+      scheme: 'sip',
+      user: 'a',
+      host: '2001:db8::1',
+      port: 5070,
+      params: '',
+    });
+    for (const bad of [
+      'http://x',
+      'sip:',
+      'sip:a@',
+      'sip:a b@c',
+      'sip:a@b\r\nX: y',
+      'sip:a@b:99999',
+      'sip:a@b?x=y',
+      '<sip:a@b>',
+      'sips:a@b',
+    ]) {
       assert.throws(() => checkSipUri('u', bad), { code: 'E_INPUT' }, bad);
     }
   });
 
   it('header values refuse CR, LF, NUL and controls; hosts are names or IPs', () => {
-    for (const bad of ['a\r\nb', 'a\nb', 'a\rb', 'a\0b', 'a\x1bb']) assert.throws(() => checkHeaderValue('f', bad), { code: 'E_INPUT' });
+    for (const bad of ['a\r\nb', 'a\nb', 'a\rb', 'a\0b', 'a\x1bb'])
+      assert.throws(() => checkHeaderValue('f', bad), { code: 'E_INPUT' });
     assert.equal(checkHeaderValue('f', 'ok\tvalue'), 'ok\tvalue');
     assert.equal(checkHost('h', '[::1]'), '::1');
     assert.equal(checkHost('h', 'phone-1.lan'), 'phone-1.lan');
-    for (const bad of ['', 'a b', 'a\r\n', '-x.lan', 'x..y']) assert.throws(() => checkHost('h', bad), { code: 'E_INPUT' }, bad);
+    for (const bad of ['', 'a b', 'a\r\n', '-x.lan', 'x..y'])
+      assert.throws(() => checkHost('h', bad), { code: 'E_INPUT' }, bad);
   });
 });

@@ -22,7 +22,15 @@ export interface PeerMessage {
   socket?: net.Socket;
 }
 
-const COMPACT: Record<string, string> = { v: 'via', f: 'from', t: 'to', i: 'call-id', l: 'content-length', m: 'contact', c: 'content-type' };
+const COMPACT: Record<string, string> = {
+  v: 'via',
+  f: 'from',
+  t: 'to',
+  i: 'call-id',
+  l: 'content-length',
+  m: 'contact',
+  c: 'content-type',
+};
 
 export function parsePeer(raw: string, remote: { address: string; port: number }, socket?: net.Socket): PeerMessage {
   const split = raw.indexOf('\r\n\r\n');
@@ -40,7 +48,17 @@ export function parsePeer(raw: string, remote: { address: string; port: number }
   }
   const m = /^SIP\/2\.0 (\d{3})/.exec(startLine);
   const r = /^([A-Z]+) (\S+) SIP\/2\.0$/.exec(startLine);
-  return { raw, startLine, method: r?.[1], uri: r?.[2], status: m ? Number(m[1]) : undefined, headers, body, remote, socket };
+  return {
+    raw,
+    startLine,
+    method: r?.[1],
+    uri: r?.[2],
+    status: m ? Number(m[1]) : undefined,
+    headers,
+    body,
+    remote,
+    socket,
+  };
 }
 
 export function h(m: PeerMessage, name: string): string {
@@ -69,10 +87,18 @@ export function digestParams(value: string): Map<string, string> {
 }
 
 /** RFC 2617 MD5 with qop=auth (or none), computed here, not by src/lib/http/digest.ts. */
-export function expectedDigest(user: string, realm: string, password: string, method: string, p: Map<string, string>): string {
+export function expectedDigest(
+  user: string,
+  realm: string,
+  password: string,
+  method: string,
+  p: Map<string, string>,
+): string {
   const ha1 = md5(`${user}:${realm}:${password}`);
   const ha2 = md5(`${method}:${p.get('uri')}`);
-  return p.has('qop') ? md5(`${ha1}:${p.get('nonce')}:${p.get('nc')}:${p.get('cnonce')}:${p.get('qop')}:${ha2}`) : md5(`${ha1}:${p.get('nonce')}:${ha2}`);
+  return p.has('qop')
+    ? md5(`${ha1}:${p.get('nonce')}:${p.get('nc')}:${p.get('cnonce')}:${p.get('qop')}:${ha2}`)
+    : md5(`${ha1}:${p.get('nonce')}:${ha2}`);
 }
 
 export class RawPeer {
@@ -197,7 +223,12 @@ export class RawPeer {
   }
 
   /** Where a UDP response goes: the source (the client asks for rport). */
-  reply(req: PeerMessage, status: number, reason: string, o: { toTag?: string; headers?: string[]; body?: string } = {}): void {
+  reply(
+    req: PeerMessage,
+    status: number,
+    reason: string,
+    o: { toTag?: string; headers?: string[]; body?: string } = {},
+  ): void {
     this.send(this.responseText(req, status, reason, o), req.remote, req.socket);
   }
 

@@ -31,7 +31,8 @@ const SCENARIOS = path.resolve(__dirname, '../../../../test/lib/sip/scenarios');
 const SIPP_TIMEOUT_S = 15;
 
 const ED5 = 'http://www.ecma-international.org/standards/ecma-323/csta/ed5';
-const DOOR_XML = '<?xml version="1.0" encoding="UTF-8"?>\n<SnomIPPhoneText><Title>Door</Title><Text>Visitor at the door</Text></SnomIPPhoneText>';
+const DOOR_XML =
+  '<?xml version="1.0" encoding="UTF-8"?>\n<SnomIPPhoneText><Title>Door</Title><Text>Visitor at the door</Text></SnomIPPhoneText>';
 
 function canBind(transport: SipTransportName, port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -72,19 +73,32 @@ async function startSipp(scenario: string, transport: SipTransportName, extra: s
   const dir = mkdtempSync(path.join(tmpdir(), 'snom-sipp-'));
   const port = await freePort(transport);
   const args = [
-    '-sf', path.join(SCENARIOS, scenario),
-    '-i', '127.0.0.1',
-    '-p', String(port),
-    '-t', transport === 'udp' ? 'u1' : 't1',
-    '-m', '1',
+    '-sf',
+    path.join(SCENARIOS, scenario),
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-t',
+    transport === 'udp' ? 'u1' : 't1',
+    '-m',
+    '1',
     '-nostdin',
-    '-timeout', `${SIPP_TIMEOUT_S}s`,
+    '-timeout',
+    `${SIPP_TIMEOUT_S}s`,
     '-timeout_error',
-    '-ci', '127.0.0.1',
-    '-mi', '127.0.0.1',
-    '-mp', String(await freeMediaPort()),
-    '-trace_err', '-error_file', path.join(dir, 'errors.log'),
-    '-trace_msg', '-message_file', path.join(dir, 'messages.log'),
+    '-ci',
+    '127.0.0.1',
+    '-mi',
+    '127.0.0.1',
+    '-mp',
+    String(await freeMediaPort()),
+    '-trace_err',
+    '-error_file',
+    path.join(dir, 'errors.log'),
+    '-trace_msg',
+    '-message_file',
+    path.join(dir, 'messages.log'),
     ...extra,
   ];
   const child = spawn(SIPP, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -102,7 +116,10 @@ async function startSipp(scenario: string, transport: SipTransportName, extra: s
   const deadline = Date.now() + 10000;
   while (await canBind(transport, port)) {
     if (child.exitCode !== null || Date.now() > deadline) {
-      const r = await Promise.race([exited, new Promise<{ code: null; report: string }>((res) => setTimeout(() => res({ code: null, report: '' }), 2000))]);
+      const r = await Promise.race([
+        exited,
+        new Promise<{ code: null; report: string }>((res) => setTimeout(() => res({ code: null, report: '' }), 2000)),
+      ]);
       child.kill('SIGKILL');
       throw new Error(`sipp did not start on ${transport} port ${port}\n${r.report}`);
     }
@@ -118,7 +135,8 @@ describe('lib/sip interop with SIPp as the phone', function () {
 
   before(function () {
     if (!existsSync(SIPP)) {
-      if (process.env.REQUIRE_INTEROP === '1') throw new Error(`REQUIRE_INTEROP=1 but ${SIPP} is missing (apt-get install sip-tester)`);
+      if (process.env.REQUIRE_INTEROP === '1')
+        throw new Error(`REQUIRE_INTEROP=1 but ${SIPP} is missing (apt-get install sip-tester)`);
       console.warn('SKIPPED: SIPp interop tests: sipp is not installed (apt-get install sip-tester)');
       this.skip();
     }
@@ -142,7 +160,8 @@ describe('lib/sip interop with SIPp as the phone', function () {
     clients.push(client);
     // A SIPp that fails a check mid-way exits at once; do not wait for the client's own timeouts then.
     const sippFailed = run.exited.then((r) => {
-      if (r.code !== 0 && !o.expectSippFailure) throw new Error(`SIPp exited (${r.code}) before the client finished\n${r.report}`);
+      if (r.code !== 0 && !o.expectSippFailure)
+        throw new Error(`SIPp exited (${r.code}) before the client finished\n${r.report}`);
       return new Promise<never>(() => undefined);
     });
     await Promise.race([drive(client, { host: '127.0.0.1', port: run.port, user: '101' }), sippFailed]);
@@ -198,7 +217,10 @@ describe('lib/sip interop with SIPp as the phone', function () {
 
   it('check-sync NOTIFY answered after a 401 Digest challenge (SIPp verifyauth)', async () => {
     await scenario('checksync-notify-auth.xml', 'udp', async (client, target) => {
-      const res = await client.send(buildCheckSyncNotify(), { target, credentials: { user: '101', password: 'check-sync secret' } });
+      const res = await client.send(buildCheckSyncNotify(), {
+        target,
+        credentials: { user: '101', password: 'check-sync secret' },
+      });
       assert.equal(res.status, 200);
     });
   });
@@ -230,7 +252,9 @@ describe('lib/sip interop with SIPp as the phone', function () {
         assert.equal(r1.via, 'response');
         assert.match(r1.body, /<monitorCrossRefID>43<\/monitorCrossRefID>/);
         assert.equal(cstaRootName(await event), 'DeliveredEvent');
-        const r2 = await s.request(`<SnapshotDevice xmlns="${ED5}"><snapshotObject>sip:101@127.0.0.1</snapshotObject></SnapshotDevice>`);
+        const r2 = await s.request(
+          `<SnapshotDevice xmlns="${ED5}"><snapshotObject>sip:101@127.0.0.1</snapshotObject></SnapshotDevice>`,
+        );
         assert.equal(r2.via, 'info');
         assert.equal(cstaRootName(r2.body), 'SnapshotDeviceResponse');
         await s.close();

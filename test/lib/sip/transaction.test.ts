@@ -37,7 +37,10 @@ describe('lib/sip transactions', function () {
     assert.equal(res.status, 200);
     const [m] = peer.requests('NOTIFY');
     assert.equal(m.startLine, `NOTIFY sip:101@127.0.0.1:${peer.port} SIP/2.0`);
-    assert.match(h(m, 'via'), new RegExp(`^SIP/2\\.0/UDP 127\\.0\\.0\\.1:${client.localPort};branch=z9hG4bK[0-9a-f]+;rport$`));
+    assert.match(
+      h(m, 'via'),
+      new RegExp(`^SIP/2\\.0/UDP 127\\.0\\.0\\.1:${client.localPort};branch=z9hG4bK[0-9a-f]+;rport$`),
+    );
     assert.equal(m.remote.port, client.localPort, 'sent from the bound port');
     assert.match(h(m, 'from'), /^<sip:node-red@127\.0\.0\.1>;tag=[0-9a-f]{16}$/);
     assert.equal(h(m, 'to'), `<sip:101@127.0.0.1:${peer.port}>`);
@@ -73,7 +76,10 @@ describe('lib/sip transactions', function () {
     const b = new SipClient({ localAddress: '127.0.0.1', localPort: port });
     clients.push(a, b);
     await a.open();
-    await assert.rejects(b.open(), (e: Error & { code: string }) => e.code === 'E_UNREACHABLE' && e.message.includes(`127.0.0.1:${port}`));
+    await assert.rejects(
+      b.open(),
+      (e: Error & { code: string }) => e.code === 'E_UNREACHABLE' && e.message.includes(`127.0.0.1:${port}`),
+    );
   });
 
   it('binds the local port the user chooses', async () => {
@@ -102,12 +108,15 @@ describe('lib/sip transactions', function () {
 
   it('UDP: no answer → E_TIMEOUT at timer F; retransmissions back off (T1 doubling, capped at T2)', async () => {
     const { peer, client, target } = await setup('udp', { timers: { t1: T1, t2: 4 * T1 } });
-    await assert.rejects(client.send(buildCheckSyncNotify(), { target, phone: 'desk' }), (e: Error & { code: string; details: Record<string, unknown> }) => {
-      assert.equal(e.code, 'E_TIMEOUT');
-      assert.match(e.message, /NOTIFY to desk/);
-      assert.equal(e.details.command, 'sip check-sync');
-      return true;
-    });
+    await assert.rejects(
+      client.send(buildCheckSyncNotify(), { target, phone: 'desk' }),
+      (e: Error & { code: string; details: Record<string, unknown> }) => {
+        assert.equal(e.code, 'E_TIMEOUT');
+        assert.match(e.message, /NOTIFY to desk/);
+        assert.equal(e.details.command, 'sip check-sync');
+        return true;
+      },
+    );
     const n = peer.requests('NOTIFY').length;
     // Without back-off there would be 64 copies in 64·T1; capped doubling allows at most 1+3+15.
     assert.ok(n >= 2 && n <= 19, `copies: ${n}`);
@@ -119,7 +128,10 @@ describe('lib/sip transactions', function () {
     await assert.rejects(client.send(buildCheckSyncNotify(), { target }), { code: 'E_TIMEOUT' });
     assert.equal(peer.requests().length, 1);
     const m = peer.requests()[0];
-    assert.match(h(m, 'via'), new RegExp(`^SIP/2\\.0/TCP 127\\.0\\.0\\.1:${client.localPort};branch=z9hG4bK[0-9a-f]+$`));
+    assert.match(
+      h(m, 'via'),
+      new RegExp(`^SIP/2\\.0/TCP 127\\.0\\.0\\.1:${client.localPort};branch=z9hG4bK[0-9a-f]+$`),
+    );
     assert.equal(m.startLine, `NOTIFY sip:101@127.0.0.1:${peer.port};transport=tcp SIP/2.0`);
     assert.equal(h(m, 'contact'), `<sip:node-red@127.0.0.1:${client.localPort};transport=tcp>`);
   });
@@ -129,7 +141,9 @@ describe('lib/sip transactions', function () {
     const provisional: number[] = [];
     peer.onMessage = (m) => {
       if (!m.method) return;
-      const text = peer.responseText(m, 100, 'Trying') + peer.responseText(m, 200, 'OK', { body: 'done', headers: ['Content-Type: text/plain'] });
+      const text =
+        peer.responseText(m, 100, 'Trying') +
+        peer.responseText(m, 200, 'OK', { body: 'done', headers: ['Content-Type: text/plain'] });
       const sock = m.socket!;
       const cut = [0, 7, 30, 31, text.length - 3, text.length];
       cut.slice(1).forEach((end, i) => setTimeout(() => sock.write(text.slice(cut[i], end)), i * 5));
@@ -150,7 +164,9 @@ describe('lib/sip transactions', function () {
     });
     const client = new SipClient({ transport: 'tcp', localAddress: '127.0.0.1', timers: { t1: T1 } });
     clients.push(client);
-    await assert.rejects(client.send(buildCheckSyncNotify(), { target: { host: '127.0.0.1', port: closed } }), { code: 'E_UNREACHABLE' });
+    await assert.rejects(client.send(buildCheckSyncNotify(), { target: { host: '127.0.0.1', port: closed } }), {
+      code: 'E_UNREACHABLE',
+    });
   });
 
   it('responses match by Via branch + CSeq method; strays and copies are ignored', async () => {
@@ -176,14 +192,17 @@ describe('lib/sip transactions', function () {
   it('a non-2xx final → E_SIP with status and reason in details and message', async () => {
     const { peer, client, target } = await setup('udp');
     peer.onMessage = (m) => m.method && peer.reply(m, 403, 'Forbidden (not in mb_trusted_hosts)');
-    await assert.rejects(client.send(buildMinibrowserNotify({ xml: XML }), { target }), (e: Error & { code: string; details: Record<string, unknown> }) => {
-      assert.equal(e.code, 'E_SIP');
-      assert.equal(e.details.status, 403);
-      assert.equal(e.details.reason, 'Forbidden (not in mb_trusted_hosts)');
-      assert.equal(e.details.command, 'sip minibrowser');
-      assert.match(e.message, /403 Forbidden/);
-      return true;
-    });
+    await assert.rejects(
+      client.send(buildMinibrowserNotify({ xml: XML }), { target }),
+      (e: Error & { code: string; details: Record<string, unknown> }) => {
+        assert.equal(e.code, 'E_SIP');
+        assert.equal(e.details.status, 403);
+        assert.equal(e.details.reason, 'Forbidden (not in mb_trusted_hosts)');
+        assert.equal(e.details.command, 'sip minibrowser');
+        assert.match(e.message, /403 Forbidden/);
+        return true;
+      },
+    );
   });
 
   function challenge(peer: RawPeer, m: PeerMessage, status: 401 | 407, nonce: string) {
@@ -201,7 +220,10 @@ describe('lib/sip transactions', function () {
         if (peer.requests().length === 1) challenge(peer, m, status, 'n0nce');
         else peer.reply(m, 200, 'OK');
       };
-      const res = await client.send(buildCheckSyncNotify(), { target, credentials: { user: '101', password: 's3cr"et' } });
+      const res = await client.send(buildCheckSyncNotify(), {
+        target,
+        credentials: { user: '101', password: 's3cr"et' },
+      });
       assert.equal(res.status, 200);
       const [first, second] = peer.requests();
       assert.equal(peer.requests().length, 2);
@@ -226,12 +248,15 @@ describe('lib/sip transactions', function () {
     const { peer, client, target } = await setup('udp', { timers: SLOW });
     let n = 0;
     peer.onMessage = (m) => m.method && challenge(peer, m, 401, `n${++n}`);
-    await assert.rejects(client.send(buildCheckSyncNotify(), { target, credentials: { user: 'u', password: 'wrong' } }), (e: Error & { code: string; details: Record<string, unknown> }) => {
-      assert.equal(e.code, 'E_AUTH');
-      assert.equal(e.details.status, 401);
-      assert.doesNotMatch(e.message, /wrong/);
-      return true;
-    });
+    await assert.rejects(
+      client.send(buildCheckSyncNotify(), { target, credentials: { user: 'u', password: 'wrong' } }),
+      (e: Error & { code: string; details: Record<string, unknown> }) => {
+        assert.equal(e.code, 'E_AUTH');
+        assert.equal(e.details.status, 401);
+        assert.doesNotMatch(e.message, /wrong/);
+        return true;
+      },
+    );
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(peer.requests().length, 2);
   });
@@ -246,11 +271,14 @@ describe('lib/sip transactions', function () {
   it('a 481 to an out-of-dialog request is E_SIP 481', async () => {
     const { peer, client, target } = await setup('tcp');
     peer.onMessage = (m) => m.method && peer.reply(m, 481, 'Call/Transaction Does Not Exist');
-    await assert.rejects(client.send(buildCheckSyncNotify(), { target }), (e: Error & { code: string; details: Record<string, unknown> }) => {
-      assert.equal(e.code, 'E_SIP');
-      assert.equal(e.details.status, 481);
-      return true;
-    });
+    await assert.rejects(
+      client.send(buildCheckSyncNotify(), { target }),
+      (e: Error & { code: string; details: Record<string, unknown> }) => {
+        assert.equal(e.code, 'E_SIP');
+        assert.equal(e.details.status, 481);
+        return true;
+      },
+    );
   });
 
   it('UDP provisional (1xx) then final: retransmissions continue at T2 until the final', async () => {

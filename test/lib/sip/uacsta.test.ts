@@ -30,7 +30,11 @@ class Phone {
     this.invite = m;
     this.peer.reply(m, 200, 'OK', {
       toTag: this.tag,
-      headers: [`Contact: <sip:101@127.0.0.1:${this.peer.port}>`, 'Content-Type: application/csta+xml', 'Content-Disposition: signal;handling=required'],
+      headers: [
+        `Contact: <sip:101@127.0.0.1:${this.peer.port}>`,
+        'Content-Type: application/csta+xml',
+        'Content-Disposition: signal;handling=required',
+      ],
       body,
     });
   }
@@ -94,7 +98,10 @@ describe('lib/sip uaCSTA association (dialog)', function () {
   async function setup(transport: 'udp' | 'tcp' = 'udp', t1 = 20) {
     const peer = transport === 'udp' ? await RawPeer.udp() : await RawPeer.tcp();
     const client = new SipClient({ transport, localAddress: '127.0.0.1', timers: { t1 } });
-    closers.push(() => peer.close(), () => client.close());
+    closers.push(
+      () => peer.close(),
+      () => client.close(),
+    );
     const phone = new Phone(peer);
     const target = { host: '127.0.0.1', port: peer.port, user: '101' };
     return { peer, client, phone, target };
@@ -124,7 +131,8 @@ describe('lib/sip uaCSTA association (dialog)', function () {
     const { peer, client, phone, target } = await setup();
     peer.onMessage = (m) => {
       if (m.method === 'INVITE') phone.answerInvite(m);
-      if (m.method === 'INFO') peer.reply(m, 200, 'OK', { headers: ['Content-Type: application/csta+xml'], body: MONITOR_START_RESPONSE });
+      if (m.method === 'INFO')
+        peer.reply(m, 200, 'OK', { headers: ['Content-Type: application/csta+xml'], body: MONITOR_START_RESPONSE });
     };
     const s = await UaCstaSession.open({ client, target });
     const reply = await s.request(MONITOR_START, 'csta MonitorStart');
@@ -156,7 +164,9 @@ describe('lib/sip uaCSTA association (dialog)', function () {
     const reply = await s.request(MONITOR_START);
     assert.equal(reply.via, 'info');
     assert.equal(reply.body, MONITOR_START_RESPONSE);
-    const ok = await peer.next((m) => m.status === 200 && h(m, 'cseq').endsWith('INFO') && branchOf(m).startsWith('z9hG4bKphone'));
+    const ok = await peer.next(
+      (m) => m.status === 200 && h(m, 'cseq').endsWith('INFO') && branchOf(m).startsWith('z9hG4bKphone'),
+    );
     assert.equal(tagOf(h(ok, 'to')), tagOf(h(phone.invite!, 'from')));
     assert.deepEqual(events, [], 'a response is not an event');
   });
@@ -199,7 +209,10 @@ describe('lib/sip uaCSTA association (dialog)', function () {
     };
     const s = await UaCstaSession.open({ client, target });
     const ended = new Promise<DialogEnd>((r) => s.once('end', r));
-    await assert.rejects(s.request(MONITOR_START), (e: Error & { code: string; details: { status?: number } }) => e.code === 'E_SIP' && e.details.status === 481);
+    await assert.rejects(
+      s.request(MONITOR_START),
+      (e: Error & { code: string; details: { status?: number } }) => e.code === 'E_SIP' && e.details.status === 481,
+    );
     const end = await ended;
     assert.equal(end.lost, true);
     assert.equal(end.reason, 'rejected');
@@ -258,7 +271,10 @@ describe('lib/sip uaCSTA association (dialog)', function () {
     peer.onMessage = (m) => {
       if (m.method !== 'INVITE') return;
       if (distinct(peer.requests('INVITE')).length === 1) {
-        peer.reply(m, 401, 'Unauthorized', { toTag: 'x1', headers: ['WWW-Authenticate: Digest realm="snom", nonce="abc", qop="auth"'] });
+        peer.reply(m, 401, 'Unauthorized', {
+          toTag: 'x1',
+          headers: ['WWW-Authenticate: Digest realm="snom", nonce="abc", qop="auth"'],
+        });
       } else phone.answerInvite(m);
     };
     await UaCstaSession.open({ client, target, credentials: { user: '101', password: 'pw' } });
@@ -280,7 +296,10 @@ describe('lib/sip uaCSTA association (dialog)', function () {
     peer.onMessage = (m) => {
       if (m.method === 'INVITE' && peer.requests('INVITE').length === 2) peer.reply(m, 486, 'Busy Here');
     };
-    await assert.rejects(UaCstaSession.open({ client, target }), (e: Error & { code: string; details: { status?: number } }) => e.code === 'E_SIP' && e.details.status === 486);
+    await assert.rejects(
+      UaCstaSession.open({ client, target }),
+      (e: Error & { code: string; details: { status?: number } }) => e.code === 'E_SIP' && e.details.status === 486,
+    );
     const [i1, i2] = peer.requests('INVITE');
     assert.equal(i2.raw, i1.raw);
     const ack = await peer.next((m) => m.method === 'ACK');
@@ -300,7 +319,12 @@ describe('lib/sip uaCSTA association (dialog)', function () {
   it('INVITE with only a 100 Trying: E_TIMEOUT at timer B, CANCEL sent; the late 487 is ACKed, a late 200 is ACKed and ended with BYE', async () => {
     const { peer, client, target } = await setup('udp');
     peer.onMessage = (m) => {
-      if (m.method === 'INVITE' && distinct(peer.requests('INVITE')).length === 1 && peer.requests('INVITE').length === 1) peer.reply(m, 100, 'Trying');
+      if (
+        m.method === 'INVITE' &&
+        distinct(peer.requests('INVITE')).length === 1 &&
+        peer.requests('INVITE').length === 1
+      )
+        peer.reply(m, 100, 'Trying');
       if (m.method === 'CANCEL') {
         peer.reply(m, 200, 'OK');
         peer.reply(peer.requests('INVITE')[0], 487, 'Request Terminated', { toTag: 'late' });
@@ -368,7 +392,8 @@ describe('lib/sip uaCSTA association (dialog)', function () {
     const { peer, client, phone, target } = await setup('tcp');
     peer.onMessage = (m) => {
       if (m.method === 'INVITE') phone.answerInvite(m);
-      if (m.method === 'INFO') peer.reply(m, 200, 'OK', { headers: ['Content-Type: application/csta+xml'], body: MONITOR_START_RESPONSE });
+      if (m.method === 'INFO')
+        peer.reply(m, 200, 'OK', { headers: ['Content-Type: application/csta+xml'], body: MONITOR_START_RESPONSE });
     };
     const s = await UaCstaSession.open({ client, target });
     assert.equal((await s.request(MONITOR_START)).body, MONITOR_START_RESPONSE);

@@ -15,7 +15,8 @@ const standIn = require(path.join(ROOT, 'scripts', 'editor-stand-ins', 'net.js')
 function browserBundle(): any {
   const context = vm.createContext({ URL, console });
   vm.runInContext('globalThis.window = globalThis;', context);
-  for (const name of ['require', 'process', 'Buffer', 'module', 'exports']) assert.equal(vm.runInContext(`typeof ${name}`, context), 'undefined');
+  for (const name of ['require', 'process', 'Buffer', 'module', 'exports'])
+    assert.equal(vm.runInContext(`typeof ${name}`, context), 'undefined');
   vm.runInContext(fs.readFileSync(path.join(ROOT, 'resources', 'snom-rules.js'), 'utf8'), context);
   return vm.runInContext('window.SnomRules', context);
 }
@@ -34,10 +35,29 @@ describe('resources/snom-rules.js: the runtime checks, as the editor loads them'
     const pairs = TYPES.flatMap((t) => checkedFields(t).map((f) => [t, f] as const));
     const value = fc.oneof(
       fc.string({ maxLength: 30 }),
-      fc.constantFrom('P1;NOSUCHKEY', 'P1,abc', '10 10 pr', '-18', 'sip:100@pbx', '10.0.0.0/33', 'fe80::1', '<SnomIPPhoneText/>', 'constructor', 'user_name1', 'http://fw/x.bin'),
+      fc.constantFrom(
+        'P1;NOSUCHKEY',
+        'P1,abc',
+        '10 10 pr',
+        '-18',
+        'sip:100@pbx',
+        '10.0.0.0/33',
+        'fe80::1',
+        '<SnomIPPhoneText/>',
+        'constructor',
+        'user_name1',
+        'http://fw/x.bin',
+      ),
     );
-    const form = fc.record({ mode: fc.constantFrom('', 'dial', 'dtmf'), operation: fc.constantFrom('msg', 'MakeCall', 'HoldCall', 'raw'), action: fc.constantFrom('get', 'set') });
-    const phone = fc.record({ model: fc.constantFrom('detect', 'D735', 'snom870', 'D812'), firmware: fc.constantFrom('detect', '8.7.3.25', '10.1.54.13') });
+    const form = fc.record({
+      mode: fc.constantFrom('', 'dial', 'dtmf'),
+      operation: fc.constantFrom('msg', 'MakeCall', 'HoldCall', 'raw'),
+      action: fc.constantFrom('get', 'set'),
+    });
+    const phone = fc.record({
+      model: fc.constantFrom('detect', 'D735', 'snom870', 'D812'),
+      firmware: fc.constantFrom('detect', '8.7.3.25', '10.1.54.13'),
+    });
     fc.assert(
       fc.property(fc.constantFrom(...pairs), value, form, phone, ([type, field], v, f, p) => {
         assert.equal(bundle.checkField(type, field, v, f, p), checkField(type, field, v, f, p));
@@ -47,7 +67,16 @@ describe('resources/snom-rules.js: the runtime checks, as the editor loads them'
   });
 
   it("reads addresses as Node's node:net does (the stand-in the bundle uses for it, property)", () => {
-    const hex = fc.constantFrom(...'0123456789abcdefABCDEF:.%'.split(''), '::', '255', '256', '01', 'ffff', '12345', 'eth0');
+    const hex = fc.constantFrom(
+      ...'0123456789abcdefABCDEF:.%'.split(''),
+      '::',
+      '255',
+      '256',
+      '01',
+      'ffff',
+      '12345',
+      'eth0',
+    );
     const address = fc.oneof(
       fc.array(hex, { maxLength: 14 }).map((a) => a.join('')),
       fc.tuple(fc.nat(300), fc.nat(300), fc.nat(300), fc.nat(300)).map((p) => p.join('.')),

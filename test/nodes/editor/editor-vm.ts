@@ -8,7 +8,9 @@ import * as vm from 'node:vm';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 export const MODULE = '@snom-flows/node-red-contrib-snom';
-export const TYPES: string[] = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))['node-red'].nodes);
+export const TYPES: string[] = Object.keys(
+  JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))['node-red'].nodes,
+);
 
 export type Validator = (this: Record<string, unknown>, value: unknown, opt: object) => unknown;
 export interface Definition {
@@ -42,7 +44,9 @@ export function locale(lang: string, type: string): Record<string, any> {
 
 /** The value of "a.b.c" in a locale catalogue, or undefined. */
 export function lookup(catalogue: Record<string, any>, key: string): unknown {
-  return key.split('.').reduce<any>((o, k) => (o !== null && typeof o === 'object' && Object.hasOwn(o, k) ? o[k] : undefined), catalogue);
+  return key
+    .split('.')
+    .reduce<any>((o, k) => (o !== null && typeof o === 'object' && Object.hasOwn(o, k) ? o[k] : undefined), catalogue);
 }
 
 /** The `<script type="text/javascript">` blocks and the template of a node's .html. */
@@ -50,7 +54,9 @@ export function htmlParts(type: string): { scripts: string[]; srcs: string[]; te
   const html = fs.readFileSync(path.join(ROOT, 'nodes', `${type}.html`), 'utf8');
   const scripts = [...html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)].map((m) => m[1]);
   const srcs = [...html.matchAll(/<script src="([^"]+)"><\/script>/g)].map((m) => m[1]);
-  const template = new RegExp(`<script type="text/html" data-template-name="${type}">([\\s\\S]*?)</script>`).exec(html)?.[1];
+  const template = new RegExp(`<script type="text/html" data-template-name="${type}">([\\s\\S]*?)</script>`).exec(
+    html,
+  )?.[1];
   return { scripts, srcs, template };
 }
 
@@ -96,7 +102,8 @@ export function loadEditors(lang = 'en-US'): EditorVm {
   const context = vm.createContext({ RED, $: jqueryStub(templates), console, URL });
   // the browser's window is the global object
   vm.runInContext('globalThis.window = globalThis;', context);
-  const run = (file: string) => vm.runInContext(fs.readFileSync(path.join(ROOT, file), 'utf8'), context, { filename: file });
+  const run = (file: string) =>
+    vm.runInContext(fs.readFileSync(path.join(ROOT, file), 'utf8'), context, { filename: file });
   run('resources/snom-rules.js');
   run('resources/snom-editor.js');
   for (const type of TYPES) {

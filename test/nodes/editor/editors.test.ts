@@ -32,7 +32,6 @@ function refusal(fn: () => unknown): string {
   throw new Error('the library took it');
 }
 
-
 describe('editors: one source with the runtime (vm)', () => {
   let ed: EditorVm;
   before(() => {
@@ -53,7 +52,10 @@ describe('editors: one source with the runtime (vm)', () => {
   });
 
   it('each form holds an input for every field the node saves, and every text it names exists in en-US and de', () => {
-    const catalogues = { 'en-US': new Map(TYPES.map((t) => [t, locale('en-US', t)])), de: new Map(TYPES.map((t) => [t, locale('de', t)])) };
+    const catalogues = {
+      'en-US': new Map(TYPES.map((t) => [t, locale('en-US', t)])),
+      de: new Map(TYPES.map((t) => [t, locale('de', t)])),
+    };
     for (const type of TYPES) {
       const html = ed.templates.get(type)!;
       assert.doesNotMatch(html, /data-snom-/, `${type}: every placeholder row is written out`);
@@ -62,7 +64,8 @@ describe('editors: one source with the runtime (vm)', () => {
       const fields = [...Object.keys(def.defaults), ...Object.keys((def.credentials as object) ?? {})];
       // the events node's two checkbox lists are collected by its oneditsave
       const collected = type === 'snom-action-url-in' ? ['events', 'phones'] : [];
-      for (const f of fields.filter((x) => !collected.includes(x))) assert.match(html, new RegExp(`id="${prefix}-${f}"`), `${type}: an input for ${f}`);
+      for (const f of fields.filter((x) => !collected.includes(x)))
+        assert.match(html, new RegExp(`id="${prefix}-${f}"`), `${type}: an input for ${f}`);
       for (const m of html.matchAll(/data-i18n="(?:\[\w+\])?([^"]+)"/g)) {
         for (const [lang, cats] of Object.entries(catalogues)) {
           const [t] = m[1].split('.');
@@ -81,25 +84,83 @@ describe('editors: one source with the runtime (vm)', () => {
       // a key this model lacks: E_UNSUPPORTED at run time, so refused here too
       ['snom-key', 'keys', 'P40', { phone: 'd735' }, refusal(() => buildKeyCommand('P40', d735))],
       // the editor took 51 touch events; the runtime takes at most 50
-      ['snom-touch', 'touch', Array(51).fill('10 10').join(' '), { phone: 's870' }, refusal(() => buildTouch(Array(51).fill('10 10').join(' '), s870))],
+      [
+        'snom-touch',
+        'touch',
+        Array(51).fill('10 10').join(' '),
+        { phone: 's870' },
+        refusal(() => buildTouch(Array(51).fill('10 10').join(' '), s870)),
+      ],
       ['snom-touch', 'touch', '480 10', { phone: 's870' }, refusal(() => buildTouch('480 10', s870))],
-      ['snom-settings', 'names', 'user_name1 constructor', { phone: 'd735', action: 'get' }, refusal(() => validateSettingName('constructor'))],
-      ['snom-settings', 'setName', 'bad-name', { phone: 'd735', action: 'set' }, refusal(() => validateSettingName('bad-name'))],
-      ['snom-dial', 'number', '030 12x', { phone: 'd735', mode: 'dial' }, refusal(() => buildDial('030 12x', undefined, d735))],
+      [
+        'snom-settings',
+        'names',
+        'user_name1 constructor',
+        { phone: 'd735', action: 'get' },
+        refusal(() => validateSettingName('constructor')),
+      ],
+      [
+        'snom-settings',
+        'setName',
+        'bad-name',
+        { phone: 'd735', action: 'set' },
+        refusal(() => validateSettingName('bad-name')),
+      ],
+      [
+        'snom-dial',
+        'number',
+        '030 12x',
+        { phone: 'd735', mode: 'dial' },
+        refusal(() => buildDial('030 12x', undefined, d735)),
+      ],
       ['snom-dial', 'identity', 'alice', { phone: 'd735', mode: 'dial' }, refusal(() => buildDial('0', 'alice', d735))],
-      ['snom-command', 'identity', '13', { phone: 'd735', command: 'logoffLine' }, refusal(() => buildRemoteCommand('logoffLine', { identity: '13' }, d735))],
-      ['snom-command', 'command', 'factoryReset', { phone: 'd735', confirmReset: false }, refusal(() => buildRemoteCommand('factoryReset', {}, d735))],
-      ['snom-csta', 'callId', '12a', { phone: 'd735', operation: 'HoldCall' }, refusal(() => checkCallId('callId', '12a'))],
+      [
+        'snom-command',
+        'identity',
+        '13',
+        { phone: 'd735', command: 'logoffLine' },
+        refusal(() => buildRemoteCommand('logoffLine', { identity: '13' }, d735)),
+      ],
+      [
+        'snom-command',
+        'command',
+        'factoryReset',
+        { phone: 'd735', confirmReset: false },
+        refusal(() => buildRemoteCommand('factoryReset', {}, d735)),
+      ],
+      [
+        'snom-csta',
+        'callId',
+        '12a',
+        { phone: 'd735', operation: 'HoldCall' },
+        refusal(() => checkCallId('callId', '12a')),
+      ],
       ['snom-xml-push', 'document', 'Hello', { phone: 'd735' }, refusal(() => validateMinibrowserXml('Hello'))],
-      ['snom-phone', 'host', 'phone one', { protocol: 'http' }, refusal(() => phoneOrigin('phone one', undefined, 'http'))],
+      [
+        'snom-phone',
+        'host',
+        'phone one',
+        { protocol: 'http' },
+        refusal(() => phoneOrigin('phone one', undefined, 'http')),
+      ],
       ['snom-phone', 'port', '70000', { host: '10.0.0.5' }, refusal(() => phoneOrigin('10.0.0.5', 70000))],
       ['snom-phone', 'fleet', '10.1.0.0/33', {}, Fleet.parse('10.1.0.0/33').error!.message],
       ['snom-action-url-in', 'path', '/snom/events?x', {}, refusal(() => normalizePath('/snom/events?x'))],
       ['snom-action-url-in', 'allowlist', '192.168.1.0/33', {}, refusal(() => parseAllowlist('192.168.1.0/33'))],
-      ['snom-action-url-in', 'variables', '$sip_header(Via)', {}, refusal(() => parseExtraVariables('$sip_header(Via)'))],
+      [
+        'snom-action-url-in',
+        'variables',
+        '$sip_header(Via)',
+        {},
+        refusal(() => parseExtraVariables('$sip_header(Via)')),
+      ],
     ];
     for (const [type, field, value, node, message] of cases) {
-      assert.equal(ed.validate(type, field, value, node), message, `${type}.${field} = ${JSON.stringify(value).slice(0, 40)}`);
+      assert.equal(
+        ed.validate(type, field, value, node),
+        message,
+        `${type}.${field} = ${JSON.stringify(value).slice(0, 40)}`,
+      );
     }
   });
 
@@ -120,7 +181,8 @@ describe('editors: one source with the runtime (vm)', () => {
       ['snom-action-url-in', 'allowlist', '192.168.1.0/24 ::ffff:10.0.0.1', {}],
       ['snom-action-url-in', 'variables', '$sip_header(X-Ticket), user_uid[1] activeUser', {}],
     ];
-    for (const [type, field, value, node] of cases) assert.equal(ed.validate(type, field, value, node), true, `${type}.${field} = ${value.slice(0, 40)}`);
+    for (const [type, field, value, node] of cases)
+      assert.equal(ed.validate(type, field, value, node), true, `${type}.${field} = ${value.slice(0, 40)}`);
   });
 
   it("follows the phone config's model as the runtime does: P40 fits any model on detect, not the D735", () => {
@@ -130,9 +192,15 @@ describe('editors: one source with the runtime (vm)', () => {
   });
 
   it("words what the runtime only falls back on in the editor's language", () => {
-    assert.equal(ed.validate('snom-phone', 'timeout', '0', {}), lookup(locale('en-US', 'snom-phone'), 'snom-phone.validation.timeout'));
+    assert.equal(
+      ed.validate('snom-phone', 'timeout', '0', {}),
+      lookup(locale('en-US', 'snom-phone'), 'snom-phone.validation.timeout'),
+    );
     const de = loadEditors('de');
-    assert.equal(de.validate('snom-phone', 'queueSize', 'many', {}), lookup(locale('de', 'snom-phone'), 'snom-phone.validation.queueSize'));
+    assert.equal(
+      de.validate('snom-phone', 'queueSize', 'many', {}),
+      lookup(locale('de', 'snom-phone'), 'snom-phone.validation.queueSize'),
+    );
   });
 
   it("offers the library's lists and writes none of them again", () => {
@@ -141,14 +209,30 @@ describe('editors: one source with the runtime (vm)', () => {
     assert.deepEqual([...ed.rules.LISTS.cstaOperations], CSTA_NODE_OPERATIONS);
     assert.deepEqual([...ed.rules.LISTS.forwardingTypes], FORWARDING_TYPES);
     assert.deepEqual([...ed.rules.LISTS.actionEvents], ACTION_EVENT_NAMES);
-    assert.deepEqual([...(ed.definitions.get('snom-action-url-in')!.defaults.events.value as string[])], ACTION_EVENT_NAMES, 'a new node reports every event');
+    assert.deepEqual(
+      [...(ed.definitions.get('snom-action-url-in')!.defaults.events.value as string[])],
+      ACTION_EVENT_NAMES,
+      'a new node reports every event',
+    );
     for (const type of TYPES) {
       const { scripts, srcs } = htmlParts(type);
-      assert.deepEqual(srcs, ['snom-rules.js', 'snom-editor.js'].map((f) => `resources/@snom-flows/node-red-contrib-snom/${f}`), type);
+      assert.deepEqual(
+        srcs,
+        ['snom-rules.js', 'snom-editor.js'].map((f) => `resources/@snom-flows/node-red-contrib-snom/${f}`),
+        type,
+      );
       for (const s of scripts) {
         // a list of four or more names in an editor is a copy of something the runtime knows
         assert.doesNotMatch(s, /\[\s*'[^']*'(?:\s*,\s*'[^']*'){3,}/, `${type} holds a list literal`);
-        for (const name of ['D785', 'releaseAllCalls\', \'logoffAll', 'forwardImmediate', 'MakeCall\', \'AnswerCall', 'blindTransfer', 'sip_header(']) assert.ok(!s.includes(name), `${type} copies ${name}`);
+        for (const name of [
+          'D785',
+          "releaseAllCalls', 'logoffAll",
+          'forwardImmediate',
+          "MakeCall', 'AnswerCall",
+          'blindTransfer',
+          'sip_header(',
+        ])
+          assert.ok(!s.includes(name), `${type} copies ${name}`);
       }
     }
   });

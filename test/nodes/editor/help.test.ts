@@ -12,7 +12,8 @@ const help = require(path.join(ROOT, 'scripts', 'build-help.js')) as {
 
 const HELP = path.join(ROOT, 'nodes', 'help');
 const LANGS = ['en-US', 'de'];
-const sources = (lang: string) => fs.readdirSync(path.join(HELP, lang)).filter((f) => f.endsWith('.html') && !f.startsWith('_'));
+const sources = (lang: string) =>
+  fs.readdirSync(path.join(HELP, lang)).filter((f) => f.endsWith('.html') && !f.startsWith('_'));
 
 describe('help: shared sections written once per language, expanded by the build', () => {
   it('expands sections with their values and defaults, keeps a conditional line only with a value, and refuses what it cannot expand', () => {
@@ -21,25 +22,52 @@ describe('help: shared sections written once per language, expanded by the build
       ['outer', '<div>\n    {{> list}}\n</div>'],
     ]);
     assert.equal(help.expand('  {{> list}}\n', sections, 't'), '  <ul>\n      <li>first</li>\n  </ul>\n');
-    assert.equal(help.expand('{{> list a="one" b="two <code>x</code>"}}', sections, 't'), '<ul>\n    <li>one</li>\n    <li>two <code>x</code></li>\n</ul>');
-    assert.equal(help.expand('{{> outer b="2"}}', sections, 't'), '<div>\n    <ul>\n        <li>first</li>\n        <li>2</li>\n    </ul>\n</div>');
+    assert.equal(
+      help.expand('{{> list a="one" b="two <code>x</code>"}}', sections, 't'),
+      '<ul>\n    <li>one</li>\n    <li>two <code>x</code></li>\n</ul>',
+    );
+    assert.equal(
+      help.expand('{{> outer b="2"}}', sections, 't'),
+      '<div>\n    <ul>\n        <li>first</li>\n        <li>2</li>\n    </ul>\n</div>',
+    );
     assert.throws(() => help.expand('{{> nope}}', sections, 't'), /no section "nope"/);
     assert.throws(() => help.expand('{{> list a=one}}', sections, 't'), /key="value"/);
     assert.throws(() => help.expand('{{stray}}', sections, 't'), /was not expanded/);
   });
 
   it('what Node-RED loads is what the sources say, for every node help in both languages', () => {
-    const before = new Map(LANGS.flatMap((l) => sources(l).map((f) => [path.join(ROOT, 'nodes', 'locales', l, f), fs.readFileSync(path.join(ROOT, 'nodes', 'locales', l, f), 'utf8')] as const)));
+    const before = new Map(
+      LANGS.flatMap((l) =>
+        sources(l).map(
+          (f) =>
+            [
+              path.join(ROOT, 'nodes', 'locales', l, f),
+              fs.readFileSync(path.join(ROOT, 'nodes', 'locales', l, f), 'utf8'),
+            ] as const,
+        ),
+      ),
+    );
     const written = help.build();
     assert.deepEqual(written.sort(), [...before.keys()].sort());
     for (const [file, text] of before) assert.equal(fs.readFileSync(file, 'utf8'), text, `${file} is up to date`);
-    for (const lang of LANGS) assert.deepEqual(sources(lang).sort(), sources('en-US').sort(), `${lang} has a help for every node`);
+    for (const lang of LANGS)
+      assert.deepEqual(sources(lang).sort(), sources('en-US').sort(), `${lang} has a help for every node`);
   });
 
   it('every command node lists every error code in both languages; the shared wording stands only in the sections files', () => {
     const shared = {
-      'en-US': ['Errors reach Catch nodes', 'in parallel across phones', 'timeout for this message in milliseconds', 'the HTTP status and how long it took'],
-      de: ['Fehler erreichen Catch-Nodes', 'parallel über die Telefone hinweg', 'Timeout für diese Nachricht in Millisekunden', 'der HTTP-Status und die Dauer'],
+      'en-US': [
+        'Errors reach Catch nodes',
+        'in parallel across phones',
+        'timeout for this message in milliseconds',
+        'the HTTP status and how long it took',
+      ],
+      de: [
+        'Fehler erreichen Catch-Nodes',
+        'parallel über die Telefone hinweg',
+        'Timeout für diese Nachricht in Millisekunden',
+        'der HTTP-Status und die Dauer',
+      ],
     };
     for (const lang of LANGS) {
       for (const f of sources(lang).filter((n) => n !== 'snom-phone.html' && n !== 'snom-action-url-in.html')) {

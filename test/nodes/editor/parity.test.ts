@@ -18,7 +18,13 @@ const RUNS = Number(process.env.PARITY_RUNS ?? 40);
 /** Strings built from pieces that make both good and bad values likely. */
 function made(pieces: string[], max = 6): fc.Arbitrary<string> {
   return fc
-    .array(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...pieces) }, { weight: 1, arbitrary: fc.string({ maxLength: 3 }) }), { minLength: 1, maxLength: max })
+    .array(
+      fc.oneof(
+        { weight: 4, arbitrary: fc.constantFrom(...pieces) },
+        { weight: 1, arbitrary: fc.string({ maxLength: 3 }) },
+      ),
+      { minLength: 1, maxLength: max },
+    )
     .map((a) => a.join(''))
     .filter((s) => s !== '');
 }
@@ -34,31 +40,101 @@ interface Field {
 }
 
 const FIELDS: Field[] = [
-  { type: 'snom-key', field: 'keys', form: {}, phone: 'd735', values: made(['P1', 'P32', 'P40', 'ENTER', 'F4', 'EK7', 'NOSUCHKEY', ';', ',', ',100', ',abc', '1', '#']) },
   {
-    type: 'snom-touch', field: 'touch', form: {}, phone: 's870',
+    type: 'snom-key',
+    field: 'keys',
+    form: {},
+    phone: 'd735',
+    values: made(['P1', 'P32', 'P40', 'ENTER', 'F4', 'EK7', 'NOSUCHKEY', ';', ',', ',100', ',abc', '1', '#']),
+  },
+  {
+    type: 'snom-touch',
+    field: 'touch',
+    form: {},
+    phone: 's870',
     values: fc
       .tuple(
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 482 }), fc.integer({ min: 0, max: 274 }), fc.constantFrom('', ' p', ' r', ' pr', ' press', ' x')), { minLength: 1, maxLength: 4 }),
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: 482 }),
+            fc.integer({ min: 0, max: 274 }),
+            fc.constantFrom('', ' p', ' r', ' pr', ' press', ' x'),
+          ),
+          { minLength: 1, maxLength: 4 },
+        ),
         // sometimes right at the limit of 50 touch events, or one beyond it
         fc.constantFrom(0, 0, 46, 47),
       )
       .map(([events, extra]) => [...events.map(([x, y, v]) => `${x} ${y}${v}`), ...Array(extra).fill('1 1')].join(' ')),
   },
-  { type: 'snom-dial', field: 'number', form: { mode: 'dial' }, phone: 'd735', values: made(['0', '30', ' ', '+', '(0)', '-', 'x', '@', 'pbx', 'sip:', '#', '*']) },
-  { type: 'snom-dial', field: 'number', form: { mode: 'dtmf' }, phone: 'd735', values: made(['1', 'A', 'e', '#', ' ', '*', '+']) },
-  { type: 'snom-settings', field: 'names', form: { action: 'get' }, phone: 'd735', values: made(['user_name1', 'language', ' ', ',', 'constructor', '-', '1abc', 'toString']) },
-  { type: 'snom-command', field: 'ringer', form: { command: 'playRinger' }, phone: 'd735', values: made(['1', '9', '0', '10', ' ', '-', 'a'], 3) },
-  { type: 'snom-command', field: 'url', form: { command: 'firmwareUpgrade' }, phone: 'd735', values: made(['http://', 'https:', 'fw.example', '/', ' ', 'a.bin', 'ftp://', '%20']) },
-  { type: 'snom-csta', field: 'callId', form: { operation: 'HoldCall' }, phone: 'd735', values: made(['1', '-', '18', ' ', 'x', '0'], 4) },
-  { type: 'snom-csta', field: 'digits', form: { operation: 'GenerateDigits', callId: '1' }, phone: 'd735', values: made(['1', 'A', 'a', ',', '#', ' ', '*'], 5) },
-  { type: 'snom-xml-push', field: 'document', form: { transport: 'csta' }, phone: 'd735', values: fc
+  {
+    type: 'snom-dial',
+    field: 'number',
+    form: { mode: 'dial' },
+    phone: 'd735',
+    values: made(['0', '30', ' ', '+', '(0)', '-', 'x', '@', 'pbx', 'sip:', '#', '*']),
+  },
+  {
+    type: 'snom-dial',
+    field: 'number',
+    form: { mode: 'dtmf' },
+    phone: 'd735',
+    values: made(['1', 'A', 'e', '#', ' ', '*', '+']),
+  },
+  {
+    type: 'snom-settings',
+    field: 'names',
+    form: { action: 'get' },
+    phone: 'd735',
+    values: made(['user_name1', 'language', ' ', ',', 'constructor', '-', '1abc', 'toString']),
+  },
+  {
+    type: 'snom-command',
+    field: 'ringer',
+    form: { command: 'playRinger' },
+    phone: 'd735',
+    values: made(['1', '9', '0', '10', ' ', '-', 'a'], 3),
+  },
+  {
+    type: 'snom-command',
+    field: 'url',
+    form: { command: 'firmwareUpgrade' },
+    phone: 'd735',
+    values: made(['http://', 'https:', 'fw.example', '/', ' ', 'a.bin', 'ftp://', '%20']),
+  },
+  {
+    type: 'snom-csta',
+    field: 'callId',
+    form: { operation: 'HoldCall' },
+    phone: 'd735',
+    values: made(['1', '-', '18', ' ', 'x', '0'], 4),
+  },
+  {
+    type: 'snom-csta',
+    field: 'digits',
+    form: { operation: 'GenerateDigits', callId: '1' },
+    phone: 'd735',
+    values: made(['1', 'A', 'a', ',', '#', ' ', '*'], 5),
+  },
+  {
+    type: 'snom-xml-push',
+    field: 'document',
+    form: { transport: 'csta' },
+    phone: 'd735',
+    values: fc
       .tuple(
         fc.constantFrom('', '<?xml version="1.0"?>', '<!DOCTYPE x>', 'hello '),
-        fc.constantFrom('<SnomIPPhoneText><Text>hi &amp; bye</Text></SnomIPPhoneText>', '<SnomIPPhoneMenu><MenuItem><Name>a</Name></MenuItem></SnomIPPhoneMenu>', '<Text>hi</Text>', '<SnomIPPhoneText><Text>open</SnomIPPhoneText>', '<x/>'),
+        fc.constantFrom(
+          '<SnomIPPhoneText><Text>hi &amp; bye</Text></SnomIPPhoneText>',
+          '<SnomIPPhoneMenu><MenuItem><Name>a</Name></MenuItem></SnomIPPhoneMenu>',
+          '<Text>hi</Text>',
+          '<SnomIPPhoneText><Text>open</SnomIPPhoneText>',
+          '<x/>',
+        ),
         fc.constantFrom('', '', ' <!-- c -->', ' trailing', '<y/>'),
       )
-      .map((parts) => parts.join('')) },
+      .map((parts) => parts.join('')),
+  },
 ];
 
 describe('editor ⇔ runtime: the same values refused, with the same message (property, real Node-RED)', function () {
@@ -74,7 +150,8 @@ describe('editor ⇔ runtime: the same values refused, with the same message (pr
     phones = { d735, s870 };
     ed = loadEditors();
     // the phone config the node uses, as the editor sees it
-    for (const [id, p] of Object.entries(phones)) ed.configs.set(id, { type: 'snom-phone', model: p.config.model, firmware: p.config.firmware });
+    for (const [id, p] of Object.entries(phones))
+      ed.configs.set(id, { type: 'snom-phone', model: p.config.model, firmware: p.config.firmware });
   });
   after(async () => {
     unhookCompletions();
@@ -101,7 +178,11 @@ describe('editor ⇔ runtime: the same values refused, with the same message (pr
             assert.equal(editor, err!.message, `the editor shows the runtime's reason for ${JSON.stringify(value)}`);
             assert.deepEqual(await received(phone()), [], 'a refused value sends nothing');
           } else {
-            assert.equal(editor, true, `the runtime took ${JSON.stringify(value)} (${code ?? 'sent'}), the editor said ${String(editor)}`);
+            assert.equal(
+              editor,
+              true,
+              `the runtime took ${JSON.stringify(value)} (${code ?? 'sent'}), the editor said ${String(editor)}`,
+            );
           }
         }),
         { seed: SEED, numRuns: RUNS, endOnFailure: true },

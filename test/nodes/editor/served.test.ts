@@ -52,14 +52,21 @@ describe('editor files served by a real node-red process', function () {
     assert.ok(inline.length >= TYPES.length);
     inline.forEach((code, i) => assert.doesNotThrow(() => new vm.Script(code, { filename: `inline ${i + 1}` })));
     const srcs = new Set([...mine.matchAll(/<script src="([^"]+)"><\/script>/g)].map((m) => m[1]));
-    assert.deepEqual([...srcs].sort(), ['resources/@snom-flows/node-red-contrib-snom/snom-editor.js', 'resources/@snom-flows/node-red-contrib-snom/snom-rules.js']);
+    assert.deepEqual([...srcs].sort(), [
+      'resources/@snom-flows/node-red-contrib-snom/snom-editor.js',
+      'resources/@snom-flows/node-red-contrib-snom/snom-rules.js',
+    ]);
     for (const src of srcs) {
       // the editor loads a relative src from its admin root
       const res = await fetch(`${red.url}/${src}`);
       assert.equal(res.status, 200, src);
       assert.match(String(res.headers.get('content-type')), /javascript/);
       const body = await res.text();
-      assert.equal(body, fs.readFileSync(path.join(ROOT, 'resources', path.basename(src)), 'utf8'), `${src} is the package's file`);
+      assert.equal(
+        body,
+        fs.readFileSync(path.join(ROOT, 'resources', path.basename(src)), 'utf8'),
+        `${src} is the package's file`,
+      );
       assert.doesNotThrow(() => new vm.Script(body, { filename: src }));
     }
   });

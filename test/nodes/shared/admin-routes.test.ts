@@ -28,7 +28,11 @@ describe('admin routes', function () {
 
   it('are there with either node module alone, and once when both load', async () => {
     await helper.load([nodeModule('snom-phone')], []);
-    const res = await helper.request().post('/snom-action-url-in/a1/provision').send({ action: 'provision' }).expect(404);
+    const res = await helper
+      .request()
+      .post('/snom-action-url-in/a1/provision')
+      .send({ action: 'provision' })
+      .expect(404);
     assert.match(res.body.error, /^Deploy this node first/);
     await helper.unload();
     await helper.load([nodeModule('snom-action-url-in')], []);

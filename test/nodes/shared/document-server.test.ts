@@ -32,16 +32,23 @@ describe('document server: one-time minibrowser documents', () => {
 
   it('refuses documents over the size cap (E_INPUT) and more than the count cap (E_BUSY)', () => {
     const store = new DocumentStore({ maxBytes: 10, maxDocuments: 2 });
-    assert.throws(() => store.put('ü'.repeat(6)), (e: any) => e.code === 'E_INPUT' && /12 bytes/.test(e.message));
+    assert.throws(
+      () => store.put('ü'.repeat(6)),
+      (e: any) => e.code === 'E_INPUT' && /12 bytes/.test(e.message),
+    );
     store.put('a');
     store.put('b');
-    assert.throws(() => store.put('c'), (e: any) => e.code === 'E_BUSY');
+    assert.throws(
+      () => store.put('c'),
+      (e: any) => e.code === 'E_BUSY',
+    );
   });
 
   it('ignores tokens that are not of its own shape', () => {
     const store = new DocumentStore();
     store.put('<x/>');
-    for (const t of ['', '../etc/passwd', 'a'.repeat(31), 'a'.repeat(33), '%2e%2e']) assert.equal(store.take(t), undefined);
+    for (const t of ['', '../etc/passwd', 'a'.repeat(31), 'a'.repeat(33), '%2e%2e'])
+      assert.equal(store.take(t), undefined);
   });
 
   it('builds the URL from the base URL and httpNodeRoot, and refuses a missing base URL in plain words', () => {
@@ -49,8 +56,17 @@ describe('document server: one-time minibrowser documents', () => {
     assert.equal(documentUrl('http://192.168.1.10:1880', '/', t), `http://192.168.1.10:1880/snom/mb/${t}`);
     assert.equal(documentUrl('http://192.168.1.10:1880/', undefined, t), `http://192.168.1.10:1880/snom/mb/${t}`);
     assert.equal(documentUrl('https://nr.example/red/', '/api/', t), `https://nr.example/red/api/snom/mb/${t}`);
-    assert.throws(() => documentUrl('', '/', t), (e: any) => e.code === 'E_INPUT' && /Base URL at which the phone reaches Node-RED/.test(e.message));
-    assert.throws(() => documentUrl('ftp://x', '/', t), (e: any) => e.code === 'E_INPUT');
-    assert.throws(() => documentUrl('http://x', false, t), (e: any) => e.code === 'E_UNSUPPORTED' && /httpNodeRoot/.test(e.message));
+    assert.throws(
+      () => documentUrl('', '/', t),
+      (e: any) => e.code === 'E_INPUT' && /Base URL at which the phone reaches Node-RED/.test(e.message),
+    );
+    assert.throws(
+      () => documentUrl('ftp://x', '/', t),
+      (e: any) => e.code === 'E_INPUT',
+    );
+    assert.throws(
+      () => documentUrl('http://x', false, t),
+      (e: any) => e.code === 'E_UNSUPPORTED' && /httpNodeRoot/.test(e.message),
+    );
   });
 });

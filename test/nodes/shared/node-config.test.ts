@@ -7,7 +7,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { loadEditors, type EditorVm } from '../editor/editor-vm';
-import { NODE_CREDENTIALS, NODE_FIELDS, type ConfigOf, type FieldKind, type NodeType } from '../../../src/nodes/shared/node-config';
+import {
+  NODE_CREDENTIALS,
+  NODE_FIELDS,
+  type ConfigOf,
+  type FieldKind,
+  type NodeType,
+} from '../../../src/nodes/shared/node-config';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 
@@ -31,10 +37,17 @@ export function editorDefinitions(file: string): Map<string, EditorDef> {
   const html = fs.readFileSync(file, 'utf8');
   const defs = new Map<string, EditorDef>();
   const stub = anything();
-  const nodes = new Proxy({}, { get: (_t, k) => (k === 'registerType' ? (type: string, def: EditorDef) => defs.set(type, def) : stub) });
+  const nodes = new Proxy(
+    {},
+    { get: (_t, k) => (k === 'registerType' ? (type: string, def: EditorDef) => defs.set(type, def) : stub) },
+  );
   const RED = new Proxy({}, { get: (_t, k) => (k === 'nodes' ? nodes : stub) });
   for (const m of html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)) {
-    vm.runInNewContext(m[1], { RED, $: stub, jQuery: stub, window: stub, document: stub }, { filename: path.basename(file) });
+    vm.runInNewContext(
+      m[1],
+      { RED, $: stub, jQuery: stub, window: stub, document: stub },
+      { filename: path.basename(file) },
+    );
   }
   return defs;
 }
@@ -46,7 +59,7 @@ const admits: Record<FieldKind, (v: unknown) => boolean> = {
   list: (v) => Array.isArray(v),
 };
 
-describe('node configs: the typed fields are the editors\' fields', () => {
+describe("node configs: the typed fields are the editors' fields", () => {
   const types = Object.keys(NODE_FIELDS) as NodeType[];
   let editors: EditorVm;
   before(() => {
@@ -54,7 +67,9 @@ describe('node configs: the typed fields are the editors\' fields', () => {
   });
 
   it('covers every node the package registers', () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { 'node-red': { nodes: Record<string, string> } };
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      'node-red': { nodes: Record<string, string> };
+    };
     assert.deepEqual(types.slice().sort(), Object.keys(pkg['node-red'].nodes).sort());
   });
 
@@ -68,7 +83,8 @@ describe('node configs: the typed fields are the editors\' fields', () => {
       for (const [k, d] of Object.entries(def.defaults)) {
         assert.ok(admits[fields[k]](d.value), `${type}.${k}: default ${JSON.stringify(d.value)} is no ${fields[k]}`);
       }
-      const creds: Record<string, string> = (NODE_CREDENTIALS as Partial<Record<NodeType, Record<string, string>>>)[type] ?? {};
+      const creds: Record<string, string> =
+        (NODE_CREDENTIALS as Partial<Record<NodeType, Record<string, string>>>)[type] ?? {};
       const editorCreds = Object.fromEntries(Object.entries(def.credentials ?? {}).map(([k, c]) => [k, c.type]));
       assert.deepEqual(editorCreds, creds, 'credentials');
     });
@@ -77,16 +93,19 @@ describe('node configs: the typed fields are the editors\' fields', () => {
   it('reads the fields the editor script defines, whatever their validators hold', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'node-config-'));
     const file = path.join(dir, 'x.html');
-    fs.writeFileSync(file, [
-      '<script type="text/javascript">',
-      '  var LIST = RED.settings.xList || [];',
-      "  RED.nodes.registerType('x', { category: 'Snom', defaults: {",
-      "    a: { value: '', validate: function (v) { return /^[0-9]{1,3}'\"$/.test(v) || RED._('x'); } },",
-      '    b: { value: LIST.slice() }',
-      "  }, credentials: { c: { type: 'password' } } });",
-      '</script>',
-      '<script type="text/html" data-template-name="x"><input id="node-input-a"></script>',
-    ].join('\n'));
+    fs.writeFileSync(
+      file,
+      [
+        '<script type="text/javascript">',
+        '  var LIST = RED.settings.xList || [];',
+        "  RED.nodes.registerType('x', { category: 'Snom', defaults: {",
+        "    a: { value: '', validate: function (v) { return /^[0-9]{1,3}'\"$/.test(v) || RED._('x'); } },",
+        '    b: { value: LIST.slice() }',
+        "  }, credentials: { c: { type: 'password' } } });",
+        '</script>',
+        '<script type="text/html" data-template-name="x"><input id="node-input-a"></script>',
+      ].join('\n'),
+    );
     try {
       const def = editorDefinitions(file).get('x');
       assert.deepEqual(Object.keys(def?.defaults ?? {}), ['a', 'b']);

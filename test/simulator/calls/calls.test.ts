@@ -8,9 +8,12 @@ describe('simulator call model: keys, /sim/calls and Action URLs', () => {
 
   const allEvents = async (): Promise<void> => {
     const s: Record<string, string> = {};
-    for (const e of ['incoming', 'outgoing', 'connected', 'disconnected', 'missed', 'offhook', 'onhook']) s[`action_${e}_url`] = `${rx.base}/${e}?id=$csta_id`;
-    for (const e of ['hold', 'unhold', 'transfer', 'attended_transfer', 'blind_transfer']) s[`action_${e}`] = `${rx.base}/${e}?id=$csta_id`;
-    for (const e of ['dnd_on', 'dnd_off', 'log_on', 'log_off', 'setup']) s[`action_${e}_url`] = `${rx.base}/${e}?ctx=$context_url`;
+    for (const e of ['incoming', 'outgoing', 'connected', 'disconnected', 'missed', 'offhook', 'onhook'])
+      s[`action_${e}_url`] = `${rx.base}/${e}?id=$csta_id`;
+    for (const e of ['hold', 'unhold', 'transfer', 'attended_transfer', 'blind_transfer'])
+      s[`action_${e}`] = `${rx.base}/${e}?id=$csta_id`;
+    for (const e of ['dnd_on', 'dnd_off', 'log_on', 'log_off', 'setup'])
+      s[`action_${e}_url`] = `${rx.base}/${e}?ctx=$context_url`;
     await settings(phone, s);
   };
   // arrival order of concurrent GETs is not guaranteed: compare sorted, order is checked on ext.actionUrls
@@ -39,7 +42,10 @@ describe('simulator call model: keys, /sim/calls and Action URLs', () => {
     // values are percent-encoded (& and : and @ do not leak into the query)
     assert.match(got.url, /local=sip%3A100%40sim.local&/);
     assert.match(got.url, /name=Anna%20%26%20Co&/);
-    assert.match(String(got.headers['user-agent']), new RegExp(`^Mozilla/4\\.0 \\(compatible; snomD785-SIP 10\\.1\\.33\\.33 .* ${phone.mac} `));
+    assert.match(
+      String(got.headers['user-agent']),
+      new RegExp(`^Mozilla/4\\.0 \\(compatible; snomD785-SIP 10\\.1\\.33\\.33 .* ${phone.mac} `),
+    );
     const e = await ext(phone);
     assert.equal(e.actionUrls.length, 1);
     assert.equal(e.actionUrls[0].event, 'incoming');
@@ -53,12 +59,23 @@ describe('simulator call model: keys, /sim/calls and Action URLs', () => {
     assert.equal((await call(phone, id)).state, 'connected');
     await key(phone, 'CANCEL');
     const c = await call(phone, id);
-    assert.deepEqual(c.history.map((h) => h.state), ['ringing', 'connected', 'disconnected']);
+    assert.deepEqual(
+      c.history.map((h) => h.state),
+      ['ringing', 'connected', 'disconnected'],
+    );
     await rx.wait(3);
     assert.deepEqual(paths(), ['/connected', '/disconnected', '/incoming']);
-    assert.deepEqual(rx.got.map((r) => query(r).get('id')), ['-1', '-1', '-1']);
-    assert.deepEqual((await ext(phone)).actionUrls.map((a) => a.event), ['incoming', 'connected', 'disconnected']);
-    assert.deepEqual((await json<{ lists: { received: string[] } }>(`${phone.url}/sim/state`)).body.lists.received, ['sip:200@sim.local']);
+    assert.deepEqual(
+      rx.got.map((r) => query(r).get('id')),
+      ['-1', '-1', '-1'],
+    );
+    assert.deepEqual(
+      (await ext(phone)).actionUrls.map((a) => a.event),
+      ['incoming', 'connected', 'disconnected'],
+    );
+    assert.deepEqual((await json<{ lists: { received: string[] } }>(`${phone.url}/sim/state`)).body.lists.received, [
+      'sip:200@sim.local',
+    ]);
   });
 
   it('CANCEL on a ringing call rejects it and fires no Action URL (docs/protocol.md §3.4)', async () => {
@@ -68,7 +85,10 @@ describe('simulator call model: keys, /sim/calls and Action URLs', () => {
     await key(phone, 'CANCEL');
     assert.equal((await call(phone, id)).state, 'disconnected');
     const e = await ext(phone);
-    assert.deepEqual(e.actionUrls.map((a) => a.event), ['incoming']);
+    assert.deepEqual(
+      e.actionUrls.map((a) => a.event),
+      ['incoming'],
+    );
   });
 
   it('OFFHOOK answers and fires offhook; ONHOOK hangs up and fires onhook and disconnected', async () => {
@@ -78,7 +98,10 @@ describe('simulator call model: keys, /sim/calls and Action URLs', () => {
     assert.equal((await call(phone, id)).state, 'connected');
     await key(phone, 'ONHOOK');
     assert.equal((await call(phone, id)).state, 'disconnected');
-    assert.deepEqual((await ext(phone)).actionUrls.map((a) => a.event), ['incoming', 'offhook', 'connected', 'onhook', 'disconnected']);
+    assert.deepEqual(
+      (await ext(phone)).actionUrls.map((a) => a.event),
+      ['incoming', 'offhook', 'connected', 'onhook', 'disconnected'],
+    );
   });
 
   it('F_HOLD holds and unholds (hold / unhold fired), F_R too', async () => {
@@ -121,7 +144,10 @@ describe('simulator call model: keys, /sim/calls and Action URLs', () => {
     assert.equal((await call(phone, c.cstaId)).state, 'connected');
     assert.equal((await json(`${phone.url}/sim/calls/hangup-remote`, 'POST', { cstaId: c.cstaId })).status, 200);
     assert.equal((await call(phone, c.cstaId)).state, 'disconnected');
-    assert.deepEqual((await ext(phone)).actionUrls.map((a) => a.event), ['outgoing', 'connected', 'disconnected']);
+    assert.deepEqual(
+      (await ext(phone)).actionUrls.map((a) => a.event),
+      ['outgoing', 'connected', 'disconnected'],
+    );
   });
 
   it('the attended transfer of docs/protocol.md §4.5: F_HOLD, digits, ENTER, TRANSFER', async () => {
@@ -137,11 +163,22 @@ describe('simulator call model: keys, /sim/calls and Action URLs', () => {
     await json(`${phone.url}/sim/calls/${c.cstaId}/answer-remote`, 'POST');
     await key(phone, 'TRANSFER');
     const after = await calls(phone);
-    assert.deepEqual(after.map((x) => x.state), ['transferred', 'transferred']);
+    assert.deepEqual(
+      after.map((x) => x.state),
+      ['transferred', 'transferred'],
+    );
     assert.equal(after[0].cstaId, a);
     assert.equal(after[0].transferredTo, 'sip:301@sim.local');
     const events = (await ext(phone)).actionUrls.map((x) => x.event);
-    assert.deepEqual(events, ['incoming', 'connected', 'hold', 'outgoing', 'connected', 'transfer', 'attended_transfer']);
+    assert.deepEqual(events, [
+      'incoming',
+      'connected',
+      'hold',
+      'outgoing',
+      'connected',
+      'transfer',
+      'attended_transfer',
+    ]);
   });
 
   it('the far end hanging up a ringing call makes it missed; answer-remote on an incoming call is refused', async () => {
@@ -169,7 +206,10 @@ describe('simulator call model: keys, /sim/calls and Action URLs', () => {
     assert.equal((await call(phone, id)).state, 'missed');
     await key(phone, 'DND');
     assert.equal((await ext(phone)).dnd, false);
-    assert.deepEqual((await ext(phone)).actionUrls.map((a) => a.event), ['dnd_on', 'missed', 'dnd_off']);
+    assert.deepEqual(
+      (await ext(phone)).actionUrls.map((a) => a.event),
+      ['dnd_on', 'missed', 'dnd_off'],
+    );
   });
 
   it('LOGOFFLINE / REREGISTER fire log off / on with $context_url; a reboot fires setup', async () => {
@@ -179,7 +219,10 @@ describe('simulator call model: keys, /sim/calls and Action URLs', () => {
     await request(`${phone.url}/advanced_update.htm?reboot=Reboot`);
     await rx.wait(3);
     assert.deepEqual(paths(), ['/log_off', '/log_on', '/setup']);
-    assert.deepEqual((await ext(phone)).actionUrls.map((a) => a.event), ['log_off', 'log_on', 'setup']);
+    assert.deepEqual(
+      (await ext(phone)).actionUrls.map((a) => a.event),
+      ['log_off', 'log_on', 'setup'],
+    );
     const off = rx.got.find((r) => r.url.startsWith('/log_off')) as (typeof rx.got)[number];
     assert.equal(query(off).get('ctx'), 'sip:101@sim.local');
   });

@@ -5,7 +5,10 @@ import { bare, csta, ED4, ext, faultOf, soap } from './helpers';
 
 // One request per firmware: Snom's support history (docs/protocol.md §8.2: 7.3.4, "broken HTTP-CSTA until 8.7.3", 8.7.4).
 const RSS = bare('RequestSystemStatus');
-const LEGACY_MAKE = soap('<csta:MakeCall><csta:callingDevice>sip:100@sim.local</csta:callingDevice><csta:calledDirectoryNumber>1</csta:calledDirectoryNumber></csta:MakeCall>', ED4);
+const LEGACY_MAKE = soap(
+  '<csta:MakeCall><csta:callingDevice>sip:100@sim.local</csta:callingDevice><csta:calledDirectoryNumber>1</csta:calledDirectoryNumber></csta:MakeCall>',
+  ED4,
+);
 const DND = bare('GetDoNotDisturb', '<device>sip:100@sim.local</device>');
 
 describe('simulator CSTA firmware boundaries', () => {

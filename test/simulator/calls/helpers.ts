@@ -10,16 +10,27 @@ export const ED3 = 'http://www.ecma-international.org/standards/ecma-323/csta/ed
 export const ED4 = 'http://www.ecma-international.org/standards/ecma-323/csta/ed4';
 export const ED5 = 'http://www.ecma-international.org/standards/ecma-323/csta/ed5';
 
-export interface Reply { status: number; headers: http.IncomingHttpHeaders; body: string }
+export interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
 
-export function request(url: string, method = 'GET', body?: string, headers: Record<string, string> = {}): Promise<Reply> {
+export function request(
+  url: string,
+  method = 'GET',
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const h = { ...headers };
     if (body !== undefined) h['Content-Length'] = String(Buffer.byteLength(body));
     const req = http.request(url, { method, headers: h, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -28,8 +39,14 @@ export function request(url: string, method = 'GET', body?: string, headers: Rec
   });
 }
 
-export async function json<T = Record<string, unknown>>(url: string, method = 'GET', value?: unknown): Promise<{ status: number; body: T }> {
-  const r = await request(url, method, value === undefined ? undefined : JSON.stringify(value), { 'Content-Type': 'application/json' });
+export async function json<T = Record<string, unknown>>(
+  url: string,
+  method = 'GET',
+  value?: unknown,
+): Promise<{ status: number; body: T }> {
+  const r = await request(url, method, value === undefined ? undefined : JSON.stringify(value), {
+    'Content-Type': 'application/json',
+  });
   return { status: r.status, body: JSON.parse(r.body) as T };
 }
 
@@ -55,7 +72,8 @@ export async function inject(phone: SimPhone, o: Record<string, unknown> = {}): 
   return r.body.cstaId;
 }
 
-export const key = (phone: SimPhone, keys: string): Promise<Reply> => request(`${phone.url}/command.htm?key=${encodeURIComponent(keys)}`);
+export const key = (phone: SimPhone, keys: string): Promise<Reply> =>
+  request(`${phone.url}/command.htm?key=${encodeURIComponent(keys)}`);
 
 export async function settings(phone: SimPhone, values: Record<string, string>): Promise<void> {
   const r = await json(`${phone.url}/sim/settings`, 'PUT', values);
@@ -63,12 +81,19 @@ export async function settings(phone: SimPhone, values: Record<string, string>):
 }
 
 export async function startPhone(c: Partial<SimPhoneConfig> = {}): Promise<SimPhone> {
-  const p = new SimPhone({ model: 'D785', firmware: '10.1.33.33', auth: 'none', identities: ['sip:100@sim.local', 'sip:101@sim.local'], ...c });
+  const p = new SimPhone({
+    model: 'D785',
+    firmware: '10.1.33.33',
+    auth: 'none',
+    identities: ['sip:100@sim.local', 'sip:101@sim.local'],
+    ...c,
+  });
   await p.start();
   return p;
 }
 
-export const csta = (phone: SimPhone, xml: string): Promise<Reply> => request(`${phone.url}/csta`, 'POST', xml, { 'Content-Type': 'text/xml' });
+export const csta = (phone: SimPhone, xml: string): Promise<Reply> =>
+  request(`${phone.url}/csta`, 'POST', xml, { 'Content-Type': 'text/xml' });
 
 /** A SOAP request as Snom's page writes it (docs/protocol.md §8.3, §9.1): both prefixes on the Envelope, csta-prefixed payload. */
 export function soap(inner: string, ns = ED5): string {
@@ -85,7 +110,10 @@ export function faultOf(body: string): string | undefined {
   return /<(?:csta:)?operation>([^<]*)<\//.exec(body)?.[1];
 }
 
-export interface Received { url: string; headers: http.IncomingHttpHeaders }
+export interface Received {
+  url: string;
+  headers: http.IncomingHttpHeaders;
+}
 
 /** An Action URL receiver on 127.0.0.1; answers with `answer` (default an empty 200). */
 export class Receiver {

@@ -18,7 +18,12 @@ describe('simulator screen and /csta through the core', () => {
   it('a document the phone fetched through minibrowser.htm becomes the screen', async () => {
     const doc = '<SnomIPPhoneText><Text>Doorbell</Text></SnomIPPhoneText>';
     docs.answer = { status: 200, type: 'text/xml', body: doc };
-    const r = await request(`${phone.url}/minibrowser.htm?url=${encodeURIComponent(`${docs.base}/door.xml`)}`, 'GET', undefined, auth);
+    const r = await request(
+      `${phone.url}/minibrowser.htm?url=${encodeURIComponent(`${docs.base}/door.xml`)}`,
+      'GET',
+      undefined,
+      auth,
+    );
     assert.equal(r.status, 200);
     const screen = (await ext(phone)).screen;
     assert.equal(screen?.via, 'minibrowser');

@@ -24,8 +24,15 @@ describe('simulator SIP: control API, faults and CLI', () => {
     await phone.stop();
   });
 
-  const talk = (b = branch(), callId = `f-${rand()}`): string => sipRequest('NOTIFY sip:100@127.0.0.1 SIP/2.0', [
-    udp.via(b), 'From: <sip:pbx@127.0.0.1>;tag=f', 'To: <sip:100@127.0.0.1>', `Call-ID: ${callId}`, 'CSeq: 1 NOTIFY', 'Event: talk']);
+  const talk = (b = branch(), callId = `f-${rand()}`): string =>
+    sipRequest('NOTIFY sip:100@127.0.0.1 SIP/2.0', [
+      udp.via(b),
+      'From: <sip:pbx@127.0.0.1>;tag=f',
+      'To: <sip:100@127.0.0.1>',
+      `Call-ID: ${callId}`,
+      'CSeq: 1 NOTIFY',
+      'Event: talk',
+    ]);
 
   it('drop: the first request is lost, its retransmission (same branch) is taken as new and answered', async () => {
     await sim(phone, 'POST', 'sip/faults', { drop: 1 });
@@ -53,8 +60,14 @@ describe('simulator SIP: control API, faults and CLI', () => {
     // One talk answered one ringing call; the other still rings.
     assert.deepEqual((await calls(phone)).map((c) => c.state).sort(), ['connected', 'ringing']);
     const s = await sipState(phone);
-    assert.deepEqual(s.talkHold.map((t) => t.action), ['answered']);
-    assert.deepEqual(s.messages.filter((m) => m.method === 'NOTIFY').map((m) => m.retransmission ?? false), [false, true, true]);
+    assert.deepEqual(
+      s.talkHold.map((t) => t.action),
+      ['answered'],
+    );
+    assert.deepEqual(
+      s.messages.filter((m) => m.method === 'NOTIFY').map((m) => m.retransmission ?? false),
+      [false, true, true],
+    );
     udp.send(text);
     assert.equal((await udp.response()).raw, first.raw);
   });
@@ -64,16 +77,40 @@ describe('simulator SIP: control API, faults and CLI', () => {
     await ring(phone);
     const t = talk(branch(), 'silent-1');
     udp.send(t);
-    await assert.rejects(udp.next((m) => one(m, 'call-id') === 'silent-1', 300), /no matching SIP message/);
+    await assert.rejects(
+      udp.next((m) => one(m, 'call-id') === 'silent-1', 300),
+      /no matching SIP message/,
+    );
     await sim(phone, 'DELETE', 'sip/faults');
     udp.send(t);
     assert.equal((await udp.response('silent-1')).status, 200);
     await sim(phone, 'POST', 'sip/faults', { latencyMs: 400 });
     const b = branch();
-    udp.send(sipRequest('INVITE sip:100@127.0.0.1 SIP/2.0', [udp.via(b), 'From: <sip:t@127.0.0.1>;tag=c', 'To: <sip:100@127.0.0.1>', 'Call-ID: cancel-487',
-      'CSeq: 1 INVITE', `Contact: <sip:t@127.0.0.1:${udp.port}>`, 'Content-Type: application/csta+xml'], ''));
+    udp.send(
+      sipRequest(
+        'INVITE sip:100@127.0.0.1 SIP/2.0',
+        [
+          udp.via(b),
+          'From: <sip:t@127.0.0.1>;tag=c',
+          'To: <sip:100@127.0.0.1>',
+          'Call-ID: cancel-487',
+          'CSeq: 1 INVITE',
+          `Contact: <sip:t@127.0.0.1:${udp.port}>`,
+          'Content-Type: application/csta+xml',
+        ],
+        '',
+      ),
+    );
     await new Promise((r) => setTimeout(r, 50));
-    udp.send(sipRequest('CANCEL sip:100@127.0.0.1 SIP/2.0', [udp.via(b), 'From: <sip:t@127.0.0.1>;tag=c', 'To: <sip:100@127.0.0.1>', 'Call-ID: cancel-487', 'CSeq: 1 CANCEL']));
+    udp.send(
+      sipRequest('CANCEL sip:100@127.0.0.1 SIP/2.0', [
+        udp.via(b),
+        'From: <sip:t@127.0.0.1>;tag=c',
+        'To: <sip:100@127.0.0.1>',
+        'Call-ID: cancel-487',
+        'CSeq: 1 CANCEL',
+      ]),
+    );
     const answers = [await udp.response('cancel-487'), await udp.response('cancel-487')];
     assert.deepEqual(answers.map((a) => `${one(a, 'cseq')} ${a.status}`).sort(), ['1 CANCEL 200', '1 INVITE 487']);
     assert.equal((await sipState(phone)).associations.length, 0);
@@ -81,10 +118,18 @@ describe('simulator SIP: control API, faults and CLI', () => {
 
   it('refuses unknown or bad faults with 400', async () => {
     for (const bad of [{ dorp: 1 }, { drop: -1 }, { latencyMs: 'x' }, { silent: 1 }]) {
-      const r = await request(`${phone.url}/sim/sip/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(bad) });
+      const r = await request(`${phone.url}/sim/sip/faults`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(bad),
+      });
       assert.equal(r.status, 400, JSON.stringify(bad));
     }
-    assert.deepEqual((await sim<{ faults: unknown }>(phone, 'GET', 'sip/faults')).faults, { drop: 0, latencyMs: 0, silent: false });
+    assert.deepEqual((await sim<{ faults: unknown }>(phone, 'GET', 'sip/faults')).faults, {
+      drop: 0,
+      latencyMs: 0,
+      silent: false,
+    });
   });
 
   it('DELETE /sim/sip/associations {"bye":true}: the phone sends BYE and forgets; the client then gets 481', async () => {
@@ -95,21 +140,42 @@ describe('simulator SIP: control API, faults and CLI', () => {
     assert.deepEqual(await sim(phone, 'DELETE', 'sip/associations', { bye: true }), { ended: 1 });
     const bye = await udp.request('BYE');
     assert.equal(one(bye, 'call-id'), c.callId);
-    assert.equal((await c.info('<RequestSystemStatus xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed5"/>')).status, 481);
+    assert.equal(
+      (await c.info('<RequestSystemStatus xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed5"/>'))
+        .status,
+      481,
+    );
   });
 
   it('other MESSAGE bodies get 200; XML actions count only with allow_sip_xml_action=on (8.7.4.7+)', async () => {
-    const msg = (type: string, extra: string[], body: string): string => sipRequest('MESSAGE sip:100@127.0.0.1 SIP/2.0', [
-      udp.via(), 'From: <sip:pbx@127.0.0.1>;tag=m', 'To: <sip:100@127.0.0.1>', `Call-ID: m-${rand()}`, 'CSeq: 1 MESSAGE', ...extra, `Content-Type: ${type}`], body);
+    const msg = (type: string, extra: string[], body: string): string =>
+      sipRequest(
+        'MESSAGE sip:100@127.0.0.1 SIP/2.0',
+        [
+          udp.via(),
+          'From: <sip:pbx@127.0.0.1>;tag=m',
+          'To: <sip:100@127.0.0.1>',
+          `Call-ID: m-${rand()}`,
+          'CSeq: 1 MESSAGE',
+          ...extra,
+          `Content-Type: ${type}`,
+        ],
+        body,
+      );
     const action = '<settings><action><url target="http://x/" when="on notify"/></action></settings>';
     assert.equal((await udp.ask(msg('text/plain', [], 'hello'))).status, 200);
     assert.equal((await udp.ask(msg('application/xml', ['Event: snom-action'], action))).status, 200);
     await settings(phone, { allow_sip_xml_action: 'on' });
     assert.equal((await udp.ask(msg('application/xml', ['Event: snom-action'], action))).status, 200);
     const s = await sipState(phone);
-    assert.deepEqual(s.textMessages.map((m) => [m.contentType, m.event, m.applied]), [
-      ['text/plain', '', false], ['application/xml', 'snom-action', false], ['application/xml', 'snom-action', true],
-    ]);
+    assert.deepEqual(
+      s.textMessages.map((m) => [m.contentType, m.event, m.applied]),
+      [
+        ['text/plain', '', false],
+        ['application/xml', 'snom-action', false],
+        ['application/xml', 'snom-action', true],
+      ],
+    );
   });
 
   it('config.sip: fixed ports are used, a bad value is refused, enabled:false means no SIP', async () => {
@@ -134,17 +200,35 @@ describe('simulator SIP: control API, faults and CLI', () => {
 describe('snom-sim CLI: SIP', () => {
   it('--help documents the SIP side and its control routes', async () => {
     const cli = path.join(__dirname, '..', '..', '..', 'src', 'simulator', 'cli.js');
-    const out = await new Promise<string>((resolve, reject) => execFile(process.execPath, [cli, '--help'], (err, o) => (err ? reject(err) : resolve(o))));
-    for (const s of ['--sip-port', 'application/snomxml', 'mb_trusted_hosts', 'Event: talk | hold', 'check-sync;reboot=false|true', 'challenge_checksync',
-      'application/x-buttons', 'application/csta+xml', 'csta_challenge', 'GET    /sim/sip', '/sim/sip/faults']) assert.ok(out.includes(s), s);
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [cli, '--help'], (err, o) => (err ? reject(err) : resolve(o))),
+    );
+    for (const s of [
+      '--sip-port',
+      'application/snomxml',
+      'mb_trusted_hosts',
+      'Event: talk | hold',
+      'check-sync;reboot=false|true',
+      'challenge_checksync',
+      'application/x-buttons',
+      'application/csta+xml',
+      'csta_challenge',
+      'GET    /sim/sip',
+      '/sim/sip/faults',
+    ])
+      assert.ok(out.includes(s), s);
   });
 
-  it('prints each phone\'s SIP ports; --sip-port P gives phone i the port P+i for UDP and TCP', async () => {
+  it("prints each phone's SIP ports; --sip-port P gives phone i the port P+i for UDP and TCP", async () => {
     const lines: string[] = [];
     const first = await main(['--phones', '2'], (l) => lines.push(l));
     try {
       assert.equal(first.code, 0);
-      for (const p of first.phones) assert.ok(lines.some((l) => l.includes(`SIP 127.0.0.1 udp:${p.sipPorts!.udp} tcp:${p.sipPorts!.tcp}`)), lines.join('\n'));
+      for (const p of first.phones)
+        assert.ok(
+          lines.some((l) => l.includes(`SIP 127.0.0.1 udp:${p.sipPorts!.udp} tcp:${p.sipPorts!.tcp}`)),
+          lines.join('\n'),
+        );
     } finally {
       await stopAll(first.phones);
     }
@@ -152,7 +236,13 @@ describe('snom-sim CLI: SIP', () => {
     const second = await main(['--phones', '2', '--sip-port', String(base)], () => undefined);
     try {
       assert.equal(second.code, 0);
-      assert.deepEqual(second.phones.map((p) => p.sipPorts), [{ udp: base, tcp: base }, { udp: base + 1, tcp: base + 1 }]);
+      assert.deepEqual(
+        second.phones.map((p) => p.sipPorts),
+        [
+          { udp: base, tcp: base },
+          { udp: base + 1, tcp: base + 1 },
+        ],
+      );
     } finally {
       await stopAll(second.phones);
     }
@@ -165,7 +255,9 @@ async function freePair(): Promise<number> {
   const dgram = await import('node:dgram');
   const tryPort = async (p: number): Promise<boolean> => {
     const tcp = net.createServer();
-    const okTcp = await new Promise<boolean>((r) => tcp.once('error', () => r(false)).listen(p, '127.0.0.1', () => r(true)));
+    const okTcp = await new Promise<boolean>((r) =>
+      tcp.once('error', () => r(false)).listen(p, '127.0.0.1', () => r(true)),
+    );
     const udp = dgram.createSocket('udp4');
     const okUdp = await new Promise<boolean>((r) => {
       udp.once('error', () => r(false));

@@ -31,7 +31,10 @@ export class CstaClient {
   answerWith: number | null = 200;
   private readonly seen = new Set<string>();
 
-  constructor(readonly peer: Peer, readonly uri = 'sip:455455@127.0.0.1') {
+  constructor(
+    readonly peer: Peer,
+    readonly uri = 'sip:455455@127.0.0.1',
+  ) {
     peer.intercept = (m) => {
       if (m.method !== 'INFO' || one(m, 'call-id') !== this.callId) return false;
       if (this.answerWith !== null) peer.send(answerTo(m, this.answerWith));
@@ -54,10 +57,21 @@ export class CstaClient {
 
   inviteText(body: string, extra: string[] = [], b = branch()): string {
     this.inviteCSeq = this.cseq++;
-    return sipRequest(`INVITE ${this.uri} SIP/2.0`, [
-      this.peer.via(b), 'Max-Forwards: 70', this.from, `To: ${this.to || `<${this.uri}>`}`, `Call-ID: ${this.callId}`, `CSeq: ${this.inviteCSeq} INVITE`,
-      this.contact(), ...(body ? ['Content-Type: application/csta+xml', 'Content-Disposition: signal;handling=required'] : []), ...extra,
-    ], body);
+    return sipRequest(
+      `INVITE ${this.uri} SIP/2.0`,
+      [
+        this.peer.via(b),
+        'Max-Forwards: 70',
+        this.from,
+        `To: ${this.to || `<${this.uri}>`}`,
+        `Call-ID: ${this.callId}`,
+        `CSeq: ${this.inviteCSeq} INVITE`,
+        this.contact(),
+        ...(body ? ['Content-Type: application/csta+xml', 'Content-Disposition: signal;handling=required'] : []),
+        ...extra,
+      ],
+      body,
+    );
   }
 
   /** INVITE → final answer; a 2xx is ACKed and its To (with the phone's tag) kept. */
@@ -71,14 +85,33 @@ export class CstaClient {
   }
 
   ack(): void {
-    this.peer.send(sipRequest(`ACK ${this.uri} SIP/2.0`, [this.peer.via(), 'Max-Forwards: 70', this.from, `To: ${this.to}`, `Call-ID: ${this.callId}`, `CSeq: ${this.inviteCSeq} ACK`]));
+    this.peer.send(
+      sipRequest(`ACK ${this.uri} SIP/2.0`, [
+        this.peer.via(),
+        'Max-Forwards: 70',
+        this.from,
+        `To: ${this.to}`,
+        `Call-ID: ${this.callId}`,
+        `CSeq: ${this.inviteCSeq} ACK`,
+      ]),
+    );
   }
 
   infoText(body: string, b = branch(), seq = this.cseq++, type = 'application/csta+xml'): string {
-    return sipRequest(`INFO ${this.uri} SIP/2.0`, [
-      this.peer.via(b), 'Max-Forwards: 70', this.from, `To: ${this.to}`, `Call-ID: ${this.callId}`, `CSeq: ${seq} INFO`,
-      `Content-Type: ${type}`, 'Content-Disposition: signal;handling=required',
-    ], body);
+    return sipRequest(
+      `INFO ${this.uri} SIP/2.0`,
+      [
+        this.peer.via(b),
+        'Max-Forwards: 70',
+        this.from,
+        `To: ${this.to}`,
+        `Call-ID: ${this.callId}`,
+        `CSeq: ${seq} INFO`,
+        `Content-Type: ${type}`,
+        'Content-Disposition: signal;handling=required',
+      ],
+      body,
+    );
   }
 
   info(body: string): Promise<Msg> {
@@ -86,13 +119,23 @@ export class CstaClient {
   }
 
   bye(): Promise<Msg> {
-    return this.peer.ask(sipRequest(`BYE ${this.uri} SIP/2.0`, [this.peer.via(), 'Max-Forwards: 70', this.from, `To: ${this.to}`, `Call-ID: ${this.callId}`, `CSeq: ${this.cseq++} BYE`]));
+    return this.peer.ask(
+      sipRequest(`BYE ${this.uri} SIP/2.0`, [
+        this.peer.via(),
+        'Max-Forwards: 70',
+        this.from,
+        `To: ${this.to}`,
+        `Call-ID: ${this.callId}`,
+        `CSeq: ${this.cseq++} BYE`,
+      ]),
+    );
   }
 
   /** Waits until at least n events have come (a guard of 8 s, not a timing check). */
   async waitEvents(n: number): Promise<Msg[]> {
     for (let i = 0; i < 400 && this.events.length < n; i++) await new Promise((r) => setTimeout(r, 20));
-    if (this.events.length < n) throw new Error(`expected ${n} events, got ${this.events.map((e) => root(e.body)).join(', ') || 'none'}`);
+    if (this.events.length < n)
+      throw new Error(`expected ${n} events, got ${this.events.map((e) => root(e.body)).join(', ') || 'none'}`);
     return this.events;
   }
 

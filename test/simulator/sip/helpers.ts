@@ -11,7 +11,12 @@ export async function sipPhone(c: Partial<SimPhoneConfig> = {}): Promise<SimPhon
   return startPhone({ ...c, sip: { t1Ms: 40, t2Ms: 160, ...(c.sip ?? {}) } });
 }
 
-export async function sim<T = Record<string, unknown>>(phone: SimPhone, method: string, path: string, body?: unknown): Promise<T> {
+export async function sim<T = Record<string, unknown>>(
+  phone: SimPhone,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const r = await request(`${phone.url}/sim/${path}`, {
     method,
     ...(body === undefined ? {} : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
@@ -22,7 +27,8 @@ export async function sim<T = Record<string, unknown>>(phone: SimPhone, method: 
 
 export const sipState = (phone: SimPhone): Promise<SipView> => sim<SipView>(phone, 'GET', 'sip');
 
-export const settings = (phone: SimPhone, s: Record<string, string>): Promise<unknown> => sim(phone, 'PUT', 'settings', s);
+export const settings = (phone: SimPhone, s: Record<string, string>): Promise<unknown> =>
+  sim(phone, 'PUT', 'settings', s);
 
 export async function ring(phone: SimPhone, remote = 'sip:200@pbx.local'): Promise<string> {
   return (await sim<{ cstaId: string }>(phone, 'POST', 'calls', { remote })).cstaId;

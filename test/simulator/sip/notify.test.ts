@@ -7,7 +7,6 @@ import { branch, one, rand, sipRequest, UdpPeer } from './peer';
 import { calls, ring, settings, sim, sipPhone, sipState } from './helpers';
 import { NOTIFY_EXAMPLE, NOTIFY_EXAMPLE_BODY } from '../../support/sip-examples';
 
-
 describe('simulator SIP: NOTIFY', () => {
   let phone: SimPhone;
   let udp: UdpPeer;
@@ -27,7 +26,10 @@ describe('simulator SIP: NOTIFY', () => {
       assert.equal(Buffer.byteLength(NOTIFY_EXAMPLE_BODY), 167);
       const r = await udp.ask(NOTIFY_EXAMPLE);
       assert.equal(r.startLine, 'SIP/2.0 400 Bad Request');
-      assert.equal(one(r, 'via'), `SIP/2.0/UDP 192.168.88.8:5060;branch=z9hG4bK001b84f6;rport=${udp.port};received=127.0.0.1`);
+      assert.equal(
+        one(r, 'via'),
+        `SIP/2.0/UDP 192.168.88.8:5060;branch=z9hG4bK001b84f6;rport=${udp.port};received=127.0.0.1`,
+      );
       assert.match(one(r, 'warning'), /Content-Length 186 is larger than the body \(167 bytes\)/);
       assert.equal((await getState(phone)).minibrowser.length, 0);
     });
@@ -43,13 +45,29 @@ describe('simulator SIP: NOTIFY', () => {
       const s = await getState(phone);
       assert.equal(s.minibrowser.length, 1);
       assert.equal(s.minibrowser[0].via, 'sip-notify');
-      assert.deepEqual(s.minibrowser[0].fetched, { status: 200, contentType: 'application/snomxml', body: NOTIFY_EXAMPLE_BODY });
+      assert.deepEqual(s.minibrowser[0].fetched, {
+        status: 200,
+        contentType: 'application/snomxml',
+        body: NOTIFY_EXAMPLE_BODY,
+      });
       const screen = (s.ext as { screen: { via: string; document: string } }).screen;
       assert.deepEqual([screen.via, screen.document], ['minibrowser', NOTIFY_EXAMPLE_BODY]);
     });
 
-    const notify = (body: string, extra: string[] = []): string => sipRequest('NOTIFY sip:100@127.0.0.1 SIP/2.0', [
-      udp.via(), 'From: <sip:pbx@127.0.0.1>;tag=mb', 'To: <sip:100@127.0.0.1>', `Call-ID: mb-${rand()}`, 'CSeq: 1 NOTIFY', ...extra, 'Content-Type: application/snomxml'], body);
+    const notify = (body: string, extra: string[] = []): string =>
+      sipRequest(
+        'NOTIFY sip:100@127.0.0.1 SIP/2.0',
+        [
+          udp.via(),
+          'From: <sip:pbx@127.0.0.1>;tag=mb',
+          'To: <sip:100@127.0.0.1>',
+          `Call-ID: mb-${rand()}`,
+          'CSeq: 1 NOTIFY',
+          ...extra,
+          'Content-Type: application/snomxml',
+        ],
+        body,
+      );
 
     it('403 from a host not in mb_trusted_hosts (127.0.0.1 untrusted by default); nothing is shown', async () => {
       const r = await udp.ask(notify('<SnomIPPhoneText><Text>x</Text></SnomIPPhoneText>'));
@@ -64,7 +82,10 @@ describe('simulator SIP: NOTIFY', () => {
 
     it('trusts the registrar of a registered identity without mb_trusted_hosts', async () => {
       await settings(phone, { user_host1: '127.0.0.1:5060' });
-      assert.equal((await udp.ask(notify('<SnomIPPhoneText><Text>from registrar</Text></SnomIPPhoneText>'))).status, 200);
+      assert.equal(
+        (await udp.ask(notify('<SnomIPPhoneText><Text>from registrar</Text></SnomIPPhoneText>'))).status,
+        200,
+      );
     });
 
     it('takes the kettenbach form (Event: xml, SnomIPPhoneText); 400 for a body that is not XML', async () => {
@@ -75,21 +96,41 @@ describe('simulator SIP: NOTIFY', () => {
       assert.equal(bad.status, 400);
       assert.match(one(bad, 'warning'), /not well-formed XML/);
       const s = await getState(phone);
-      assert.deepEqual(s.minibrowser.map((m) => m.fetched?.body), [doc]);
+      assert.deepEqual(
+        s.minibrowser.map((m) => m.fetched?.body),
+        [doc],
+      );
     });
 
     it('489 for a NOTIFY of an unknown event package, with Allow-Events', async () => {
-      const r = await udp.ask(sipRequest('NOTIFY sip:100@127.0.0.1 SIP/2.0', [udp.via(), 'From: <sip:p@127.0.0.1>;tag=e', 'To: <sip:100@127.0.0.1>',
-        'Call-ID: ev-1', 'CSeq: 1 NOTIFY', 'Event: dialog', 'Subscription-State: active']));
+      const r = await udp.ask(
+        sipRequest('NOTIFY sip:100@127.0.0.1 SIP/2.0', [
+          udp.via(),
+          'From: <sip:p@127.0.0.1>;tag=e',
+          'To: <sip:100@127.0.0.1>',
+          'Call-ID: ev-1',
+          'CSeq: 1 NOTIFY',
+          'Event: dialog',
+          'Subscription-State: active',
+        ]),
+      );
       assert.equal(r.status, 489);
       assert.equal(one(r, 'allow-events'), 'talk, hold, check-sync');
     });
   });
 
   describe('talk and hold', () => {
-    const event = (ev: string, callId = `th-${rand()}`, toTag = ''): string => sipRequest('NOTIFY sip:100@127.0.0.1 SIP/2.0', [
-      udp.via(), 'From: <sip:pbx@127.0.0.1>;tag=th', `To: <sip:100@127.0.0.1>${toTag}`, `Call-ID: ${callId}`, 'CSeq: 2 NOTIFY', `Event: ${ev}`]);
-    const stateOf = async (id: string): Promise<string | undefined> => (await calls(phone)).find((c) => c.cstaId === id)?.state;
+    const event = (ev: string, callId = `th-${rand()}`, toTag = ''): string =>
+      sipRequest('NOTIFY sip:100@127.0.0.1 SIP/2.0', [
+        udp.via(),
+        'From: <sip:pbx@127.0.0.1>;tag=th',
+        `To: <sip:100@127.0.0.1>${toTag}`,
+        `Call-ID: ${callId}`,
+        'CSeq: 2 NOTIFY',
+        `Event: ${ev}`,
+      ]);
+    const stateOf = async (id: string): Promise<string | undefined> =>
+      (await calls(phone)).find((c) => c.cstaId === id)?.state;
 
     it('talk answers the ringing call, hold holds it, talk retrieves it; each 200', async () => {
       const id = await ring(phone);
@@ -100,7 +141,14 @@ describe('simulator SIP: NOTIFY', () => {
       assert.equal((await udp.ask(event('talk'))).status, 200);
       assert.equal(await stateOf(id), 'connected');
       const s = await sipState(phone);
-      assert.deepEqual(s.talkHold.map((t) => [t.event, t.action, t.cstaId]), [['talk', 'answered', id], ['hold', 'held', id], ['talk', 'retrieved', id]]);
+      assert.deepEqual(
+        s.talkHold.map((t) => [t.event, t.action, t.cstaId]),
+        [
+          ['talk', 'answered', id],
+          ['hold', 'held', id],
+          ['talk', 'retrieved', id],
+        ],
+      );
       // The action URL of the answer fired as for a key press: the call model did the work.
       const st = await getState(phone);
       assert.deepEqual(st.lists.received, ['sip:200@pbx.local']);
@@ -113,7 +161,7 @@ describe('simulator SIP: NOTIFY', () => {
       assert.equal(await stateOf(id), 'ringing');
     });
 
-    it('a talk NOTIFY in a call\'s dialog (its Call-ID, a To tag) answers that call, not the newer one', async () => {
+    it("a talk NOTIFY in a call's dialog (its Call-ID, a To tag) answers that call, not the newer one", async () => {
       const first = await sim<{ cstaId: string; sipCallId: string }>(phone, 'POST', 'calls', { remote: '201' });
       const second = await ring(phone, '202');
       const r = await udp.ask(event('talk', first.sipCallId, ';tag=phone-side'));
@@ -124,14 +172,25 @@ describe('simulator SIP: NOTIFY', () => {
   });
 
   describe('check-sync', () => {
-    const checkSync = (ev: string, extra: string[] = [], b = branch(), cseq = 1): string => sipRequest('NOTIFY sip:100@127.0.0.1 SIP/2.0', [
-      udp.via(b), 'From: <sip:prov@127.0.0.1>;tag=cs', 'To: <sip:100@127.0.0.1>', 'Call-ID: cs-1', `CSeq: ${cseq} NOTIFY`, `Event: ${ev}`, ...extra]);
+    const checkSync = (ev: string, extra: string[] = [], b = branch(), cseq = 1): string =>
+      sipRequest('NOTIFY sip:100@127.0.0.1 SIP/2.0', [
+        udp.via(b),
+        'From: <sip:prov@127.0.0.1>;tag=cs',
+        'To: <sip:100@127.0.0.1>',
+        'Call-ID: cs-1',
+        `CSeq: ${cseq} NOTIFY`,
+        `Event: ${ev}`,
+        ...extra,
+      ]);
 
     it('reboot=false: 200, a re-provision is recorded and calls go on', async () => {
       const id = await ring(phone);
       assert.equal((await udp.ask(checkSync('check-sync;reboot=false'))).status, 200);
       const s = await sipState(phone);
-      assert.deepEqual(s.checkSyncs.map((c) => [c.reboot, c.identity, c.authenticated]), [[false, 1, false]]);
+      assert.deepEqual(
+        s.checkSyncs.map((c) => [c.reboot, c.identity, c.authenticated]),
+        [[false, 1, false]],
+      );
       assert.equal((await calls(phone)).find((c) => c.cstaId === id)?.state, 'ringing');
       assert.equal((await getState(phone)).reboots, 0);
     });
@@ -152,11 +211,28 @@ describe('simulator SIP: NOTIFY', () => {
       assert.equal(ch.realm, 'sim.local');
       assert.equal(ch.qop, 'auth');
       const uri = 'sip:100@127.0.0.1';
-      const wrong = await udp.ask(checkSync('check-sync;reboot=false', [`Authorization: ${digest(ch, { user: '100', password: 'nope', method: 'NOTIFY', uri })}`], branch(), 2));
+      const wrong = await udp.ask(
+        checkSync(
+          'check-sync;reboot=false',
+          [`Authorization: ${digest(ch, { user: '100', password: 'nope', method: 'NOTIFY', uri })}`],
+          branch(),
+          2,
+        ),
+      );
       assert.equal(wrong.status, 401);
-      const ok = await udp.ask(checkSync('check-sync;reboot=false', [`Authorization: ${digest(ch, { user: '100', password: 's1p-secret', method: 'NOTIFY', uri, nc: 2 })}`], branch(), 3));
+      const ok = await udp.ask(
+        checkSync(
+          'check-sync;reboot=false',
+          [`Authorization: ${digest(ch, { user: '100', password: 's1p-secret', method: 'NOTIFY', uri, nc: 2 })}`],
+          branch(),
+          3,
+        ),
+      );
       assert.equal(ok.status, 200);
-      assert.deepEqual((await sipState(phone)).checkSyncs.map((c) => c.authenticated), [true]);
+      assert.deepEqual(
+        (await sipState(phone)).checkSyncs.map((c) => c.authenticated),
+        [true],
+      );
     });
   });
 });

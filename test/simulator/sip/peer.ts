@@ -44,7 +44,10 @@ export function sipRequest(start: string, hdrs: string[], body = '', contentLeng
 export function answerTo(req: Msg, status: number, reason = 'OK'): string {
   const lines = [`SIP/2.0 ${status} ${reason}`];
   for (const v of req.h.get('via') ?? []) lines.push(`Via: ${v}`);
-  for (const n of ['from', 'to', 'call-id', 'cseq']) lines.push(`${n === 'call-id' ? 'Call-ID' : n === 'cseq' ? 'CSeq' : n[0].toUpperCase() + n.slice(1)}: ${one(req, n)}`);
+  for (const n of ['from', 'to', 'call-id', 'cseq'])
+    lines.push(
+      `${n === 'call-id' ? 'Call-ID' : n === 'cseq' ? 'CSeq' : n[0].toUpperCase() + n.slice(1)}: ${one(req, n)}`,
+    );
   lines.push('Content-Length: 0');
   return lines.join('\r\n') + '\r\n\r\n';
 }
@@ -73,13 +76,20 @@ export abstract class Peer {
     const i = this.inbox.findIndex(match);
     if (i >= 0) return Promise.resolve(this.inbox.splice(i, 1)[0]);
     return new Promise((resolve, reject) => {
-      const w = { match, resolve: (m: Msg) => {
-        clearTimeout(t);
-        resolve(m);
-      } };
+      const w = {
+        match,
+        resolve: (m: Msg) => {
+          clearTimeout(t);
+          resolve(m);
+        },
+      };
       const t = setTimeout(() => {
         this.waiters = this.waiters.filter((x) => x !== w);
-        reject(new Error(`no matching SIP message within ${ms} ms; inbox: ${this.inbox.map((m) => m.startLine).join(' | ') || 'empty'}`));
+        reject(
+          new Error(
+            `no matching SIP message within ${ms} ms; inbox: ${this.inbox.map((m) => m.startLine).join(' | ') || 'empty'}`,
+          ),
+        );
       }, ms);
       this.waiters.push(w);
     });
@@ -111,7 +121,10 @@ export abstract class Peer {
 
 export class UdpPeer extends Peer {
   readonly transport = 'UDP' as const;
-  private constructor(private readonly sock: dgram.Socket, readonly phonePort: number) {
+  private constructor(
+    private readonly sock: dgram.Socket,
+    readonly phonePort: number,
+  ) {
     super();
     sock.on('message', (buf) => this.deliver(parse(buf.toString('utf8'))));
   }
@@ -148,7 +161,9 @@ export class TcpPeer extends Peer {
         if (end < 0) return;
         const len = Number(/\r\nContent-Length: *(\d+)/i.exec(this.buf.slice(0, end + 2))?.[1] ?? 0);
         if (Buffer.byteLength(this.buf.slice(end + 4)) < len) return;
-        const bodyBytes = Buffer.from(this.buf.slice(end + 4)).subarray(0, len).toString('utf8');
+        const bodyBytes = Buffer.from(this.buf.slice(end + 4))
+          .subarray(0, len)
+          .toString('utf8');
         const total = end + 4 + bodyBytes.length;
         this.deliver(parse(this.buf.slice(0, total)));
         this.buf = this.buf.slice(total);

@@ -8,8 +8,10 @@ import { answerTo, branch, one, sipRequest, TcpPeer, UdpPeer, type Msg, type Pee
 import { calls, ring, settings, sim, sipPhone, sipState } from './helpers';
 
 const DEVICE = 'sip:455455@ser.intern.snom.de';
-const conn = (name: string, id: string): string => `<${name}><callID>${id}</callID><deviceID>${DEVICE}</deviceID></${name}>`;
-const bare = (op: string, inner: string): string => `<?xml version="1.0" encoding="UTF-8"?><${op} xmlns="${ED5}">${inner}</${op}>`;
+const conn = (name: string, id: string): string =>
+  `<${name}><callID>${id}</callID><deviceID>${DEVICE}</deviceID></${name}>`;
+const bare = (op: string, inner: string): string =>
+  `<?xml version="1.0" encoding="UTF-8"?><${op} xmlns="${ED5}">${inner}</${op}>`;
 
 async function cstaPhone(firmware: string, more: Record<string, string> = {}): Promise<SimPhone> {
   const p = await sipPhone({ firmware, identities: [DEVICE, 'sip:455456@ser.intern.snom.de'] });
@@ -20,7 +22,11 @@ async function cstaPhone(firmware: string, more: Record<string, string> = {}): P
 describe('simulator SIP: uaCSTA', () => {
   const phones: SimPhone[] = [];
   const peers: Peer[] = [];
-  const open = async (firmware: string, more: Record<string, string> = {}, tcp = false): Promise<{ phone: SimPhone; peer: Peer; c: CstaClient }> => {
+  const open = async (
+    firmware: string,
+    more: Record<string, string> = {},
+    tcp = false,
+  ): Promise<{ phone: SimPhone; peer: Peer; c: CstaClient }> => {
     const phone = await cstaPhone(firmware, more);
     phones.push(phone);
     const peer = tcp ? await TcpPeer.open(phone.sipPorts!.tcp) : await UdpPeer.open(phone.sipPorts!.udp);
@@ -49,12 +55,20 @@ describe('simulator SIP: uaCSTA', () => {
     assert.match(one(r, 'contact'), /^<sip:455455@127\.0\.0\.1:\d+;transport=udp>$/);
     assert.equal(one(r, 'content-type'), 'application/csta+xml');
     assert.equal(one(r, 'content-disposition'), 'signal;handling=required');
-    assert.match(r.body, new RegExp(`^<\\?xml version="1\\.0" encoding="utf-8"\\?>\\s*<RequestSystemStatusResponse xmlns="${ED5}"><systemStatus>normal</systemStatus></RequestSystemStatusResponse>$`));
+    assert.match(
+      r.body,
+      new RegExp(
+        `^<\\?xml version="1\\.0" encoding="utf-8"\\?>\\s*<RequestSystemStatusResponse xmlns="${ED5}"><systemStatus>normal</systemStatus></RequestSystemStatusResponse>$`,
+      ),
+    );
     // No ACK yet: the same 200 comes again (RFC 3261 §13.3.1.4), and the association is early.
     const again = await peer.response(c.callId);
     assert.equal(again.raw, r.raw);
     let s = await sipState(phone);
-    assert.deepEqual(s.associations.map((a) => [a.state, a.identity, a.remote, a.transport]), [['early', 1, 'sip:cti@127.0.0.1', 'udp']]);
+    assert.deepEqual(
+      s.associations.map((a) => [a.state, a.identity, a.remote, a.transport]),
+      [['early', 1, 'sip:cti@127.0.0.1', 'udp']],
+    );
     c.to = one(r, 'to');
     c.ack();
     s = await waitSip(phone, (x) => x.associations[0]?.state === 'confirmed');
@@ -63,11 +77,20 @@ describe('simulator SIP: uaCSTA', () => {
 
   it('8.7.1 (no HTTP CSTA): MonitorStart (the published example, docs/protocol.md §10.7), a call rings → DeliveredEvent; AnswerCall → EstablishedEvent; ClearConnection → ConnectionClearedEvent', async () => {
     const { phone, c } = await open('8.7.1');
-    assert.equal((await request(`${phone.url}/csta`, { method: 'POST', body: bare('RequestSystemStatus', '') })).status, 500, 'HTTP CSTA is broken on 8.7.1');
+    assert.equal(
+      (await request(`${phone.url}/csta`, { method: 'POST', body: bare('RequestSystemStatus', '') })).status,
+      500,
+      'HTTP CSTA is broken on 8.7.1',
+    );
     assert.equal((await c.open()).status, 200);
     const ms = await c.info(MONITOR_START(DEVICE));
     assert.equal(ms.status, 200);
-    assert.match(ms.body, new RegExp(`<MonitorStartResponse xmlns="${ED5}"><monitorCrossRefID>(\\d+)</monitorCrossRefID><monitorExistingCalls>true</monitorExistingCalls></MonitorStartResponse>`));
+    assert.match(
+      ms.body,
+      new RegExp(
+        `<MonitorStartResponse xmlns="${ED5}"><monitorCrossRefID>(\\d+)</monitorCrossRefID><monitorExistingCalls>true</monitorExistingCalls></MonitorStartResponse>`,
+      ),
+    );
     const ref = el(ms.body, 'monitorCrossRefID');
 
     const id = await ring(phone, 'sip:200@pbx.local');
@@ -75,7 +98,10 @@ describe('simulator SIP: uaCSTA', () => {
     assert.equal(delivered.startLine, `INFO sip:cti@127.0.0.1:${c.peer.port};transport=udp SIP/2.0`);
     assert.equal(one(delivered, 'content-type'), 'application/csta+xml');
     assert.equal(one(delivered, 'call-id'), c.callId);
-    assert.match(one(delivered, 'from'), new RegExp(`^<sip:455455@127\\.0\\.0\\.1>;tag=${/tag=(\w+)/.exec(c.to)![1]}$`));
+    assert.match(
+      one(delivered, 'from'),
+      new RegExp(`^<sip:455455@127\\.0\\.0\\.1>;tag=${/tag=(\w+)/.exec(c.to)![1]}$`),
+    );
     assert.equal(one(delivered, 'to'), `"CTI" <sip:cti@127.0.0.1>;tag=${c.tag}`);
     assert.equal(root(delivered.body), 'DeliveredEvent');
     assert.match(delivered.body, new RegExp(`xmlns="${ED5}"`));
@@ -102,10 +128,20 @@ describe('simulator SIP: uaCSTA', () => {
     assert.equal(el(c.events[2].body, 'cause'), 'normalClearing');
     // Each event went in its own INFO with a rising CSeq.
     const seqs = c.events.map((e) => Number(one(e, 'cseq').split(' ')[0]));
-    assert.deepEqual(c.events.map((e) => one(e, 'cseq').split(' ')[1]), ['INFO', 'INFO', 'INFO']);
+    assert.deepEqual(
+      c.events.map((e) => one(e, 'cseq').split(' ')[1]),
+      ['INFO', 'INFO', 'INFO'],
+    );
     assert.ok(seqs[0] < seqs[1] && seqs[1] < seqs[2]);
     const s = await sipState(phone);
-    assert.deepEqual(s.events.map((e) => [e.event, e.cstaId, e.status]), [['DeliveredEvent', id, 200], ['EstablishedEvent', id, 200], ['ConnectionClearedEvent', id, 200]]);
+    assert.deepEqual(
+      s.events.map((e) => [e.event, e.cstaId, e.status]),
+      [
+        ['DeliveredEvent', id, 200],
+        ['EstablishedEvent', id, 200],
+        ['ConnectionClearedEvent', id, 200],
+      ],
+    );
   });
 
   it('reports calls driven by dialling, keys, the far end and HTTP CSTA (8.7.5)', async () => {
@@ -131,7 +167,10 @@ describe('simulator SIP: uaCSTA', () => {
     assert.ok(c.events[4].body.includes(conn('heldConnection', id)));
     assert.equal(el(c.events[4].body, 'localConnectionInfo'), 'hold');
     // HTTP CSTA clears it
-    const http = await request(`${phone.url}/csta`, { method: 'POST', body: bare('ClearConnection', conn('connectionToBeCleared', id)) });
+    const http = await request(`${phone.url}/csta`, {
+      method: 'POST',
+      body: bare('ClearConnection', conn('connectionToBeCleared', id)),
+    });
     assert.equal(http.status, 200);
     await c.waitEvents(7);
     assert.equal(root(c.events[6].body), 'ConnectionClearedEvent');
@@ -147,7 +186,9 @@ describe('simulator SIP: uaCSTA', () => {
   it('DoNotDisturbEvent and ForwardingEvent, from uaCSTA SetDoNotDisturb/SetForwarding and the DND key', async () => {
     const { phone, c } = await open('8.7.5.35');
     const ref = await monitor(c);
-    const dnd = await c.info(bare('SetDoNotDisturb', `<device>${DEVICE}</device><doNotDisturbOn>true</doNotDisturbOn>`));
+    const dnd = await c.info(
+      bare('SetDoNotDisturb', `<device>${DEVICE}</device><doNotDisturbOn>true</doNotDisturbOn>`),
+    );
     assert.match(dnd.body, /<SetDoNotDisturbResponse/);
     await c.waitEvents(1);
     assert.equal(root(c.events[0].body), 'DoNotDisturbEvent');
@@ -157,20 +198,39 @@ describe('simulator SIP: uaCSTA', () => {
     await request(`${phone.url}/command.htm?key=DND`);
     await c.waitEvents(2);
     assert.equal(el(c.events[1].body, 'doNotDisturbOn'), 'false');
-    await c.info(bare('SetForwarding', `<device>${DEVICE}</device><forwardingType>forwardImmediate</forwardingType><activateForward>true</activateForward><forwardDN>sip:900@pbx.local</forwardDN>`));
+    await c.info(
+      bare(
+        'SetForwarding',
+        `<device>${DEVICE}</device><forwardingType>forwardImmediate</forwardingType><activateForward>true</activateForward><forwardDN>sip:900@pbx.local</forwardDN>`,
+      ),
+    );
     await c.waitEvents(3);
     assert.equal(root(c.events[2].body), 'ForwardingEvent');
-    assert.deepEqual(['forwardingType', 'forwardStatus', 'forwardTo'].map((n) => el(c.events[2].body, n)), ['forwardImmediate', 'true', 'sip:900@pbx.local']);
+    assert.deepEqual(
+      ['forwardingType', 'forwardStatus', 'forwardTo'].map((n) => el(c.events[2].body, n)),
+      ['forwardImmediate', 'true', 'sip:900@pbx.local'],
+    );
   });
 
   it('8.7.4: MonitorStop and SystemRegister in the published forms (docs/protocol.md §10.7); after MonitorStop no events come', async () => {
     const { phone, c } = await open('8.7.4');
     const ref = await monitor(c);
-    const sr = await c.info(`<SystemRegister xmlns='${ED5}'><requestTypes><switchingFunctionDevicesChanged>true</switchingFunctionDevicesChanged></requestTypes></SystemRegister>`);
-    assert.match(sr.body, new RegExp(`<SystemRegisterResponse xmlns="${ED5}"><sysStatRegisterID>\\d+</sysStatRegisterID></SystemRegisterResponse>`));
-    const stop = await c.info(`<MonitorStop xmlns='${ED5}'><monitorCrossRefID>${ref}</monitorCrossRefID></MonitorStop>`);
+    const sr = await c.info(
+      `<SystemRegister xmlns='${ED5}'><requestTypes><switchingFunctionDevicesChanged>true</switchingFunctionDevicesChanged></requestTypes></SystemRegister>`,
+    );
+    assert.match(
+      sr.body,
+      new RegExp(
+        `<SystemRegisterResponse xmlns="${ED5}"><sysStatRegisterID>\\d+</sysStatRegisterID></SystemRegisterResponse>`,
+      ),
+    );
+    const stop = await c.info(
+      `<MonitorStop xmlns='${ED5}'><monitorCrossRefID>${ref}</monitorCrossRefID></MonitorStop>`,
+    );
     assert.match(stop.body, new RegExp(`<MonitorStopResponse xmlns="${ED5}"/>`));
-    const again = await c.info(`<MonitorStop xmlns='${ED5}'><monitorCrossRefID>${ref}</monitorCrossRefID></MonitorStop>`);
+    const again = await c.info(
+      `<MonitorStop xmlns='${ED5}'><monitorCrossRefID>${ref}</monitorCrossRefID></MonitorStop>`,
+    );
     assert.equal(el(again.body, 'operation'), 'invalidCrossRefID');
     await ring(phone);
     // A request after the ring: its answer comes after any event the ring would have caused.
@@ -185,7 +245,10 @@ describe('simulator SIP: uaCSTA', () => {
     const ref = await monitor(c);
     const r = await c.info(`<MonitorStop xmlns='${ED5}'><monitorCrossRefID>${ref}</monitorCrossRefID></MonitorStop>`);
     assert.equal(r.status, 200);
-    assert.match(r.body, new RegExp(`<CSTAErrorCode xmlns="${ED5}"><operation>serviceNotSupported</operation></CSTAErrorCode>`));
+    assert.match(
+      r.body,
+      new RegExp(`<CSTAErrorCode xmlns="${ED5}"><operation>serviceNotSupported</operation></CSTAErrorCode>`),
+    );
   });
 
   it('SnapshotDevice, and CSTA errors in the 200: wrong namespace, unknown call, unknown device', async () => {
@@ -195,13 +258,26 @@ describe('simulator SIP: uaCSTA', () => {
     const snap = await c.info(bare('SnapshotDevice', `<snapshotObject>455455@ser.intern.snom.de</snapshotObject>`));
     assert.ok(snap.body.includes(conn('connectionIdentifier', id)), snap.body);
     assert.equal(el(snap.body, 'localConnectionState'), 'alerting');
-    const wrongNs = await c.info(`<AnswerCall xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed4">${conn('callToBeAnswered', id)}</AnswerCall>`);
+    const wrongNs = await c.info(
+      `<AnswerCall xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed4">${conn('callToBeAnswered', id)}</AnswerCall>`,
+    );
     assert.equal(el(wrongNs.body, 'operation'), 'generic');
-    assert.equal(el((await c.info(bare('AnswerCall', conn('callToBeAnswered', '-99')))).body, 'operation'), 'invalidCallID');
+    assert.equal(
+      el((await c.info(bare('AnswerCall', conn('callToBeAnswered', '-99')))).body, 'operation'),
+      'invalidCallID',
+    );
     assert.equal(el((await c.info(MONITOR_START('sip:999@elsewhere'))).body, 'operation'), 'invalidDeviceID');
     assert.equal((await calls(phone)).find((x) => x.cstaId === id)?.state, 'ringing');
     const s = await sipState(phone);
-    assert.deepEqual(s.cstaRequests.slice(-4).map((r) => [r.operation, r.error ?? '']), [['SnapshotDevice', ''], ['AnswerCall', 'generic'], ['AnswerCall', 'invalidCallID'], ['MonitorStart', 'invalidDeviceID']]);
+    assert.deepEqual(
+      s.cstaRequests.slice(-4).map((r) => [r.operation, r.error ?? '']),
+      [
+        ['SnapshotDevice', ''],
+        ['AnswerCall', 'generic'],
+        ['AnswerCall', 'invalidCallID'],
+        ['MonitorStart', 'invalidDeviceID'],
+      ],
+    );
   });
 
   it('refuses: 415 before 8.7.1, 488 for SDP, 403 with csta_control off, 404 for another user, 415/400 for bad INFO bodies', async () => {
@@ -210,8 +286,21 @@ describe('simulator SIP: uaCSTA', () => {
     assert.equal(r870.status, 415);
     assert.equal(one(r870, 'accept'), 'application/sdp');
     const { phone, peer, c } = await open('8.7.5.35');
-    const sdp = await peer.ask(sipRequest('INVITE sip:455455@127.0.0.1 SIP/2.0', [peer.via(), 'From: <sip:x@127.0.0.1>;tag=1', 'To: <sip:455455@127.0.0.1>',
-      'Call-ID: sdp-1', 'CSeq: 1 INVITE', `Contact: <sip:x@127.0.0.1:${peer.port}>`, 'Content-Type: application/sdp'], 'v=0\r\n'));
+    const sdp = await peer.ask(
+      sipRequest(
+        'INVITE sip:455455@127.0.0.1 SIP/2.0',
+        [
+          peer.via(),
+          'From: <sip:x@127.0.0.1>;tag=1',
+          'To: <sip:455455@127.0.0.1>',
+          'Call-ID: sdp-1',
+          'CSeq: 1 INVITE',
+          `Contact: <sip:x@127.0.0.1:${peer.port}>`,
+          'Content-Type: application/sdp',
+        ],
+        'v=0\r\n',
+      ),
+    );
     assert.equal(sdp.status, 488);
     assert.equal((await new CstaClient(peer, 'sip:999@127.0.0.1').open()).status, 404);
     await settings(phone, { csta_control: 'off' });
@@ -219,7 +308,11 @@ describe('simulator SIP: uaCSTA', () => {
     assert.equal(off.status, 403);
     assert.match(one(off, 'warning'), /csta_control is off/);
     await settings(phone, { csta_control: 'off', csta_control2: 'on' });
-    assert.equal((await new CstaClient(peer, 'sip:455456@127.0.0.1').open()).status, 200, 'csta_control2 controls identity 2');
+    assert.equal(
+      (await new CstaClient(peer, 'sip:455456@127.0.0.1').open()).status,
+      200,
+      'csta_control2 controls identity 2',
+    );
     await settings(phone, { csta_control: 'on' });
     assert.equal((await c.open()).status, 200);
     const text = await peer.ask(c.infoText('hello', branch(), c.cseq++, 'text/plain'));
@@ -242,8 +335,13 @@ describe('simulator SIP: uaCSTA', () => {
     const ok = await c.open(RSS_ED3, [`Authorization: ${auth}`]);
     assert.equal(ok.status, 200);
     assert.equal((await c.info(MONITOR_START(DEVICE))).status, 200);
-    assert.deepEqual((await sipState(phone)).associations.map((a) => a.authenticated), [true]);
-    const wrong = await new CstaClient(peer).open(RSS_ED3, [`Authorization: ${digest(ch, { user: '455455', password: 'guess', method: 'INVITE', uri: c.uri, nc: 9 })}`]);
+    assert.deepEqual(
+      (await sipState(phone)).associations.map((a) => a.authenticated),
+      [true],
+    );
+    const wrong = await new CstaClient(peer).open(RSS_ED3, [
+      `Authorization: ${digest(ch, { user: '455455', password: 'guess', method: 'INVITE', uri: c.uri, nc: 9 })}`,
+    ]);
     assert.equal(wrong.status, 401);
   });
 
@@ -264,8 +362,16 @@ describe('simulator SIP: uaCSTA', () => {
     await monitor(c);
     const id = await ring(phone);
     await c.waitEvents(1);
-    const r = await peer.ask(sipRequest('NOTIFY sip:455455@127.0.0.1 SIP/2.0', [peer.via(), 'From: <sip:prov@127.0.0.1>;tag=p', 'To: <sip:455455@127.0.0.1>',
-      'Call-ID: reboot-1', 'CSeq: 1 NOTIFY', 'Event: check-sync;reboot=true']));
+    const r = await peer.ask(
+      sipRequest('NOTIFY sip:455455@127.0.0.1 SIP/2.0', [
+        peer.via(),
+        'From: <sip:prov@127.0.0.1>;tag=p',
+        'To: <sip:455455@127.0.0.1>',
+        'Call-ID: reboot-1',
+        'CSeq: 1 NOTIFY',
+        'Event: check-sync;reboot=true',
+      ]),
+    );
     assert.equal(r.status, 200);
     await waitState(phone, (s) => s.reboots === 1);
     assert.equal((await calls(phone)).find((x) => x.cstaId === id)?.state, 'disconnected');
@@ -306,7 +412,7 @@ describe('simulator SIP: uaCSTA', () => {
     assert.ok(next.body.includes('sip:333@'));
   });
 
-  it('works over TCP: the answers and the events come on the client\'s connection', async () => {
+  it("works over TCP: the answers and the events come on the client's connection", async () => {
     const { phone, peer, c } = await open('8.7.5.35', {}, true);
     const r = await c.open();
     assert.match(one(r, 'contact'), /transport=tcp>$/);
@@ -322,7 +428,10 @@ describe('simulator SIP: uaCSTA', () => {
   it('a retransmitted INFO gets the same 200 and MakeCall runs once; a lower CSeq is out of order (500)', async () => {
     const { phone, peer, c } = await open('8.7.5.35');
     assert.equal((await c.open()).status, 200);
-    const make = bare('MakeCall', `<callingDevice>${DEVICE}</callingDevice><calledDirectoryNumber>455360</calledDirectoryNumber><autoOriginate>doNotPrompt</autoOriginate>`);
+    const make = bare(
+      'MakeCall',
+      `<callingDevice>${DEVICE}</callingDevice><calledDirectoryNumber>455360</calledDirectoryNumber><autoOriginate>doNotPrompt</autoOriginate>`,
+    );
     const text = c.infoText(make, branch(), 10);
     const first = await peer.ask(text);
     const second = await peer.ask(text);
@@ -344,7 +453,10 @@ describe('simulator SIP: uaCSTA', () => {
   });
 });
 
-async function waitSip(phone: SimPhone, cond: (s: Awaited<ReturnType<typeof sipState>>) => boolean): Promise<Awaited<ReturnType<typeof sipState>>> {
+async function waitSip(
+  phone: SimPhone,
+  cond: (s: Awaited<ReturnType<typeof sipState>>) => boolean,
+): Promise<Awaited<ReturnType<typeof sipState>>> {
   for (let i = 0; i < 200; i++) {
     const s = await sipState(phone);
     if (cond(s)) return s;
