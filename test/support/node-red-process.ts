@@ -30,8 +30,10 @@ export async function startNodeRed(
   flows: unknown[] | ((port: number) => unknown[]),
   credentials: Record<string, Record<string, string>>,
   settings: Record<string, unknown> = {},
+  /** dir: a user directory that already holds the package (e.g. installed from `npm pack` output) */
+  options: { dir?: string } = {},
 ): Promise<NodeRedProcess> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snom-e2e-'));
+  const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'snom-e2e-'));
   const port = await freePort();
   const settingsFile = prepareUserDir({
     dir,

@@ -1,0 +1,172 @@
+// The editor as a new user meets it (issue 10 §4): headless Chromium against a real node-red process
+// with the package installed from `npm pack` output, simulated phones on loopback. Screenshots of each
+// dialog go to test-artifacts/browser/.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { PACKAGE_ROOT } from '../../src/dev/userdir';
+import type { SimPhone } from '../../src/simulator/phone';
+import { startNodeRed, type NodeRedProcess } from '../support/node-red-process';
+import { SIM_PASSWORD, SIM_USER, simReset, simState, startPhones, stopAll } from '../support/sim';
+import {
+  addNode,
+  closeDialog,
+  deploy,
+  fieldMarkedInvalid,
+  launchChromium,
+  nodeValid,
+  openDialog,
+  openEditor,
+  screenshot,
+  setField,
+  type EditorPage,
+} from './support/editor';
+import { userDirWithPackage } from './support/packed';
+
+const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8'));
+const TYPES = Object.keys(pkg['node-red'].nodes).filter((t) => t !== 'snom-phone');
+
+/** A field each node's dialog is filled with, a value the runtime takes, and where one exists a value it refuses. */
+const FILL: Record<string, { field: string; good: string; bad?: string }> = {
+  'snom-key': { field: 'keys', good: 'P1;ENTER', bad: 'P1;NOSUCHKEY' },
+  'snom-dial': { field: 'number', good: '0301234567' },
+  'snom-command': { field: 'command', good: 'reboot' },
+  'snom-touch': { field: 'touch', good: '100,100', bad: '999,999' },
+  'snom-csta': { field: 'operation', good: 'MakeCall' },
+  'snom-settings': { field: 'names', good: 'user_realname1', bad: 'constructor' },
+  'snom-xml-push': { field: 'document', good: '<SnomIPPhoneText><Text>Hi</Text></SnomIPPhoneText>' },
+  'snom-action-url-in': { field: 'path', good: '/snom/browser-test' },
+};
+
+const TAB = 'tab1';
+
+function flows(phone: SimPhone): unknown[] {
+  return [
+    { id: TAB, type: 'tab', label: 'Browser test' },
+    { id: 'ph1', type: 'snom-phone', name: 'Desk D785', host: '127.0.0.1', port: String(phone.port), auth: 'digest' },
+    {
+      id: 'inj',
+      z: TAB,
+      type: 'inject',
+      name: 'press P1',
+      x: 140,
+      y: 60,
+      props: [],
+      repeat: '',
+      once: false,
+      wires: [['key']],
+    },
+    { id: 'key', z: TAB, type: 'snom-key', phone: 'ph1', keys: 'P1', x: 340, y: 60, wires: [[]] },
+  ];
+}
+
+describe('the editor in a real browser', function () {
+  this.timeout(180000);
+  let phones: SimPhone[];
+  let nr: NodeRedProcess;
+  let browser: Browser;
+  let editor: EditorPage;
+
+  before(async function () {
+    this.timeout(600000); // a packed install and a cold editor: minutes on a loaded 2-core machine
+    phones = await startPhones([{ model: 'D785' }]);
+    const dir = userDirWithPackage();
+    nr = await startNodeRed(
+      flows(phones[0]),
+      { ph1: { user: SIM_USER, password: SIM_PASSWORD } },
+      { telemetry: { enabled: false } },
+      { dir },
+    );
+    browser = await launchChromium();
+    editor = await openEditor(browser, nr.url);
+  });
+
+  after(async () => {
+    await editor?.close();
+    await browser?.close();
+    await nr?.stop();
+    await stopAll(phones);
+  });
+
+  it('shows every node type of the package in the palette, each with its own icon', async () => {
+    const palette = await editor.page.$$eval('.red-ui-palette-node[data-palette-type^="snom-"]', (els) =>
+      els.map((e) => ({
+        type: e.getAttribute('data-palette-type'),
+        icon: getComputedStyle(e.querySelector('.red-ui-palette-icon')!).backgroundImage,
+      })),
+    );
+    assert.deepEqual(palette.map((p) => p.type).sort(), [...TYPES].sort());
+    const icons = new Set(palette.map((p) => p.icon));
+    assert.equal(icons.size, TYPES.length, `icons shared between node types: ${JSON.stringify(palette)}`);
+  });
+
+  for (const type of TYPES) {
+    it(`${type}: added, its dialog opened, filled and saved`, async () => {
+      const { page } = editor;
+      const id = await addNode(page, type, 200 + 30 * TYPES.indexOf(type), 160 + 50 * TYPES.indexOf(type));
+      await openDialog(page, id);
+      if (await page.locator('#node-input-phone').count()) await setField(page, '#node-input-phone', 'ph1');
+      const fill = FILL[type];
+      assert.ok(fill, `no fill for ${type}: add it to FILL`);
+      await setField(page, `#node-input-${fill.field}`, fill.good);
+      await screenshot(page, type);
+      assert.equal(await fieldMarkedInvalid(page, `#node-input-${fill.field}`), false, `${fill.good} marked invalid`);
+      await closeDialog(page);
+      assert.equal(await nodeValid(page, id), true, `${type} invalid after saving ${fill.good}`);
+    });
+  }
+
+  for (const [type, fill] of Object.entries(FILL).filter(([, f]) => f.bad !== undefined)) {
+    it(`${type}: ${fill.bad} is marked before deploy`, async () => {
+      const { page } = editor;
+      const id = await addNode(page, type, 700, 120 + 60 * TYPES.indexOf(type));
+      await openDialog(page, id);
+      await setField(page, '#node-input-phone', 'ph1');
+      await setField(page, `#node-input-${fill.field}`, fill.bad!);
+      assert.equal(await fieldMarkedInvalid(page, `#node-input-${fill.field}`), true, `${fill.bad} not marked`);
+      await screenshot(page, `${type}-invalid`);
+      await closeDialog(page, 'cancel');
+      await page.evaluate((i) => {
+        const RED = (window as any).RED;
+        RED.nodes.remove(i);
+        RED.view.redraw(true);
+      }, id);
+    });
+  }
+
+  it('deploys, and an inject through snom-key reaches the simulated phone', async () => {
+    const { page } = editor;
+    await simReset(phones[0]);
+    await deploy(page);
+    await page.click('[id="inj"] .red-ui-flow-node-button');
+    for (let i = 0; i < 100 && (await simState(phones[0])).keys.length === 0; i++) await page.waitForTimeout(100);
+    assert.deepEqual(
+      (await simState(phones[0])).keys.map((k) => k.key),
+      ['P1'],
+    );
+  });
+
+  it('speaks German to a German browser', async () => {
+    const de = await openEditor(browser, nr.url, 'de-DE');
+    try {
+      const label = await de.page.$eval(
+        '.red-ui-palette-node[data-palette-type="snom-settings"] .red-ui-palette-label',
+        (e) => e.textContent,
+      );
+      assert.equal(label?.trim(), 'Einstellungen');
+      await openDialog(de.page, 'key');
+      await screenshot(de.page, 'snom-key-de');
+      const text = await de.page.locator('.red-ui-tray').innerText();
+      assert.match(text, /Telefon/);
+      await closeDialog(de.page, 'cancel');
+      assert.deepEqual(de.packageErrors(), []);
+    } finally {
+      await de.close();
+    }
+  });
+
+  it('leaves no error in the browser console caused by the package', () => {
+    assert.deepEqual(editor.packageErrors(), []);
+  });
+});
