@@ -133,6 +133,9 @@ const TEXTS: Record<FindingId, [Finding['severity'], Say]> = {
   ],
 };
 
+/** Every finding Test connection may report (the editor has a text for each, in every language). */
+export const FINDING_IDS = Object.keys(TEXTS) as FindingId[];
+
 function finding(id: FindingId, params: Record<string, string> = {}): Finding {
   const [severity, say] = TEXTS[id];
   return { id, severity, text: say(params), params };
