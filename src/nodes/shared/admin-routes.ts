@@ -74,25 +74,19 @@ export function mountAdminRoutes(RED: RED): void {
     res.json(KNOWN_MODELS);
   });
 
-  // the phone editor's Detect button: what the phone says about itself (model, firmware, MAC), nothing secret
-  RED.httpAdmin.post('/snom-phone/detect', RED.auth.needsPermission('snom-phone.write'), (req, res) => {
-    phoneForm(RED, req)
-      .then((form) => detectPhone(form))
-      .then(
-        (info) => res.json(info),
-        (err: unknown) => failed(res, err),
-      );
-  });
-
-  // the phone editor's Test connection button: findings in plain words (lib/diagnose), nothing secret
-  RED.httpAdmin.post('/snom-phone/test', RED.auth.needsPermission('snom-phone.write'), (req, res) => {
-    phoneForm(RED, req)
-      .then((form) => diagnose(form))
-      .then(
-        (diagnosis) => res.json(diagnosis),
-        (err: unknown) => failed(res, err),
-      );
-  });
+  // the phone editor's buttons: Detect (model, firmware, MAC) and Test connection (findings in plain
+  // words, lib/diagnose); each runs with the form as typed and answers nothing secret
+  const phoneRoute = (name: string, run: (form: DiagnoseOptions) => Promise<unknown>) =>
+    RED.httpAdmin.post(`/snom-phone/${name}`, RED.auth.needsPermission('snom-phone.write'), (req, res) => {
+      phoneForm(RED, req)
+        .then(run)
+        .then(
+          (answer) => res.json(answer),
+          (err: unknown) => failed(res, err),
+        );
+    });
+  phoneRoute('detect', detectPhone);
+  phoneRoute('test', diagnose);
 
   // the action-url-in editor's "write to phones" button; answers setting names and errors, never URLs (they hold the token)
   RED.httpAdmin.post(
