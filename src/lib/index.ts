@@ -10,3 +10,5 @@ export * from './action-url';
 export * from './fleet';
 export * from './sip';
 export { SnomPhone, type SnomPhoneOptions, type RunResult } from './phone';
+export { detectPhone, readPhoneInfo, type PhoneInfo } from './detect';
+export { diagnose, type Diagnosis, type DiagnoseOptions, type Finding, type FindingId } from './diagnose';

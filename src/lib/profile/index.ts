@@ -1,6 +1,7 @@
 export * from './types';
 export { resolveProfile, hasCstaOverHttp, requireCstaOverHttp, type ProfileInput } from './profile';
 export { parseFirmware, atLeast, compareFirmware } from './firmware';
+export { FIRMWARE_LINES } from './lines';
 export { KNOWN_MODELS, normaliseModel, lookupModel } from './models';
 export { parseInfoPage, type PhoneFingerprint } from './detect';
 export { parseSnomUserAgent, type SnomUserAgent } from './user-agent';

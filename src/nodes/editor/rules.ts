@@ -21,7 +21,7 @@ import { SnomError } from '../../lib/errors';
 import { Fleet } from '../../lib/fleet';
 import { phoneOrigin } from '../../lib/http/origin';
 import { validateMinibrowserXml } from '../../lib/minibrowser';
-import { KNOWN_MODELS, resolveProfile, type Profile } from '../../lib/profile';
+import { FIRMWARE_LINES, KNOWN_MODELS, resolveProfile, type Profile } from '../../lib/profile';
 import { planSettingsGet, planSettingsSet, settingNames, settingValues } from '../../lib/settings/plan';
 import { nonNegative, positiveInt } from '../../lib/util';
 import {
@@ -90,6 +90,7 @@ export const CSTA_FIELDS: Readonly<Record<string, readonly string[]>> = {
 /** The lists the forms offer, from the library. */
 export const LISTS = {
   models: KNOWN_MODELS,
+  firmwareLines: FIRMWARE_LINES,
   remoteCommands: REMOTE_COMMANDS,
   cstaOperations: CSTA_NODE_OPERATIONS,
   forwardingTypes: FORWARDING_TYPES,

@@ -3,15 +3,67 @@
  * app by whichever node module registers first.
  */
 import type { ProvisionReport } from '../../lib/action-url';
-import type { SnomError } from '../../lib/errors';
+import { detectPhone } from '../../lib/detect';
+import { withSavedLogin } from '../../lib/detect-login';
+import { diagnose, type DiagnoseOptions } from '../../lib/diagnose';
+import { isSnomError, type SnomError } from '../../lib/errors';
+import type { AuthMode } from '../../lib/http/types';
 import { KNOWN_MODELS } from '../../lib/profile';
+import { positiveInt } from '../../lib/util';
 import { firstTime } from './once';
+import type { SnomPhoneConfigNode } from './phone-node';
 import type { Node, RED } from './red';
 
 /** A deployed snom-action-url-in node: it provisions with its own path and token. */
 export interface ProvisioningNode<TCreds extends object = object> extends Node<TCreds> {
   /** answers and fails without the token */
   provision?(phoneIds: string[] | undefined, unprovision: boolean, variables?: unknown): Promise<ProvisionReport>;
+}
+
+/** What the editor's password field holds while a saved password stays unchanged (Node-RED's placeholder). */
+const SAVED_PASSWORD = '__PWRD__';
+/** Detect and Test wait at most this long for the phone, whatever the form says. */
+const MAX_TIMEOUT_MS = 30_000;
+
+type Req = { body?: unknown };
+
+/**
+ * The snom-phone form of a Detect or Test request as the library takes it. The typed password is
+ * used as typed; the placeholder means the saved login of the deployed config `id`,
+ * which withSavedLogin lets go only where that config would send it.
+ */
+async function phoneForm(RED: RED, req: Req): Promise<DiagnoseOptions> {
+  const b = (req.body !== null && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  const port = text(b.port).trim() || (typeof b.port === 'number' ? String(b.port) : '');
+  const auth = text(b.auth);
+  const form: DiagnoseOptions = {
+    host: text(b.host).trim(),
+    port: port ? Number(port) : undefined,
+    protocol: b.protocol === 'https' ? 'https' : 'http',
+    allowSelfSigned: b.selfSigned === true,
+    auth: (['auto', 'basic', 'digest', 'none'].includes(auth) ? auth : 'auto') as AuthMode,
+    timeoutMs: Math.min(positiveInt(b.timeout, 5000), MAX_TIMEOUT_MS),
+    user: text(b.user),
+    password: text(b.password),
+    model: text(b.model),
+    firmware: text(b.firmware),
+    legacyCsta: b.legacyCsta === true,
+  };
+  if (form.password !== SAVED_PASSWORD) return form;
+  const running = typeof b.id === 'string' ? (RED.nodes.getNode(b.id) as SnomPhoneConfigNode | null) : null;
+  if (!running?.phone || running.type !== 'snom-phone') {
+    // not deployed: nothing saved to use (the placeholder itself is never sent)
+    return { ...form, password: undefined };
+  }
+  const saved = running.credentials ?? {};
+  return { ...form, ...(await withSavedLogin({ phone: running.phone, ...saved }, form)) };
+}
+
+/** A refusal of the form (400) or of the phone (502), never with the password (SnomError texts are redacted). */
+function failed(res: { status(n: number): { json(b: unknown): void } }, err: unknown): void {
+  if (isSnomError(err)) res.status(err.code === 'E_INPUT' ? 400 : 502).json({ error: err.message, code: err.code });
+  else res.status(500).json({ error: 'Detect failed unexpectedly' });
 }
 
 export function mountAdminRoutes(RED: RED): void {
@@ -21,6 +73,20 @@ export function mountAdminRoutes(RED: RED): void {
   RED.httpAdmin.get('/snom/models', RED.auth.needsPermission('snom-phone.read'), (_req, res) => {
     res.json(KNOWN_MODELS);
   });
+
+  // the phone editor's buttons: Detect (model, firmware, MAC) and Test connection (findings in plain
+  // words, lib/diagnose); each runs with the form as typed and answers nothing secret
+  const phoneRoute = (name: string, run: (form: DiagnoseOptions) => Promise<unknown>) =>
+    RED.httpAdmin.post(`/snom-phone/${name}`, RED.auth.needsPermission('snom-phone.write'), (req, res) => {
+      phoneForm(RED, req)
+        .then(run)
+        .then(
+          (answer) => res.json(answer),
+          (err: unknown) => failed(res, err),
+        );
+    });
+  phoneRoute('detect', detectPhone);
+  phoneRoute('test', diagnose);
 
   // the action-url-in editor's "write to phones" button; answers setting names and errors, never URLs (they hold the token)
   RED.httpAdmin.post(
