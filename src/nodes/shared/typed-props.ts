@@ -36,6 +36,9 @@ export const TYPED_FIELDS: Readonly<Record<string, Readonly<Record<string, reado
   'snom-xml-push': { document: ['str', 'json', 'msg', 'flow', 'global', 'env'] },
 };
 
+/** Fields for which an empty text from elsewhere is a value (writing a setting empty); for any other, it is none. */
+const EMPTY_IS_VALUE = new Set(['snom-settings.setValue']);
+
 /** The fields of `type` that may come from elsewhere, each with its sources. */
 export function typedFields(type: string): Readonly<Record<string, readonly string[]>> {
   return Object.hasOwn(TYPED_FIELDS, type) ? TYPED_FIELDS[type] : {};
@@ -72,7 +75,8 @@ function evaluate(red: RED, node: Node, property: string, source: string, msg: N
 /**
  * The config with every typed field that has another source than 'str' replaced by its value for
  * this message. Throws E_INPUT (field: the field) for an unknown source, a property that cannot be
- * read, bad JSON or a number that is none, and for a source that holds no value.
+ * read, bad JSON or a number that is none, and for a source that holds no value (nothing, or an empty
+ * text: an unset environment variable reads as one), so an empty source never falls back to msg.payload.
  */
 export async function resolveTyped<C extends object>(
   red: RED,
@@ -108,7 +112,8 @@ export async function resolveTyped<C extends object>(
     }
     if (source === 'num' && !Number.isFinite(value))
       throw inputError(`${field}: ${quoteInput(property, 40)} is not a number.`, { field });
-    if (value === undefined || value === null)
+    // an unset environment variable reads as ''
+    if (value === undefined || value === null || (value === '' && !EMPTY_IS_VALUE.has(`${type}.${field}`)))
       throw inputError(`${field}: ${where(source, property)} holds no value.`, { field });
     out = { ...out, [field]: value };
   }
