@@ -22,8 +22,9 @@ interface PushPlan extends CommandPlan {
 
 /** The document: the form's XML, else msg.payload as XML text or as a plain object. */
 function documentFrom(config: FieldsOf<'snom-xml-push'>, msg: NodeMessage): string {
-  const form = typeof config.document === 'string' ? config.document.trim() : '';
-  const source: unknown = form !== '' ? form : msg.payload;
+  // a document from msg, flow, global or env (typed-props) may be an object too
+  const form: unknown = typeof config.document === 'string' ? config.document.trim() : config.document;
+  const source: unknown = form !== '' && form !== undefined && form !== null ? form : msg.payload;
   if (typeof source === 'string') {
     validateMinibrowserXml(source);
     return source;

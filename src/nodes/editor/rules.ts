@@ -9,8 +9,9 @@
  * field is taken from the message at run time, so it is never refused here.
  */
 import { parseAllowlist } from '../../lib/action-url/allowlist';
-import { ACTION_EVENT_NAMES } from '../../lib/action-url/events';
+import { ACTION_EVENT_NAMES, ACTION_EVENTS } from '../../lib/action-url/events';
 import { parseExtraVariables } from '../../lib/action-url/extra-variables';
+import { endpointBase } from '../../lib/action-url/provision';
 import { buildActionUrl, normalizePath } from '../../lib/action-url/url';
 import { buildKeyCommand } from '../../lib/commands/keys';
 import { buildDial, buildDtmf, buildRemoteCommand, REMOTE_COMMANDS } from '../../lib/commands/remote';
@@ -31,6 +32,9 @@ import {
   type CstaNodeOperation,
 } from '../shared/csta-params';
 import { documentUrl } from '../shared/document-server';
+
+/** The fields that may come from msg / flow / global / env, with their sources (the editor's typedInputs). */
+export { TYPED_FIELDS, typedFields } from '../shared/typed-props';
 
 /** The form's other fields (while the dialog is open) or the node's saved ones. */
 export type Form = Record<string, unknown>;
@@ -238,19 +242,52 @@ function notCount(v: string): boolean {
   return !Number.isFinite(nonNegative(v, NaN));
 }
 
+/** One line of the editor's preview: the phone setting provisioning writes and the URL in it. */
+export interface ActionUrlLine {
+  event: string;
+  setting: string;
+  url: string;
+}
+
 /**
- * The URL a phone calls for an incoming call, as provisioning writes it: for the editor's preview.
- * `token` may be a placeholder; what cannot be built yet (a bad path) leaves the preview as it was.
+ * The URLs a phone calls, one per chosen event, as provisioning writes them (the library's
+ * buildActionUrl): for the editor's preview. `baseUrl` is where the phone reaches Node-RED with
+ * httpNodeRoot; `token` may be a placeholder. What cannot be built yet (a bad path or base)
+ * leaves the preview as it was (undefined); bad extra variables are left out (their field says why).
  */
-export function actionUrlPreview(baseUrl: string, path: string, token: string, variables: string): string | undefined {
+export function actionUrlsPreview(
+  baseUrl: string,
+  path: string,
+  token: string,
+  variables: string,
+  events: readonly string[],
+): ActionUrlLine[] | undefined {
+  let extra: ReturnType<typeof parseExtraVariables> = [];
   try {
-    let extra: ReturnType<typeof parseExtraVariables> = [];
-    try {
-      extra = parseExtraVariables(variables);
-    } catch {
-      // the field shows its own reason; the preview goes on without the extras
-    }
-    return buildActionUrl({ baseUrl, path: path || '/snom/events', token, event: 'incoming', extraVariables: extra });
+    extra = parseExtraVariables(variables);
+  } catch {
+    // the field shows its own reason; the preview goes on without the extras
+  }
+  try {
+    return ACTION_EVENTS.filter((e) => events.includes(e.name)).map((e) => ({
+      event: e.name,
+      setting: e.setting,
+      url: buildActionUrl({ baseUrl, path: path || '/snom/events', token, event: e.name, extraVariables: extra }),
+    }));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The URL a phone calls for an incoming call (the first line of the preview). */
+export function actionUrlPreview(baseUrl: string, path: string, token: string, variables: string): string | undefined {
+  return actionUrlsPreview(baseUrl, path, token, variables, ['incoming'])?.[0]?.url;
+}
+
+/** Where a phone with this base URL reaches the node: the base with Node-RED's httpNodeRoot. */
+export function endpointPreview(baseUrl: string, httpNodeRoot: string): string | undefined {
+  try {
+    return endpointBase(baseUrl, httpNodeRoot || '/');
   } catch {
     return undefined;
   }
