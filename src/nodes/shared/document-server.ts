@@ -2,6 +2,9 @@
  * Minibrowser documents served by Node-RED itself, for phones that take a push only as
  * `minibrowser.htm?url=` and then fetch the URL (docs/protocol.md §7.5). Each document gets an
  * unguessable one-time URL on the HTTP node root; once fetched (or after its TTL) it is gone.
+ * With `snomXmlPushSecret` in the settings the document is sealed into the URL instead, so that
+ * any Node-RED instance holding the same secret answers the fetch (sealed-store.ts, docs/scaling.md).
+ * The editor bundles this file (documentUrl), so it needs nothing beyond node:crypto.
  */
 import { randomBytes } from 'node:crypto';
 import { SnomError, inputError, unsupportedError } from '../../lib/errors';
@@ -91,12 +94,17 @@ export class DocumentStore {
 export const documents = new DocumentStore();
 
 /** Register GET /snom/mb/:token on RED.httpNode; false when Node-RED serves no HTTP nodes. */
-export function mountDocumentServer(RED: RED, store: DocumentStore = documents): boolean {
+export function mountDocumentServer(
+  RED: RED,
+  store: DocumentStore = documents,
+  sealed?: { take(token: string): string | undefined },
+): boolean {
   if (RED.settings?.httpNodeRoot === false || !RED.httpNode) return false;
   // Node-RED hands a new httpNode app to each runtime (and each test-helper load): mount once per app
   if (!firstTime(RED.httpNode, mountDocumentServer)) return true;
   RED.httpNode.get(DOCUMENT_ROUTE, (req, res) => {
-    const xml = store.take(String(req.params.token ?? ''));
+    const token = String(req.params.token ?? '');
+    const xml = token.length === 32 ? store.take(token) : sealed?.take(token);
     res.set('Cache-Control', 'no-store');
     if (xml === undefined) {
       res.status(404).type('text/plain').send('No such document: it was fetched already or has expired.');
