@@ -4,30 +4,18 @@ import assert from 'node:assert/strict';
 import { sealDocument } from '../../src/lib/minibrowser/sealed';
 import type { SimPhone } from '../../src/simulator/phone';
 import { startNodeRed, type NodeRedProcess } from '../support/node-red-process';
+import { phoneConfig } from '../support/red';
 import { SIM_PASSWORD, SIM_USER, simReset, simState, startPhones, stopAll } from '../support/sim';
 
 const SECRET = 'e2e-shared-minibrowser-secret-0123456789';
 const TEXT = '<SnomIPPhoneText><Title>Doorbell</Title><Text>Someone is at the door</Text></SnomIPPhoneText>';
 
 /** http in /push → snom-xml-push (minibrowser) → http response; Catch answers errors with 400. */
-function flows(phonePort: number, baseUrl: string) {
+function flows(phoneUrl: string, baseUrl: string) {
   const at = (n: Record<string, unknown>, i: number) => (n.z ? { x: 100 + 150 * i, y: 100, ...n } : n);
   return [
     { id: 'tab', type: 'tab', label: 'multi' },
-    {
-      id: 'ph',
-      type: 'snom-phone',
-      name: 'sim',
-      host: '127.0.0.1',
-      port: String(phonePort),
-      protocol: 'http',
-      model: 'detect',
-      firmware: 'detect',
-      auth: 'digest',
-      timeout: '5000',
-      queueSize: '100',
-      baseUrl,
-    },
+    phoneConfig('ph', phoneUrl, { model: 'detect', firmware: 'detect', auth: 'digest', baseUrl }),
     { id: 'in', z: 'tab', type: 'http in', url: '/push', method: 'post', wires: [['push']] },
     {
       id: 'push',
@@ -38,22 +26,15 @@ function flows(phonePort: number, baseUrl: string) {
       document: '',
       wires: [['ok']],
     },
-    {
-      id: 'ok',
-      z: 'tab',
-      type: 'change',
-      rules: [{ t: 'set', p: 'payload', pt: 'msg', to: 'snom', tot: 'msg' }],
-      wires: [['res']],
-    },
+    // the push's msg.snom, or the error (from the Catch) with status 400
+    { id: 'ok', z: 'tab', type: 'function', func: 'msg.payload = msg.snom; return msg;', outputs: 1, wires: [['res']] },
     { id: 'catch', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['bad']] },
     {
       id: 'bad',
       z: 'tab',
-      type: 'change',
-      rules: [
-        { t: 'set', p: 'payload', pt: 'msg', to: 'error', tot: 'msg' },
-        { t: 'set', p: 'statusCode', pt: 'msg', to: '400', tot: 'num' },
-      ],
+      type: 'function',
+      func: 'msg.payload = msg.error; msg.statusCode = 400; return msg;',
+      outputs: 1,
       wires: [['res']],
     },
     { id: 'res', z: 'tab', type: 'http response', statusCode: '', headers: {}, wires: [] },
@@ -62,8 +43,8 @@ function flows(phonePort: number, baseUrl: string) {
 
 async function startPair(phone: SimPhone, settings: Record<string, unknown>): Promise<NodeRedProcess[]> {
   // B first: A's phone config names B as the address the phone fetches from (the "load balancer" sends it there)
-  const b = await startNodeRed(flows(phone.port, 'http://127.0.0.1:1'), {}, settings);
-  const a = await startNodeRed(flows(phone.port, b.url), { ph: { user: SIM_USER, password: SIM_PASSWORD } }, settings);
+  const b = await startNodeRed(flows(phone.url, 'http://127.0.0.1:1'), {}, settings);
+  const a = await startNodeRed(flows(phone.url, b.url), { ph: { user: SIM_USER, password: SIM_PASSWORD } }, settings);
   return [a, b];
 }
 

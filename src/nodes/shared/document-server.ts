@@ -33,6 +33,16 @@ interface Entry {
   uses: number;
 }
 
+/** E_INPUT when a document is larger than `maxBytes` (UTF-8). */
+export function checkDocumentSize(xml: string, maxBytes: number): void {
+  const bytes = Buffer.byteLength(xml, 'utf8');
+  if (bytes > maxBytes) {
+    throw inputError(`The minibrowser document is ${bytes} bytes; at most ${maxBytes} can be served to the phone.`, {
+      field: 'document',
+    });
+  }
+}
+
 /** Documents by token. Expired entries are dropped on every access, so no timers run. */
 export class DocumentStore {
   private readonly docs = new Map<string, Entry>();
@@ -55,13 +65,7 @@ export class DocumentStore {
 
   /** Keep `xml` for `uses` fetches; returns the token. E_INPUT when too large, E_BUSY when full. */
   put(xml: string, uses = 1): string {
-    const bytes = Buffer.byteLength(xml, 'utf8');
-    if (bytes > this.maxBytes) {
-      throw inputError(
-        `The minibrowser document is ${bytes} bytes; at most ${this.maxBytes} can be served to the phone.`,
-        { field: 'document' },
-      );
-    }
+    checkDocumentSize(xml, this.maxBytes);
     this.purge();
     if (this.docs.size >= this.maxDocuments) {
       throw new SnomError(

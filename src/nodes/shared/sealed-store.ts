@@ -3,9 +3,8 @@
  * Node-RED instances behind a load balancer: any instance with the same `snomXmlPushSecret` answers.
  * Kept out of document-server.ts because the editor bundles that file and cannot load node:zlib.
  */
-import { inputError } from '../../lib/errors';
 import { checkSecret, openDocument, sealDocument } from '../../lib/minibrowser/sealed';
-import type { DocumentStoreOptions } from './document-server';
+import { checkDocumentSize, type DocumentStoreOptions } from './document-server';
 import type { RED } from './red';
 
 export interface SealedStoreOptions extends DocumentStoreOptions {
@@ -41,13 +40,7 @@ export class SealedStore {
 
   /** the sealed token for `xml`; `uses` travels with it (one fetch per phone, counted per instance) */
   put(xml: string, uses = 1): string {
-    const bytes = Buffer.byteLength(xml, 'utf8');
-    if (bytes > this.maxBytes) {
-      throw inputError(
-        `The minibrowser document is ${bytes} bytes; at most ${this.maxBytes} can be served to the phone.`,
-        { field: 'document' },
-      );
-    }
+    checkDocumentSize(xml, this.maxBytes);
     return sealDocument(xml, checkSecret(this.o.secret()), this.now() + this.ttlMs, uses);
   }
 

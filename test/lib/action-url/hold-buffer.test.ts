@@ -123,11 +123,8 @@ describe('StatusThrottle', () => {
     let made = 0;
     let n = 0;
     const shown: number[] = [];
-    const s = new StatusThrottle<number>(
-      (v) => shown.push(v),
-      500,
-      () => t,
-    );
+    const show = (v: number): void => void shown.push(v);
+    const s = new StatusThrottle<number>(show, 500, () => t);
     const compute = () => (made++, n);
     for (n = 1; n <= 1000; n++) s.update(compute);
     assert.equal(made, 1, 'the first shown at once, the rest waits uncomputed');
