@@ -25,11 +25,34 @@ export interface NodeRedProcess {
   stop(): Promise<void>;
 }
 
-/** `flows` may be a function of Node-RED's port, for flows that must know where Node-RED listens. */
+/**
+ * `flows` may be a function of Node-RED's port, for flows that must know where Node-RED listens.
+ * The free port can be taken by another process while Node-RED starts (seconds on a busy machine):
+ * then it is tried again on another port.
+ */
 export async function startNodeRed(
   flows: unknown[] | ((port: number) => unknown[]),
   credentials: Record<string, Record<string, string>>,
   settings: Record<string, unknown> = {},
+): Promise<NodeRedProcess> {
+  return retryOnPortInUse(() => startOnce(flows, credentials, settings));
+}
+
+/** Runs `start` again (up to 4 times in all) while it fails because its free port was taken meanwhile. */
+export async function retryOnPortInUse<T>(start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (e) {
+      if (attempt >= 4 || !/port in use/i.test(String((e as Error).message))) throw e;
+    }
+  }
+}
+
+async function startOnce(
+  flows: unknown[] | ((port: number) => unknown[]),
+  credentials: Record<string, Record<string, string>>,
+  settings: Record<string, unknown>,
 ): Promise<NodeRedProcess> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snom-e2e-'));
   const port = await freePort();
@@ -49,7 +72,10 @@ export async function startNodeRed(
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`node-red exited early:\n${out}`);
+    if (child.exitCode !== null) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw new Error(`node-red exited early:\n${out}`);
+    }
     if (/Started flows/.test(out)) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
