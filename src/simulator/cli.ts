@@ -14,7 +14,7 @@ leaves this machine.
 Usage: snom-sim [options]
 
 Options:
-  --phones N            how many phones, 1..5000 (default 1; many phones need ulimit -n above 3 per phone)
+  --phones N            how many phones, 1..5000 (default 1; each takes 3 file descriptors: see ulimit -n)
   --model M             model, e.g. D785, D735, D385, snom870, snom320, D865 (default D785)
   --firmware V          firmware version, e.g. 10.1.33.33 or 8.7.5.35 (default 10.1.33.33)
   --port P              first port; further phones take P+1, P+2, ... (default 0 = any free port)
@@ -140,7 +140,7 @@ function intFlag(flags: Flags, name: string, dflt: number, min: number, max: num
   return Number.isInteger(n) && n >= min && n <= max ? n : `--${name} must be a whole number ${min}..${max}`;
 }
 
-/** Phones one process takes: the fan-out bench needs 1,000+; each phone holds one listening socket (two more with SIP). */
+/** Phones one process takes: the fan-out bench needs 1,000+; each phone holds three sockets (HTTP, SIP over UDP and TCP). */
 export const MAX_PHONES = 5000;
 
 /** Starting many phones can run out of file descriptors: say which limit, not only EMFILE. */
