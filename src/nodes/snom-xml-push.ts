@@ -11,6 +11,7 @@ import { cstaPlan } from '../lib/csta/transport';
 import { hasCstaOverHttp, type Profile } from '../lib/profile';
 import { registerCommandNode } from './shared/command-node';
 import { documentUrl, documents, mountDocumentServer } from './shared/document-server';
+import { SealedStore, settingsSecret } from './shared/sealed-store';
 import type { FieldsOf } from './shared/node-config';
 import type { NodeMessage, RED } from './shared/red';
 
@@ -53,7 +54,8 @@ function transportFor(choice: unknown, profile: Profile): Transport {
 }
 
 export = function register(RED: RED): void {
-  const served = mountDocumentServer(RED);
+  const sealed = new SealedStore({ secret: settingsSecret(RED) });
+  const served = mountDocumentServer(RED, documents, sealed);
 
   registerCommandNode(RED, 'snom-xml-push', {
     build: ({ config, msg, profile, phoneNode, phones }) => {
@@ -82,7 +84,8 @@ export = function register(RED: RED): void {
       // validate the URL (and the old-firmware URL rules) before the document is stored
       minibrowserPushPath(documentUrl(phoneNode.baseUrl, root, 'x'.repeat(32)), profile.minibrowserUrlEncoded);
       const fetches = phones;
-      const token = documents.put(xml, fetches);
+      // sealed when the instances behind a load balancer share a secret: any of them answers the fetch
+      const token = sealed.enabled ? sealed.put(xml, fetches) : documents.put(xml, fetches);
       const path = minibrowserPushPath(documentUrl(phoneNode.baseUrl, root, token), profile.minibrowserUrlEncoded);
       // keep-alive on minibrowser.htm costs 8 s on real phones (docs/protocol.md §2.5)
       const plan: PushPlan = { ...singlePlan({ command: 'xml push', path, noKeepAlive: true }), transport };
