@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const tabs = flows.filter((n) => n.type === 'tab').map((n) => n.label);
   console.log(`\nExample flows, one tab each: ${tabs.join(', ')}`);
   console.log(`Node-RED: http://127.0.0.1:${ports.nodeRed}/  (user directory ${userDir})`);
-  console.log('npm start -- --reset restores the examples; Ctrl-C or SIGTERM stops everything.\n');
+  console.log(`npm start -- --reset restores the examples; Ctrl-C or kill ${process.pid} stops everything.\n`);
 
   if (stopping) return;
   nodeRed = spawn(process.execPath, [nodeRedScript(), '--settings', settingsFile, '--userDir', userDir], {
