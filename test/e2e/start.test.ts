@@ -2,42 +2,14 @@
 // over HTTP (Node-RED's admin API, the phones' pages), then stopped with a signal.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEV_PHONES } from '../../src/dev/phones';
 import { PACKAGE_ROOT, exampleNames } from '../../src/dev/userdir';
+import { freeRun, tcpFree, udpFree } from './ports';
 
 type FlowNode = Record<string, any>;
-
-function tcpFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-function udpFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = dgram.createSocket('udp4');
-    s.once('error', () => resolve(false));
-    s.bind(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-/** The first of `n` consecutive ports free for TCP (and UDP when asked), from a random start. */
-async function freeRun(n: number, udp = false): Promise<number> {
-  for (let tries = 0; tries < 200; tries++) {
-    const base = 20000 + Math.floor(Math.random() * 40000);
-    let ok = true;
-    for (let p = base; p < base + n && ok; p++) ok = (await tcpFree(p)) && (!udp || (await udpFree(p)));
-    if (ok) return base;
-  }
-  throw new Error('no free ports');
-}
 
 interface Started {
   child: ChildProcess;
