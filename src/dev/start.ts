@@ -33,13 +33,14 @@ async function main(): Promise<void> {
   const ports = devPorts();
   const phones = await startSimPhones(devSimConfigs(ports));
   let stopping = false;
-  let nodeRed: ReturnType<typeof spawn> | undefined;
+  // set once Node-RED is spawned; the signal handlers may run before
+  const started: { nodeRed?: ReturnType<typeof spawn> } = {};
   // stops what was started, Node-RED first (its flows talk to the phones), then exits
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    if (nodeRed && nodeRed.exitCode === null && nodeRed.signalCode === null) {
-      const child = nodeRed;
+    const child = started.nodeRed;
+    if (child && child.exitCode === null && child.signalCode === null) {
       await new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
@@ -86,9 +87,10 @@ async function main(): Promise<void> {
   console.log(`npm start -- --reset restores the examples; Ctrl-C or kill ${process.pid} stops everything.\n`);
 
   if (stopping) return;
-  nodeRed = spawn(process.execPath, [nodeRedScript(), '--settings', settingsFile, '--userDir', userDir], {
+  const nodeRed = spawn(process.execPath, [nodeRedScript(), '--settings', settingsFile, '--userDir', userDir], {
     stdio: 'inherit',
   });
+  started.nodeRed = nodeRed;
   nodeRed.on('exit', (code) => void stop(code ?? 0));
 }
 
