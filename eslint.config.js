@@ -27,7 +27,16 @@ const simulatorForbidden = {
 module.exports = tseslint.config(
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   {
-    ignores: ['dist/**', 'node_modules/**', 'nodes/**/*.js', '.node-red/**', 'coverage/**', 'resources/snom-rules.js'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.matrix/**',
+      '.dev/**',
+      'nodes/**/*.js',
+      '.node-red/**',
+      'coverage/**',
+      'resources/snom-rules.js',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

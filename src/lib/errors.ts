@@ -37,6 +37,11 @@ export class SnomError extends Error {
     return this.details.status;
   }
 
+  /** `SnomError [E_CODE]: text`, as Node.js prints its coded errors: logs and Catch messages show the code. */
+  override toString(): string {
+    return `${this.name} [${this.code}]: ${this.message}`;
+  }
+
   /** Plain object for msg.error extras; safe to log (never holds secrets). */
   toJSON(): Record<string, unknown> {
     return { name: this.name, code: this.code, message: this.message, ...this.details };

@@ -26,3 +26,12 @@ export function nonNegative(v: unknown, fallback: number): number {
   const n = numeric(v);
   return Number.isFinite(n) && n >= 0 ? n : fallback;
 }
+
+/**
+ * User input that must be a whole number: a number, or up to six decimal digits as text; anything
+ * else (true, [5], 5n, blank, "1e3") is NaN, so a caller's range check refuses it instead of reading 0.
+ */
+export function digitsOrNumber(value: unknown): number {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && /^\s*[0-9]{1,6}\s*$/.test(value) ? Number(value) : NaN;
+}

@@ -3,6 +3,7 @@ import { SnomPhone } from '../lib/phone';
 import { phoneConfigs, type SnomPhoneConfigNode } from './shared/phone-node';
 import type { AuthMode } from '../lib/http/types';
 import { mountAdminRoutes } from './shared/admin-routes';
+import { restoreCatchCodes } from './shared/catch-code';
 import type { ConfigOf } from './shared/node-config';
 import { PhoneState } from './shared/phone-state';
 import type { RED } from './shared/red';
@@ -60,4 +61,5 @@ export = function register(RED: RED): void {
   });
 
   mountAdminRoutes(RED);
+  restoreCatchCodes(RED);
 };

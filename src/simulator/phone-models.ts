@@ -54,40 +54,11 @@ const UNKNOWN_P_KEYS = 48;
 /** highest EK index accepted (IP-Symcon allows 144 expansion keys, docs/protocol.md §1.3) */
 export const MAX_EK = 143;
 
+// prettier-ignore
 const COMMON_KEYS = [
-  'CANCEL',
-  'ENTER',
-  'OFFHOOK',
-  'ONHOOK',
-  'RIGHT',
-  'LEFT',
-  'UP',
-  'DOWN',
-  'VOLUME_UP',
-  'VOLUME_DOWN',
-  'MENU',
-  'MUTE',
-  'REDIAL',
-  'DND',
-  'REC',
-  'SPEAKER',
-  'HEADSET',
-  'TRANSFER',
-  'F_HOLD',
-  'F_R',
-  'DISCONNECT',
-  '0',
-  '1',
-  '2',
-  '3',
-  '4',
-  '5',
-  '6',
-  '7',
-  '8',
-  '9',
-  '*',
-  '#',
+  'CANCEL', 'ENTER', 'OFFHOOK', 'ONHOOK', 'RIGHT', 'LEFT', 'UP', 'DOWN', 'VOLUME_UP', 'VOLUME_DOWN', 'MENU', 'MUTE',
+  'REDIAL', 'DND', 'REC', 'SPEAKER', 'HEADSET', 'TRANSFER', 'F_HOLD', 'F_R', 'DISCONNECT', '0', '1', '2', '3', '4',
+  '5', '6', '7', '8', '9', '*', '#',
 ];
 /** legacy keys of the old 1xx/2xx models (docs/protocol.md §3.3) */
 const LEGACY_KEYS = ['CLEAR', 'FUNCTION', 'RECALL'];

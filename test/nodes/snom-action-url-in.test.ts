@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import snomActionUrlIn = require('../../src/nodes/snom-action-url-in');
 import { servingHttpNode, startHttpNodeServer, type HttpNodeServer } from '../support/http-node';
-import { nodeModule } from '../support/red';
-
-// The test helper has no typings; it runs a real Node-RED runtime.
-const helper = require('node-red-node-test-helper');
-helper.init(require.resolve('node-red'));
+import { helper, nodeModule } from '../support/red';
 
 type AnyNode = any;
 type Msg = Record<string, any>;

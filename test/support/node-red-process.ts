@@ -40,7 +40,10 @@ export async function startNodeRed(
     credentials,
     settings,
   });
-  const child: ChildProcess = spawn(process.execPath, [nodeRedScript(), '--settings', settingsFile, '--userDir', dir], {
+  // SNOM_NODE_RED_DIR: the version matrix in .ci/run runs another Node-RED (see test/support/red.ts)
+  const nrDir = process.env.SNOM_NODE_RED_DIR;
+  const script = nrDir ? require.resolve('node-red/red.js', { paths: [nrDir] }) : nodeRedScript();
+  const child: ChildProcess = spawn(process.execPath, [script, '--settings', settingsFile, '--userDir', dir], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,6 +1,7 @@
 import { inputError, quoteInput, unsupportedError } from '../errors';
 import type { Profile } from '../profile/types';
 import { encodeQueryValue, singlePlan, type CommandPlan } from './plan';
+import { digitsOrNumber } from '../util';
 
 export interface KeyEvent {
   key: string;
@@ -14,40 +15,11 @@ export interface KeyEvent {
  * Named keys of docs/protocol.md §3.3 that every desk phone model accepts (F_R and DISCONNECT on
  * every model is our choice, §11.3 K1).
  */
+// prettier-ignore
 const NAMED_KEYS = new Set([
-  'CANCEL',
-  'ENTER',
-  'OFFHOOK',
-  'ONHOOK',
-  'RIGHT',
-  'LEFT',
-  'UP',
-  'DOWN',
-  'VOLUME_UP',
-  'VOLUME_DOWN',
-  'MENU',
-  'MUTE',
-  'REDIAL',
-  'DND',
-  'REC',
-  'SPEAKER',
-  'HEADSET',
-  'TRANSFER',
-  'F_HOLD',
-  'F_R',
-  'DISCONNECT',
-  '0',
-  '1',
-  '2',
-  '3',
-  '4',
-  '5',
-  '6',
-  '7',
-  '8',
-  '9',
-  '*',
-  '#',
+  'CANCEL', 'ENTER', 'OFFHOOK', 'ONHOOK', 'RIGHT', 'LEFT', 'UP', 'DOWN', 'VOLUME_UP', 'VOLUME_DOWN', 'MENU', 'MUTE',
+  'REDIAL', 'DND', 'REC', 'SPEAKER', 'HEADSET', 'TRANSFER', 'F_HOLD', 'F_R', 'DISCONNECT', '0', '1', '2', '3', '4',
+  '5', '6', '7', '8', '9', '*', '#',
 ]);
 
 /** IP-Symcon's MAX_EXPANSION_FKEYS: EK0..EK143 (docs/protocol.md §1.3) */
@@ -62,12 +34,7 @@ const MAX_EVENTS = 200;
  */
 function parseMs(value: unknown, what: string, position: number): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  const n =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && /^\s*[0-9]{1,6}\s*$/.test(value)
-        ? Number(value)
-        : NaN;
+  const n = digitsOrNumber(value);
   if (!Number.isInteger(n) || n < 0 || n > MAX_MS) {
     throw inputError(
       `Key event ${position}: ${what} must be a whole number of milliseconds from 0 to ${MAX_MS}, got ${quoteInput(value)}`,

@@ -6,6 +6,7 @@ import type { Profile } from '../profile/types';
 import { formatKeyEvents, requireHttpRemote } from './keys';
 import { checkSipUri, normaliseDialString } from './number';
 import { encodeQueryValue, multiPlan, singlePlan, type CommandPlan } from './plan';
+import { digitsOrNumber } from '../util';
 
 /** Snom's remote commands besides key events (docs/protocol.md §4). */
 export const REMOTE_COMMANDS = [
@@ -42,12 +43,7 @@ export interface RemoteCommandParams {
 
 /** A whole number given as a number or as decimal digits (not true, [5] or 5n). */
 function intInRange(value: unknown, min: number, max: number, what: string): number {
-  const n =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && /^\s*[0-9]{1,6}\s*$/.test(value)
-        ? Number(value)
-        : NaN;
+  const n = digitsOrNumber(value);
   if (!Number.isInteger(n) || n < min || n > max) {
     throw inputError(`${what} must be a whole number from ${min} to ${max}, got ${quoteInput(value)}`);
   }

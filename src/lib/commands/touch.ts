@@ -2,6 +2,7 @@ import { inputError, quoteInput, unsupportedError } from '../errors';
 import type { Profile } from '../profile/types';
 import { requireHttpRemote } from './keys';
 import { singlePlan, type CommandPlan } from './plan';
+import { digitsOrNumber } from '../util';
 
 export type TouchAction = 'p' | 'r' | 'pr';
 export interface TouchEvent {
@@ -24,12 +25,7 @@ const MAX_EVENTS = 50; // our limit (docs/protocol.md §4.6, §11.3 K4)
 
 /** A coordinate given as a number or as decimal digits; null, blank, [] and the like are not 0. */
 function coordinate(value: unknown, max: number, axis: string, position: number): number {
-  const n =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && /^\s*[0-9]{1,6}\s*$/.test(value)
-        ? Number(value)
-        : NaN;
+  const n = digitsOrNumber(value);
   if (!Number.isInteger(n) || n < 0 || n > max) {
     throw inputError(`Touch ${position}: ${axis} must be a whole number from 0 to ${max}, got ${quoteInput(value)}`, {
       position,

@@ -1,29 +1,12 @@
 /** CSTA operation names, parameters and request/result shapes. */
 
 /** Requests this library can build (ECMA-323 names plus Snom's proprietary four). */
+// prettier-ignore
 export const CSTA_OPERATIONS = [
-  'MakeCall',
-  'AnswerCall',
-  'ClearConnection',
-  'ClearCall',
-  'HoldCall',
-  'RetrieveCall',
-  'ConsultationCall',
-  'TransferCall',
-  'ConferenceCall',
-  'SingleStepTransferCall',
-  'DeflectCall',
-  'GenerateDigits',
-  'SnapshotDevice',
-  'RequestSystemStatus',
-  'GetDoNotDisturb',
-  'SetDoNotDisturb',
-  'GetForwarding',
-  'SetForwarding',
-  'GetSettings',
-  'SetSettings',
-  'XmlPush',
-  'FireTest',
+  'MakeCall', 'AnswerCall', 'ClearConnection', 'ClearCall', 'HoldCall', 'RetrieveCall', 'ConsultationCall',
+  'TransferCall', 'ConferenceCall', 'SingleStepTransferCall', 'DeflectCall', 'GenerateDigits', 'SnapshotDevice',
+  'RequestSystemStatus', 'GetDoNotDisturb', 'SetDoNotDisturb', 'GetForwarding', 'SetForwarding', 'GetSettings',
+  'SetSettings', 'XmlPush', 'FireTest',
 ] as const;
 
 export type CstaOperation = (typeof CSTA_OPERATIONS)[number];
@@ -49,29 +32,16 @@ export const LEGACY_OPERATIONS: readonly CstaOperation[] = [
 ];
 
 /** Added in 8.7.4 (docs/protocol.md §8.2; CstaCaps.extendedOps). */
+// prettier-ignore
 export const EXTENDED_OPERATIONS: readonly CstaOperation[] = [
-  'ConsultationCall',
-  'DeflectCall',
-  'GetDoNotDisturb',
-  'SetDoNotDisturb',
-  'GetForwarding',
-  'SetForwarding',
+  'ConsultationCall', 'DeflectCall', 'GetDoNotDisturb', 'SetDoNotDisturb', 'GetForwarding', 'SetForwarding',
 ];
 
 /** ECMA-323 ForwardingType values. */
+// prettier-ignore
 export const FORWARDING_TYPES = [
-  'forwardImmediate',
-  'forwardBusy',
-  'forwardNoAns',
-  'forwardDND',
-  'forwardBusyInt',
-  'forwardBusyExt',
-  'forwardImmInt',
-  'forwardImmExt',
-  'forwardNoAnsInt',
-  'forwardNoAnsExt',
-  'forwardDNDInt',
-  'forwardDNDExt',
+  'forwardImmediate', 'forwardBusy', 'forwardNoAns', 'forwardDND', 'forwardBusyInt', 'forwardBusyExt',
+  'forwardImmInt', 'forwardImmExt', 'forwardNoAnsInt', 'forwardNoAnsExt', 'forwardDNDInt', 'forwardDNDExt',
 ] as const;
 
 export type ForwardingType = (typeof FORWARDING_TYPES)[number];

@@ -6,6 +6,7 @@ import type { Profile } from '../../lib/profile/types';
 import type { SnomPhoneConfigNode } from './phone-node';
 import type { ConfigOf, NodeType } from './node-config';
 import type { DoneFn, Node, NodeMessage, RED, SendFn } from './red';
+import { digitsOrNumber } from '../../lib/util';
 
 /** The nodes that send commands to a phone (every node with a phone field but the phone config itself). */
 export type CommandNodeType = Exclude<NodeType, 'snom-phone' | 'snom-action-url-in'>;
@@ -44,12 +45,7 @@ export interface PayloadRun {
 /** msg.timeout: whole milliseconds 1..600000 as a number or decimal digits (true, [500] or 10n are not numbers). */
 function parseTimeout(value: unknown): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  const n =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && /^\s*[0-9]{1,6}\s*$/.test(value)
-        ? Number(value)
-        : NaN;
+  const n = digitsOrNumber(value);
   if (!Number.isInteger(n) || n < 1 || n > 600000)
     throw inputError('msg.timeout must be whole milliseconds from 1 to 600000, as a number or digits', {
       field: 'timeout',

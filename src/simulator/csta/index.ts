@@ -22,26 +22,17 @@ export function cstaDialect(phone: SimPhone): CstaDialect {
 }
 
 /** What firmware 7.3.4 to before 8.7 knows (docs/protocol.md §8.2). */
+// prettier-ignore
 const LEGACY_OPS = [
-  'MakeCall',
-  'AnswerCall',
-  'ClearConnection',
-  'ClearCall',
-  'HoldCall',
-  'RetrieveCall',
-  'TransferCall',
+  'MakeCall', 'AnswerCall', 'ClearConnection', 'ClearCall', 'HoldCall', 'RetrieveCall', 'TransferCall',
   'SingleStepTransferCall',
 ];
 /** added in 8.7.3 (or earlier 8.7) */
 const OPS_873 = [...LEGACY_OPS, 'RequestSystemStatus', 'SnapshotDevice', 'ConferenceCall', 'GenerateDigits'];
 /** added in 8.7.4 */
+// prettier-ignore
 const OPS_874 = [
-  'ConsultationCall',
-  'DeflectCall',
-  'GetDoNotDisturb',
-  'SetDoNotDisturb',
-  'GetForwarding',
-  'SetForwarding',
+  'ConsultationCall', 'DeflectCall', 'GetDoNotDisturb', 'SetDoNotDisturb', 'GetForwarding', 'SetForwarding',
 ];
 
 const isProprietary = (op: string): boolean => Object.prototype.hasOwnProperty.call(PROPRIETARY, op);

@@ -25,15 +25,10 @@ const CSTA_HEADERS: Array<[string, string]> = [
 ];
 const MAX_EVENTS = 1000;
 /** added in 8.7.4 (docs/protocol.md §8.2 and the uaCSTA list of §10.7) */
+// prettier-ignore
 const ONLY_874 = [
-  'ConsultationCall',
-  'DeflectCall',
-  'GetDoNotDisturb',
-  'SetDoNotDisturb',
-  'GetForwarding',
-  'SetForwarding',
-  'MonitorStop',
-  'SystemRegister',
+  'ConsultationCall', 'DeflectCall', 'GetDoNotDisturb', 'SetDoNotDisturb', 'GetForwarding', 'SetForwarding',
+  'MonitorStop', 'SystemRegister',
 ];
 const SESSION_OPS = ['MonitorStart', 'MonitorStop', 'SystemRegister'];
 
