@@ -122,7 +122,11 @@ export function movePorts<T>(flows: T[], map: Map<number, number>): T[] {
   });
 }
 
-/** The path of Node-RED's own start script (the dev dependency). */
+/**
+ * The path of Node-RED's own start script: the dev dependency, or the one in SNOM_NODE_RED_DIR
+ * (a folder whose node_modules holds another Node-RED: the version matrix, scripts/test-matrix.sh).
+ */
 export function nodeRedScript(): string {
-  return require.resolve('node-red/red.js');
+  const dir = process.env.SNOM_NODE_RED_DIR;
+  return dir ? require.resolve('node-red/red.js', { paths: [dir] }) : require.resolve('node-red/red.js');
 }
