@@ -152,6 +152,13 @@ describe('end to end: npm start (dist/src/dev/start.js)', function () {
     assert.deepEqual(await stillListening(run), []);
   });
 
+  it('stops everything on SIGINT (Ctrl-C)', async () => {
+    run = await start(false);
+    run.child.kill('SIGINT');
+    assert.equal(await exited(run.child), 0);
+    assert.deepEqual(await stillListening(run), []);
+  });
+
   it('stops everything when SIGTERM goes to the shell around it, as npm forwards it', async () => {
     run = await start(true);
     assert.equal(await (await fetch(`http://127.0.0.1:${run.phones}/sim/state`)).status, 200);
