@@ -5,3 +5,4 @@ export { FIRMWARE_LINES } from './lines';
 export { KNOWN_MODELS, normaliseModel, lookupModel } from './models';
 export { parseInfoPage, type PhoneFingerprint } from './detect';
 export { parseSnomUserAgent, type SnomUserAgent } from './user-agent';
+export { requireSipNotify, sipNotifyRefusal, type SipNotifyRoute } from './sip';

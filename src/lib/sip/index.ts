@@ -44,3 +44,15 @@ export type {
   SipTransportName,
   Remote,
 } from './types';
+export {
+  SIP_NOTIFY_KINDS,
+  isSipNotifyKind,
+  sipNotifyKind,
+  buildSipNotify,
+  parseButtonsText,
+  buttonKeyList,
+  prepareSettings,
+  type SipNotifyKind,
+  type SipNotifyParams,
+  type PrepareInput,
+} from './notify';

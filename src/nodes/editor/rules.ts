@@ -23,6 +23,7 @@ import { Fleet } from '../../lib/fleet';
 import { phoneOrigin } from '../../lib/http/origin';
 import { validateMinibrowserXml } from '../../lib/minibrowser';
 import { FIRMWARE_LINES, KNOWN_MODELS, resolveProfile, type Profile } from '../../lib/profile';
+import { buildSipNotify, buttonKeyList, SIP_NOTIFY_KINDS } from '../../lib/sip/notify';
 import { planSettingsGet, planSettingsSet, settingNames, settingValues } from '../../lib/settings/plan';
 import { nonNegative, positiveInt } from '../../lib/util';
 import {
@@ -32,6 +33,7 @@ import {
   type CstaNodeOperation,
 } from '../shared/csta-params';
 import { documentUrl } from '../shared/document-server';
+import { sipSettings } from '../shared/sip-settings';
 
 /** The fields that may come from msg / flow / global / env, with their sources (the editor's typedInputs). */
 export { TYPED_FIELDS, typedFields } from '../shared/typed-props';
@@ -99,6 +101,15 @@ export const LISTS = {
   cstaOperations: CSTA_NODE_OPERATIONS,
   forwardingTypes: FORWARDING_TYPES,
   actionEvents: ACTION_EVENT_NAMES,
+  sipNotifyKinds: SIP_NOTIFY_KINDS,
+};
+
+/** Which kinds of snom-sip-notify read which field (the editor shows a field only for them). */
+export const SIP_NOTIFY_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  document: ['minibrowser'],
+  event: ['minibrowser'],
+  buttons: ['buttons'],
+  reboot: ['check-sync'],
 };
 
 /** What the node takes from its drop-downs ('' and "msg": the message decides). */
@@ -114,6 +125,8 @@ const CHOICES: Readonly<Record<string, Readonly<Record<string, readonly string[]
   },
   'snom-settings': { action: ['', 'get', 'set', FROM_MSG] },
   'snom-xml-push': { transport: ['', 'auto', 'csta', 'minibrowser'] },
+  'snom-phone': { sipTransport: ['', 'udp', 'tcp'] },
+  'snom-sip-notify': { kind: ['', ...SIP_NOTIFY_KINDS, FROM_MSG], event: ['', 'xml'] },
 };
 
 /** The operations the form lets run: the chosen one, or every one that reads `field` when the message chooses. */
@@ -227,6 +240,13 @@ const CHECKS: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
       const error = Fleet.parse(v).error;
       if (error) throw error;
     },
+    // the SIP fields, one at a time, through the runtime's own reading of them
+    ...sipChecks('sipHost sipPort sipUser sipAuthUser sipLocalAddress sipLocalPort sipAdvertisedAddress'.split(' ')),
+  },
+  'snom-sip-notify': {
+    document: (v) => void buildSipNotify('minibrowser', { document: v }),
+    buttons: (v) => void buildSipNotify('buttons', { lamps: v }),
+    keys: (v) => void buttonKeyList(v),
   },
   'snom-action-url-in': {
     path: (v) => void normalizePath(v),
@@ -237,6 +257,11 @@ const CHECKS: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
     holdCount: (v) => (notCount(v) ? false : undefined),
   },
 };
+
+/** Each SIP field checked as the phone config reads it, the others left empty (a host is given). */
+function sipChecks(fields: string[]): Record<string, Check> {
+  return Object.fromEntries(fields.map((f) => [f, (v: string) => void sipSettings({ host: 'localhost', [f]: v })]));
+}
 
 function notCount(v: string): boolean {
   return !Number.isFinite(nonNegative(v, NaN));

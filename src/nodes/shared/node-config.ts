@@ -32,6 +32,14 @@ export const NODE_FIELDS = {
     queueSize: 'number',
     baseUrl: 'text',
     fleet: 'text',
+    sipHost: 'text',
+    sipPort: 'number',
+    sipTransport: 'text',
+    sipUser: 'text',
+    sipAuthUser: 'text',
+    sipLocalAddress: 'text',
+    sipLocalPort: 'number',
+    sipAdvertisedAddress: 'text',
   },
   'snom-key': { phone: 'text', keys: 'text', keysType: 'text', name: 'text' },
   'snom-dial': {
@@ -92,6 +100,16 @@ export const NODE_FIELDS = {
     name: 'text',
   },
   'snom-xml-push': { phone: 'text', transport: 'text', document: 'text', documentType: 'text', name: 'text' },
+  'snom-sip-notify': {
+    phone: 'text',
+    kind: 'text',
+    document: 'text',
+    event: 'text',
+    buttons: 'text',
+    reboot: 'flag',
+    keys: 'text',
+    name: 'text',
+  },
   'snom-action-url-in': {
     name: 'text',
     path: 'text',
@@ -106,7 +124,7 @@ export const NODE_FIELDS = {
 
 /** Credentials by node type, with their editor type; the other nodes have none. */
 export const NODE_CREDENTIALS = {
-  'snom-phone': { user: 'text', password: 'password' },
+  'snom-phone': { user: 'text', password: 'password', sipPassword: 'password' },
   'snom-action-url-in': { token: 'password' },
 } as const satisfies Partial<Record<NodeType, Record<string, 'text' | 'password'>>>;
 
