@@ -99,6 +99,25 @@ const EXAMPLES: Record<string, (ex: Example) => Promise<void>> = {
     );
   },
 
+  // test/e2e/examples-sip-notify.test.ts runs every step of these two; here they run beside the others
+  'SIP notify': async (ex) => {
+    await ex.press('1. Prepare phone');
+    const [prepared] = await ex.arrived('sip result');
+    assert.match(String(prepared.payload), /prepare/);
+    const s = await settingsOf(ex.reception);
+    assert.deepEqual([s.mb_trusted_hosts, s.filter_registrar, s.fkey6], ['127.0.0.1', 'off', 'button 6']);
+    await ex.press('3. Door key red');
+    const results = await ex.arrived('sip result', 2);
+    assert.equal(results[1].code, undefined);
+  },
+
+  'SIP auto-answer (Alert-Info)': async (ex) => {
+    await ex.press('Auto-answer when idle');
+    await until('answer_after_policy idle', async () =>
+      (await settingsOf(ex.reception)).answer_after_policy === 'idle' ? true : undefined,
+    );
+  },
+
   'Firewall test': async (ex) => {
     await ex.press('1. Provision action_fwtest_url');
     await until('action_fwtest_url set', async () =>

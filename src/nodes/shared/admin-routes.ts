@@ -64,6 +64,8 @@ async function phoneForm(RED: RED, req: Req): Promise<DiagnoseOptions> {
 function failed(res: { status(n: number): { json(b: unknown): void } }, err: unknown): void {
   if (isSnomError(err)) res.status(err.code === 'E_INPUT' ? 400 : 502).json({ error: err.message, code: err.code });
   else res.status(500).json({ error: 'Detect failed unexpectedly' });
+}
+
 /** A deployed snom-sip-notify node: "Prepare phone" writes the settings its SIP kinds need. */
 export interface PreparingNode extends Node {
   prepare?(keys?: unknown): Promise<unknown>;
