@@ -4,3 +4,4 @@ export { parseFirmware, atLeast, compareFirmware } from './firmware';
 export { KNOWN_MODELS, normaliseModel, lookupModel } from './models';
 export { parseInfoPage, type PhoneFingerprint } from './detect';
 export { parseSnomUserAgent, type SnomUserAgent } from './user-agent';
+export { cstaTransport, requireUaCsta, uaCstaCaps, CSTA_TRANSPORT_CHOICES } from './csta-route';

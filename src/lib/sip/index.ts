@@ -44,3 +44,12 @@ export type {
   SipTransportName,
   Remote,
 } from './types';
+export {
+  UaCstaLink,
+  type UaCstaEndpoint,
+  type UaCstaLinkOptions,
+  type MonitorSpec,
+  type MonitorHandle,
+  type MonitorStatus,
+  type MonitorState,
+} from './uacsta-link';
