@@ -6,3 +6,4 @@ export { findCstaFault, normaliseCstaError, type CstaFault } from './fault';
 export { escapeXml } from './xml';
 export { buildMonitorStart, buildMonitorStop, monitorCrossRefId } from './monitor';
 export { parseCstaEvent, shortEventName, type CstaEvent } from './events';
+export { cstaSipPlan, type CstaSender } from './sip-plan';

@@ -182,7 +182,7 @@ export function registerCommandNode<T extends CommandNodeType>(RED: RED, type: T
             return { phone, out, err: e };
           }
           try {
-            const r = await phone.run(plan.requests, run);
+            const r = plan.execute ? await plan.execute(phone, run) : await phone.run(plan.requests, run);
             out.snom = {
               phone: phone.label,
               request: plan.summary,
