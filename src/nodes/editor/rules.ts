@@ -31,6 +31,7 @@ import {
   type CstaNodeOperation,
 } from '../shared/csta-params';
 import { documentUrl } from '../shared/document-server';
+import { sipSettings } from '../shared/sip-settings';
 
 /** The form's other fields (while the dialog is open) or the node's saved ones. */
 export type Form = Record<string, unknown>;
@@ -109,6 +110,7 @@ const CHOICES: Readonly<Record<string, Readonly<Record<string, readonly string[]
   },
   'snom-settings': { action: ['', 'get', 'set', FROM_MSG] },
   'snom-xml-push': { transport: ['', 'auto', 'csta', 'minibrowser'] },
+  'snom-phone': { sipTransport: ['', 'udp', 'tcp'] },
 };
 
 /** The operations the form lets run: the chosen one, or every one that reads `field` when the message chooses. */
@@ -222,6 +224,8 @@ const CHECKS: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
       const error = Fleet.parse(v).error;
       if (error) throw error;
     },
+    // the SIP fields, one at a time, through the runtime's own reading of them
+    ...sipChecks('sipHost sipPort sipUser sipAuthUser sipLocalAddress sipLocalPort sipAdvertisedAddress'.split(' ')),
   },
   'snom-action-url-in': {
     path: (v) => void normalizePath(v),
@@ -232,6 +236,11 @@ const CHECKS: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
     holdCount: (v) => (notCount(v) ? false : undefined),
   },
 };
+
+/** Each SIP field checked as the phone config reads it, the others left empty (a host is given). */
+function sipChecks(fields: string[]): Record<string, Check> {
+  return Object.fromEntries(fields.map((f) => [f, (v: string) => void sipSettings({ host: 'localhost', [f]: v })]));
+}
 
 function notCount(v: string): boolean {
   return !Number.isFinite(nonNegative(v, NaN));

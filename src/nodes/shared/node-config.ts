@@ -32,6 +32,14 @@ export const NODE_FIELDS = {
     queueSize: 'number',
     baseUrl: 'text',
     fleet: 'text',
+    sipHost: 'text',
+    sipPort: 'number',
+    sipTransport: 'text',
+    sipUser: 'text',
+    sipAuthUser: 'text',
+    sipLocalAddress: 'text',
+    sipLocalPort: 'number',
+    sipAdvertisedAddress: 'text',
   },
   'snom-key': { phone: 'text', keys: 'text', name: 'text' },
   'snom-dial': { phone: 'text', mode: 'text', number: 'text', identity: 'text', name: 'text' },
@@ -78,7 +86,7 @@ export const NODE_FIELDS = {
 
 /** Credentials by node type, with their editor type; the other nodes have none. */
 export const NODE_CREDENTIALS = {
-  'snom-phone': { user: 'text', password: 'password' },
+  'snom-phone': { user: 'text', password: 'password', sipPassword: 'password' },
   'snom-action-url-in': { token: 'password' },
 } as const satisfies Partial<Record<NodeType, Record<string, 'text' | 'password'>>>;
 
