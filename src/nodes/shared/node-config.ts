@@ -68,6 +68,7 @@ export const NODE_FIELDS = {
     forwardingType: 'text',
     forward: 'text',
     xml: 'text',
+    transport: 'text',
     name: 'text',
   },
   'snom-settings': { phone: 'text', action: 'text', names: 'text', setName: 'text', setValue: 'text', name: 'text' },
