@@ -117,3 +117,22 @@ export function parseCstaEvent(xml: string): CstaEvent | undefined {
   if (fwTo) ev.forwardTo = fwTo;
   return ev;
 }
+
+/** Who reported an event: the phone config's label and id. */
+export interface CstaEventSource {
+  phone: string;
+  config?: string;
+}
+
+/** The message snom-csta-events sends: topic = the short event name, msg.cstaId = the call, as snom-action-url-in does. */
+export interface CstaEventMessage {
+  topic: string;
+  payload: CstaEvent & { phone: CstaEventSource };
+  cstaId?: string;
+}
+
+export function cstaEventMessage(ev: CstaEvent, source: CstaEventSource): CstaEventMessage {
+  const msg: CstaEventMessage = { topic: ev.event, payload: { ...ev, phone: source } };
+  if (ev.cstaId !== undefined) msg.cstaId = ev.cstaId;
+  return msg;
+}

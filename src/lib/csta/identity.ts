@@ -42,7 +42,10 @@ async function readFirstIdentity(phone: SnomPhone, profile: Profile, timeoutMs?:
     : { ...planSettingsGet(['user_name1', 'user_host1'], profile), command: 'read first identity' };
   const run = await phone.run(plan.requests, timeoutMs);
   const read = plan.read!(run.responses, phone.label);
-  const settings = (overHttp ? ((read as CstaResult).data.settings ?? {}) : (read ?? {})) as Record<string, string | null>;
+  const settings = (overHttp ? ((read as CstaResult).data.settings ?? {}) : (read ?? {})) as Record<
+    string,
+    string | null
+  >;
   const user = (settings.user_name1 ?? '').trim();
   const host = (settings.user_host1 ?? '').trim();
   if (!user || !host || /[\s@]/.test(user) || /[\s@]/.test(host)) {

@@ -31,3 +31,12 @@ export function monitorCrossRefId(result: CstaResult): string | undefined {
   const v = Object.hasOwn(result.data, 'monitorCrossRefID') ? result.data.monitorCrossRefID : undefined;
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : undefined;
 }
+
+/** The keep-alive field of snom-csta-events: seconds 0.1–3600 (empty: 30), as ms; E_INPUT otherwise. */
+export function keepAliveMsFrom(seconds: unknown): number {
+  if (seconds === undefined || seconds === null || seconds === '') return 30000;
+  const n = typeof seconds === 'number' ? seconds : typeof seconds === 'string' ? Number(seconds.trim()) : NaN;
+  if (!Number.isFinite(n) || n < 0.1 || n > 3600)
+    throw inputError('The keep-alive must be 0.1 to 3600 seconds.', { field: 'keepAlive' });
+  return Math.round(n * 1000);
+}

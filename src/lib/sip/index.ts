@@ -46,6 +46,7 @@ export type {
 } from './types';
 export {
   UaCstaLink,
+  monitorStatusView,
   type UaCstaEndpoint,
   type UaCstaLinkOptions,
   type MonitorSpec,

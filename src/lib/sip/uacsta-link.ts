@@ -270,3 +270,31 @@ export class UaCstaLink extends EventEmitter<{ end: [DialogEnd] }> {
     this.keepAlive.unref();
   }
 }
+
+/** A node status for a monitor's state (Node-RED's { fill, shape, text } form, no Node-RED import). */
+export function monitorStatusView(
+  s: MonitorStatus,
+  device: string,
+): {
+  fill: 'green' | 'yellow' | 'red' | 'grey' | 'blue';
+  shape: 'dot' | 'ring';
+  text: string;
+} {
+  const short = device.length > 28 ? `${device.slice(0, 27)}…` : device;
+  switch (s.state) {
+    case 'monitoring':
+      return {
+        fill: 'green',
+        shape: 'dot',
+        text: s.restarts > 0 ? `monitoring ${short} (re-established ${s.restarts}×)` : `monitoring ${short}`,
+      };
+    case 'lost':
+      return { fill: 'yellow', shape: 'ring', text: `lost (${s.error?.code ?? 'E_SIP'}): re-establishing…` };
+    case 'failed':
+      return { fill: 'red', shape: 'ring', text: `${s.error?.code ?? 'E_SIP'}: monitoring refused, retrying` };
+    case 'stopped':
+      return { fill: 'grey', shape: 'ring', text: 'stopped' };
+    default:
+      return { fill: 'blue', shape: 'ring', text: 'connecting…' };
+  }
+}

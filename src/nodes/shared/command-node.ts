@@ -8,7 +8,7 @@ import type { ConfigOf, NodeType } from './node-config';
 import type { DoneFn, Node, NodeMessage, RED, SendFn } from './red';
 
 /** The nodes that send commands to a phone (every node with a phone field but the phone config itself). */
-export type CommandNodeType = Exclude<NodeType, 'snom-phone' | 'snom-action-url-in'>;
+export type CommandNodeType = Exclude<NodeType, 'snom-phone' | 'snom-action-url-in' | 'snom-csta-events'>;
 
 export interface BuildContext<T extends CommandNodeType = CommandNodeType> {
   config: ConfigOf<T>;

@@ -71,6 +71,7 @@ export const NODE_FIELDS = {
     transport: 'text',
     name: 'text',
   },
+  'snom-csta-events': { phone: 'text', device: 'text', keepAlive: 'number', name: 'text' },
   'snom-settings': { phone: 'text', action: 'text', names: 'text', setName: 'text', setValue: 'text', name: 'text' },
   'snom-xml-push': { phone: 'text', transport: 'text', document: 'text', name: 'text' },
   'snom-action-url-in': {

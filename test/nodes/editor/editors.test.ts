@@ -47,7 +47,7 @@ describe('editors: one source with the runtime (vm)', () => {
     assert.equal(colours.size, 1, `one colour, not ${[...colours]}`);
     for (const [type, def] of ed.definitions) {
       assert.equal(def.category, type === 'snom-phone' ? 'config' : 'Snom', type);
-      assert.equal(def.icon, 'snom.svg', type);
+      assert.equal(def.icon, type === 'snom-csta-events' ? 'snom-csta-events.svg' : 'snom.svg', type);
     }
   });
 
