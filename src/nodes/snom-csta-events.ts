@@ -9,6 +9,7 @@ import { SnomError } from '../lib/errors';
 import { requireUaCsta, uaCstaCaps } from '../lib/profile';
 import { monitorStatusView, type MonitorHandle } from '../lib/sip';
 import type { ConfigOf } from './shared/node-config';
+import { firstTime } from './shared/once';
 import type { SnomPhoneConfigNode } from './shared/phone-node';
 import type { Node, RED } from './shared/red';
 import { acquireUaCsta, uaCstaTarget, type UaCstaLease } from './shared/uacsta-link';
@@ -21,7 +22,28 @@ const START_RETRY_MS = 5000;
 const asSnomError = (e: unknown): SnomError =>
   e instanceof SnomError ? e : new SnomError('E_INPUT', String((e as Error)?.message ?? e).slice(0, 200));
 
+/** Whether the runtime's flows are running, watched once per runtime (the test helper registers nodes per load). */
+const running = new WeakMap<object, { on: boolean }>();
+
+function flowsRunning(RED: RED): (fn: () => void) => void {
+  const events = RED.events;
+  if (!events) return (fn) => fn();
+  if (firstTime(events, running)) {
+    const state = { on: false };
+    running.set(events, state);
+    events.on('flows:started', () => (state.on = true));
+    events.on('flows:stopping', () => (state.on = false));
+  }
+  return (fn) => {
+    if (running.get(events)?.on) fn();
+    else events.once('flows:started', fn);
+  };
+}
+
 export = function register(RED: RED): void {
+  // Starts wait for the flows to run, so that the phone config and the Catch nodes exist when a start fails.
+  const whenRunning = flowsRunning(RED);
+
   function SnomCstaEvents(this: Node, config: Config): void {
     RED.nodes.createNode(this, config);
     const node = this;
@@ -78,7 +100,9 @@ export = function register(RED: RED): void {
         }
       });
     }
-    begin();
+    whenRunning(() => {
+      if (!closed) begin();
+    });
 
     node.on('close', (_removed: boolean, done: () => void) => {
       closed = true;
