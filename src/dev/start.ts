@@ -2,7 +2,8 @@
 /**
  * `npm start`: three simulated phones and a Node-RED with this package and the example flows, all on
  * 127.0.0.1, until Ctrl-C. Flags: --reset (rewrite the flows), env NODE_RED_PORT (1880),
- * SNOM_SIM_PORT (8081: first of three consecutive ports).
+ * SNOM_SIM_PORT (8081: first of three consecutive ports), SNOM_SIM_SIP_PORT (5062: the first phone's SIP, UDP and
+ * TCP, as the SIP examples expect).
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
@@ -17,6 +18,7 @@ const SIM_PASSWORD = 'snom-sim';
 async function main(): Promise<void> {
   const nrPort = Number(process.env.NODE_RED_PORT ?? 1880);
   const simPort = Number(process.env.SNOM_SIM_PORT ?? 8081);
+  const sipPort = Number(process.env.SNOM_SIM_SIP_PORT ?? 5062);
   const common = { user: SIM_USER, password: SIM_PASSWORD, keepAliveMinibrowserDelayMs: 8000 };
   const configs: SimPhoneConfig[] = [
     {
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
       firmware: '10.1.33.33',
       auth: 'digest',
       digestAlgorithms: ['SHA-256', 'MD5'],
+      sip: { udpPort: sipPort, tcpPort: sipPort },
       ...common,
     },
     { name: 'desk-d735', port: simPort + 1, model: 'D735', firmware: '10.1.54.13', auth: 'basic', ...common },
@@ -38,6 +41,7 @@ async function main(): Promise<void> {
     if (n.type === 'snom-phone') {
       credentials[n.id as string] = { user: SIM_USER, password: SIM_PASSWORD };
       n.port = String(simPort);
+      if (n.sipPort !== undefined) n.sipPort = sipPort;
       n.baseUrl = `http://127.0.0.1:${nrPort}`;
     }
     // each event endpoint gets its secret, as the editor would generate it

@@ -54,3 +54,15 @@ export {
   type MonitorStatus,
   type MonitorState,
 } from './uacsta-link';
+export {
+  SIP_NOTIFY_KINDS,
+  isSipNotifyKind,
+  sipNotifyKind,
+  buildSipNotify,
+  parseButtonsText,
+  buttonKeyList,
+  prepareSettings,
+  type SipNotifyKind,
+  type SipNotifyParams,
+  type PrepareInput,
+} from './notify';

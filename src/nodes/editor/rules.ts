@@ -24,6 +24,7 @@ import { phoneOrigin } from '../../lib/http/origin';
 import { validateMinibrowserXml } from '../../lib/minibrowser';
 import { KNOWN_MODELS, resolveProfile, type CstaCaps, type Profile } from '../../lib/profile';
 import { CSTA_TRANSPORT_CHOICES, cstaTransport, uaCstaCaps } from '../../lib/profile/csta-route';
+import { buildSipNotify, buttonKeyList, SIP_NOTIFY_KINDS } from '../../lib/sip/notify';
 import { planSettingsGet, planSettingsSet, settingNames, settingValues } from '../../lib/settings/plan';
 import { nonNegative, positiveInt } from '../../lib/util';
 import {
@@ -97,6 +98,15 @@ export const LISTS = {
   cstaOperations: CSTA_NODE_OPERATIONS,
   forwardingTypes: FORWARDING_TYPES,
   actionEvents: ACTION_EVENT_NAMES,
+  sipNotifyKinds: SIP_NOTIFY_KINDS,
+};
+
+/** Which kinds of snom-sip-notify read which field (the editor shows a field only for them). */
+export const SIP_NOTIFY_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  document: ['minibrowser'],
+  event: ['minibrowser'],
+  buttons: ['buttons'],
+  reboot: ['check-sync'],
 };
 
 /** What the node takes from its drop-downs ('' and "msg": the message decides). */
@@ -114,6 +124,7 @@ const CHOICES: Readonly<Record<string, Readonly<Record<string, readonly string[]
   'snom-settings': { action: ['', 'get', 'set', FROM_MSG] },
   'snom-xml-push': { transport: ['', 'auto', 'csta', 'minibrowser'] },
   'snom-phone': { sipTransport: ['', 'udp', 'tcp'] },
+  'snom-sip-notify': { kind: ['', ...SIP_NOTIFY_KINDS, FROM_MSG], event: ['', 'xml'] },
 };
 
 /** The dialect the chosen CSTA transport writes (uaCSTA: lib/profile uaCstaCaps); the runtime's refusals stay its own. */
@@ -242,6 +253,11 @@ const CHECKS: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
     },
     // the SIP fields, one at a time, through the runtime's own reading of them
     ...sipChecks('sipHost sipPort sipUser sipAuthUser sipLocalAddress sipLocalPort sipAdvertisedAddress'.split(' ')),
+  },
+  'snom-sip-notify': {
+    document: (v) => void buildSipNotify('minibrowser', { document: v }),
+    buttons: (v) => void buildSipNotify('buttons', { lamps: v }),
+    keys: (v) => void buttonKeyList(v),
   },
   'snom-action-url-in': {
     path: (v) => void normalizePath(v),

@@ -14,6 +14,11 @@ export interface ProvisioningNode<TCreds extends object = object> extends Node<T
   provision?(phoneIds: string[] | undefined, unprovision: boolean, variables?: unknown): Promise<ProvisionReport>;
 }
 
+/** A deployed snom-sip-notify node: "Prepare phone" writes the settings its SIP kinds need. */
+export interface PreparingNode extends Node {
+  prepare?(keys?: unknown): Promise<unknown>;
+}
+
 export function mountAdminRoutes(RED: RED): void {
   if (!RED.httpAdmin || !RED.auth || !firstTime(RED.httpAdmin, mountAdminRoutes)) return;
 
@@ -41,4 +46,21 @@ export function mountAdminRoutes(RED: RED): void {
       );
     },
   );
+
+  // the sip-notify editor's "Prepare phone" button: writes settings on the phone, so write permission
+  RED.httpAdmin.post('/snom-sip-notify/:id/prepare', RED.auth.needsPermission('snom-sip-notify.write'), (req, res) => {
+    const node = RED.nodes.getNode(String(req.params.id)) as PreparingNode | null;
+    if (!node || !node.prepare) {
+      res
+        .status(404)
+        .json({ error: 'Deploy this node first: Prepare phone uses the deployed node and its phone config.' });
+      return;
+    }
+    const body: unknown = req.body;
+    const keys = body !== null && typeof body === 'object' ? (body as { keys?: unknown }).keys : undefined;
+    node.prepare(keys).then(
+      (report) => res.json(report),
+      (err: SnomError) => res.status(400).json({ error: err.message, code: err.code }),
+    );
+  });
 }

@@ -74,6 +74,16 @@ export const NODE_FIELDS = {
   'snom-csta-events': { phone: 'text', device: 'text', keepAlive: 'number', name: 'text' },
   'snom-settings': { phone: 'text', action: 'text', names: 'text', setName: 'text', setValue: 'text', name: 'text' },
   'snom-xml-push': { phone: 'text', transport: 'text', document: 'text', name: 'text' },
+  'snom-sip-notify': {
+    phone: 'text',
+    kind: 'text',
+    document: 'text',
+    event: 'text',
+    buttons: 'text',
+    reboot: 'flag',
+    keys: 'text',
+    name: 'text',
+  },
   'snom-action-url-in': {
     name: 'text',
     path: 'text',
