@@ -46,7 +46,10 @@ export = function register(RED: RED): void {
 
   function SnomCstaEvents(this: Node, config: Config): void {
     RED.nodes.createNode(this, config);
-    const node = this;
+    run(this, config);
+  }
+
+  function run(node: Node, config: Config): void {
     const phoneNode = (config.phone ? RED.nodes.getNode(config.phone) : null) as SnomPhoneConfigNode | null;
     if (!phoneNode) {
       node.status({ fill: 'red', shape: 'ring', text: 'no phone configured' });
