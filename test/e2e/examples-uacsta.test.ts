@@ -42,6 +42,13 @@ async function deploy(example: string, phone: SimPhone, recorded: string[]) {
   return { red, inject, seen };
 }
 
+/** The example's events node has set up its association and monitors (after csta_control was switched on). */
+const monitoring = (phone: SimPhone): Promise<true> =>
+  until('monitoring', async () => {
+    const s = await simJson(phone, 'GET', 'sip');
+    return s.associations.some((a: N) => a.monitors.length > 0) ? true : undefined;
+  });
+
 describe('end to end: the uaCSTA examples on simulated firmware 8.7.1', function () {
   this.timeout(60000);
   let phone: SimPhone;
@@ -60,10 +67,7 @@ describe('end to end: the uaCSTA examples on simulated firmware 8.7.1', function
     const ex = await deploy('CSTA over SIP (firmware 8.7.1)', phone, ['events', 'answered', 'cleared']);
     red = ex.red;
     await ex.inject('1. Switch on csta_control (once)');
-    await until('monitoring', async () => {
-      const s = await simJson(phone, 'GET', 'sip');
-      return s.associations.some((a: N) => a.monitors.length > 0) ? true : undefined;
-    });
+    await monitoring(phone);
     await ex.inject('Simulate an incoming call (simulator)');
     const seen = await until('the call cleared', async () => {
       const s = await ex.seen();
@@ -87,10 +91,7 @@ describe('end to end: the uaCSTA examples on simulated firmware 8.7.1', function
     const ex = await deploy('Call events without Action URLs', phone, ['call log']);
     red = ex.red;
     await ex.inject('1. Switch on csta_control (once)');
-    await until('monitoring', async () => {
-      const s = await simJson(phone, 'GET', 'sip');
-      return s.associations.some((a: N) => a.monitors.length > 0) ? true : undefined;
-    });
+    await monitoring(phone);
     await ex.inject('Simulate an incoming call (simulator)');
     const [line] = await until('a call log line', async () => {
       const s = await ex.seen();
