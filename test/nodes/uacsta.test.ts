@@ -243,8 +243,10 @@ describe('uaCSTA nodes: snom-csta over SIP and snom-csta-events', function () {
   });
 
   it('closing the nodes ends the association with BYE; a redeploy sets up exactly one new one', async () => {
-    await load(fw871, [csta(), monitor()]);
+    const f = await load(fw871, [csta(), monitor()]);
     const first = await monitoring(fw871);
+    // snom-csta holds the association for the phone config's life: the config's close must still say BYE first
+    assert.equal((await send(f, 'cs', { operation: 'RequestSystemStatus' })).out.snom.transport, 'sip');
     await helper.unload();
     const after = await until('BYE', async () => {
       const s = await sip(fw871);
