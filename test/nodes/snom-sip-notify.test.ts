@@ -6,73 +6,34 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { buildMinibrowserXml } from '../../src/lib/minibrowser';
 import type { SimPhone } from '../../src/simulator/phone';
-import { catchNode, helper, nodeModule, phoneConfig } from '../support/red';
-import { SIM_PASSWORD, SIM_USER, simJson, simReset, simState, startPhones, stopAll } from '../support/sim';
+import { helper, nodeModule } from '../support/red';
+import { simJson, simReset, simState, startPhones, stopAll } from '../support/sim';
+import { ok, openFlow as openCstaFlow, type Flow, type Result } from './csta-harness';
 
-const phoneModule = nodeModule('snom-phone');
 const sipNode = nodeModule('snom-sip-notify');
-
-interface Result {
-  out?: any;
-  err?: any;
-}
 
 const TEXT = '<SnomIPPhoneText><Title>Door</Title><Text>Someone is at the door</Text></SnomIPPhoneText>';
 
-/** Phone config + the node + a catch; the phone's SIP port by transport. */
-async function openFlow(
+/** Phone config with its SIP section on the simulated phone + the node + a catch. */
+function openFlow(
   phone: SimPhone,
   node: Record<string, unknown>,
   phoneExtra: Record<string, unknown> = {},
   sipPassword?: string,
-): Promise<{ send(msg: Record<string, unknown>): Promise<Result> }> {
-  await helper.unload();
+): Promise<Flow> {
   const tcp = phoneExtra.sipTransport === 'tcp';
-  const flow = [
-    phoneConfig('p1', phone.url, {
-      model: phone.config.model,
-      firmware: phone.config.firmware,
+  return openCstaFlow(
+    phone,
+    { type: 'snom-sip-notify', ...node },
+    {
       sipPort: tcp ? phone.sipPorts!.tcp : phone.sipPorts!.udp,
       sipLocalAddress: '127.0.0.1',
       sipUser: '100',
       timeout: '1500',
       ...phoneExtra,
-    }),
-    { id: 'n1', type: 'snom-sip-notify', phone: 'p1', wires: [['out']], ...node },
-    { id: 'c1', type: 'catch', scope: null, uncaught: false, wires: [['err']] },
-    { id: 'out', type: 'helper' },
-    { id: 'err', type: 'helper' },
-  ];
-  await helper.load([phoneModule, sipNode, catchNode], flow, {
-    p1: { user: SIM_USER, password: SIM_PASSWORD, ...(sipPassword ? { sipPassword } : {}) },
-  });
-  const queue: Result[] = [];
-  let wake: (() => void) | undefined;
-  helper.getNode('out').on('input', (m: any) => {
-    queue.push({ out: m });
-    wake?.();
-  });
-  helper.getNode('err').on('input', (m: any) => {
-    queue.push({ err: m });
-    wake?.();
-  });
-  return {
-    async send(msg) {
-      queue.length = 0;
-      helper.getNode('n1').receive(msg);
-      while (queue.length === 0)
-        await new Promise<void>((r) => {
-          wake = r;
-        });
-      wake = undefined;
-      return queue.shift()!;
     },
-  };
-}
-
-function ok(r: Result): any {
-  if (r.err) throw new Error(`expected success, got ${r.err.error?.code}: ${r.err.error?.message}`);
-  return r.out;
+    { modules: [sipNode], credentials: sipPassword ? { sipPassword } : {} },
+  );
 }
 
 function failed(r: Result, code: string): any {
