@@ -118,6 +118,21 @@ const EXAMPLES: Record<string, (ex: Example) => Promise<void>> = {
     );
   },
 
+  // test/e2e/examples-uacsta.test.ts follows these on firmware 8.7.1; here on npm start's D785
+  'Call events without Action URLs': async (ex) => {
+    await ex.press('1. Switch on csta_control (once)');
+    await until('csta_control on', async () =>
+      (await settingsOf(ex.reception)).csta_control === 'on' ? true : undefined,
+    );
+  },
+
+  'CSTA over SIP (firmware 8.7.1)': async (ex) => {
+    await ex.press('1. Switch on csta_control (once)');
+    await until('csta_control on', async () =>
+      (await settingsOf(ex.reception)).csta_control === 'on' ? true : undefined,
+    );
+  },
+
   'Firewall test': async (ex) => {
     await ex.press('1. Provision action_fwtest_url');
     await until('action_fwtest_url set', async () =>

@@ -45,6 +45,16 @@ export type {
   Remote,
 } from './types';
 export {
+  UaCstaLink,
+  monitorStatusView,
+  type UaCstaEndpoint,
+  type UaCstaLinkOptions,
+  type MonitorSpec,
+  type MonitorHandle,
+  type MonitorStatus,
+  type MonitorState,
+} from './uacsta-link';
+export {
   SIP_NOTIFY_KINDS,
   isSipNotifyKind,
   sipNotifyKind,

@@ -18,11 +18,13 @@ import { buildDial, buildDtmf, buildRemoteCommand, REMOTE_COMMANDS } from '../..
 import { buildTouch } from '../../lib/commands/touch';
 import { buildCstaRequest, buildRawCsta, FORWARDING_TYPES, type CstaOperation } from '../../lib/csta';
 import { checkCallId, checkDestination, checkDevice, checkDigits, checkSnapshotObject } from '../../lib/csta/params';
+import { buildMonitorStart, keepAliveMsFrom } from '../../lib/csta/monitor';
 import { SnomError } from '../../lib/errors';
 import { Fleet } from '../../lib/fleet';
 import { phoneOrigin } from '../../lib/http/origin';
 import { validateMinibrowserXml } from '../../lib/minibrowser';
-import { FIRMWARE_LINES, KNOWN_MODELS, resolveProfile, type Profile } from '../../lib/profile';
+import { FIRMWARE_LINES, KNOWN_MODELS, resolveProfile, type CstaCaps, type Profile } from '../../lib/profile';
+import { CSTA_TRANSPORT_CHOICES, cstaTransport, uaCstaCaps } from '../../lib/profile/csta-route';
 import { buildSipNotify, buttonKeyList, SIP_NOTIFY_KINDS } from '../../lib/sip/notify';
 import { planSettingsGet, planSettingsSet, settingNames, settingValues } from '../../lib/settings/plan';
 import { nonNegative, positiveInt } from '../../lib/util';
@@ -122,12 +124,22 @@ const CHOICES: Readonly<Record<string, Readonly<Record<string, readonly string[]
     dnd: ['', 'on', 'off'],
     forward: ['', 'on', 'off'],
     forwardingType: ['', ...FORWARDING_TYPES],
+    transport: ['', ...CSTA_TRANSPORT_CHOICES],
   },
   'snom-settings': { action: ['', 'get', 'set', FROM_MSG] },
   'snom-xml-push': { transport: ['', 'auto', 'csta', 'minibrowser'] },
   'snom-phone': { sipTransport: ['', 'udp', 'tcp'] },
   'snom-sip-notify': { kind: ['', ...SIP_NOTIFY_KINDS, FROM_MSG], event: ['', 'xml'] },
 };
+
+/** The dialect the chosen CSTA transport writes (uaCSTA: lib/profile uaCstaCaps); the runtime's refusals stay its own. */
+function cstaCapsFor(form: Form, p: Profile): CstaCaps {
+  try {
+    return cstaTransport(p, form.transport, 'CSTA') === 'sip' ? uaCstaCaps(p) : p.csta;
+  } catch {
+    return p.csta;
+  }
+}
 
 /** The operations the form lets run: the chosen one, or every one that reads `field` when the message chooses. */
 function cstaOps(form: Form, field: string): string[] {
@@ -201,7 +213,7 @@ const CHECKS: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
     operation: (v, _f, p) => {
       if (v === FROM_MSG || v === 'raw') return;
       try {
-        buildCstaRequest(v as CstaOperation, {}, p.csta);
+        buildCstaRequest(v as CstaOperation, {}, cstaCapsFor(_f, p));
       } catch (err) {
         // only the firmware's refusal: the parameters come from the other fields or the message
         if (err instanceof SnomError && err.code === 'E_UNSUPPORTED') throw err;
@@ -222,6 +234,10 @@ const CHECKS: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
     names: (v, f, p) => (f.action === 'set' ? undefined : void planSettingsGet(settingNames(v), p)),
     setName: (v, f, p) =>
       f.action === 'get' ? undefined : void planSettingsSet(settingValues({ [v.trim()]: f.setValue ?? '' }), p),
+  },
+  'snom-csta-events': {
+    device: (v, _f, p) => void buildMonitorStart(v.trim(), uaCstaCaps(p)),
+    keepAlive: (v) => void keepAliveMsFrom(v),
   },
   'snom-xml-push': {
     document: (v) => void validateMinibrowserXml(v.trim()),

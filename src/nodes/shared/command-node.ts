@@ -10,7 +10,7 @@ import { digitsOrNumber } from '../../lib/util';
 import { resolveTyped } from './typed-props';
 
 /** The nodes that send commands to a phone (every node with a phone field but the phone config itself). */
-export type CommandNodeType = Exclude<NodeType, 'snom-phone' | 'snom-action-url-in'>;
+export type CommandNodeType = Exclude<NodeType, 'snom-phone' | 'snom-action-url-in' | 'snom-csta-events'>;
 
 export interface BuildContext<T extends CommandNodeType = CommandNodeType> {
   config: ConfigOf<T>;
@@ -181,7 +181,7 @@ export function registerCommandNode<T extends CommandNodeType>(RED: RED, type: T
             return { phone, out, err: e };
           }
           try {
-            const r = await phone.run(plan.requests, run);
+            const r = plan.execute ? await plan.execute(phone, run) : await phone.run(plan.requests, run);
             out.snom = {
               phone: phone.label,
               request: plan.summary,

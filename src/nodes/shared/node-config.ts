@@ -86,8 +86,10 @@ export const NODE_FIELDS = {
     forwardingType: 'text',
     forward: 'text',
     xml: 'text',
+    transport: 'text',
     name: 'text',
   },
+  'snom-csta-events': { phone: 'text', device: 'text', keepAlive: 'number', name: 'text' },
   'snom-settings': {
     phone: 'text',
     action: 'text',

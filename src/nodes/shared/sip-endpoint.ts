@@ -59,7 +59,16 @@ export class SipEndpoint {
     return this.sip !== undefined;
   }
 
+  private readonly beforeCloseHooks = new Set<() => Promise<void>>();
+
+  /** `hook` runs before the client closes (a uaCSTA association says BYE); the result unregisters it. */
+  beforeClose(hook: () => Promise<void>): () => void {
+    this.beforeCloseHooks.add(hook);
+    return () => this.beforeCloseHooks.delete(hook);
+  }
+
   async close(): Promise<void> {
+    await Promise.allSettled([...this.beforeCloseHooks].map((h) => h()));
     this.closed = true;
     const sip = this.sip;
     this.sip = undefined;

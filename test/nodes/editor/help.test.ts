@@ -71,8 +71,8 @@ describe('help: shared sections written once per language, expanded by the build
       ],
     };
     for (const lang of LANGS) {
-      // the SIP node has no msg.target, no HTTP status and its own E_SIP: its help lists its codes itself
-      const own = ['snom-phone.html', 'snom-action-url-in.html', 'snom-sip-notify.html'];
+      // the SIP nodes have no msg.target, no HTTP status and its own E_SIP: their help lists its codes itself
+      const own = ['snom-phone.html', 'snom-action-url-in.html', 'snom-sip-notify.html', 'snom-csta-events.html'];
       for (const f of sources(lang).filter((n) => !own.includes(n))) {
         const built = fs.readFileSync(path.join(ROOT, 'nodes', 'locales', lang, f), 'utf8');
         for (const code of ['E_INPUT', 'E_UNSUPPORTED', 'E_AUTH', 'E_TIMEOUT', 'E_UNREACHABLE', 'E_HTTP', 'E_BUSY']) {
