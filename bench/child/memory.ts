@@ -48,6 +48,10 @@ async function main(): Promise<void> {
     model: 'D785',
     firmware: '10.1.33.33',
     timeoutMs: 20000,
+    // every loopback phone may get these credentials (msg.target's fleet check)
+    fleet: '127.0.0.0/8',
+    // released well before the idle reading (the default is 60 s)
+    targetIdleMs: Math.max(100, Math.floor(input.idleMs / 2)),
   });
   await base.profile();
   const out = (o: object): void => void process.stdout.write(JSON.stringify(o) + '\n');
