@@ -314,6 +314,7 @@ async function main(): Promise<void> {
         const n = o.memoryPhones;
         res.set('mem.rss', r, (after.rss - before.rss) / n);
         res.set('mem.heap', r, (after.heapUsed - before.heapUsed) / n);
+        res.set('mem.young', r, (after.youngFree - before.youngFree) / n);
         res.set('mem.sockets', r, after.sockets - before.sockets);
         res.set('mem.failed', r, after.failed);
         fleetAnswered += n - after.failed;

@@ -2,6 +2,7 @@
 // library (SnomPhone.forHost, the msg.target path), memory before / after / after an idle time.
 // Input: a JSON file { ports, user, password, idleMs }. Output: one JSON line per reading.
 import * as fs from 'node:fs';
+import * as v8 from 'node:v8';
 import { SnomPhone } from '../../src/lib/phone';
 
 interface Input {
@@ -33,7 +34,10 @@ function reading(phase: string): Record<string, number | string> {
   gc?.();
   const m = process.memoryUsage();
   const sockets = openSockets();
-  return { phase, rss: m.rss, heapUsed: m.heapUsed, external: m.external, sockets };
+  // the young generation V8 grew in a burst: committed (resident) but empty after the collection
+  const young = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+  const youngFree = young ? young.space_size - young.space_used_size : 0;
+  return { phase, rss: m.rss, heapUsed: m.heapUsed, external: m.external, sockets, youngFree };
 }
 
 async function main(): Promise<void> {

@@ -109,12 +109,13 @@ export class SnomPhone {
   /** the place this phone holds in that bound while a turn runs */
   private slot: Slot | undefined;
 
-  constructor(options: SnomPhoneOptions, profile?: Profile) {
+  /** `key`: a msg.target phone's canonical key, as its configured phone looked it up (not parsed again) */
+  constructor(options: SnomPhoneOptions, profile?: Profile, key?: string) {
     this.options = options;
     this.client = new PhoneClient(options);
     this.fleet = options.fleet instanceof Fleet ? options.fleet : Fleet.parse(options.fleet);
     this.defaultPort = this.client.origin.startsWith('https:') ? 443 : 80;
-    this.key = endpointKey(originEndpoint(this.client.origin), this.defaultPort);
+    this.key = key ?? endpointKey(originEndpoint(this.client.origin), this.defaultPort);
     if (profile) this.detected = profile;
   }
 
@@ -385,14 +386,18 @@ export class SnomPhone {
       this.siblings.delete(key); // most recently used last
     } else {
       this.makeRoom();
-      const sibling: SnomPhone = new SnomPhone({
-        ...this.options,
-        host: endpointHost(ep),
-        port: ep.port,
-        name: undefined,
-        fleet: NO_FLEET,
-        authFloor: { label: `the configured phone ${this.label}`, scheme: () => sibling.floorScheme() },
-      });
+      const sibling: SnomPhone = new SnomPhone(
+        {
+          ...this.options,
+          host: endpointHost(ep),
+          port: ep.port,
+          name: undefined,
+          fleet: NO_FLEET,
+          authFloor: { label: `the configured phone ${this.label}`, scheme: () => sibling.floorScheme() },
+        },
+        undefined,
+        key,
+      );
       sibling.parent = this;
       s = sibling;
     }
