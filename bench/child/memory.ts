@@ -61,19 +61,19 @@ async function main(): Promise<void> {
   const out = (o: object): void => void process.stdout.write(JSON.stringify(o) + '\n');
   out(reading('before'));
   // no reference to the phones is kept here: whatever stays alive, the library keeps
-  const failed = (
-    await Promise.allSettled(
-      input.ports.map(async (p) => {
-        const lease = base.forHost(`127.0.0.1:${p}`);
-        try {
-          return await lease.phone.run([{ command: 'key', path: '/command.htm?key=P1' }]);
-        } finally {
-          lease.release(); // idle release (lib/phone.ts) starts from here
-        }
-      }),
-    )
-  ).filter((r) => r.status === 'rejected').length;
-  out({ ...reading('after'), phones: input.ports.length, failed });
+  const settled = await Promise.allSettled(
+    input.ports.map(async (p) => {
+      const lease = base.forHost(`127.0.0.1:${p}`);
+      try {
+        return await lease.phone.run([{ command: 'key', path: '/command.htm?key=P1' }]);
+      } finally {
+        lease.release(); // idle release (lib/phone.ts) starts from here
+      }
+    }),
+  );
+  const rejected = settled.filter((r) => r.status === 'rejected');
+  const firstError = rejected.length ? String((rejected[0] as PromiseRejectedResult).reason).slice(0, 160) : undefined;
+  out({ ...reading('after'), phones: input.ports.length, failed: rejected.length, firstError });
   await new Promise((r) => setTimeout(r, input.idleMs));
   out(reading('idle'));
   await base.close();
