@@ -204,6 +204,7 @@ export function registerCommandNode<T extends CommandNodeType>(RED: RED, type: T
           }
         }),
       );
+      busy--;
       const failed = results.filter((r) => r.err);
       for (const r of results) if (!r.err) send(r.out);
       const first = failed[0]?.err;
@@ -218,8 +219,7 @@ export function registerCommandNode<T extends CommandNodeType>(RED: RED, type: T
       } else if (own && !own.err) {
         phoneNode.state.ready();
       }
-      // then this node's own result, so it stays on top (still busy above: the shared state did not repaint it)
-      busy--;
+      // then this node's own result, so it stays on top
       if (first && failed.length === results.length) {
         node.status({ fill: 'red', shape: 'ring', text: `${first.code} ${shortText(command)}` });
       } else if (first) {
