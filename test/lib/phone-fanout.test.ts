@@ -4,9 +4,15 @@
 import assert from 'node:assert/strict';
 import type * as http from 'node:http';
 import fc from 'fast-check';
-import { DEFAULT_MAX_TARGETS, DEFAULT_PHONES_AT_ONCE, SnomPhone, type SnomPhoneOptions } from '../../src/lib/phone';
+import {
+  DEFAULT_MAX_TARGETS,
+  DEFAULT_PHONES_AT_ONCE,
+  type SnomPhone,
+  type SnomPhoneOptions,
+} from '../../src/lib/phone';
 import type { SimPhone } from '../../src/simulator/phone';
-import { SIM_PASSWORD, SIM_USER, simFaults, simJson, simReset, simState, startPhones, stopAll } from '../support/sim';
+import { simFaults, simJson, simReset, simState, startPhones, stopAll } from '../support/sim';
+import { configuredPhone } from './phone-harness';
 import { rejection } from '../support/assert-error';
 import { until } from '../support/until';
 
@@ -54,20 +60,7 @@ describe('lib/phone: fan-out to many phones', function () {
   let home: SimPhone;
   let targets: SimPhone[];
   const made: SnomPhone[] = [];
-  const configured = (extra: Partial<SnomPhoneOptions> = {}, at: SimPhone = home): SnomPhone => {
-    const s = new SnomPhone({
-      host: '127.0.0.1',
-      port: portOf(at),
-      user: SIM_USER,
-      password: SIM_PASSWORD,
-      model: 'D785',
-      firmware: '10.1.33.33',
-      fleet: '127.0.0.1',
-      ...extra,
-    });
-    made.push(s);
-    return s;
-  };
+  const configured = (extra: Partial<SnomPhoneOptions> = {}): SnomPhone => configuredPhone(made, portOf(home), extra);
   before(async () => {
     phones = await startPhones(Array.from({ length: 6 }, () => ({ auth: 'digest' as const })));
     [home, ...targets] = phones;

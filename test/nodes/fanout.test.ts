@@ -34,12 +34,9 @@ describe('snom-phone fan-out: phones at once, targets per message', function () 
   });
   afterEach(async () => {
     await helper.unload();
-    for (const p of phones) await simReset(p);
+    await Promise.all(phones.map(simReset));
   });
-  after(async () => {
-    await stopAll(phones);
-    await new Promise<void>((r) => helper.stopServer(r));
-  });
+  after(() => stopAll(phones).then(() => new Promise<void>((r) => helper.stopServer(r))));
 
   async function load(phoneExtra: Record<string, unknown> = {}) {
     await helper.load([phoneNode, keyNode, catchNode, statusNode], flow(phones[0].url, phoneExtra), creds);
