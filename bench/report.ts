@@ -161,6 +161,14 @@ export function buildTable(res: Results, o: BenchOptions): string[] {
       unit: 'KiB',
       series: res.get('mem.heap').map((x) => x / KIB),
     });
+    if (res.has('mem.young')) {
+      rows.push({
+        row: `of the RSS: V8 young generation grown, empty (per phone)`,
+        unit: 'KiB',
+        series: res.get('mem.young').map((x) => x / KIB),
+        notes: 'committed by the burst, not held by any phone',
+      });
+    }
     rows.push({ row: `sockets open after the commands`, unit: 'sockets', series: res.get('mem.sockets'), digits: 0 });
     if (res.has('mem.idleRss')) {
       rows.push({
