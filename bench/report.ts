@@ -141,10 +141,10 @@ export function buildTable(res: Results, o: BenchOptions): string[] {
   }
   if (res.has('load.ms')) {
     rows.push({
-      row: 'package load: require the nine node files',
+      row: 'package load: require and register the nine node files',
       unit: 'ms',
       series: res.get('load.ms'),
-      notes: `fresh process; median of ${o.loadProcs} per round`,
+      notes: `fresh process, a stand-in RED; median of ${o.loadProcs} per round`,
     });
   }
   if (res.has('mem.rss')) {

@@ -101,6 +101,24 @@ describe('http/client: order, queue, timeouts', function () {
     assert.equal((await rejection(c2.request({ command: 'hang', path: '/hang', timeoutMs: 200 }))).code, 'E_TIMEOUT');
   });
 
+  it('one deadline timer per client: a short timeout after long ones fires at its own time, and later requests run', async () => {
+    const peer = await startHttp((req, res) => {
+      if (req.url === '/hang') return; // never answers
+      res.end('fine');
+    });
+    peers.push(peer);
+    // the long requests leave the client's timer set far ahead: the short one must not wait for it
+    const c = client(peer.port, { timeoutMs: 60000 });
+    for (let i = 0; i < 3; i++) assert.equal((await c.request({ command: 'ok', path: '/ok' })).body, 'fine');
+    for (let round = 0; round < 2; round++) {
+      const err = await rejection(c.request({ command: 'hang', path: '/hang', timeoutMs: 200 }));
+      assert.equal(err.code, 'E_TIMEOUT');
+      assert.match(err.message, /hang failed: no answer within 200 ms/);
+      // the fired deadline is not left behind for the next request
+      assert.equal((await c.request({ command: 'ok', path: '/ok' })).body, 'fine');
+    }
+  });
+
   it('refused port gives E_UNREACHABLE', async () => {
     const c = client(await freePort());
     const err = await rejection(c.request({ command: 'key', path: '/command.htm?key=OFFHOOK' }));
