@@ -20,6 +20,7 @@ import {
   snomError,
   transportError,
 } from './errors';
+import { Abort, exchange } from './exchange';
 import { phoneOrigin } from './origin';
 import { QueueFullError, SerialQueue } from './queue';
 import {
@@ -35,11 +36,11 @@ import {
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_QUEUE_SIZE = 100;
 
-let undici: typeof Undici | undefined;
+let undiciModule: typeof Undici | undefined;
 /** undici, loaded with the first client: requiring it when Node-RED loads the nodes took most of the package's load time. */
-function undiciClient(): typeof Undici.Client {
+function undici(): typeof Undici {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (undici ??= require('undici') as typeof Undici).Client;
+  return (undiciModule ??= require('undici') as typeof Undici);
 }
 
 export class PhoneClient {
@@ -67,7 +68,7 @@ export class PhoneClient {
    * Aborts the request in flight (deadline or close). One per client, replaced only once it fired:
    * requests run one at a time, so a fresh controller per request would buy nothing.
    */
-  private abort = new AbortController();
+  private abort = new Abort();
   /** When the request in flight passes its deadline (performance.now() ms); 0: none in flight. */
   private deadline = 0;
   private deadlineMs = 0;
@@ -93,7 +94,7 @@ export class PhoneClient {
     this.floor = opts.authFloor;
     this.timeoutMs = positiveNumber(opts.timeoutMs, DEFAULT_TIMEOUT_MS);
     this.queue = new SerialQueue(Math.max(0, Math.floor(opts.queueSize ?? DEFAULT_QUEUE_SIZE)));
-    this.dispatcher = new (undiciClient())(this.origin, {
+    this.dispatcher = new (undici().Client)(this.origin, {
       pipelining: 1,
       connect: {
         timeout: this.timeoutMs,
@@ -184,7 +185,7 @@ export class PhoneClient {
     }
     this.deadline = 0;
     const fired = this.abort;
-    this.abort = new AbortController();
+    this.abort = new Abort();
     fired.abort(new DeadlineError(this.deadlineMs));
   }
 
@@ -207,20 +208,21 @@ export class PhoneClient {
         let headers: PhoneResponse['headers'];
         let body: string;
         try {
-          const res = await this.dispatcher.request({
-            path: req.path,
-            method,
-            headers: this.headers(req, authorization),
-            body: req.body,
-            signal: ac.signal,
-            headersTimeout: timeoutMs,
-            bodyTimeout: timeoutMs,
-          });
-          status = res.statusCode;
-          headers = res.headers;
-          body = await res.body.text();
+          ({ status, headers, body } = await exchange(
+            this.dispatcher,
+            undici().util.parseHeaders,
+            {
+              path: req.path,
+              method,
+              headers: this.headers(req, authorization),
+              body: req.body,
+              headersTimeout: timeoutMs,
+              bodyTimeout: timeoutMs,
+            },
+            ac,
+          ));
         } catch (err) {
-          if (ac.signal.aborted) throw transportError(ctx(), ac.signal.reason);
+          if (ac.aborted) throw transportError(ctx(), ac.reason);
           if (req.closeIsSuccess && isConnectionClosed(err)) {
             return { status: 0, headers: {}, body: '', durationMs: since(started), exchanges, closed: true };
           }

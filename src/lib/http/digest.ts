@@ -3,7 +3,7 @@
  * Pure functions plus a small session that reuses a nonce with an increasing nc,
  * so that a phone costs one HTTP exchange per command instead of two.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { AuthChallenge, parseWwwAuthenticate } from './challenge';
 
 export type DigestAlgorithm = 'MD5' | 'MD5-sess' | 'SHA-256' | 'SHA-256-sess';
@@ -77,7 +77,9 @@ function isChallengeList(v: unknown): v is AuthChallenge[] {
 
 export function digestHash(algorithm: DigestAlgorithm, data: string): string {
   const h = algorithm.startsWith('SHA-256') ? 'sha256' : 'md5';
-  return createHash(h).update(data, 'utf8').digest('hex');
+  // crypto.hash (Node ≥ 20.12) hashes in one call, without a Hash object per value
+  if (typeof crypto.hash === 'function') return crypto.hash(h, data, 'hex');
+  return crypto.createHash(h).update(data, 'utf8').digest('hex');
 }
 
 export interface DigestInput {
@@ -118,6 +120,7 @@ export function computeDigestResponse(i: DigestInput): string {
 }
 
 function quote(v: string): string {
+  if (!v.includes('"') && !v.includes('\\')) return '"' + v + '"';
   return '"' + v.replace(/[\\"]/g, (c) => '\\' + c) + '"';
 }
 
@@ -146,7 +149,7 @@ export function buildDigestAuthorization(ch: DigestChallenge, i: DigestInput): s
 }
 
 export function newCnonce(): string {
-  return randomBytes(16).toString('hex');
+  return crypto.randomBytes(16).toString('hex');
 }
 
 /**
