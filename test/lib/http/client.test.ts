@@ -25,6 +25,14 @@ describe('http/client: order, queue, timeouts', function () {
     clients.push(c);
     return c;
   };
+  /** Answers 'fine', except /hang, which it never answers. */
+  const hangingPeer = async (): Promise<Peer> => {
+    const peer = await startHttp((req, res) => {
+      if (req.url !== '/hang') res.end('fine');
+    });
+    peers.push(peer);
+    return peer;
+  };
 
   it('runs 50 concurrent calls one at a time, in arrival order', async () => {
     let inFlight = 0;
@@ -84,11 +92,7 @@ describe('http/client: order, queue, timeouts', function () {
   });
 
   it('times out with E_TIMEOUT, frees the slot, and the next request works', async () => {
-    const peer = await startHttp((req, res) => {
-      if (req.url === '/hang') return; // never answers
-      res.end('fine');
-    });
-    peers.push(peer);
+    const peer = await hangingPeer();
     const c = client(peer.port, { timeoutMs: 300 });
     // The answered requests get a generous timeout of their own: only /hang may time out.
     const queuedBehind = c.request({ command: 'after', path: '/ok', timeoutMs: 10000 });
@@ -102,11 +106,7 @@ describe('http/client: order, queue, timeouts', function () {
   });
 
   it('one deadline timer per client: a short timeout after long ones fires at its own time, and later requests run', async () => {
-    const peer = await startHttp((req, res) => {
-      if (req.url === '/hang') return; // never answers
-      res.end('fine');
-    });
-    peers.push(peer);
+    const peer = await hangingPeer();
     // the long requests leave the client's timer set far ahead: the short one must not wait for it
     const c = client(peer.port, { timeoutMs: 60000 });
     for (let i = 0; i < 3; i++) assert.equal((await c.request({ command: 'ok', path: '/ok' })).body, 'fine');
