@@ -209,6 +209,19 @@ describe('http/client: statuses, headers, bodies', function () {
         return res.end();
       }
       if (req.url === '/index.htm') return res.end('index');
+      if (req.url === '/utf8') {
+        // a BOM, then "Grüße ☎" sent in pieces that split its multi-byte characters
+        const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('Grüße ☎', 'utf8')]);
+        res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Twice': ['a', 'b'] });
+        for (const [from, to] of [
+          [0, 2],
+          [2, 6],
+          [6, 12],
+          [12, bytes.length],
+        ])
+          res.write(bytes.subarray(from, to));
+        return res.end();
+      }
       if (req.url === '/fail') {
         res.writeHead(500, { 'Content-Type': 'text/plain' });
         return res.end('<fault>\n  ' + 'x'.repeat(1000) + '</fault>');
@@ -220,6 +233,13 @@ describe('http/client: statuses, headers, bodies', function () {
   after(async () => {
     await c.close();
     await peer.close();
+  });
+
+  it('reads a body sent in pieces as UTF-8 without its BOM, and repeated headers as a list', async () => {
+    const r = await c.request({ command: 'utf8', path: '/utf8' });
+    assert.equal(r.body, 'Grüße ☎');
+    assert.deepEqual(r.headers['x-twice'], ['a', 'b']);
+    assert.equal(r.headers['content-type'], 'text/plain; charset=utf-8');
   });
 
   it('302 is success with okStatuses and is not followed; E_HTTP without', async () => {
