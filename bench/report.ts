@@ -141,10 +141,18 @@ export function buildTable(res: Results, o: BenchOptions): string[] {
   }
   if (res.has('load.ms')) {
     rows.push({
-      row: 'package load: require the nine node files',
+      row: 'package load: require and register the nine node files',
       unit: 'ms',
       series: res.get('load.ms'),
-      notes: `fresh process; median of ${o.loadProcs} per round`,
+      notes:
+        `fresh process, a stand-in RED; median of ${o.loadProcs} per round` +
+        (res.noteOf('load') ? `; ${res.noteOf('load')}` : ''),
+    });
+    rows.push({
+      row: 'package load: CPU time of the same',
+      unit: 'ms CPU',
+      series: res.get('load.cpu'),
+      notes: 'user + system CPU of the loading process: what a busy machine inflates least',
     });
   }
   if (res.has('mem.rss')) {
@@ -290,7 +298,7 @@ export function buildGoals(res: Results, o: BenchOptions, x: Extra): string[] {
   if (res.has('load.ms')) {
     g(
       median(res.get('load.ms')) <= 100,
-      `package load ≤ 100 ms for the nine node files: ${mmm(res.get('load.ms'), 0)} ms`,
+      `package load ≤ 100 ms for the nine node files: ${mmm(res.get('load.ms'), 0)} ms (CPU ${mmm(res.get('load.cpu'), 0)} ms)`,
     );
   }
   // what the issue says must stay

@@ -273,13 +273,22 @@ async function main(): Promise<void> {
       noteKey: 'load',
       run: async (r) => {
         const ms: number[] = [];
+        const cpu: number[] = [];
         for (let i = 0; i < o.loadProcs; i++) {
           const c = spawnNode([], script);
           const code = await c.exited;
           if (code !== 0) throw new Error(`load-time child failed: ${c.output().slice(-300)}`);
-          ms.push((JSON.parse(c.output().trim().split('\n').pop()!) as { ms: number }).ms);
+          const got = JSON.parse(c.output().trim().split('\n').pop()!) as {
+            ms: number;
+            cpuMs: number;
+            heavy: string[];
+          };
+          ms.push(got.ms);
+          cpu.push(got.cpuMs);
+          if (got.heavy.length) res.note('load', `loaded at start: ${got.heavy.join(', ')}`);
         }
         res.set('load.ms', r, median(ms));
+        res.set('load.cpu', r, median(cpu));
       },
     });
   }
