@@ -37,6 +37,8 @@ const FILL: Record<string, { field: string; good: string; bad?: string }> = {
   'snom-settings': { field: 'names', good: 'user_realname1', bad: 'constructor' },
   'snom-xml-push': { field: 'document', good: '<SnomIPPhoneText><Text>Hi</Text></SnomIPPhoneText>' },
   'snom-action-url-in': { field: 'path', good: '/snom/browser-test' },
+  'snom-csta-events': { field: 'keepAlive', good: '60' },
+  'snom-sip-notify': { field: 'kind', good: 'talk' },
 };
 
 const TAB = 'tab1';
@@ -94,6 +96,17 @@ describe('the editor in a real browser', function () {
     );
     browser = await launchChromium();
     editor = await openEditor(browser, nr.url);
+  });
+
+  // a failed step must not leave its dialog over the next one
+  afterEach(async () => {
+    for (const button of ['#node-config-dialog-cancel', '#node-dialog-cancel']) {
+      const open = editor?.page.locator(button);
+      while (open && (await open.count()) > 0 && (await open.first().isVisible())) {
+        await open.first().click();
+        await editor.page.waitForTimeout(300);
+      }
+    }
   });
 
   after(async () => {
