@@ -8,6 +8,7 @@ import type { ConfigOf } from './shared/node-config';
 import { PhoneState } from './shared/phone-state';
 import type { RED } from './shared/red';
 import { positiveInt } from '../lib/util';
+import { translator } from './shared/i18n';
 
 const AUTH_MODES: readonly AuthMode[] = ['auto', 'basic', 'digest', 'none'];
 
@@ -16,6 +17,7 @@ function authMode(v: unknown): AuthMode {
 }
 
 export = function register(RED: RED): void {
+  const t = translator(RED);
   function SnomPhoneNode(this: SnomPhoneConfigNode, config: ConfigOf<'snom-phone'>) {
     RED.nodes.createNode(this, config);
     const creds = this.credentials ?? {};
@@ -23,7 +25,7 @@ export = function register(RED: RED): void {
     const port = config.port === '' || config.port === undefined ? undefined : Number(config.port);
     this.host = host;
     this.baseUrl = String(config.baseUrl ?? '').trim();
-    this.state = new PhoneState();
+    this.state = new PhoneState(t('status.phoneReady'));
     // an invalid fleet allows no other phone (the library fails closed) and says so here
     const fleet = Fleet.parse(config.fleet);
     this.phone = new SnomPhone({
@@ -42,9 +44,9 @@ export = function register(RED: RED): void {
       legacyCsta: config.legacyCsta === true,
       fleet,
     });
-    if (!host) this.state.set({ fill: 'red', shape: 'ring', text: 'no host set' });
+    if (!host) this.state.set({ fill: 'red', shape: 'ring', text: t('status.noHost') });
     else if (fleet.error) {
-      this.state.setFault({ fill: 'red', shape: 'ring', text: 'invalid fleet' });
+      this.state.setFault({ fill: 'red', shape: 'ring', text: t('status.invalidFleet') });
       this.error(fleet.error);
     }
 

@@ -55,7 +55,8 @@ export async function startNodeRed(
   const deadline = Date.now() + 30000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`node-red exited early:\n${out}`);
-    if (/Started flows/.test(out)) break;
+    // the log speaks the runtime's language (settings lang)
+    if (/Started flows|Flows sind gestartet/.test(out)) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`node-red did not start in 30 s:\n${out}`);
