@@ -76,7 +76,12 @@ function bareDocument(op: CstaOperation, children: XmlNode[]): string {
 }
 
 /** dialectRefusal's texts as catalog keys ("runtime.errors.csta.<key>"), by dialect. */
-const REFUSAL_KEYS: Record<string, string> = { none: 'noCsta', gap: 'gap', legacy: 'legacy', current: 'needs874' };
+export const REFUSAL_KEYS: Record<string, string> = {
+  none: 'noCsta',
+  gap: 'gap',
+  legacy: 'legacy',
+  current: 'needs874',
+};
 
 /** The firmware rule that refuses `op`, or undefined when the phone can do it. */
 function dialectRefusal(op: CstaOperation, caps: CstaCaps): string | undefined {

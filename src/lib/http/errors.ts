@@ -85,7 +85,7 @@ export function snomError(
 }
 
 /** The fixed reasons above as catalog keys ("runtime.errors.http.<key>"). */
-const WHAT_KEYS: Record<string, string> = {
+export const WHAT_KEYS: Record<string, string> = {
   'client closed': 'closed',
   'the phone did not answer in time': 'noAnswer',
   'connection refused (wrong port, or the web server is off?)': 'refused',

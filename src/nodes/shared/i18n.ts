@@ -43,7 +43,7 @@ export function lookup(catalog: Record<string, unknown>, key: string): string | 
 
 /** Node-RED's interpolation (`__name__`), for the English fallback. */
 function interpolate(text: string, params: TextParams): string {
-  return text.replace(/__(\w+)__/g, (whole, name: string) =>
+  return text.replace(/__(\w+?)__/g, (whole, name: string) =>
     Object.hasOwn(params, name) ? String(params[name]) : whole,
   );
 }

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { endpointStatusParts } from '../../src/lib/action-url';
+import { REFUSAL_KEYS } from '../../src/lib/csta/build';
+import { WHAT_KEYS } from '../../src/lib/http/errors';
+import { flatten, LANGS, paramsOf, runtimePart } from '../support/catalog';
+
+const SRC = path.resolve(__dirname, '..', '..', '..', 'src');
+
+function sources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+/** The string literals in a call's first argument (`t(a ? 'x' : 'y', …)` gives x and y). */
+function literalKeys(text: string, call: RegExp): string[] {
+  const keys: string[] = [];
+  for (const m of text.matchAll(call)) {
+    const arg = m[1];
+    // a literal before `?` is a condition's, not a key
+    for (const l of arg.matchAll(/'([A-Za-z0-9.]+)'(?!\s*\?)/g)) keys.push(l[1]);
+  }
+  return keys;
+}
+
+/** Every runtime key the code uses, as "runtime.<key>" would name it. */
+function keysInCode(): Set<string> {
+  const keys = new Set<string>();
+  for (const file of sources(SRC)) {
+    const text = fs.readFileSync(file, 'utf8');
+    for (const k of literalKeys(text, /\.withText\(\s*([^,)]+)/g)) keys.add(`errors.${k}`);
+    for (const k of literalKeys(text, /\bt\(\s*([^,)]+)/g)) keys.add(k);
+    if (file.endsWith(path.join('http', 'errors.ts')))
+      for (const k of literalKeys(text, /\btext\(\s*([^,)]+)/g)) keys.add(`errors.http.${k}`);
+    if (file.endsWith(path.join('commands', 'keys.ts')))
+      for (const m of text.matchAll(/say: '(\w+)'/g)) keys.add(`errors.keys.${m[1]}`);
+  }
+  for (const k of Object.values(WHAT_KEYS)) keys.add(`errors.http.${k}`);
+  for (const k of Object.values(REFUSAL_KEYS)) keys.add(`errors.csta.${k}`);
+  const counts = { path: '/p', duplicate: false, received: 0, refused: 0, dropped: 0 };
+  for (const c of [
+    counts,
+    { ...counts, problem: 'x' },
+    { ...counts, duplicate: true },
+    { ...counts, received: 1, refused: 1, dropped: 1 },
+    { ...counts, received: 2, dropped: 2 },
+  ])
+    for (const p of endpointStatusParts(c)) keys.add(`status.${p.key}`);
+  return keys;
+}
+
+describe('package: the runtime catalogs (nodes/locales/*/snom-phone.json "runtime")', () => {
+  const catalogs = LANGS.map((l) => [l, flatten(runtimePart(l))] as const);
+
+  it('every key the code uses is in en-US and de', () => {
+    const used = keysInCode();
+    assert.ok(used.size > 100, `found ${used.size} keys`);
+    for (const [lang, cat] of catalogs) {
+      const missing = [...used].filter((k) => !cat.has(k));
+      assert.deepEqual(missing, [], `missing in ${lang}`);
+    }
+  });
+
+  it('en-US and de have the same keys, each with the same parameters', () => {
+    const [[, en], [, de]] = catalogs;
+    assert.deepEqual([...de.keys()].sort(), [...en.keys()].sort());
+    for (const [k, text] of en) assert.deepEqual(paramsOf(de.get(k)!), paramsOf(text), k);
+  });
+
+  it('no catalog key goes unused', () => {
+    const used = keysInCode();
+    const [[, en]] = catalogs;
+    assert.deepEqual(
+      [...en.keys()].filter((k) => !used.has(k)),
+      [],
+    );
+  });
+});
