@@ -82,11 +82,20 @@ export function localise<E>(t: Translate, err: E): E | SnomError {
   const text: TextKey | undefined = err.text;
   if (!text) return err;
   const key = `errors.${text.key}`;
-  const message = t(key, text.params);
+  const message = t(key, withField(t, text.params));
   // in English (the runtime's, or its fallback for a language without the entry) the message stays as thrown
   if (message === key || message === englishText(key, text.params) || message === err.message) return err;
   const out = new SnomError(err.code, message, err.details);
   out.stack = err.stack;
   out.text = text;
   return out;
+}
+
+/** A field named in words ("The number to dial") in the runtime's language, where the catalog has it. */
+function withField(t: Translate, params: TextParams): TextParams {
+  const field = params.field;
+  if (typeof field !== 'string' || !/\s/.test(field)) return params;
+  const key = `fields.${field}`;
+  const said = t(key);
+  return said === key ? params : { ...params, field: said };
 }
