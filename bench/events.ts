@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Pool } from 'undici';
 import { nodeRedScript, prepareUserDir } from '../src/dev/userdir';
-import { freePort } from '../test/support/node-red-process';
+import { freePort, retryOnPortInUse } from '../test/support/node-red-process';
 import { spawnNode, stopChild, tempDir, type Child } from './procs';
 import { percentile } from './stats';
 
@@ -102,13 +102,7 @@ export async function startEventRuntime(
   nodeArgs: string[],
   connections: number,
 ): Promise<EventRuntime> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startOnce(configs, nodeArgs, connections);
-    } catch (e) {
-      if (attempt >= 4 || !/port in use/i.test(String((e as Error).message))) throw e;
-    }
-  }
+  return retryOnPortInUse(() => startOnce(configs, nodeArgs, connections));
 }
 
 async function startOnce(configs: number, nodeArgs: string[], connections: number): Promise<EventRuntime> {

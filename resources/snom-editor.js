@@ -1,8 +1,25 @@
 // What every Snom node's editor shares (window.SnomEditor): palette category and colour, the
 // registration of a node with the runtime's validators (window.SnomRules, built from the library
-// into resources/snom-rules.js), the standard form rows, and label helpers. Each nodes/<type>.html
-// loads this file and snom-rules.js; the browser may run them in either order, so nothing here
-// touches SnomRules before a node registers.
+// into resources/snom-rules.js), the standard form rows, typedInputs and label helpers. Each
+// nodes/<type>.html loads this file and snom-rules.js; the browser may run them in either order, so
+// nothing here touches SnomRules before a node registers.
+//
+// Adding a node (the conventions every Snom editor follows):
+// - nodes/<type>.html calls SnomEditor.registerCommandNode(type, def) (a node with a phone) or
+//   SnomEditor.register(type, def): category "Snom", COLOR and the icon icons/<type>.svg (white on
+//   transparent, 40×60; the build copies icons/ to nodes/icons/) are set here; def.label returns
+//   what the node will do ("press P1;ENTER", "dial 123"), the name wins when there is one.
+// - Form rows are placeholders: <div data-snom-row="field"></div> (label + text input with the id
+//   node-input-<field>, the id the browser suite finds it by), data-snom-check, data-snom-tip.
+//   Texts come from nodes/locales/<lang>/<type>.json: <type>.label.<field>, .placeholder.<field>,
+//   .tip.<field>.
+// - A field whose value may come from msg / flow / global / env is listed with its sources in
+//   src/nodes/shared/typed-props.ts (TYPED_FIELDS): its row becomes a typedInput saved with
+//   <field>Type ('str', the form's text, is the default and what old flows read as), and the
+//   runtime evaluates it per message (registerCommandNode in src/nodes/shared/command-node.ts).
+// - A field the runtime checks gets a check in src/nodes/editor/rules.ts (CHECKS): the editor then
+//   marks it red with the runtime's own message before deploy.
+// - Help: nodes/help/<lang>/<type>.html with Inputs, Outputs, Details and References, en-US and de.
 (function (global) {
   'use strict';
   if (global.SnomEditor) return;
@@ -10,13 +27,18 @@
   var MODULE = '@snom-flows/node-red-contrib-snom';
   var CATEGORY = 'Snom';
   var COLOR = '#8FBCBB';
-  var ICON = 'snom.svg';
 
   // nodes whose edit dialog is open: their validators read the form, not the saved values
   var open = [];
 
   function rules() {
     return global.SnomRules;
+  }
+
+  /** The fields of `type` that may come from msg / flow / global / env, each with its sources. */
+  function typedOf(type) {
+    var r = rules();
+    return r && r.typedFields ? r.typedFields(type) : {};
   }
 
   function prefixOf(def) {
@@ -48,13 +70,29 @@
     return config ? { model: config.model, firmware: config.firmware, legacyCsta: config.legacyCsta } : undefined;
   }
 
+  /** A value from msg / flow / global / env: Node-RED's own check of the property (3.1+), else none. */
+  function checkSource(value, source, opt) {
+    var check = RED.utils && RED.utils.validateTypedProperty;
+    if (!check) return true;
+    var verdict = check(value, source, opt || {});
+    return verdict === true || typeof verdict === 'string' ? verdict : false;
+  }
+
   /** A Node-RED 3.x validator (value, opt): true, or the runtime's reason as a string. */
   function validator(type, field, defaults, prefix) {
+    var typed = Object.prototype.hasOwnProperty.call(typedOf(type), field);
     // two parameters: Node-RED then shows a returned string as the reason
-    return function (value, _opt) {
+    return function (value, opt) {
       var r = rules();
       if (!r) return true; // the runtime checks it anyway; a failed script load must not block editing
       var values = formOf(this, defaults, prefix);
+      var source = typed ? values[field + 'Type'] || 'str' : 'str';
+      if (source !== 'str') {
+        // a multi-line field keeps its property in the source input while the dialog is open
+        var multi = open.indexOf(this) !== -1 ? $('#' + prefix + '-' + field + '-source') : null;
+        return checkSource(multi && multi.length ? multi.typedInput('value') : value, source, opt);
+      }
+      if (r.checkedFields(type).indexOf(field) === -1) return true;
       var verdict = r.checkField(type, field, value, values, phoneOf(type, values));
       if (verdict === true || typeof verdict === 'string') return verdict;
       // no runtime message (it would fall back to a default): the node's own words, if it has any
@@ -83,15 +121,31 @@
   /** A labelled row; the control is the placeholder's content, else a text input. */
   function row(type, prefix, field, attrs, content) {
     var id = prefix + '-' + field;
-    var control =
-      content.trim() ||
-      '<input type="text" id="' +
-        id +
+    var typed = Object.prototype.hasOwnProperty.call(typedOf(type), field);
+    var width = attrs['data-width'] || (typed ? '70%' : '');
+    var input = function (inputId) {
+      return (
+        '<input type="text" id="' +
+        inputId +
         '"' +
-        (attrs['data-width'] ? ' style="width: ' + attrs['data-width'] + ';"' : '') +
+        (width ? ' style="width: ' + width + ';"' : '') +
         (attrs['data-placeholder'] ? ' data-i18n="[placeholder]' + type + '.placeholder.' + field + '"' : '') +
-        '>';
-    var top = attrs['data-top'] ? ' style="vertical-align: top; margin-top: 6px;"' : '';
+        '>'
+      );
+    };
+    var control = content.trim() || input(id);
+    var after = '';
+    if (typed) {
+      // the typedInput keeps its source in <field>Type; a multi-line field (its own textarea) gets a
+      // separate source input, and its text area shows on a row of its own while the source is 'str'
+      if (content.trim()) {
+        after =
+          '<div class="' + rowClass(attrs) + ' snom-typed-text-' + field + '"><label></label>' + content + '</div>';
+        control = input(id + '-source');
+      }
+      control += '<input type="hidden" id="' + id + 'Type">';
+    }
+    var top = attrs['data-top'] && !after ? ' style="vertical-align: top; margin-top: 6px;"' : '';
     return (
       '<div class="' +
       rowClass(attrs) +
@@ -109,7 +163,8 @@
       field +
       '"></span></label>' +
       control +
-      '</div>'
+      '</div>' +
+      after
     );
   }
 
@@ -170,6 +225,67 @@
     script.text(expandTemplate(wrap(script.text()), type, prefix));
   }
 
+  /** Turns every typed field's input into a typedInput with the runtime's sources for it. */
+  function typedPrepare(node, type, prefix) {
+    var fields = typedOf(type);
+    Object.keys(fields).forEach(function (field) {
+      var id = '#' + prefix + '-' + field;
+      var text = $(id);
+      var typeField = $(id + 'Type');
+      var source = $(id + '-source');
+      var multi = source.length > 0;
+      var input = multi ? source : text;
+      if (!input.length || !typeField.length || !input.typedInput) return;
+      var current = typeField.val() || node[field + 'Type'] || fields[field][0];
+      if (fields[field].indexOf(current) === -1) current = fields[field][0];
+      typeField.val(current);
+      if (multi && current !== 'str') {
+        source.val(text.val());
+        text.val('');
+      }
+      var types = fields[field].map(function (t) {
+        // a multi-line text is written in its own text area below the source
+        return t === 'str' && multi ? { value: 'str', label: node._(type + '.typed.' + field), hasValue: false } : t;
+      });
+      input.typedInput({ default: fields[field][0], types: types, typeField: id + 'Type' });
+      if (multi) {
+        var show = function () {
+          $('.snom-typed-text-' + field).toggle(input.typedInput('type') === 'str');
+        };
+        input.on('change', show);
+        show();
+      }
+    });
+  }
+
+  /** A multi-line field saves the source's property when its source is not its own text. */
+  function typedSave(type, prefix) {
+    Object.keys(typedOf(type)).forEach(function (field) {
+      var id = '#' + prefix + '-' + field;
+      var source = $(id + '-source');
+      if (source.length && $(id + 'Type').val() !== 'str') $(id).val(source.typedInput('value'));
+    });
+  }
+
+  /** Sets an input's placeholder, also on the typedInput that shows in its place. */
+  function placeholder(input, text) {
+    input = $(input);
+    input.attr('placeholder', text);
+    input.next('.red-ui-typedInput-container').find('input.red-ui-typedInput-input').attr('placeholder', text);
+  }
+
+  /**
+   * What a field says in a label: its text, or where the value comes from (msg.keys, flow.x,
+   * env PHONE, or the value itself for a number, a boolean or JSON).
+   */
+  function valueText(node, field, max) {
+    var source = node[field + 'Type'] || 'str';
+    var v = node[field] === undefined || node[field] === null ? '' : String(node[field]);
+    if (source === 'msg' || source === 'flow' || source === 'global') v = source + '.' + v;
+    else if (source === 'env') v = 'env ' + v;
+    return shorten(v, max || 28);
+  }
+
   function tracked(fn, enter) {
     return function () {
       var i = open.indexOf(this);
@@ -189,7 +305,7 @@
     var own = def.label;
     def.category = def.category || CATEGORY;
     def.color = COLOR;
-    def.icon = def.icon || ICON;
+    def.icon = def.icon || type + '.svg';
     def.paletteLabel =
       def.paletteLabel ||
       function () {
@@ -203,13 +319,26 @@
         return this.name ? 'node_label_italic' : '';
       };
     }
-    var fields = rules() ? rules().checkedFields(type) : [];
+    var typed = typedOf(type);
+    // a typed field saves its source beside it; 'str' (the form's text) is also what old flows read as
+    Object.keys(typed).forEach(function (f) {
+      if (def.defaults[f] && !def.defaults[f + 'Type']) def.defaults[f + 'Type'] = { value: typed[f][0] };
+    });
+    var fields = (rules() ? rules().checkedFields(type) : []).concat(Object.keys(typed));
     fields.forEach(function (f) {
       var d = def.defaults[f];
       if (d && !d.validate) d.validate = validator(type, f, def.defaults, prefix);
     });
-    def.oneditprepare = tracked(def.oneditprepare, true);
-    def.oneditsave = tracked(def.oneditsave, false);
+    var prepare = def.oneditprepare;
+    def.oneditprepare = tracked(function () {
+      typedPrepare(this, type, prefix);
+      return prepare ? prepare.apply(this, arguments) : undefined;
+    }, true);
+    var save = def.oneditsave;
+    def.oneditsave = tracked(function () {
+      typedSave(type, prefix);
+      return save ? save.apply(this, arguments) : undefined;
+    }, false);
     def.oneditcancel = tracked(def.oneditcancel, false);
     def.oneditdelete = tracked(def.oneditdelete, false);
     writeTemplate(
@@ -268,6 +397,8 @@
     fillSelect: fillSelect,
     toggleRows: toggleRows,
     shorten: shorten,
+    valueText: valueText,
+    placeholder: placeholder,
     rules: rules,
   };
 })(typeof window !== 'undefined' ? window : globalThis);

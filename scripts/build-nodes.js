@@ -46,6 +46,8 @@ for (const type of types) {
   );
   fs.writeFileSync(path.join(nodesDir, `${type}.js`), code);
 }
+// afresh: an icon removed from icons/ must not linger in what Node-RED loads
+fs.rmSync(path.join(nodesDir, 'icons'), { recursive: true, force: true });
 copyTree(path.join(root, 'icons'), path.join(nodesDir, 'icons'));
 copyTree(path.join(root, 'src', 'simulator', 'assets'), path.join(root, 'dist', 'src', 'simulator', 'assets'));
 require('./build-help').build();

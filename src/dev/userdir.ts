@@ -39,7 +39,10 @@ export function prepareUserDir(o: UserDirOptions): string {
     flowFile: 'flows.json',
     credentialSecret: false,
     httpNodeRoot: '/',
+    // no first-run dialogs: the welcome tour, and Node-RED 4.1's "Enable update notifications?"
+    // (the editor asks while the runtime reports telemetryEnabled undefined)
     editorTheme: { projects: { enabled: false }, tours: false },
+    telemetry: { enabled: false, updateNotification: false },
     logging: { console: { level: 'info', metrics: false, audit: false } },
     ...o.settings,
   };
@@ -53,23 +56,77 @@ export function prepareUserDir(o: UserDirOptions): string {
   return settingsFile;
 }
 
-/** Every examples/*.json on its own tab, config nodes global, as an import would place them. */
+/** The example files (names without .json), sorted: one tab each. */
+export function exampleNames(): string[] {
+  return fs
+    .readdirSync(path.join(PACKAGE_ROOT, 'examples'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.replace(/\.json$/, ''))
+    .sort();
+}
+
+/**
+ * Every examples/*.json (or the named ones) on its own tab, config nodes global and each config
+ * node once (the examples share the phones' configs by id), as importing them one by one would
+ * leave them.
+ */
 export function exampleFlows(names?: string[]): unknown[] {
   const dir = path.join(PACKAGE_ROOT, 'examples');
-  const files = fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.json') && (!names || names.includes(f.replace(/\.json$/, ''))));
   const flows: unknown[] = [];
-  files.sort().forEach((f, i) => {
-    const tab = `ex-tab-${i}`;
-    flows.push({ id: tab, type: 'tab', label: f.replace(/\.json$/, ''), disabled: false, info: '' });
-    const nodes = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as Array<Record<string, unknown>>;
-    for (const n of nodes) flows.push(n.type === 'snom-phone' || n.x === undefined ? n : { ...n, z: tab });
-  });
+  const configs = new Set<string>();
+  exampleNames()
+    .filter((name) => !names || names.includes(name))
+    .forEach((name, i) => {
+      const tab = `ex-tab-${i}`;
+      flows.push({ id: tab, type: 'tab', label: name, disabled: false, info: '' });
+      const nodes = JSON.parse(fs.readFileSync(path.join(dir, `${name}.json`), 'utf8')) as Array<
+        Record<string, unknown>
+      >;
+      for (const n of nodes) {
+        const isConfig = n.x === undefined;
+        if (isConfig && configs.has(n.id as string)) continue;
+        if (isConfig) configs.add(n.id as string);
+        flows.push(isConfig ? n : { ...n, z: tab });
+      }
+    });
   return flows;
 }
 
-/** The path of Node-RED's own start script (the dev dependency). */
+const ADDRESS = /(127\.0\.0\.1:|localhost:|simulator :)(\d{1,5})\b/g;
+
+/**
+ * The flows with every default port moved (`map`: default → in use): addresses in any text
+ * (`127.0.0.1:8081`, a config's name "… (simulator :8081)") and the `port` fields of this
+ * package's nodes. The examples are written for the default ports; tests and busy machines move them.
+ */
+export function movePorts<T>(flows: T[], map: Map<number, number>): T[] {
+  const text = (s: string) =>
+    s.replace(ADDRESS, (all, pre: string, port: string) => {
+      const to = map.get(Number(port));
+      return to === undefined ? all : `${pre}${to}`;
+    });
+  const walk = (v: unknown, key: string, snom: boolean): unknown => {
+    if (typeof v === 'string') {
+      const to = snom && /^(?:port|\w+Port)$/.test(key) && /^\d+$/.test(v) ? map.get(Number(v)) : undefined;
+      return to === undefined ? text(v) : String(to);
+    }
+    if (typeof v === 'number' && snom && /^(?:port|\w+Port)$/.test(key)) return map.get(v) ?? v;
+    if (Array.isArray(v)) return v.map((x) => walk(x, '', snom));
+    if (v !== null && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k, snom)]));
+    return v;
+  };
+  return flows.map((n) => {
+    const type = (n as { type?: unknown }).type;
+    return walk(n, '', typeof type === 'string' && type.startsWith('snom-')) as T;
+  });
+}
+
+/**
+ * The path of Node-RED's own start script: the dev dependency, or the one in SNOM_NODE_RED_DIR
+ * (a folder whose node_modules holds another Node-RED: the version matrix, scripts/test-matrix.sh).
+ */
 export function nodeRedScript(): string {
-  return require.resolve('node-red/red.js');
+  const dir = process.env.SNOM_NODE_RED_DIR;
+  return dir ? require.resolve('node-red/red.js', { paths: [dir] }) : require.resolve('node-red/red.js');
 }

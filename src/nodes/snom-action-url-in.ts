@@ -30,6 +30,11 @@ import type { NodeStatus, RED } from './shared/red';
 import { Undelivered, deliveryCanceller, watchDeploys } from './shared/redeploy';
 import { localise, translator } from './shared/i18n';
 
+// Message ids of delivered events: unique per process, without a crypto call per event.
+const MSGID_PREFIX = randomBytes(4).toString('hex');
+let msgSeq = 0;
+const nextMsgId = (): string => MSGID_PREFIX + (++msgSeq).toString(16).padStart(8, '0');
+
 // One router per module load: the path → node map lives here and survives redeploys. Held events
 // are released once all flows have started, so that a second node on the same path is known
 // before anyone receives (no deploy-order luck).
@@ -89,6 +94,7 @@ export = function register(RED: RED): void {
     let closed = false;
     const counts: EndpointCounts = { path, problem, duplicate: false, received: 0, refused: 0, dropped: 0 };
     const throttle = new StatusThrottle<NodeStatus>((s) => node.status(s), 500);
+    const currentStatus = (): NodeStatus => statusOf(counts);
     const endpoint: ActionEndpoint = {
       ...settings,
       token,
@@ -97,10 +103,10 @@ export = function register(RED: RED): void {
         if (closed) return;
         counts.received++;
         // our own id, so that a delivery still pending at a redeploy can be recognised and cancelled
-        const _msgid = randomBytes(8).toString('hex');
+        const _msgid = nextMsgId();
         node.send([{ ...eventMessage(ev, phoneConfigIdFor(ev.address)), _msgid }, null]);
         undelivered.sent(_msgid, ev);
-        throttle.set(statusOf(counts));
+        throttle.update(currentStatus);
       },
       onDuplicate(d: boolean) {
         counts.duplicate = d;
@@ -120,7 +126,7 @@ export = function register(RED: RED): void {
       },
       onRefused() {
         counts.refused++;
-        throttle.set(statusOf(counts));
+        throttle.update(currentStatus);
       },
     };
     // handed back at a redeploy: held again for the next flow, and no longer counted as received

@@ -1,10 +1,12 @@
-import { buildCstaRequest, buildRawCsta, type CstaRequest, type CstaResult } from '../lib/csta';
+import { buildCstaRequest, buildRawCsta, cstaSipPlan, type CstaRequest, type CstaResult } from '../lib/csta';
 import type { CommandPlan } from '../lib/commands/plan';
+import { unsupportedError } from '../lib/errors';
 import { cstaOperationFrom, cstaParamsFrom, rawXmlFrom } from './shared/csta-params';
 import { cstaPlan } from '../lib/csta/transport';
-import { requireCstaOverHttp } from '../lib/profile';
+import { cstaTransport, requireCstaOverHttp, uaCstaCaps } from '../lib/profile';
 import { firstIdentity } from '../lib/csta/identity';
-import { registerCommandNode } from './shared/command-node';
+import { registerCommandNode, type BuildContext } from './shared/command-node';
+import { configUaCsta, uaCstaTarget } from './shared/uacsta-link';
 import type { RED } from './shared/red';
 
 // Stands in for the first identity while the request is validated, so that bad input is
@@ -14,28 +16,57 @@ const PLACEHOLDER_DEVICE = 'sip:first-identity@placeholder.invalid';
 interface CstaPlan extends CommandPlan {
   /** ConsultationCall: the call it puts on hold */
   heldCallId?: string;
+  transport?: 'sip';
 }
+
+// ---- transport (SIP/uaCSTA) ----
+/** Which route this message takes; E_INPUT / E_UNSUPPORTED in plain words before anything is sent. */
+function routeFor(ctx: BuildContext<'snom-csta'>, what: string): 'http' | 'sip' {
+  const { config, msg, profile, phoneNode } = ctx;
+  const choice = config.transport;
+  const route = cstaTransport(profile, choice, what);
+  if (route !== 'sip') return route;
+  const auto = choice === undefined || choice === '' || choice === 'auto';
+  if (auto && !phoneNode.sip.settings().target.user) {
+    // 'auto' on 8.7.1–8.7.2 without a SIP identity: say both why HTTP fails and what SIP would need
+    requireCstaOverHttp(profile, `${what} (set the phone config's SIP user to use uaCSTA instead)`);
+  }
+  uaCstaTarget(phoneNode);
+  if (msg.target !== undefined && msg.target !== null && msg.target !== '')
+    throw unsupportedError(
+      `${what} over SIP (uaCSTA) goes to the configured phone only; msg.target works with CSTA over HTTP.`,
+    );
+  return 'sip';
+}
+// ---- end transport ----
 
 export = function register(RED: RED): void {
   registerCommandNode(RED, 'snom-csta', {
-    build: async ({ config, msg, profile, phoneNode }) => {
+    build: async (ctx) => {
+      const { config, msg, profile, phoneNode } = ctx;
       const op = cstaOperationFrom(config, msg);
+      const route = routeFor(ctx, op === 'raw' ? 'Raw CSTA' : `CSTA ${op}`);
+      const caps = route === 'sip' ? uaCstaCaps(profile) : profile.csta;
+      const bare = route === 'sip';
       let req: CstaRequest;
       let heldCallId: string | undefined;
       if (op === 'raw') {
-        requireCstaOverHttp(profile, 'Raw CSTA');
+        if (route === 'http') requireCstaOverHttp(profile, 'Raw CSTA');
         req = buildRawCsta(rawXmlFrom(config, msg));
       } else {
         const { params, needsDevice } = cstaParamsFrom(op, config, msg);
-        req = buildCstaRequest(op, needsDevice ? { ...params, deviceId: PLACEHOLDER_DEVICE } : params, profile.csta);
+        req = buildCstaRequest(op, needsDevice ? { ...params, deviceId: PLACEHOLDER_DEVICE } : params, caps, { bare });
         if (needsDevice) {
           // the identity of the configured phone, also for msg.target fan-out (8.7.4+: index 1 fits every phone)
-          const deviceId = await firstIdentity(phoneNode.phone, profile);
-          req = buildCstaRequest(op, { ...params, deviceId }, profile.csta);
+          const deviceId = await firstIdentity(phoneNode.phone, profile, undefined, caps);
+          req = buildCstaRequest(op, { ...params, deviceId }, caps, { bare });
         }
         if (op === 'ConsultationCall') heldCallId = String(Number(params.callId));
       }
-      const plan: CstaPlan = cstaPlan(req);
+      const plan: CstaPlan =
+        route === 'sip'
+          ? { ...cstaSipPlan(req, (xml, command) => configUaCsta(phoneNode).request(xml, command)), transport: 'sip' }
+          : cstaPlan(req);
       if (heldCallId !== undefined) plan.heldCallId = heldCallId;
       return plan;
     },
@@ -49,5 +80,6 @@ export = function register(RED: RED): void {
       }
       return result;
     },
+    snomExtra: (_ctx, plan) => ((plan as CstaPlan).transport === 'sip' ? { transport: 'sip' } : {}),
   });
 };

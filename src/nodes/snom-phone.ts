@@ -6,6 +6,7 @@ import { mountAdminRoutes } from './shared/admin-routes';
 import { restoreCatchCodes } from './shared/catch-code';
 import type { ConfigOf } from './shared/node-config';
 import { PhoneState } from './shared/phone-state';
+import { SipEndpoint } from './shared/sip-endpoint';
 import type { RED } from './shared/red';
 import { positiveInt } from '../lib/util';
 import { translator } from './shared/i18n';
@@ -50,16 +51,17 @@ export = function register(RED: RED): void {
       this.error(fleet.error);
     }
 
+    this.sip = new SipEndpoint(config, creds);
     phoneConfigs.add(host, this.id);
 
     this.on('close', (_removed: boolean, done: () => void) => {
       phoneConfigs.remove(host, this.id);
-      this.phone.close().then(done, done);
+      Promise.allSettled([this.phone.close(), this.sip.close()]).then(() => done());
     });
   }
 
   RED.nodes.registerType('snom-phone', SnomPhoneNode, {
-    credentials: { user: { type: 'text' }, password: { type: 'password' } },
+    credentials: { user: { type: 'text' }, password: { type: 'password' }, sipPassword: { type: 'password' } },
   });
 
   mountAdminRoutes(RED);

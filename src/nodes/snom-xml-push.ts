@@ -11,6 +11,7 @@ import { cstaPlan } from '../lib/csta/transport';
 import { hasCstaOverHttp, type Profile } from '../lib/profile';
 import { registerCommandNode } from './shared/command-node';
 import { documentUrl, documents, mountDocumentServer } from './shared/document-server';
+import { SealedStore, settingsSecret } from './shared/sealed-store';
 import type { FieldsOf } from './shared/node-config';
 import type { NodeMessage, RED } from './shared/red';
 
@@ -22,8 +23,9 @@ interface PushPlan extends CommandPlan {
 
 /** The document: the form's XML, else msg.payload as XML text or as a plain object. */
 function documentFrom(config: FieldsOf<'snom-xml-push'>, msg: NodeMessage): string {
-  const form = typeof config.document === 'string' ? config.document.trim() : '';
-  const source: unknown = form !== '' ? form : msg.payload;
+  // a document from msg, flow, global or env (typed-props) may be an object too
+  const form: unknown = typeof config.document === 'string' ? config.document.trim() : config.document;
+  const source: unknown = form !== '' && form !== undefined && form !== null ? form : msg.payload;
   if (typeof source === 'string') {
     validateMinibrowserXml(source);
     return source;
@@ -52,7 +54,8 @@ function transportFor(choice: unknown, profile: Profile): Transport {
 }
 
 export = function register(RED: RED): void {
-  const served = mountDocumentServer(RED);
+  const sealed = new SealedStore({ secret: settingsSecret(RED) });
+  const served = mountDocumentServer(RED, documents, sealed);
 
   registerCommandNode(RED, 'snom-xml-push', {
     build: ({ config, msg, profile, phoneNode, phones }) => {
@@ -81,7 +84,8 @@ export = function register(RED: RED): void {
       // validate the URL (and the old-firmware URL rules) before the document is stored
       minibrowserPushPath(documentUrl(phoneNode.baseUrl, root, 'x'.repeat(32)), profile.minibrowserUrlEncoded);
       const fetches = phones;
-      const token = documents.put(xml, fetches);
+      // sealed when the instances behind a load balancer share a secret: any of them answers the fetch
+      const token = sealed.enabled ? sealed.put(xml, fetches) : documents.put(xml, fetches);
       const path = minibrowserPushPath(documentUrl(phoneNode.baseUrl, root, token), profile.minibrowserUrlEncoded);
       // keep-alive on minibrowser.htm costs 8 s on real phones (docs/protocol.md §2.5)
       const plan: PushPlan = { ...singlePlan({ command: 'xml push', path, noKeepAlive: true }), transport };

@@ -14,7 +14,7 @@ leaves this machine.
 Usage: snom-sim [options]
 
 Options:
-  --phones N            how many phones (default 1)
+  --phones N            how many phones, 1..5000 (default 1; each takes 3 file descriptors: see ulimit -n)
   --model M             model, e.g. D785, D735, D385, snom870, snom320, D865 (default D785)
   --firmware V          firmware version, e.g. 10.1.33.33 or 8.7.5.35 (default 10.1.33.33)
   --port P              first port; further phones take P+1, P+2, ... (default 0 = any free port)
@@ -140,6 +140,17 @@ function intFlag(flags: Flags, name: string, dflt: number, min: number, max: num
   return Number.isInteger(n) && n >= min && n <= max ? n : `--${name} must be a whole number ${min}..${max}`;
 }
 
+/** Phones one process takes: the fan-out bench needs 1,000+; each phone holds three sockets (HTTP, SIP over UDP and TCP). */
+export const MAX_PHONES = 5000;
+
+/** Starting many phones can run out of file descriptors: say which limit, not only EMFILE. */
+function startError(err: unknown, count: number): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  if ((err as NodeJS.ErrnoException)?.code === 'EMFILE' || /EMFILE/.test(msg))
+    return `${msg}: ${count} phones need more open files than this process may have; raise the limit (ulimit -n) or start fewer phones per process`;
+  return msg;
+}
+
 /** Builds the phone configs from flags (or the --config file). */
 export function configsFromFlags(flags: Flags, env: NodeJS.ProcessEnv): SimPhoneConfig[] | string {
   if (typeof flags.config === 'string') {
@@ -152,11 +163,19 @@ export function configsFromFlags(flags: Flags, env: NodeJS.ProcessEnv): SimPhone
     if (!Array.isArray(parsed) || parsed.length === 0) return '--config must hold a JSON array of phone configs';
     return parsed as SimPhoneConfig[];
   }
-  const n = intFlag(flags, 'phones', 1, 1, 200);
+  const n = intFlag(flags, 'phones', 1, 1, MAX_PHONES);
   const port = intFlag(flags, 'port', 0, 0, 65535);
   const delay = intFlag(flags, 'keepalive-delay', 8000, 0, 600000);
   const sipPort = intFlag(flags, 'sip-port', 0, 0, 65535);
   for (const v of [n, port, delay, sipPort]) if (typeof v === 'string') return v;
+  // consecutive ports must all exist
+  for (const [flag, first] of [
+    ['port', port],
+    ['sip-port', sipPort],
+  ] as const) {
+    if ((first as number) > 0 && (first as number) + (n as number) - 1 > 65535)
+      return `--${flag} ${first} with --phones ${n} runs past port 65535`;
+  }
   const auth = (flags.auth ?? 'none') as SimPhoneConfig['auth'];
   if (!['none', 'basic', 'digest'].includes(auth)) return '--auth must be none, basic or digest';
   const qop = flags.qop as SimPhoneConfig['qop'] | undefined;
@@ -211,7 +230,7 @@ export async function main(
   try {
     phones = await startSimPhones(configs);
   } catch (err) {
-    out(`snom-sim: ${err instanceof Error ? err.message : String(err)}`);
+    out(`snom-sim: ${startError(err, configs.length)}`);
     return { code: 1, phones: [] };
   }
   for (const p of phones) {

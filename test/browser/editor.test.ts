@@ -61,6 +61,20 @@ function flows(phone: SimPhone): unknown[] {
   ];
 }
 
+/** The snom-phone config dialog, opened from the edit button beside a node's phone field. */
+async function openPhoneDialog(page: EditorPage['page']): Promise<void> {
+  await openDialog(page, 'key');
+  await page.click('#node-input-btn-phone-edit'); // Node-RED 4's edit button beside a config select
+  await page.waitForSelector('#snom-phone-detect', { state: 'visible' });
+  await page.waitForTimeout(300);
+}
+
+async function closePhoneDialog(page: EditorPage['page']): Promise<void> {
+  await page.click('#node-config-dialog-cancel');
+  await page.waitForSelector('#snom-phone-detect', { state: 'detached' });
+  await closeDialog(page, 'cancel');
+}
+
 describe('the editor in a real browser', function () {
   this.timeout(180000);
   let phones: SimPhone[];
@@ -145,6 +159,33 @@ describe('the editor in a real browser', function () {
       (await simState(phones[0])).keys.map((k) => k.key),
       ['P1'],
     );
+  });
+
+  it('snom-phone: Detect fills the model and firmware from the simulated phone', async () => {
+    const { page } = editor;
+    await openPhoneDialog(page);
+    await setField(page, '#node-config-input-model', 'detect');
+    await page.click('#snom-phone-detect');
+    await page.waitForFunction(
+      () => (document.querySelector('#snom-phone-test-result')?.textContent ?? '').trim() !== '',
+    );
+    await screenshot(page, 'snom-phone-detect');
+    assert.equal(await page.inputValue('#node-config-input-model'), 'D785');
+    assert.match(await page.locator('#snom-phone-test-result').innerText(), /D785/);
+    await closePhoneDialog(page);
+  });
+
+  it('snom-phone: Test connection says in words that the password is wrong', async () => {
+    const { page } = editor;
+    await openPhoneDialog(page);
+    await page.fill('#node-config-input-password', 'not-the-password');
+    await page.click('#snom-phone-test');
+    await page.waitForFunction(
+      () => (document.querySelector('#snom-phone-test-result')?.textContent ?? '').trim() !== '',
+    );
+    await screenshot(page, 'snom-phone-test-wrong-password');
+    assert.match(await page.locator('#snom-phone-test-result').innerText(), /password/i);
+    await closePhoneDialog(page);
   });
 
   it('speaks German to a German browser', async () => {

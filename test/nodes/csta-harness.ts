@@ -24,11 +24,18 @@ export interface Flow {
   send(msg: Record<string, unknown>): Promise<Result>;
 }
 
+/** Other node modules to load, and more phone-config credentials (e.g. the SIP password). */
+export interface FlowExtras {
+  modules?: unknown[];
+  credentials?: Record<string, string>;
+}
+
 /** Load phone config + node under test + catch; `node` holds the node's type and fields. */
 export async function openFlow(
   phone: SimPhone,
   node: Record<string, unknown>,
   phoneExtra: Record<string, unknown> = {},
+  extras: FlowExtras = {},
 ): Promise<Flow> {
   await helper.unload();
   const flow = [
@@ -38,8 +45,9 @@ export async function openFlow(
     { id: 'out', type: 'helper' },
     { id: 'err', type: 'helper' },
   ];
-  await helper.load([phoneNode, cstaNode, settingsNode, commandNode, xmlPushNode, catchNode], flow, {
-    p1: { user: SIM_USER, password: SIM_PASSWORD },
+  const modules = [phoneNode, cstaNode, settingsNode, commandNode, xmlPushNode, catchNode, ...(extras.modules ?? [])];
+  await helper.load(modules, flow, {
+    p1: { user: SIM_USER, password: SIM_PASSWORD, ...extras.credentials },
   });
   const queue: Result[] = [];
   let wake: (() => void) | undefined;

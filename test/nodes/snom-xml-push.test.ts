@@ -112,6 +112,30 @@ describe('snom-xml-push by CSTA XmlPush and by minibrowser.htm', function () {
     }
   });
 
+  it('with snomXmlPushSecret in the settings the URL carries the sealed document; a short secret is E_INPUT, nothing sent', async () => {
+    try {
+      helper.settings({ snomXmlPushSecret: 'node-test-shared-secret-0123456789abcdef' });
+      const f = await openFlow(gap, { type: 'snom-xml-push', transport: 'minibrowser' }, { baseUrl: server.url });
+      ok(await f.send({ payload: TEXT }));
+      const [push] = (await simState(gap)).minibrowser;
+      const token = push.fetchUrl!.slice(push.fetchUrl!.lastIndexOf('/') + 1);
+      assert.ok(token.length > 32 && !push.fetchUrl!.includes('Doorbell'), push.fetchUrl);
+      assert.equal(push.fetched?.status, 200);
+      assert.equal(push.fetched?.body, TEXT);
+      assert.equal((await fetch(push.fetchUrl!)).status, 404, 'once per phone at this instance');
+      await simReset(gap);
+      helper.settings({ snomXmlPushSecret: 'too-short' });
+      const g = await openFlow(gap, { type: 'snom-xml-push', transport: 'minibrowser' }, { baseUrl: server.url });
+      const err = failed(await g.send({ payload: TEXT }));
+      assert.equal(err.error.code, 'E_INPUT');
+      assert.match(err.error.message, /snomXmlPushSecret/);
+      assert.ok(!err.error.message.includes('too-short'), 'the secret is not quoted');
+      assert.equal((await simState(gap)).requests, 0);
+    } finally {
+      helper.settings({});
+    }
+  });
+
   it('refuses a missing base URL in plain words and sends nothing', async () => {
     const f = await openFlow(gap, { type: 'snom-xml-push', transport: 'auto' });
     const err = failed(await f.send({ payload: TEXT }));

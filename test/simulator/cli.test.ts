@@ -70,6 +70,34 @@ describe('snom-sim CLI', () => {
     assert.equal((await main(['--phones', 'x'], () => undefined)).code, 2);
   });
 
+  it('starts 2,000 phones in one process (the fan-out bench needs 1,000+), and stopping frees their sockets', async function () {
+    this.timeout(120000);
+    const fds = () => fs.readdirSync('/proc/self/fd').length;
+    const before = fds();
+    const lines: string[] = [];
+    const { code, phones } = await main(['--phones', '2000', '--auth', 'none'], (l) => lines.push(l));
+    try {
+      assert.equal(code, 0, lines.join('\n'));
+      assert.equal(phones.length, 2000);
+      assert.equal(new Set(phones.map((p) => p.port)).size, 2000, 'one port each');
+      assert.equal(lines.filter((l) => /^phone\d+: http:\/\/127\.0\.0\.1:\d+ /.test(l)).length, 2000);
+      for (const p of [phones[0], phones[999], phones[1999]])
+        assert.equal((await request(`${p.url}/command.htm?key=ENTER`)).status, 200, p.config.name);
+    } finally {
+      await stopAll(phones);
+    }
+    assert.ok(fds() < before + 50, `file descriptors back near ${before} after stop, not ${fds()}`);
+  });
+
+  it('refuses more phones than one process takes, and port ranges past 65535', async () => {
+    const quiet = () => undefined;
+    assert.equal((await main(['--phones', '5001'], quiet)).code, 2);
+    const lines: string[] = [];
+    assert.equal((await main(['--phones', '100', '--port', '65500'], (l) => lines.push(l))).code, 2);
+    assert.match(lines.join(''), /--port 65500 with --phones 100 runs past port 65535/);
+    assert.equal((await main(['--phones', '10', '--sip-port', '65530'], quiet)).code, 2);
+  });
+
   it('the bin prints the URL, serves, and exits 0 on SIGTERM', async () => {
     const child = spawn(process.execPath, [CLI, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const url = await new Promise<string>((resolve, reject) => {

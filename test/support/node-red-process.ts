@@ -25,7 +25,11 @@ export interface NodeRedProcess {
   stop(): Promise<void>;
 }
 
-/** `flows` may be a function of Node-RED's port, for flows that must know where Node-RED listens. */
+/**
+ * `flows` may be a function of Node-RED's port, for flows that must know where Node-RED listens.
+ * The free port can be taken by another process while Node-RED starts (seconds on a busy machine):
+ * then it is tried again on another port.
+ */
 export async function startNodeRed(
   flows: unknown[] | ((port: number) => unknown[]),
   credentials: Record<string, Record<string, string>>,
@@ -33,7 +37,27 @@ export async function startNodeRed(
   /** dir: a user directory that already holds the package (e.g. installed from `npm pack` output) */
   options: { dir?: string } = {},
 ): Promise<NodeRedProcess> {
-  const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'snom-e2e-'));
+  return retryOnPortInUse(() => startOnce(flows, credentials, settings, options.dir));
+}
+
+/** Runs `start` again (up to 4 times in all) while it fails because its free port was taken meanwhile. */
+export async function retryOnPortInUse<T>(start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (e) {
+      if (attempt >= 4 || !/port in use/i.test(String((e as Error).message))) throw e;
+    }
+  }
+}
+
+async function startOnce(
+  flows: unknown[] | ((port: number) => unknown[]),
+  credentials: Record<string, Record<string, string>>,
+  settings: Record<string, unknown>,
+  given?: string,
+): Promise<NodeRedProcess> {
+  const dir = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'snom-e2e-'));
   const port = await freePort();
   const settingsFile = prepareUserDir({
     dir,
@@ -52,14 +76,17 @@ export async function startNodeRed(
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30000;
+  const deadline = Date.now() + 60000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`node-red exited early:\n${out}`);
+    if (child.exitCode !== null) {
+      if (!given) fs.rmSync(dir, { recursive: true, force: true });
+      throw new Error(`node-red exited early:\n${out}`);
+    }
     // the log speaks the runtime's language (settings lang)
     if (/Started flows|Flows sind gestartet/.test(out)) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`node-red did not start in 30 s:\n${out}`);
+      throw new Error(`node-red did not start in 60 s:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

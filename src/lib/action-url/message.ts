@@ -1,4 +1,4 @@
-import { parseSnomUserAgent } from '../profile/user-agent';
+import { parseSnomUserAgent, type SnomUserAgent } from '../profile/user-agent';
 import type { DeliveredEvent } from './router';
 
 /** Who sent an event. */
@@ -23,10 +23,22 @@ export interface ActionPayload {
   [variable: string]: unknown;
 }
 
+// A phone sends the same User-Agent with every event: parse each one once (bounded, oldest out)
+const uaCache = new Map<string, SnomUserAgent | undefined>();
+const UA_CACHE_SIZE = 512;
+function userAgentOf(ua: string | undefined): SnomUserAgent | undefined {
+  if (!ua) return undefined;
+  if (uaCache.has(ua)) return uaCache.get(ua);
+  const parsed = parseSnomUserAgent(ua);
+  if (uaCache.size >= UA_CACHE_SIZE) uaCache.delete(uaCache.keys().next().value as string);
+  uaCache.set(ua, parsed);
+  return parsed;
+}
+
 /** Build the payload of an event message; `configId` is found by the caller (Node-RED side). */
 export function eventPayload(ev: DeliveredEvent, configId?: string): ActionPayload {
   const phone: PhoneInfo = { address: ev.address };
-  const ua = parseSnomUserAgent(ev.userAgent);
+  const ua = userAgentOf(ev.userAgent);
   const mac = ev.variables.mac ?? ua?.mac;
   if (mac) phone.mac = mac.toUpperCase().replace(/[^0-9A-F]/g, '') || mac;
   if (ua) {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Allowlist, isAllowed, normalizeAddress } from './allowlist';
 import { EventHoldBuffer } from './hold-buffer';
 import { ActionEvent, ActionVariables, splitQuery, tryParseActionQuery } from './parse';
-import { tokensEqual } from './token';
+import { TokenMatcher } from './token';
 import { normalizePath } from './url';
 
 /** An event handed to an endpoint: checked, token removed. */
@@ -80,14 +80,28 @@ interface Hold {
 type Next = (err?: unknown) => void;
 type Req = IncomingMessage & { path?: string; originalUrl?: string; body?: unknown };
 
+// the expected token's hash per guard, made on first use (endpoints and holds keep their guard object)
+const matchers = new WeakMap<Guard, { token: string; matcher: TokenMatcher }>();
+function tokenOk(guard: Guard, candidate: string | undefined): boolean {
+  let m = matchers.get(guard);
+  if (!m || m.token !== guard.token)
+    matchers.set(guard, (m = { token: guard.token, matcher: new TokenMatcher(guard.token) }));
+  return m.matcher.matches(candidate);
+}
+
+/** The one endpoint of a set, without copying it into an array per request. */
+function onlyOf(set: Set<ActionEndpoint>): ActionEndpoint {
+  return set.values().next().value as ActionEndpoint;
+}
+
 function guardOf(ep: Guard): Guard {
   return { token: ep.token, allowlist: ep.allowlist, events: ep.events, unavailable: ep.unavailable };
 }
 
-function answer(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {
+function answer(res: ServerResponse, status: number, headers?: Record<string, string>): void {
   if (res.headersSent) return;
   res.statusCode = status;
-  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  if (headers) for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Content-Length', '0');
   res.end();
@@ -190,7 +204,7 @@ export class ActionUrlRouter {
       const hold = this.holds.get(p);
       const set = this.endpoints.get(p);
       if (!hold || !set || set.size !== 1) continue;
-      const [ep] = set;
+      const ep = onlyOf(set);
       const items = hold.buffer.drain();
       const counts = hold.buffer.takeCounts();
       this.holds.delete(p);
@@ -250,7 +264,7 @@ export class ActionUrlRouter {
 
   /** The allowlist of the running endpoint, or the one remembered while none is there. */
   private addressOk(set: Set<ActionEndpoint> | undefined, hold: Hold | undefined, address: string): boolean {
-    const ep = set && set.size === 1 ? [...set][0] : undefined;
+    const ep = set && set.size === 1 ? onlyOf(set) : undefined;
     const guard: Guard | undefined = ep ?? hold?.guard;
     if (!guard || isAllowed(guard.allowlist, address)) return true;
     ep?.onRefused?.('address');
@@ -274,11 +288,11 @@ export class ActionUrlRouter {
     if (!set && !hold) return answer(res, 404);
     if (set && set.size > 1) return answer(res, 503);
     if (!this.addressOk(set, hold, address)) return answer(res, 403);
-    const ep = set ? [...set][0] : undefined;
+    const ep = set ? onlyOf(set) : undefined;
     // while the path has no endpoint, the last one's token still decides: nothing unauthenticated is held
     const guard: Guard = ep ?? hold!.guard;
     const parsed = tryParseActionQuery(pairs);
-    if (!tokensEqual(guard.token, parsed.token)) {
+    if (!tokenOk(guard, parsed.token)) {
       ep?.onRefused?.('token');
       return answer(res, 403);
     }

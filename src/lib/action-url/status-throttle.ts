@@ -6,6 +6,8 @@ export class StatusThrottle<T> {
   private last = -Infinity;
   private timer: NodeJS.Timeout | undefined;
   private pending: T | undefined;
+  /** set by update(): the pending value is made from it at flush */
+  private compute: (() => T) | undefined;
   private hasPending = false;
 
   constructor(
@@ -22,6 +24,26 @@ export class StatusThrottle<T> {
       return;
     }
     this.pending = value;
+    this.compute = undefined;
+    this.hasPending = true;
+    if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), Math.max(0, wait));
+      this.timer.unref?.();
+    }
+  }
+
+  /**
+   * Like set, but the value is made only when it is shown: a burst of events costs one
+   * computation per interval instead of one per event.
+   */
+  update(compute: () => T): void {
+    const wait = this.last + this.intervalMs - this.now();
+    if (wait <= 0 && !this.timer) {
+      this.last = this.now();
+      this.apply(compute());
+      return;
+    }
+    this.compute = compute;
     this.hasPending = true;
     if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), Math.max(0, wait));
@@ -43,7 +65,9 @@ export class StatusThrottle<T> {
     if (!this.hasPending) return;
     this.hasPending = false;
     this.last = this.now();
-    this.apply(this.pending as T);
+    const compute = this.compute;
+    this.compute = undefined;
+    this.apply(compute ? compute() : (this.pending as T));
   }
 
   /** Forget the pending value and stop the timer. */
@@ -51,5 +75,6 @@ export class StatusThrottle<T> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.hasPending = false;
+    this.compute = undefined;
   }
 }

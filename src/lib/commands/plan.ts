@@ -1,4 +1,5 @@
 import type { PhoneRequest, PhoneResponse } from '../http/types';
+import type { RunOptions, RunResult, SnomPhone } from '../phone';
 
 /**
  * What a node will send for one message, fully validated before anything leaves: one or more
@@ -13,6 +14,11 @@ export interface CommandPlan {
    * undefined for none. Throws when an answer is a failure in disguise (a CSTA fault → E_CSTA).
    */
   read?(responses: PhoneResponse[], phone: string): unknown;
+  /**
+   * Sends the command some other way than the phone's HTTP requests (CSTA over SIP); its answers are
+   * read by `read` as if they were HTTP responses. Without it, `requests` go to the phone.
+   */
+  execute?(phone: SnomPhone, run: RunOptions): Promise<RunResult>;
 }
 
 export function singlePlan(request: PhoneRequest): CommandPlan {

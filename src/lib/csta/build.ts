@@ -259,9 +259,15 @@ function settingsChildren(settings: unknown): XmlNode[] {
 /**
  * The request body for `operation` in the dialect of `caps`. Throws E_INPUT
  * for a missing/invalid parameter and E_UNSUPPORTED when the firmware cannot
- * do it; nothing is built then.
+ * do it; nothing is built then. `bare` (uaCSTA, whose requests are bare ed5: docs/protocol.md §10.7)
+ * leaves out the SOAP envelope that CSTA over HTTP needs for ClearCall.
  */
-export function buildCstaRequest(operation: CstaOperation, params: CstaParams, caps: CstaCaps): CstaRequest {
+export function buildCstaRequest(
+  operation: CstaOperation,
+  params: CstaParams,
+  caps: CstaCaps,
+  opts: { bare?: boolean } = {},
+): CstaRequest {
   if (!isCstaOperation(operation)) {
     throw inputError(`${quoteInput(operation)} is not a CSTA operation this node can build.`, { field: 'operation' });
   }
@@ -275,7 +281,9 @@ export function buildCstaRequest(operation: CstaOperation, params: CstaParams, c
   const children = operationChildren(operation, params ?? {}, caps);
 
   // Legacy firmware needs SOAP for everything; 8.7.3+ only for the Snom messages and ClearCall.
-  const soap = caps.dialect === 'legacy' || PROPRIETARY_OPERATIONS.includes(operation) || operation === 'ClearCall';
+  const soap =
+    !opts.bare &&
+    (caps.dialect === 'legacy' || PROPRIETARY_OPERATIONS.includes(operation) || operation === 'ClearCall');
   const body = soap
     ? soapEnvelope(caps.dialect === 'legacy' ? CSTA_ED4 : CSTA_ED5, { name: operation, children })
     : bareDocument(operation, children);

@@ -4,17 +4,27 @@
  * firmware needs the SIP URI: it is read once per phone with Snom's proprietary CSTA
  * GetSettings (user_name1 + user_host1; Snom documents that request and these names,
  * docs/protocol.md §8.4, §9.2, whereas the settings.xml shape is a guess, §5.3) and cached.
+ * Firmware without CSTA over HTTP (8.7.1–8.7.2, which reach CSTA over SIP only) is read through
+ * the web route's settings.xml instead.
  */
 import { inputError } from '../errors';
 import { buildCstaRequest, type CstaResult } from './';
 import type { SnomPhone } from '../phone';
-import type { Profile } from '../profile/types';
+import { hasCstaOverHttp } from '../profile/profile';
+import type { CstaCaps, Profile } from '../profile/types';
+import { planSettingsGet } from '../settings/plan';
 import { cstaPlan } from './transport';
 
 const cache = new WeakMap<SnomPhone, Promise<string>>();
 
-export function firstIdentity(phone: SnomPhone, profile: Profile, timeoutMs?: number): Promise<string | number> {
-  if (profile.csta.identityIndex) return Promise.resolve(1);
+/** `caps`: the dialect the request goes out in (uaCSTA's differs from HTTP's: lib/profile uaCstaCaps). */
+export function firstIdentity(
+  phone: SnomPhone,
+  profile: Profile,
+  timeoutMs?: number,
+  caps: CstaCaps = profile.csta,
+): Promise<string | number> {
+  if (caps.identityIndex) return Promise.resolve(1);
   let known = cache.get(phone);
   if (!known) {
     // messages arriving together share one read; a failed read is not kept, the next message tries again
@@ -26,10 +36,16 @@ export function firstIdentity(phone: SnomPhone, profile: Profile, timeoutMs?: nu
 }
 
 async function readFirstIdentity(phone: SnomPhone, profile: Profile, timeoutMs?: number): Promise<string> {
-  const plan = cstaPlan(buildCstaRequest('GetSettings', {}, profile.csta), { command: 'read first identity' });
+  const overHttp = hasCstaOverHttp(profile);
+  const plan = overHttp
+    ? cstaPlan(buildCstaRequest('GetSettings', {}, profile.csta), { command: 'read first identity' })
+    : { ...planSettingsGet(['user_name1', 'user_host1'], profile), command: 'read first identity' };
   const run = await phone.run(plan.requests, timeoutMs);
-  const result = plan.read!(run.responses, phone.label) as CstaResult;
-  const settings = (result.data.settings ?? {}) as Record<string, string>;
+  const read = plan.read!(run.responses, phone.label);
+  const settings = (overHttp ? ((read as CstaResult).data.settings ?? {}) : (read ?? {})) as Record<
+    string,
+    string | null
+  >;
   const user = (settings.user_name1 ?? '').trim();
   const host = (settings.user_host1 ?? '').trim();
   if (!user || !host || /[\s@]/.test(user) || /[\s@]/.test(host)) {

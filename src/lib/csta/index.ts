@@ -4,3 +4,13 @@ export { buildCstaRequest, buildRawCsta, SOAP_NS, CSTA_ED3, CSTA_ED4, CSTA_ED5, 
 export { parseCstaResponse } from './parse';
 export { findCstaFault, normaliseCstaError, type CstaFault } from './fault';
 export { escapeXml } from './xml';
+export { buildMonitorStart, buildMonitorStop, monitorCrossRefId, keepAliveMsFrom } from './monitor';
+export {
+  parseCstaEvent,
+  shortEventName,
+  cstaEventMessage,
+  type CstaEvent,
+  type CstaEventMessage,
+  type CstaEventSource,
+} from './events';
+export { cstaSipPlan, type CstaSender } from './sip-plan';

@@ -86,6 +86,7 @@ export function resolveProfile(input: ProfileInput): Profile {
     },
     touch: (info ? info.touchScreen : !modelId) && touchFirmware(fw),
     csta: cstaCaps(fw, input.legacyCsta === true, httpRemote),
+    uaCsta: !fw || atLeast(fw, '8.7.1'),
     minibrowserPush: httpRemote && firmwareOk('8.2.7'),
     minibrowserUrlEncoded: firmwareOk('8.4.32'),
     permissive: !info || !fw,

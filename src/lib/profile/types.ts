@@ -17,6 +17,11 @@ export interface CstaCaps {
   extendedOps: boolean;
 }
 
+/** The two ways a CSTA request can travel: POST /csta (§8) or INFO in a uaCSTA association (§10.7). */
+export type CstaTransport = 'http' | 'sip';
+/** What a user chooses: one of them, or 'auto' (HTTP where the firmware has it, else SIP). */
+export type CstaTransportChoice = 'auto' | CstaTransport;
+
 export interface FirmwareVersion {
   major: number;
   minor: number;
@@ -45,6 +50,8 @@ export interface Profile {
   /** snom870 touch emulation with firmware that has it */
   touch: boolean;
   csta: CstaCaps;
+  /** uaCSTA (CSTA over SIP): from firmware 8.7.1, or when the firmware is not known (docs/protocol.md §10.7) */
+  uaCsta: boolean;
   /** minibrowser.htm?url= push (8.2.7+); urlEncoded from 8.4.32 (scheme required, URL encoded) */
   minibrowserPush: boolean;
   minibrowserUrlEncoded: boolean;

@@ -378,6 +378,14 @@ export class SipClient implements DialogHost {
     };
   }
 
+  /**
+   * The address we write in Via and Contact toward `host` (configured, bound, or the OS's source
+   * address toward it): what a phone checks against mb_trusted_hosts, barring NAT.
+   */
+  addressToward(host: string): Promise<string> {
+    return this.advertisedHost(checkHost('host', host));
+  }
+
   /** The host for Via/Contact: configured, bound, or the OS's source address toward the phone. */
   private advertisedHost(targetHost: string): Promise<string> {
     if (this.options.advertisedAddress)

@@ -44,3 +44,25 @@ export type {
   SipTransportName,
   Remote,
 } from './types';
+export {
+  UaCstaLink,
+  monitorStatusView,
+  type UaCstaEndpoint,
+  type UaCstaLinkOptions,
+  type MonitorSpec,
+  type MonitorHandle,
+  type MonitorStatus,
+  type MonitorState,
+} from './uacsta-link';
+export {
+  SIP_NOTIFY_KINDS,
+  isSipNotifyKind,
+  sipNotifyKind,
+  buildSipNotify,
+  parseButtonsText,
+  buttonKeyList,
+  prepareSettings,
+  type SipNotifyKind,
+  type SipNotifyParams,
+  type PrepareInput,
+} from './notify';

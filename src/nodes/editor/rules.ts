@@ -9,19 +9,23 @@
  * field is taken from the message at run time, so it is never refused here.
  */
 import { parseAllowlist } from '../../lib/action-url/allowlist';
-import { ACTION_EVENT_NAMES } from '../../lib/action-url/events';
+import { ACTION_EVENT_NAMES, ACTION_EVENTS } from '../../lib/action-url/events';
 import { parseExtraVariables } from '../../lib/action-url/extra-variables';
+import { endpointBase } from '../../lib/action-url/provision';
 import { buildActionUrl, normalizePath } from '../../lib/action-url/url';
 import { buildKeyCommand } from '../../lib/commands/keys';
 import { buildDial, buildDtmf, buildRemoteCommand, REMOTE_COMMANDS } from '../../lib/commands/remote';
 import { buildTouch } from '../../lib/commands/touch';
 import { buildCstaRequest, buildRawCsta, FORWARDING_TYPES, type CstaOperation } from '../../lib/csta';
 import { checkCallId, checkDestination, checkDevice, checkDigits, checkSnapshotObject } from '../../lib/csta/params';
+import { buildMonitorStart, keepAliveMsFrom } from '../../lib/csta/monitor';
 import { SnomError } from '../../lib/errors';
 import { Fleet } from '../../lib/fleet';
 import { phoneOrigin } from '../../lib/http/origin';
 import { validateMinibrowserXml } from '../../lib/minibrowser';
-import { FIRMWARE_LINES, KNOWN_MODELS, resolveProfile, type Profile } from '../../lib/profile';
+import { FIRMWARE_LINES, KNOWN_MODELS, resolveProfile, type CstaCaps, type Profile } from '../../lib/profile';
+import { CSTA_TRANSPORT_CHOICES, cstaTransport, uaCstaCaps } from '../../lib/profile/csta-route';
+import { buildSipNotify, buttonKeyList, SIP_NOTIFY_KINDS } from '../../lib/sip/notify';
 import { planSettingsGet, planSettingsSet, settingNames, settingValues } from '../../lib/settings/plan';
 import { nonNegative, positiveInt } from '../../lib/util';
 import {
@@ -31,6 +35,10 @@ import {
   type CstaNodeOperation,
 } from '../shared/csta-params';
 import { documentUrl } from '../shared/document-server';
+import { sipSettings } from '../shared/sip-settings';
+
+/** The fields that may come from msg / flow / global / env, with their sources (the editor's typedInputs). */
+export { TYPED_FIELDS, typedFields } from '../shared/typed-props';
 
 /** The form's other fields (while the dialog is open) or the node's saved ones. */
 export type Form = Record<string, unknown>;
@@ -95,6 +103,15 @@ export const LISTS = {
   cstaOperations: CSTA_NODE_OPERATIONS,
   forwardingTypes: FORWARDING_TYPES,
   actionEvents: ACTION_EVENT_NAMES,
+  sipNotifyKinds: SIP_NOTIFY_KINDS,
+};
+
+/** Which kinds of snom-sip-notify read which field (the editor shows a field only for them). */
+export const SIP_NOTIFY_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  document: ['minibrowser'],
+  event: ['minibrowser'],
+  buttons: ['buttons'],
+  reboot: ['check-sync'],
 };
 
 /** What the node takes from its drop-downs ('' and "msg": the message decides). */
@@ -107,10 +124,22 @@ const CHOICES: Readonly<Record<string, Readonly<Record<string, readonly string[]
     dnd: ['', 'on', 'off'],
     forward: ['', 'on', 'off'],
     forwardingType: ['', ...FORWARDING_TYPES],
+    transport: ['', ...CSTA_TRANSPORT_CHOICES],
   },
   'snom-settings': { action: ['', 'get', 'set', FROM_MSG] },
   'snom-xml-push': { transport: ['', 'auto', 'csta', 'minibrowser'] },
+  'snom-phone': { sipTransport: ['', 'udp', 'tcp'] },
+  'snom-sip-notify': { kind: ['', ...SIP_NOTIFY_KINDS, FROM_MSG], event: ['', 'xml'] },
 };
+
+/** The dialect the chosen CSTA transport writes (uaCSTA: lib/profile uaCstaCaps); the runtime's refusals stay its own. */
+function cstaCapsFor(form: Form, p: Profile): CstaCaps {
+  try {
+    return cstaTransport(p, form.transport, 'CSTA') === 'sip' ? uaCstaCaps(p) : p.csta;
+  } catch {
+    return p.csta;
+  }
+}
 
 /** The operations the form lets run: the chosen one, or every one that reads `field` when the message chooses. */
 function cstaOps(form: Form, field: string): string[] {
@@ -184,7 +213,7 @@ const CHECKS: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
     operation: (v, _f, p) => {
       if (v === FROM_MSG || v === 'raw') return;
       try {
-        buildCstaRequest(v as CstaOperation, {}, p.csta);
+        buildCstaRequest(v as CstaOperation, {}, cstaCapsFor(_f, p));
       } catch (err) {
         // only the firmware's refusal: the parameters come from the other fields or the message
         if (err instanceof SnomError && err.code === 'E_UNSUPPORTED') throw err;
@@ -206,6 +235,10 @@ const CHECKS: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
     setName: (v, f, p) =>
       f.action === 'get' ? undefined : void planSettingsSet(settingValues({ [v.trim()]: f.setValue ?? '' }), p),
   },
+  'snom-csta-events': {
+    device: (v, _f, p) => void buildMonitorStart(v.trim(), uaCstaCaps(p)),
+    keepAlive: (v) => void keepAliveMsFrom(v),
+  },
   'snom-xml-push': {
     document: (v) => void validateMinibrowserXml(v.trim()),
   },
@@ -223,6 +256,13 @@ const CHECKS: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
       const error = Fleet.parse(v).error;
       if (error) throw error;
     },
+    // the SIP fields, one at a time, through the runtime's own reading of them
+    ...sipChecks('sipHost sipPort sipUser sipAuthUser sipLocalAddress sipLocalPort sipAdvertisedAddress'.split(' ')),
+  },
+  'snom-sip-notify': {
+    document: (v) => void buildSipNotify('minibrowser', { document: v }),
+    buttons: (v) => void buildSipNotify('buttons', { lamps: v }),
+    keys: (v) => void buttonKeyList(v),
   },
   'snom-action-url-in': {
     path: (v) => void normalizePath(v),
@@ -234,23 +274,61 @@ const CHECKS: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
   },
 };
 
+/** Each SIP field checked as the phone config reads it, the others left empty (a host is given). */
+function sipChecks(fields: string[]): Record<string, Check> {
+  return Object.fromEntries(fields.map((f) => [f, (v: string) => void sipSettings({ host: 'localhost', [f]: v })]));
+}
+
 function notCount(v: string): boolean {
   return !Number.isFinite(nonNegative(v, NaN));
 }
 
+/** One line of the editor's preview: the phone setting provisioning writes and the URL in it. */
+export interface ActionUrlLine {
+  event: string;
+  setting: string;
+  url: string;
+}
+
 /**
- * The URL a phone calls for an incoming call, as provisioning writes it: for the editor's preview.
- * `token` may be a placeholder; what cannot be built yet (a bad path) leaves the preview as it was.
+ * The URLs a phone calls, one per chosen event, as provisioning writes them (the library's
+ * buildActionUrl): for the editor's preview. `baseUrl` is where the phone reaches Node-RED with
+ * httpNodeRoot; `token` may be a placeholder. What cannot be built yet (a bad path or base)
+ * leaves the preview as it was (undefined); bad extra variables are left out (their field says why).
  */
-export function actionUrlPreview(baseUrl: string, path: string, token: string, variables: string): string | undefined {
+export function actionUrlsPreview(
+  baseUrl: string,
+  path: string,
+  token: string,
+  variables: string,
+  events: readonly string[],
+): ActionUrlLine[] | undefined {
+  let extra: ReturnType<typeof parseExtraVariables> = [];
   try {
-    let extra: ReturnType<typeof parseExtraVariables> = [];
-    try {
-      extra = parseExtraVariables(variables);
-    } catch {
-      // the field shows its own reason; the preview goes on without the extras
-    }
-    return buildActionUrl({ baseUrl, path: path || '/snom/events', token, event: 'incoming', extraVariables: extra });
+    extra = parseExtraVariables(variables);
+  } catch {
+    // the field shows its own reason; the preview goes on without the extras
+  }
+  try {
+    return ACTION_EVENTS.filter((e) => events.includes(e.name)).map((e) => ({
+      event: e.name,
+      setting: e.setting,
+      url: buildActionUrl({ baseUrl, path: path || '/snom/events', token, event: e.name, extraVariables: extra }),
+    }));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The URL a phone calls for an incoming call (the first line of the preview). */
+export function actionUrlPreview(baseUrl: string, path: string, token: string, variables: string): string | undefined {
+  return actionUrlsPreview(baseUrl, path, token, variables, ['incoming'])?.[0]?.url;
+}
+
+/** Where a phone with this base URL reaches the node: the base with Node-RED's httpNodeRoot. */
+export function endpointPreview(baseUrl: string, httpNodeRoot: string): string | undefined {
+  try {
+    return endpointBase(baseUrl, httpNodeRoot || '/');
   } catch {
     return undefined;
   }

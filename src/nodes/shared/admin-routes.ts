@@ -66,6 +66,11 @@ function failed(res: { status(n: number): { json(b: unknown): void } }, err: unk
   else res.status(500).json({ error: 'Detect failed unexpectedly' });
 }
 
+/** A deployed snom-sip-notify node: "Prepare phone" writes the settings its SIP kinds need. */
+export interface PreparingNode extends Node {
+  prepare?(keys?: unknown): Promise<unknown>;
+}
+
 export function mountAdminRoutes(RED: RED): void {
   if (!RED.httpAdmin || !RED.auth || !firstTime(RED.httpAdmin, mountAdminRoutes)) return;
 
@@ -107,4 +112,21 @@ export function mountAdminRoutes(RED: RED): void {
       );
     },
   );
+
+  // the sip-notify editor's "Prepare phone" button: writes settings on the phone, so write permission
+  RED.httpAdmin.post('/snom-sip-notify/:id/prepare', RED.auth.needsPermission('snom-sip-notify.write'), (req, res) => {
+    const node = RED.nodes.getNode(String(req.params.id)) as PreparingNode | null;
+    if (!node || !node.prepare) {
+      res
+        .status(404)
+        .json({ error: 'Deploy this node first: Prepare phone uses the deployed node and its phone config.' });
+      return;
+    }
+    const body: unknown = req.body;
+    const keys = body !== null && typeof body === 'object' ? (body as { keys?: unknown }).keys : undefined;
+    node.prepare(keys).then(
+      (report) => res.json(report),
+      (err: SnomError) => res.status(400).json({ error: err.message, code: err.code }),
+    );
+  });
 }

@@ -8,9 +8,10 @@ import type { ConfigOf, NodeType } from './node-config';
 import type { DoneFn, Node, NodeMessage, RED, SendFn } from './red';
 import { digitsOrNumber } from '../../lib/util';
 import { localise, translator, type Translate } from './i18n';
+import { resolveTyped } from './typed-props';
 
 /** The nodes that send commands to a phone (every node with a phone field but the phone config itself). */
-export type CommandNodeType = Exclude<NodeType, 'snom-phone' | 'snom-action-url-in'>;
+export type CommandNodeType = Exclude<NodeType, 'snom-phone' | 'snom-action-url-in' | 'snom-csta-events'>;
 
 export interface BuildContext<T extends CommandNodeType = CommandNodeType> {
   config: ConfigOf<T>;
@@ -143,6 +144,8 @@ export function registerCommandNode<T extends CommandNodeType>(RED: RED, type: T
     ): Promise<void> {
       const planned: Planned<T>[] = [];
       try {
+        // fields the form takes from msg, flow, global or env: read once per message
+        const cfg = await resolveTyped(RED, node, type, config, msg);
         // each phone its own profile: detected per phone, or the configured model for all
         const profiles = await Promise.all(phones.map((p) => p.profile()));
         const groups = new Map<string, { profile: Profile; phones: SnomPhone[] }>();
@@ -153,7 +156,7 @@ export function registerCommandNode<T extends CommandNodeType>(RED: RED, type: T
           else groups.set(k, { profile: profiles[i], phones: [p] });
         });
         for (const g of groups.values()) {
-          const ctx: BuildContext<T> = { config, msg, profile: g.profile, phoneNode, phones: g.phones.length };
+          const ctx: BuildContext<T> = { config: cfg, msg, profile: g.profile, phoneNode, phones: g.phones.length };
           try {
             const plan = await spec.build(ctx);
             for (const phone of g.phones) planned.push({ phone, plan, ctx });
@@ -180,7 +183,7 @@ export function registerCommandNode<T extends CommandNodeType>(RED: RED, type: T
             return { phone, out, err: e };
           }
           try {
-            const r = await phone.run(plan.requests, run);
+            const r = plan.execute ? await plan.execute(phone, run) : await phone.run(plan.requests, run);
             out.snom = {
               phone: phone.label,
               request: plan.summary,

@@ -2,6 +2,9 @@
  * Minibrowser documents served by Node-RED itself, for phones that take a push only as
  * `minibrowser.htm?url=` and then fetch the URL (docs/protocol.md §7.5). Each document gets an
  * unguessable one-time URL on the HTTP node root; once fetched (or after its TTL) it is gone.
+ * With `snomXmlPushSecret` in the settings the document is sealed into the URL instead, so that
+ * any Node-RED instance holding the same secret answers the fetch (sealed-store.ts, docs/scaling.md).
+ * The editor bundles this file (documentUrl), so it needs nothing beyond node:crypto.
  */
 import { randomBytes } from 'node:crypto';
 import { SnomError, inputError, unsupportedError } from '../../lib/errors';
@@ -30,6 +33,16 @@ interface Entry {
   uses: number;
 }
 
+/** E_INPUT when a document is larger than `maxBytes` (UTF-8). */
+export function checkDocumentSize(xml: string, maxBytes: number): void {
+  const bytes = Buffer.byteLength(xml, 'utf8');
+  if (bytes > maxBytes) {
+    throw inputError(`The minibrowser document is ${bytes} bytes; at most ${maxBytes} can be served to the phone.`, {
+      field: 'document',
+    });
+  }
+}
+
 /** Documents by token. Expired entries are dropped on every access, so no timers run. */
 export class DocumentStore {
   private readonly docs = new Map<string, Entry>();
@@ -52,13 +65,7 @@ export class DocumentStore {
 
   /** Keep `xml` for `uses` fetches; returns the token. E_INPUT when too large, E_BUSY when full. */
   put(xml: string, uses = 1): string {
-    const bytes = Buffer.byteLength(xml, 'utf8');
-    if (bytes > this.maxBytes) {
-      throw inputError(
-        `The minibrowser document is ${bytes} bytes; at most ${this.maxBytes} can be served to the phone.`,
-        { field: 'document' },
-      );
-    }
+    checkDocumentSize(xml, this.maxBytes);
     this.purge();
     if (this.docs.size >= this.maxDocuments) {
       throw new SnomError(
@@ -91,12 +98,17 @@ export class DocumentStore {
 export const documents = new DocumentStore();
 
 /** Register GET /snom/mb/:token on RED.httpNode; false when Node-RED serves no HTTP nodes. */
-export function mountDocumentServer(RED: RED, store: DocumentStore = documents): boolean {
+export function mountDocumentServer(
+  RED: RED,
+  store: DocumentStore = documents,
+  sealed?: { take(token: string): string | undefined },
+): boolean {
   if (RED.settings?.httpNodeRoot === false || !RED.httpNode) return false;
   // Node-RED hands a new httpNode app to each runtime (and each test-helper load): mount once per app
   if (!firstTime(RED.httpNode, mountDocumentServer)) return true;
   RED.httpNode.get(DOCUMENT_ROUTE, (req, res) => {
-    const xml = store.take(String(req.params.token ?? ''));
+    const token = String(req.params.token ?? '');
+    const xml = token.length === 32 ? store.take(token) : sealed?.take(token);
     res.set('Cache-Control', 'no-store');
     if (xml === undefined) {
       res.status(404).type('text/plain').send('No such document: it was fetched already or has expired.');

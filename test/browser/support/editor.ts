@@ -67,7 +67,7 @@ export async function addNode(page: Page, type: string, x: number, y: number): P
   const search = page.locator('#red-ui-type-search-input');
   await search.waitFor({ state: 'visible' });
   await search.pressSequentially(type, { delay: 20 });
-  await page.waitForSelector(`.red-ui-search-result-node[data-palette-type="${type}"], .red-ui-type-search-result`);
+  await page.waitForTimeout(500); // the list filters on keyup
   await page.keyboard.press('Enter');
   for (let i = 0; i < 50; i++) {
     const added = (await nodeIds(page, type)).filter((id) => !before.includes(id));

@@ -117,4 +117,31 @@ describe('StatusThrottle', () => {
     s.set(101);
     assert.deepEqual(shown, [1, 50, 99, 101]);
   });
+
+  it('update() makes the value only when it is shown: once per interval, not once per event', () => {
+    let t = 1000;
+    let made = 0;
+    let n = 0;
+    const shown: number[] = [];
+    const show = (v: number): void => void shown.push(v);
+    const s = new StatusThrottle<number>(show, 500, () => t);
+    const compute = () => (made++, n);
+    for (n = 1; n <= 1000; n++) s.update(compute);
+    assert.equal(made, 1, 'the first shown at once, the rest waits uncomputed');
+    n = 1000;
+    s.flush();
+    assert.deepEqual(shown, [1, 1000], 'the last state wins');
+    assert.equal(made, 2);
+    s.update(compute);
+    s.cancel();
+    s.flush();
+    assert.equal(made, 2, 'a cancelled update is never computed');
+    s.update(compute);
+    s.set(7);
+    s.flush();
+    assert.deepEqual(shown, [1, 1000, 7], 'a later set replaces a pending update');
+    t += 1000;
+    s.update(() => 8);
+    assert.deepEqual(shown, [1, 1000, 7, 8]);
+  });
 });

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { SnomError } from '../../../src/lib/errors';
 import { parseSnomUserAgent } from '../../../src/lib/profile';
-import { generateToken, isAllowed, normalizeAddress, parseAllowlist, tokensEqual } from '../../../src/lib/action-url';
+import fc from 'fast-check';
+import {
+  TokenMatcher,
+  generateToken,
+  isAllowed,
+  normalizeAddress,
+  parseAllowlist,
+  tokensEqual,
+} from '../../../src/lib/action-url';
 
 describe('tokens', () => {
   it('generates url-safe tokens of at least 128 bits, all different', () => {
@@ -24,6 +32,21 @@ describe('tokens', () => {
     assert.equal(tokensEqual(t, undefined), false);
     assert.equal(tokensEqual('', ''), false, 'an empty token never authenticates');
     assert.equal(tokensEqual(undefined, undefined), false);
+  });
+
+  it('a TokenMatcher (expected token hashed once) agrees with plain equality of non-empty tokens (property)', () => {
+    const token = fc.string({ maxLength: 40 });
+    fc.assert(
+      fc.property(token, token, fc.boolean(), (a, b, same) => {
+        const candidate = same ? a : b;
+        const m = new TokenMatcher(a);
+        const want = a !== '' && candidate === a;
+        return m.matches(candidate) === want && m.matches(candidate) === want && tokensEqual(a, candidate) === want;
+      }),
+      { seed: 17, numRuns: 500 },
+    );
+    assert.equal(new TokenMatcher('').matches(''), false);
+    assert.equal(new TokenMatcher(undefined).matches(undefined), false);
   });
 });
 

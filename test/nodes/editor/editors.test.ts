@@ -13,13 +13,15 @@ import { checkCallId } from '../../../src/lib/csta/params';
 import { ACTION_EVENT_NAMES } from '../../../src/lib/action-url/events';
 import { parseAllowlist } from '../../../src/lib/action-url/allowlist';
 import { parseExtraVariables } from '../../../src/lib/action-url/extra-variables';
-import { normalizePath } from '../../../src/lib/action-url/url';
+import { normalizePath, settingsForProvisioning } from '../../../src/lib/action-url/url';
+import { endpointBase } from '../../../src/lib/action-url/provision';
 import { Fleet } from '../../../src/lib/fleet';
 import { phoneOrigin } from '../../../src/lib/http/origin';
 import { validateMinibrowserXml } from '../../../src/lib/minibrowser';
 import { KNOWN_MODELS, resolveProfile } from '../../../src/lib/profile';
 import { validateSettingName } from '../../../src/lib/settings/names';
 import { CSTA_NODE_OPERATIONS } from '../../../src/nodes/shared/csta-params';
+import { TYPED_FIELDS } from '../../../src/nodes/shared/typed-props';
 import { ROOT, TYPES, htmlParts, loadEditors, locale, lookup, type EditorVm } from './editor-vm';
 
 /** The message the library throws for a call, the text the editor must show. */
@@ -41,13 +43,30 @@ describe('editors: one source with the runtime (vm)', () => {
     ed.configs.set('s870', { type: 'snom-phone', model: 'snom870', firmware: '8.7.5.35' });
   });
 
-  it('every node type of the package registers from its .html: the Snom category, one colour, one icon', () => {
+  it('every node type of the package registers from its .html: the Snom category, one colour, an icon of its own', () => {
     assert.deepEqual([...ed.definitions.keys()].sort(), [...TYPES].sort());
     const colours = new Set([...ed.definitions.values()].map((d) => d.color));
     assert.equal(colours.size, 1, `one colour, not ${[...colours]}`);
     for (const [type, def] of ed.definitions) {
       assert.equal(def.category, type === 'snom-phone' ? 'config' : 'Snom', type);
-      assert.ok(def.icon === 'snom.svg' || def.icon === `${type}.svg`, `${type}: ${def.icon}`);
+      // named for the node, so no other package's icon of the same name can stand in for it
+      assert.equal(def.icon, `${type}.svg`, type);
+    }
+    const icons = [...ed.definitions.values()].map((d) => fs.readFileSync(path.join(ROOT, 'icons', d.icon), 'utf8'));
+    assert.equal(new Set(icons).size, icons.length, 'no two nodes share a drawing');
+    // Node-RED reads icons beside the node files: the build copies them there
+    for (const d of ed.definitions.values())
+      assert.ok(fs.existsSync(path.join(ROOT, 'nodes', 'icons', d.icon)), d.icon);
+  });
+
+  it("draws every icon white on transparent, 40 × 60 like Node-RED's own", () => {
+    for (const file of fs.readdirSync(path.join(ROOT, 'icons'))) {
+      const svg = fs.readFileSync(path.join(ROOT, 'icons', file), 'utf8');
+      assert.match(svg, /^<svg [^>]*viewBox="0 0 40 60"/, file);
+      const paints = [...svg.matchAll(/\b(?:fill|stroke|stop-color)(?:="|:\s*)([^";]+)/g)].map((m) => m[1].trim());
+      assert.ok(paints.length > 0, `${file} paints something`);
+      for (const p of paints) assert.match(p, /^(?:#fff|#ffffff|white|none)$/i, `${file}: ${p}`);
+      assert.doesNotMatch(svg, /<(?:image|style|script)\b/, file);
     }
   });
 
@@ -235,6 +254,97 @@ describe('editors: one source with the runtime (vm)', () => {
           assert.ok(!s.includes(name), `${type} copies ${name}`);
       }
     }
+  });
+
+  it('offers a typedInput (str, msg, flow, global, env…) on every field the runtime reads from elsewhere', () => {
+    const typed = ed.rules.TYPED_FIELDS as Record<string, Record<string, string[]>>;
+    assert.deepEqual(JSON.parse(JSON.stringify(typed)), TYPED_FIELDS);
+    for (const [type, fields] of Object.entries(typed)) {
+      const def = ed.definitions.get(type)!;
+      const html = ed.templates.get(type)!;
+      for (const [field, sources] of Object.entries(fields)) {
+        assert.deepEqual([...sources.slice(0, 1)], ['str'], `${type}.${field}: the form's text first`);
+        assert.ok(sources.includes('msg') && sources.includes('env'), `${type}.${field}`);
+        // 'str' by default: a flow saved before <field>Type existed reads as it always did
+        assert.equal(def.defaults[`${field}Type`]?.value, 'str', `${type}.${field}Type`);
+        assert.match(html, new RegExp(`<input type="hidden" id="node-input-${field}Type">`), `${type}.${field}Type`);
+        assert.match(html, new RegExp(`id="node-input-${field}(?:-source)?"`), `${type}.${field}`);
+        assert.ok(def.defaults[field].validate, `${type}.${field} has a validator`);
+      }
+    }
+  });
+
+  it("checks a typed field with the runtime's rules only while it is the form's text", () => {
+    const message = refusal(() =>
+      buildKeyCommand('P1;NOSUCHKEY', resolveProfile({ model: 'D735', firmware: '10.1.54.13' })),
+    );
+    // an old node (no keysType) and 'str' are the text itself
+    assert.equal(ed.validate('snom-key', 'keys', 'P1;NOSUCHKEY', { phone: 'd735' }), message);
+    assert.equal(ed.validate('snom-key', 'keys', 'P1;NOSUCHKEY', { phone: 'd735', keysType: 'str' }), message);
+    // from msg / flow / env the text names where the keys are: the runtime checks them when they come
+    for (const keysType of ['msg', 'flow', 'global', 'env'])
+      assert.equal(ed.validate('snom-key', 'keys', 'press.these', { phone: 'd735', keysType }), true, keysType);
+    assert.equal(ed.validate('snom-settings', 'setValue', 'anything', { phone: 'd735', action: 'set' }), true);
+  });
+
+  it('labels say what the node will do, with where a typed value comes from, in both languages', () => {
+    const label = (e: EditorVm, type: string, node: Record<string, unknown>) => {
+      const RED = e.context.RED as { _: (k: string, s?: object) => string };
+      return (e.definitions.get(type)!.label as (this: object) => string).call({ ...node, _: RED._ });
+    };
+    const de = loadEditors('de');
+    assert.equal(label(ed, 'snom-key', { keys: 'P1;ENTER' }), 'press P1;ENTER');
+    assert.equal(label(de, 'snom-key', { keys: 'P1;ENTER' }), 'P1;ENTER drücken');
+    assert.equal(label(ed, 'snom-key', { keys: 'keys', keysType: 'msg' }), 'press msg.keys');
+    assert.equal(label(ed, 'snom-key', { keys: 'DOOR_KEYS', keysType: 'env' }), 'press env DOOR_KEYS');
+    assert.equal(label(ed, 'snom-dial', { mode: 'dial', number: '123' }), 'dial 123');
+    assert.equal(
+      label(ed, 'snom-dial', { mode: 'dial', number: 'callback', numberType: 'global' }),
+      'dial global.callback',
+    );
+    assert.equal(label(ed, 'snom-settings', { action: 'set', setName: 'language' }), 'set language');
+    assert.equal(label(ed, 'snom-xml-push', { document: 'screen', documentType: 'msg' }), 'show msg.screen');
+    assert.equal(label(ed, 'snom-key', { keys: 'P1', name: 'Door' }), 'Door', 'the name wins');
+  });
+
+  it("fits every command in snom-command's select (Node-RED cut off the firewall test's long name)", () => {
+    assert.match(ed.templates.get('snom-command')!, /<select id="node-input-command" style="width: 70%;">/);
+    for (const lang of ['en-US', 'de']) {
+      const commands = lookup(locale(lang, 'snom-command'), 'snom-command.commands') as Record<string, string>;
+      for (const c of [...REMOTE_COMMANDS, 'msg'])
+        // about what 70% of the default dialog shows at the editor's font size
+        assert.ok(commands[c].length <= 34, `${lang}: ${c} "${commands[c]}" (${commands[c].length} characters)`);
+    }
+  });
+
+  it("puts snom-action-url-in's labels at the top of their lists, not beside the last entry", () => {
+    const html = ed.templates.get('snom-action-url-in')!;
+    for (const list of ['snom-aurl-phones', 'snom-aurl-preview'])
+      assert.match(
+        html,
+        new RegExp(`<label style="vertical-align: top">[^]*?</label>\\s*<(?:div|textarea) id="${list}"[^>]*`),
+        list,
+      );
+    assert.match(html, /<div id="snom-aurl-phones" style="[^"]*vertical-align: top/);
+  });
+
+  it('shows the URLs the phones will call, one per chosen event, exactly as provisioning writes them', () => {
+    const base = endpointBase('http://10.0.0.5:1880/', '/api/');
+    assert.equal(ed.rules.endpointPreview('http://10.0.0.5:1880/', '/api/'), base);
+    const events = ['incoming', 'connected', 'dndOn'];
+    const lines = ed.rules.actionUrlsPreview(base, '/snom/events', 'TOKEN', '$sip_header(X-Ticket)', events);
+    const written = settingsForProvisioning(events, {
+      baseUrl: base,
+      path: '/snom/events',
+      token: 'TOKEN',
+      extraVariables: parseExtraVariables('$sip_header(X-Ticket)'),
+    });
+    assert.deepEqual(
+      Object.fromEntries(lines.map((l: { setting: string; url: string }) => [l.setting, l.url])) as object,
+      written,
+    );
+    assert.deepEqual([...lines.map((l: { event: string }) => l.event)], events);
+    assert.equal(ed.rules.actionUrlsPreview(base, 'no slash?', 'TOKEN', '', events), undefined, 'a bad path');
   });
 
   it('keeps the shared editor code in one place: no node repeats category, colour or a validator', () => {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT } from './editor-vm';
+import { TYPED_FIELDS } from '../../../src/nodes/shared/typed-props';
 
 const help = require(path.join(ROOT, 'scripts', 'build-help.js')) as {
   build(): string[];
@@ -70,7 +71,9 @@ describe('help: shared sections written once per language, expanded by the build
       ],
     };
     for (const lang of LANGS) {
-      for (const f of sources(lang).filter((n) => n !== 'snom-phone.html' && n !== 'snom-action-url-in.html')) {
+      // the SIP nodes have no msg.target, no HTTP status and its own E_SIP: their help lists its codes itself
+      const own = ['snom-phone.html', 'snom-action-url-in.html', 'snom-sip-notify.html', 'snom-csta-events.html'];
+      for (const f of sources(lang).filter((n) => !own.includes(n))) {
         const built = fs.readFileSync(path.join(ROOT, 'nodes', 'locales', lang, f), 'utf8');
         for (const code of ['E_INPUT', 'E_UNSUPPORTED', 'E_AUTH', 'E_TIMEOUT', 'E_UNREACHABLE', 'E_HTTP', 'E_BUSY']) {
           assert.match(built, new RegExp(`<li><code>${code}</code> `), `${lang}/${f}: ${code}`);
@@ -80,6 +83,36 @@ describe('help: shared sections written once per language, expanded by the build
           assert.ok(built.includes(text), `${lang}/${f} says "${text}"`);
           assert.ok(!source.includes(text), `${lang}/${f}'s source writes "${text}" again`);
         }
+      }
+    }
+  });
+  it("reads like Node-RED's own help: a summary, Inputs, Outputs, Details and References with Snom's wiki and the project's docs", () => {
+    const headings = {
+      'en-US': ['Inputs', 'Outputs', 'Details', 'References'],
+      de: ['Eingaben', 'Ausgaben', 'Details', 'Referenzen'],
+    };
+    const typedHeading = { 'en-US': 'Values from elsewhere', de: 'Werte von anderswo' };
+    for (const lang of LANGS) {
+      // the phone config's help belongs to its own dialog's work (Properties instead of Inputs)
+      for (const f of sources(lang).filter((n) => n !== 'snom-phone.html')) {
+        const built = fs.readFileSync(path.join(ROOT, 'nodes', 'locales', lang, f), 'utf8');
+        const body = built.replace(/^<!--.*-->\n/, '');
+        assert.match(
+          body,
+          /^<script type="text\/html" data-help-name="[\w-]+">\s*<p>/,
+          `${lang}/${f}: a summary first`,
+        );
+        const h3 = [...body.matchAll(/<h3>([^<]+)<\/h3>/g)].map((m) => m[1]);
+        assert.deepEqual(h3, headings[lang as 'de'], `${lang}/${f}`);
+        const refs = body.slice(body.lastIndexOf('<h3>'));
+        assert.match(refs, /href=['"]https?:\/\/(?:service\.snom\.com|wiki\.snom\.com)\//, `${lang}/${f}: Snom's wiki`);
+        assert.match(refs, /docs\/protocol\.md/, `${lang}/${f}: the project's docs`);
+        const type = f.replace(/\.html$/, '');
+        assert.equal(
+          body.includes(`<h4>${typedHeading[lang as 'de']}</h4>`),
+          Object.hasOwn(TYPED_FIELDS, type),
+          `${lang}/${f}: says which fields may come from msg, flow, global or env`,
+        );
       }
     }
   });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { DocumentStore, documentUrl } from '../../../src/nodes/shared/document-server';
+import { SealedStore } from '../../../src/nodes/shared/sealed-store';
 
 describe('document server: one-time minibrowser documents', () => {
   it('hands a document out once under an unguessable base64url token, then forgets it', () => {
@@ -67,6 +68,38 @@ describe('document server: one-time minibrowser documents', () => {
     assert.throws(
       () => documentUrl('http://x', false, t),
       (e: any) => e.code === 'E_UNSUPPORTED' && /httpNodeRoot/.test(e.message),
+    );
+  });
+});
+
+describe('document server: sealed documents (snomXmlPushSecret set)', () => {
+  const secret = 's'.repeat(40);
+  it('is off without a secret, and a sealed URL is answered by another store with the same secret', () => {
+    assert.equal(new SealedStore({ secret: () => undefined }).enabled, false);
+    const a = new SealedStore({ secret: () => secret });
+    const b = new SealedStore({ secret: () => secret });
+    assert.equal(a.enabled, true);
+    const t = a.put('<x/>');
+    assert.ok(t.length > 32);
+    assert.equal(b.take(t), '<x/>');
+    assert.equal(new SealedStore({ secret: () => secret + '!' }).take(t), undefined);
+  });
+
+  it('serves a URL once per phone at one instance, and not after its TTL', () => {
+    let now = 1000;
+    const store = new SealedStore({ secret: () => secret, ttlMs: 60_000, now: () => now });
+    const t = store.put('<x/>', 2);
+    assert.deepEqual([store.take(t), store.take(t), store.take(t)], ['<x/>', '<x/>', undefined]);
+    const u = store.put('<y/>');
+    now += 60_000;
+    assert.equal(store.take(u), undefined);
+  });
+
+  it('keeps the size cap of the memory store', () => {
+    const store = new SealedStore({ secret: () => secret, maxBytes: 10 });
+    assert.throws(
+      () => store.put('ü'.repeat(6)),
+      (e: any) => e.code === 'E_INPUT' && /12 bytes/.test(e.message),
     );
   });
 });

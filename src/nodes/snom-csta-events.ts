@@ -1,0 +1,126 @@
+/**
+ * snom-csta-events: CSTA events from a phone's uaCSTA association (MonitorStart on one identity),
+ * one message per event. Wiring only: the association, its keep-alive and re-establishment live in
+ * src/lib/sip (UaCstaLink), the requests and the event reading in src/lib/csta.
+ */
+import { buildMonitorStart, buildMonitorStop, cstaEventMessage, keepAliveMsFrom } from '../lib/csta';
+import { firstIdentity } from '../lib/csta/identity';
+import { SnomError } from '../lib/errors';
+import { requireUaCsta, uaCstaCaps } from '../lib/profile';
+import { monitorStatusView, type MonitorHandle } from '../lib/sip';
+import type { ConfigOf } from './shared/node-config';
+import { firstTime } from './shared/once';
+import type { SnomPhoneConfigNode } from './shared/phone-node';
+import type { Node, RED } from './shared/red';
+import { acquireUaCsta, uaCstaTarget, type UaCstaLease } from './shared/uacsta-link';
+
+type Config = ConfigOf<'snom-csta-events'>;
+
+/** A start that failed for a passing reason (phone unreachable) is tried again after this long. */
+const START_RETRY_MS = 5000;
+
+const asSnomError = (e: unknown): SnomError =>
+  e instanceof SnomError ? e : new SnomError('E_INPUT', String((e as Error)?.message ?? e).slice(0, 200));
+
+/** Whether the runtime's flows are running, watched once per runtime (the test helper registers nodes per load). */
+const running = new WeakMap<object, { on: boolean }>();
+
+function flowsRunning(RED: RED): (fn: () => void) => void {
+  const events = RED.events;
+  if (!events) return (fn) => fn();
+  if (firstTime(events, running)) {
+    const state = { on: false };
+    running.set(events, state);
+    events.on('flows:started', () => (state.on = true));
+    events.on('flows:stopping', () => (state.on = false));
+  }
+  return (fn) => {
+    if (running.get(events)?.on) fn();
+    else events.once('flows:started', fn);
+  };
+}
+
+export = function register(RED: RED): void {
+  // Starts wait for the flows to run, so that the phone config and the Catch nodes exist when a start fails.
+  const whenRunning = flowsRunning(RED);
+
+  function SnomCstaEvents(this: Node, config: Config): void {
+    RED.nodes.createNode(this, config);
+    run(this, config);
+  }
+
+  function run(node: Node, config: Config): void {
+    const phoneNode = (config.phone ? RED.nodes.getNode(config.phone) : null) as SnomPhoneConfigNode | null;
+    if (!phoneNode) {
+      node.status({ fill: 'red', shape: 'ring', text: 'no phone configured' });
+      return;
+    }
+    const phone = phoneNode;
+    let closed = false;
+    let lease: UaCstaLease | undefined;
+    let handle: MonitorHandle | undefined;
+    let retry: NodeJS.Timeout | undefined;
+
+    async function start(): Promise<void> {
+      node.status({ fill: 'blue', shape: 'ring', text: 'connecting…' });
+      const keepAliveMs = keepAliveMsFrom(config.keepAlive);
+      const profile = await phone.phone.profile();
+      requireUaCsta(profile, 'CSTA events');
+      uaCstaTarget(phone);
+      const caps = uaCstaCaps(profile);
+      const given = typeof config.device === 'string' ? config.device.trim() : '';
+      const device = given || (await firstIdentity(phone.phone, profile, undefined, caps));
+      const request = buildMonitorStart(device, caps);
+      if (closed) return;
+      lease = acquireUaCsta(phone);
+      const shown = String(device);
+      handle = lease.link.monitor({
+        start: request,
+        stop: caps.extendedOps ? (ref) => buildMonitorStop(ref, caps) : undefined,
+        keepAliveMs,
+        onEvent: (ev) => {
+          if (!closed) node.send({ ...cstaEventMessage(ev, { phone: phone.phone.label, config: phone.id }) });
+        },
+        onStatus: (s) => {
+          if (closed) return;
+          node.status(monitorStatusView(s, shown));
+          if (s.state === 'lost' || s.state === 'failed')
+            node.log(`uaCSTA monitoring of ${shown} on ${phone.phone.label}: ${s.state} (${s.error?.message ?? ''})`);
+        },
+      });
+    }
+
+    function begin(): void {
+      start().catch((err) => {
+        const e = asSnomError(err);
+        if (closed) return;
+        node.status({ fill: 'red', shape: 'ring', text: e.code });
+        node.error(e);
+        // bad configuration stays bad; an unreachable phone may come back
+        if (e.code !== 'E_INPUT' && e.code !== 'E_UNSUPPORTED') {
+          retry = setTimeout(begin, START_RETRY_MS);
+          retry.unref();
+        }
+      });
+    }
+    whenRunning(() => {
+      if (!closed) begin();
+    });
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      closed = true;
+      clearTimeout(retry);
+      const h = handle;
+      const l = lease;
+      handle = undefined;
+      lease = undefined;
+      Promise.resolve()
+        .then(() => h?.close())
+        .then(() => l?.release())
+        .catch(() => undefined)
+        .then(() => done());
+    });
+  }
+
+  RED.nodes.registerType('snom-csta-events', SnomCstaEvents);
+};
