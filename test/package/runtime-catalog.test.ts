@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { endpointStatusParts } from '../../src/lib/action-url';
+import { endpointStatus, endpointStatusParts, type EndpointCounts } from '../../src/lib/action-url';
+import { SnomError } from '../../src/lib/errors';
+import { monitorStatusText, monitorStatusView, type MonitorStatus } from '../../src/lib/sip';
 import { REFUSAL_KEYS } from '../../src/lib/csta/build';
 import { WHAT_KEYS } from '../../src/lib/http/errors';
-import { flatten, LANGS, paramsOf, runtimePart } from '../support/catalog';
+import { flatten, LANGS, paramsOf, render, runtimePart } from '../support/catalog';
 
 const SRC = path.resolve(__dirname, '..', '..', '..', 'src');
 
@@ -26,6 +28,24 @@ function literalKeys(text: string, call: RegExp): string[] {
   return keys;
 }
 
+const COUNTS: EndpointCounts = { path: '/p', duplicate: false, received: 0, refused: 0, dropped: 0 };
+const ENDPOINTS: EndpointCounts[] = [
+  COUNTS,
+  { ...COUNTS, problem: 'x' },
+  { ...COUNTS, duplicate: true },
+  { ...COUNTS, received: 1, refused: 1, dropped: 1 },
+  { ...COUNTS, received: 2, refused: 3, dropped: 2 },
+];
+const MONITORS: MonitorStatus[] = [
+  { state: 'connecting', restarts: 0 },
+  { state: 'monitoring', restarts: 0 },
+  { state: 'monitoring', restarts: 2 },
+  { state: 'lost', restarts: 0, error: new SnomError('E_TIMEOUT', 'x') },
+  { state: 'failed', restarts: 0 },
+  { state: 'stopped', restarts: 0 },
+] as MonitorStatus[];
+const DEVICE = 'sip:455455@ser.intern.snom.de;with-a-long-tail';
+
 /** Every runtime key the code uses, as "runtime.<key>" would name it. */
 function keysInCode(): Set<string> {
   const keys = new Set<string>();
@@ -40,15 +60,8 @@ function keysInCode(): Set<string> {
   }
   for (const k of Object.values(WHAT_KEYS)) keys.add(`errors.http.${k}`);
   for (const k of Object.values(REFUSAL_KEYS)) keys.add(`errors.csta.${k}`);
-  const counts = { path: '/p', duplicate: false, received: 0, refused: 0, dropped: 0 };
-  for (const c of [
-    counts,
-    { ...counts, problem: 'x' },
-    { ...counts, duplicate: true },
-    { ...counts, received: 1, refused: 1, dropped: 1 },
-    { ...counts, received: 2, dropped: 2 },
-  ])
-    for (const p of endpointStatusParts(c)) keys.add(`status.${p.key}`);
+  for (const c of ENDPOINTS) for (const p of endpointStatusParts(c)) keys.add(`status.${p.key}`);
+  for (const s of MONITORS) keys.add(`status.${monitorStatusText(s, DEVICE).key}`);
   return keys;
 }
 
@@ -68,6 +81,20 @@ describe('package: the runtime catalogs (nodes/locales/*/snom-phone.json "runtim
     const [[, en], [, de]] = catalogs;
     assert.deepEqual([...de.keys()].sort(), [...en.keys()].sort());
     for (const [k, text] of en) assert.deepEqual(paramsOf(de.get(k)!), paramsOf(text), k);
+  });
+
+  it("the English catalog gives the library's own status texts (endpoint, uaCSTA monitor)", () => {
+    const [[, en]] = catalogs;
+    for (const c of ENDPOINTS) {
+      const text = endpointStatusParts(c)
+        .map((p) => render(en.get(`status.${p.key}`)!, p.params))
+        .join(', ');
+      assert.equal(text, endpointStatus(c).text);
+    }
+    for (const s of MONITORS) {
+      const said = monitorStatusText(s, DEVICE);
+      assert.equal(render(en.get(`status.${said.key}`)!, said.params), monitorStatusView(s, DEVICE).text);
+    }
   });
 
   it('no catalog key goes unused; the fields named in words are fields the code names', () => {
