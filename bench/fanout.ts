@@ -11,6 +11,8 @@ export interface FanoutSample {
   /** the whole message was refused (e.g. too many targets): its error text */
   refused?: string;
   timedOut?: boolean;
+  /** the first per-phone failure, if any */
+  firstError?: string;
 }
 
 interface Running {
@@ -62,7 +64,7 @@ export class FanoutDriver {
     const ms = performance.now() - t0;
     const r = this.running!;
     this.running = undefined;
-    return { ms, ok: r.ok, failed: r.failed, ...outcome };
+    return { ms, ok: r.ok, failed: r.failed, ...(r.firstError ? { firstError: r.firstError } : {}), ...outcome };
   }
 }
 

@@ -141,10 +141,18 @@ export function buildTable(res: Results, o: BenchOptions): string[] {
   }
   if (res.has('load.ms')) {
     rows.push({
-      row: 'package load: require the nine node files',
+      row: 'package load: require and register the nine node files',
       unit: 'ms',
       series: res.get('load.ms'),
-      notes: `fresh process; median of ${o.loadProcs} per round`,
+      notes:
+        `fresh process, a stand-in RED; median of ${o.loadProcs} per round` +
+        (res.noteOf('load') ? `; ${res.noteOf('load')}` : ''),
+    });
+    rows.push({
+      row: 'package load: CPU time of the same',
+      unit: 'ms CPU',
+      series: res.get('load.cpu'),
+      notes: 'user + system CPU of the loading process: what a busy machine inflates least',
     });
   }
   if (res.has('mem.rss')) {
@@ -161,6 +169,14 @@ export function buildTable(res: Results, o: BenchOptions): string[] {
       unit: 'KiB',
       series: res.get('mem.heap').map((x) => x / KIB),
     });
+    if (res.has('mem.young')) {
+      rows.push({
+        row: `of the RSS: V8 young generation grown, empty (per phone)`,
+        unit: 'KiB',
+        series: res.get('mem.young').map((x) => x / KIB),
+        notes: 'committed by the burst, not held by any phone',
+      });
+    }
     rows.push({ row: `sockets open after the commands`, unit: 'sockets', series: res.get('mem.sockets'), digits: 0 });
     if (res.has('mem.idleRss')) {
       rows.push({
@@ -282,7 +298,7 @@ export function buildGoals(res: Results, o: BenchOptions, x: Extra): string[] {
   if (res.has('load.ms')) {
     g(
       median(res.get('load.ms')) <= 100,
-      `package load ≤ 100 ms for the nine node files: ${mmm(res.get('load.ms'), 0)} ms`,
+      `package load ≤ 100 ms for the nine node files: ${mmm(res.get('load.ms'), 0)} ms (CPU ${mmm(res.get('load.cpu'), 0)} ms)`,
     );
   }
   // what the issue says must stay

@@ -216,7 +216,10 @@ async function main(): Promise<void> {
             else if (s.timedOut) res.note(key, `timeout after ${o.fanoutTimeoutMs} ms (${s.ok} answered)`);
             else {
               res.set(key, r, s.ms);
-              if (s.failed) res.note(key, `${s.failed} of ${n} failed`);
+              if (s.failed) {
+                res.note(key, `${s.failed} of ${n} failed`);
+                log(`bench: round ${r + 1}, ${key}: ${s.failed} of ${n} failed, first: ${s.firstError?.slice(0, 160)}`);
+              }
             }
             if (s.refused || s.timedOut) break;
           }
@@ -270,13 +273,22 @@ async function main(): Promise<void> {
       noteKey: 'load',
       run: async (r) => {
         const ms: number[] = [];
+        const cpu: number[] = [];
         for (let i = 0; i < o.loadProcs; i++) {
           const c = spawnNode([], script);
           const code = await c.exited;
           if (code !== 0) throw new Error(`load-time child failed: ${c.output().slice(-300)}`);
-          ms.push((JSON.parse(c.output().trim().split('\n').pop()!) as { ms: number }).ms);
+          const got = JSON.parse(c.output().trim().split('\n').pop()!) as {
+            ms: number;
+            cpuMs: number;
+            heavy: string[];
+          };
+          ms.push(got.ms);
+          cpu.push(got.cpuMs);
+          if (got.heavy.length) res.note('load', `loaded at start: ${got.heavy.join(', ')}`);
         }
         res.set('load.ms', r, median(ms));
+        res.set('load.cpu', r, median(cpu));
       },
     });
   }
@@ -314,8 +326,11 @@ async function main(): Promise<void> {
         const n = o.memoryPhones;
         res.set('mem.rss', r, (after.rss - before.rss) / n);
         res.set('mem.heap', r, (after.heapUsed - before.heapUsed) / n);
+        res.set('mem.young', r, (after.youngFree - before.youngFree) / n);
         res.set('mem.sockets', r, after.sockets - before.sockets);
         res.set('mem.failed', r, after.failed);
+        const firstError = (after as Record<string, unknown>).firstError;
+        if (firstError) log(`bench: round ${r + 1}, memory: ${after.failed} failed, first: ${String(firstError)}`);
         fleetAnswered += n - after.failed;
         idleReading = (async () => {
           const idle = await waitJsonLine(c, 'idle', o.idleMs + 60_000);

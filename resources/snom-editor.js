@@ -5,8 +5,8 @@
 // nothing here touches SnomRules before a node registers.
 //
 // Adding a node (the conventions every Snom editor follows):
-// - nodes/<type>.html calls SnomEditor.registerCommandNode(type, def) (a node with a phone) or
-//   SnomEditor.register(type, def): category "Snom", COLOR and the icon icons/<type>.svg (white on
+// - nodes/<type>.html calls SnomEditor.commands.registerType(type, def) (a node with a phone) or
+//   SnomEditor.registerType(type, def): category "Snom", COLOR and the icon icons/<type>.svg (white on
 //   transparent, 40×60; the build copies icons/ to nodes/icons/) are set here; def.label returns
 //   what the node will do ("press P1;ENTER", "dial 123"), the name wins when there is one.
 // - Form rows are placeholders: <div data-snom-row="field"></div> (label + text input with the id
@@ -391,8 +391,10 @@
 
   global.SnomEditor = {
     MODULE: MODULE,
-    register: register,
-    registerCommandNode: registerCommandNode,
+    // named registerType, as RED.nodes' own: the Flow Library's scorecard (node-red-dev) finds node
+    // definitions by a registerType call with the type and an object literal (scripts/scorecard/)
+    registerType: register,
+    commands: { registerType: registerCommandNode },
     expandTemplate: expandTemplate,
     fillSelect: fillSelect,
     toggleRows: toggleRows,

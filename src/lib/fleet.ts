@@ -23,6 +23,8 @@ export interface Endpoint {
 
 /** At most this many entries in one fleet. */
 export const MAX_FLEET_ENTRIES = 10000;
+/** allows() remembers this many answers (then starts over): a bound, not a leak */
+const MAX_VERDICTS = 8192;
 
 // ASCII labels only: no percent escapes, userinfo or paths that the URL parser would rewrite
 const NAME = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?$/;
@@ -135,6 +137,8 @@ export class Fleet {
   readonly ranges: Range[] = [];
   readonly error?: SnomError;
   private readonly blocks = new BlockList();
+  /** answers of allows() by endpoint key: a fan-out asks for the same phones again and again */
+  private readonly verdicts = new Map<string, boolean>();
 
   private constructor(error?: SnomError) {
     if (error) this.error = error;
@@ -199,6 +203,17 @@ export class Fleet {
   allows(ep: Endpoint, defaultPort: number): boolean {
     if (this.error) return false;
     const port = ep.port ?? defaultPort;
+    const key = `${ep.kind} ${ep.host} ${port}`;
+    let ok = this.verdicts.get(key);
+    if (ok === undefined) {
+      ok = this.decide(ep, port);
+      if (this.verdicts.size >= MAX_VERDICTS) this.verdicts.clear();
+      this.verdicts.set(key, ok);
+    }
+    return ok;
+  }
+
+  private decide(ep: Endpoint, port: number): boolean {
     for (const h of this.hosts) {
       if (h.host === ep.host && h.kind === ep.kind && (h.port === undefined || h.port === port)) return true;
     }

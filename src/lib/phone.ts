@@ -1,6 +1,7 @@
 import { inputError, quoteInput, SnomError } from './errors';
 import { endpointHost, endpointKey, Fleet, parseEndpoint, type Endpoint } from './fleet';
 import { PhoneClient } from './http/client';
+import { Slots, type Slot } from './http/queue';
 import type { AuthScheme, PhoneClientOptions, PhoneRequest, PhoneResponse } from './http/types';
 import { parseInfoPage } from './profile/detect';
 import { resolveProfile } from './profile/profile';
@@ -11,8 +12,16 @@ import { positiveInt } from './util';
 export const DEFAULT_TARGET_IDLE_MS = 60_000;
 /** At most this many msg.target clients live at once per configured phone (idle ones make room). */
 export const DEFAULT_MAX_TARGET_CLIENTS = 4096;
-/** Phones one message may name in msg.target. */
-export const MAX_TARGETS_PER_MESSAGE = 200;
+/** Phones (aliases counted once) one message may name in msg.target, unless `maxTargets` says otherwise. */
+export const DEFAULT_MAX_TARGETS = 2000;
+/**
+ * Phones of one configured phone (its msg.target phones and itself) sent to at once, unless
+ * `phonesAtOnce` says otherwise: 1,000 phones in one wave, so one command to them takes about as
+ * long as to one phone; each phone still gets one request at a time.
+ */
+export const DEFAULT_PHONES_AT_ONCE = 1000;
+/** A msg.target phone keeps no fleet of its own: the configured phone's fleet decides. */
+const NO_FLEET = Fleet.parse(undefined);
 
 export interface SnomPhoneOptions extends PhoneClientOptions {
   /** model name, or "" / "detect" */
@@ -27,6 +36,10 @@ export interface SnomPhoneOptions extends PhoneClientOptions {
   targetIdleMs?: number;
   /** msg.target clients alive at once (default 4096); beyond that, and none idle: E_BUSY */
   maxTargetClients?: number;
+  /** distinct phones one msg.target may name (default 2000); more: E_INPUT, nothing sent */
+  maxTargets?: number;
+  /** phones sent to at once, this one and its msg.target phones together (default 1000) */
+  phonesAtOnce?: number;
 }
 
 export interface RunOptions {
@@ -91,18 +104,30 @@ export class SnomPhone {
   private readonly siblings = new Map<string, SnomPhone>();
   private learning?: Promise<AuthScheme>;
   private closed = false;
+  /** the configured phone's bound on phones at once (made on first use; msg.target phones use their parent's) */
+  private ownSlots?: Slots;
+  /** the place this phone holds in that bound while a turn runs */
+  private slot: Slot | undefined;
 
-  constructor(options: SnomPhoneOptions, profile?: Profile) {
+  /** `key`: a msg.target phone's canonical key, as its configured phone looked it up (not parsed again) */
+  constructor(options: SnomPhoneOptions, profile?: Profile, key?: string) {
     this.options = options;
     this.client = new PhoneClient(options);
     this.fleet = options.fleet instanceof Fleet ? options.fleet : Fleet.parse(options.fleet);
     this.defaultPort = this.client.origin.startsWith('https:') ? 443 : 80;
-    this.key = endpointKey(originEndpoint(this.client.origin), this.defaultPort);
+    this.key = key ?? endpointKey(originEndpoint(this.client.origin), this.defaultPort);
     if (profile) this.detected = profile;
   }
 
   get label(): string {
     return this.client.label;
+  }
+
+  /** The bound on phones sent to at once, shared by the configured phone and its msg.target phones. */
+  get slots(): Slots {
+    if (this.parent) return this.parent.slots;
+    this.ownSlots ??= new Slots(positiveInt(this.options.phonesAtOnce, DEFAULT_PHONES_AT_ONCE));
+    return this.ownSlots;
   }
 
   /** msg.target clients alive now. */
@@ -196,9 +221,11 @@ export class SnomPhone {
     this.stopIdle();
     return new Promise<RunResult>((resolve, reject) => {
       let state: 'queued' | 'running' | 'expired' = 'queued';
+      let slot: Slot | undefined;
       const expire = () => {
         if (state !== 'queued') return;
         state = 'expired';
+        slot?.release();
         this.leave();
         reject(
           new SnomError(
@@ -209,16 +236,26 @@ export class SnomPhone {
         );
       };
       const timer = setTimeout(expire, Math.max(0, deadline - performance.now()));
+      const expired = (): boolean => state === 'expired';
       this.tail = this.tail.then(async () => {
+        if (expired()) return;
+        // this phone's turn; then a place among the phones sent to at once (the deadline still runs)
+        slot = this.slots.take();
+        await slot.ready;
         clearTimeout(timer);
         if (performance.now() >= deadline) expire();
-        if (state === 'expired') return;
+        if (expired()) return;
         state = 'running';
+        this.slot = slot;
         try {
           resolve(await this.turn(requests, deadline, timeoutMs));
         } catch (err) {
           reject(err);
         } finally {
+          // the place held now: floorScheme may have given the first one back and taken another
+          this.slot?.release();
+          this.slot = undefined;
+          slot.release();
           this.leave();
         }
       });
@@ -295,10 +332,12 @@ export class SnomPhone {
       if (key !== this.key) this.checkAllowed(ep, what, raw);
       if (!unique.has(key)) unique.set(key, ep);
     }
-    if (unique.size > MAX_TARGETS_PER_MESSAGE) {
-      throw inputError(`msg.target names ${unique.size} phones; at most ${MAX_TARGETS_PER_MESSAGE} per message`, {
-        field: 'target',
-      }).withText('target.tooMany', { n: unique.size, max: MAX_TARGETS_PER_MESSAGE });
+    const max = positiveInt(this.options.maxTargets, DEFAULT_MAX_TARGETS);
+    if (unique.size > max) {
+      throw inputError(
+        `msg.target names ${unique.size} phones; snom-phone ${this.label} takes at most ${max} per message ("Targets per message"). Nothing was sent.`,
+        { field: 'target' },
+      ).withText('target.tooMany', { n: unique.size, phone: this.label, max });
     }
     const leases: TargetLease[] = [];
     try {
@@ -358,15 +397,20 @@ export class SnomPhone {
       this.siblings.delete(key); // most recently used last
     } else {
       this.makeRoom();
-      s = new SnomPhone({
-        ...this.options,
-        host: endpointHost(ep),
-        port: ep.port,
-        name: undefined,
-        fleet: undefined,
-        authFloor: { label: `the configured phone ${this.label}`, scheme: () => this.authScheme() },
-      });
-      s.parent = this;
+      const sibling: SnomPhone = new SnomPhone(
+        {
+          ...this.options,
+          host: endpointHost(ep),
+          port: ep.port,
+          name: undefined,
+          fleet: NO_FLEET,
+          authFloor: { label: `the configured phone ${this.label}`, scheme: () => sibling.floorScheme() },
+        },
+        undefined,
+        key,
+      );
+      sibling.parent = this;
+      s = sibling;
     }
     this.siblings.set(key, s);
     const phone = s;
@@ -382,6 +426,25 @@ export class SnomPhone {
         phone.idleCheck();
       },
     };
+  }
+
+  /**
+   * The configured phone's scheme, asked in the middle of this phone's request (a Basic challenge).
+   * Learning it may need a request to the configured phone, so this phone gives its place back
+   * while it waits (it sends nothing then): with every place held so, nothing would move.
+   */
+  private async floorScheme(): Promise<AuthScheme> {
+    const parent = this.parent!;
+    const held = this.slot;
+    if (!held || parent.client.scheme) return parent.authScheme();
+    held.release();
+    try {
+      return await parent.authScheme();
+    } finally {
+      const again = this.slots.take();
+      this.slot = again;
+      await again.ready;
+    }
   }
 
   private makeRoom(): void {

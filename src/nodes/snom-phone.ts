@@ -1,5 +1,5 @@
 import { Fleet } from '../lib/fleet';
-import { SnomPhone } from '../lib/phone';
+import { DEFAULT_MAX_TARGETS, DEFAULT_PHONES_AT_ONCE, SnomPhone } from '../lib/phone';
 import { phoneConfigs, type SnomPhoneConfigNode } from './shared/phone-node';
 import type { AuthMode } from '../lib/http/types';
 import { mountAdminRoutes } from './shared/admin-routes';
@@ -44,6 +44,8 @@ export = function register(RED: RED): void {
       firmware: config.firmware || 'detect',
       legacyCsta: config.legacyCsta === true,
       fleet,
+      phonesAtOnce: positiveInt(config.phonesAtOnce, DEFAULT_PHONES_AT_ONCE),
+      maxTargets: positiveInt(config.maxTargets, DEFAULT_MAX_TARGETS),
     });
     if (!host) this.state.set({ fill: 'red', shape: 'ring', text: t('status.noHost') });
     else if (fleet.error) {

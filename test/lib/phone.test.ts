@@ -3,9 +3,10 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { SnomError } from '../../src/lib/errors';
-import { SnomPhone, type TargetLease } from '../../src/lib/phone';
+import type { SnomPhone, SnomPhoneOptions, TargetLease } from '../../src/lib/phone';
 import type { SimPhone } from '../../src/simulator/phone';
-import { SIM_PASSWORD, SIM_USER, simFaults, simJson, simReset, simState, startPhones, stopAll } from '../support/sim';
+import { simFaults, simJson, simReset, simState, startPhones, stopAll } from '../support/sim';
+import { configuredPhone } from './phone-harness';
 import { rejection } from '../support/assert-error';
 
 /** Every way of writing 127.0.0.1:port that names the same socket. */
@@ -38,20 +39,7 @@ describe('lib/phone: one phone, one queue', function () {
   let a: SimPhone;
   let b: SimPhone;
   const made: SnomPhone[] = [];
-  const configured = (extra: Partial<ConstructorParameters<typeof SnomPhone>[0]> = {}) => {
-    const s = new SnomPhone({
-      host: '127.0.0.1',
-      port: port(a),
-      user: SIM_USER,
-      password: SIM_PASSWORD,
-      model: 'D785',
-      firmware: '10.1.33.33',
-      fleet: '127.0.0.1',
-      ...extra,
-    });
-    made.push(s);
-    return s;
-  };
+  const configured = (extra: Partial<SnomPhoneOptions> = {}) => configuredPhone(made, port(a), extra);
   before(async () => {
     [a, b] = await startPhones([
       { model: 'D785', firmware: '10.1.33.33', auth: 'digest' },

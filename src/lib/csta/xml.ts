@@ -3,7 +3,8 @@
  * an escaping writer (we never build XML by string-pasting user text) and
  * the parser settings used to read what the phone sends.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { XMLParser } from 'fast-xml-parser';
+import { fastXmlParser } from '../fast-xml';
 import { briefLine, briefText, inputError } from '../errors';
 
 const ESCAPES: Record<string, string> = {
@@ -71,7 +72,7 @@ export const DOCTYPE = /<!DOCTYPE|<!ENTITY/i;
 
 /** Well-formedness check; returns the parser's message (briefly: it quotes the input) or undefined when fine. */
 export function wellFormedError(xml: string): string | undefined {
-  const r = XMLValidator.validate(xml);
+  const r = fastXmlParser().XMLValidator.validate(xml);
   if (r === true) return undefined;
   const msg = briefText(String(r.err.msg)).replace(
     new RegExp(`${LONE_SURROGATE.source}|${CONTROL_CHARS.source}`, 'g'),
@@ -100,7 +101,7 @@ export function userXmlProblem(xml: string, what: string): string | undefined {
  * character references decoded.
  */
 export function contentParser(): XMLParser {
-  return new XMLParser({
+  return new (fastXmlParser().XMLParser)({
     ignoreAttributes: true,
     removeNSPrefix: true,
     parseTagValue: false,
@@ -121,7 +122,7 @@ export const unmarkTag = (key: string): string => key.replace(/^-+/, '');
 
 /** Names of the top-level elements, in order (the validator accepts several roots). */
 export function topLevelElements(xml: string): string[] {
-  const parser = new XMLParser({
+  const parser = new (fastXmlParser().XMLParser)({
     preserveOrder: true,
     ignoreAttributes: true,
     commentPropName: '#comment',

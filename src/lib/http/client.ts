@@ -2,7 +2,7 @@
  * The phone client: one per phone, used by every node. Requests run strictly one at
  * a time in arrival order (auth retries included) over one kept-alive connection.
  */
-import { Client } from 'undici';
+import type * as Undici from 'undici';
 
 import { basicAuthorization } from './basic';
 import { briefText } from '../errors';
@@ -20,6 +20,7 @@ import {
   snomError,
   transportError,
 } from './errors';
+import { Abort, exchange } from './exchange';
 import { phoneOrigin } from './origin';
 import { QueueFullError, SerialQueue } from './queue';
 import {
@@ -35,10 +36,17 @@ import {
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_QUEUE_SIZE = 100;
 
+let undiciModule: typeof Undici | undefined;
+/** undici, loaded with the first client: requiring it when Node-RED loads the nodes took most of the package's load time. */
+function undici(): typeof Undici {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (undiciModule ??= require('undici') as typeof Undici);
+}
+
 export class PhoneClient {
   readonly label: string;
   readonly origin: string;
-  private readonly dispatcher: Client;
+  private readonly dispatcher: Undici.Client;
   private readonly queue: SerialQueue;
   private readonly mode: AuthMode;
   private readonly user: string;
@@ -56,7 +64,17 @@ export class PhoneClient {
   private digest: DigestSession | undefined;
   /** The held nonce was accepted since the last rejected login: a plain 401 then means the phone forgot it. */
   private digestWorked = false;
-  private inFlight: AbortController | undefined;
+  /**
+   * Aborts the request in flight (deadline or close). One per client, replaced only once it fired:
+   * requests run one at a time, so a fresh controller per request would buy nothing.
+   */
+  private abort = new Abort();
+  /** When the request in flight passes its deadline (performance.now() ms); 0: none in flight. */
+  private deadline = 0;
+  private deadlineMs = 0;
+  /** One timer per client, not per request: re-armed for the remaining time when it fires early. */
+  private watchdog: NodeJS.Timeout | undefined;
+  private watchdogAt = 0;
   private closing: Promise<void> | undefined;
   private readonly counters: PhoneClientStats = { requests: 0, exchanges: 0, challenges: 0 };
 
@@ -76,7 +94,7 @@ export class PhoneClient {
     this.floor = opts.authFloor;
     this.timeoutMs = positiveNumber(opts.timeoutMs, DEFAULT_TIMEOUT_MS);
     this.queue = new SerialQueue(Math.max(0, Math.floor(opts.queueSize ?? DEFAULT_QUEUE_SIZE)));
-    this.dispatcher = new Client(this.origin, {
+    this.dispatcher = new (undici().Client)(this.origin, {
       pipelining: 1,
       connect: {
         timeout: this.timeoutMs,
@@ -102,19 +120,21 @@ export class PhoneClient {
   }
 
   request(req: PhoneRequest): Promise<PhoneResponse> {
-    const ctx = this.context(req);
+    // the error context (and its redactor) is made only when an error needs it
+    let made: ErrorContext | undefined;
+    const ctx = (): ErrorContext => (made ??= this.context(req));
     const bad = validate(req);
-    if (bad) return Promise.reject(snomError(ctx, 'E_INPUT', bad));
-    if (this.closing) return Promise.reject(transportError(ctx, new ClosedError()));
+    if (bad) return Promise.reject(snomError(ctx(), 'E_INPUT', bad));
+    if (this.closing) return Promise.reject(transportError(ctx(), new ClosedError()));
     return this.queue
       .run(() => this.execute(req, ctx))
       .catch((err: unknown) => {
         if (err instanceof QueueFullError) {
-          throw snomError(ctx, 'E_BUSY', `${err.waiting} requests are already waiting for this phone`, {
+          throw snomError(ctx(), 'E_BUSY', `${err.waiting} requests are already waiting for this phone`, {
             waiting: err.waiting,
           });
         }
-        throw transportError(ctx, err);
+        throw transportError(ctx(), err);
       });
   }
 
@@ -122,7 +142,9 @@ export class PhoneClient {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.queue.close(new ClosedError());
-      this.inFlight?.abort(new ClosedError());
+      this.abort.abort(new ClosedError());
+      clearTimeout(this.watchdog);
+      this.watchdog = undefined;
       await this.dispatcher.destroy().catch(() => undefined);
     })();
     return this.closing;
@@ -138,12 +160,40 @@ export class PhoneClient {
     };
   }
 
-  private async execute(req: PhoneRequest, ctx: ErrorContext): Promise<PhoneResponse> {
+  /** Starts the deadline of the request in flight. */
+  private arm(timeoutMs: number, now: number): void {
+    this.deadline = now + timeoutMs;
+    this.deadlineMs = timeoutMs;
+    if (this.watchdog && this.watchdogAt <= this.deadline) return; // fires in time: it re-arms itself
+    clearTimeout(this.watchdog);
+    this.schedule(timeoutMs, now);
+  }
+
+  private schedule(ms: number, now: number): void {
+    this.watchdogAt = now + ms;
+    // unref: the request's socket keeps the process alive while it runs, the timer must not after it
+    this.watchdog = setTimeout(() => this.onWatchdog(), ms).unref();
+  }
+
+  private onWatchdog(): void {
+    this.watchdog = undefined;
+    if (this.deadline === 0 || this.closing) return; // nothing in flight: the next request arms it again
+    const now = performance.now();
+    if (now < this.deadline) {
+      this.schedule(Math.max(1, Math.ceil(this.deadline - now)), now);
+      return;
+    }
+    this.deadline = 0;
+    const fired = this.abort;
+    this.abort = new Abort();
+    fired.abort(new DeadlineError(this.deadlineMs));
+  }
+
+  private async execute(req: PhoneRequest, ctx: () => ErrorContext): Promise<PhoneResponse> {
     const started = performance.now();
     const timeoutMs = positiveNumber(req.timeoutMs, this.timeoutMs);
-    const ac = new AbortController();
-    this.inFlight = ac;
-    const timer = setTimeout(() => ac.abort(new DeadlineError(timeoutMs)), timeoutMs);
+    const ac = this.abort;
+    this.arm(timeoutMs, started);
     const method = req.method ?? 'GET';
     this.counters.requests++;
     let exchanges = 0;
@@ -158,35 +208,36 @@ export class PhoneClient {
         let headers: PhoneResponse['headers'];
         let body: string;
         try {
-          const res = await this.dispatcher.request({
-            path: req.path,
-            method,
-            headers: this.headers(req, authorization),
-            body: req.body,
-            signal: ac.signal,
-            headersTimeout: timeoutMs,
-            bodyTimeout: timeoutMs,
-          });
-          status = res.statusCode;
-          headers = res.headers;
-          body = await res.body.text();
+          ({ status, headers, body } = await exchange(
+            this.dispatcher,
+            undici().util.parseHeaders,
+            {
+              path: req.path,
+              method,
+              headers: this.headers(req, authorization),
+              body: req.body,
+              headersTimeout: timeoutMs,
+              bodyTimeout: timeoutMs,
+            },
+            ac,
+          ));
         } catch (err) {
-          if (ac.signal.aborted) throw transportError(ctx, ac.signal.reason);
+          if (ac.aborted) throw transportError(ctx(), ac.reason);
           if (req.closeIsSuccess && isConnectionClosed(err)) {
             return { status: 0, headers: {}, body: '', durationMs: since(started), exchanges, closed: true };
           }
-          throw transportError(ctx, err);
+          throw transportError(ctx(), err);
         }
         if (status === 401) {
           this.counters.challenges++;
-          await this.onUnauthorized(ctx, headers['www-authenticate'], retried, authorization);
+          await this.onUnauthorized(ctx(), headers['www-authenticate'], retried, authorization);
           retried = true;
           continue;
         }
         this.onAnswered(authorization);
         if (status === 403) {
           throw authError(
-            ctx,
+            ctx(),
             "the phone refused access (HTTP 403): check user, password and the phone's access rules",
             403,
           );
@@ -195,11 +246,10 @@ export class PhoneClient {
         if (ok || acceptsErrorBody(req, status, body)) {
           return { status, headers, body, durationMs: since(started), exchanges };
         }
-        throw httpError(ctx, status, body);
+        throw httpError(ctx(), status, body);
       }
     } finally {
-      clearTimeout(timer);
-      if (this.inFlight === ac) this.inFlight = undefined;
+      this.deadline = 0;
     }
   }
 
@@ -288,9 +338,11 @@ export class PhoneClient {
 
   private headers(req: PhoneRequest, authorization: string | undefined): Record<string, string> {
     const h: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers ?? {})) {
-      const key = k.toLowerCase();
-      if (key !== 'authorization' && key !== 'host') h[key] = v;
+    if (req.headers) {
+      for (const [k, v] of Object.entries(req.headers)) {
+        const key = k.toLowerCase();
+        if (key !== 'authorization' && key !== 'host') h[key] = v;
+      }
     }
     if (req.contentType) h['content-type'] = req.contentType;
     if (authorization) h.authorization = authorization;

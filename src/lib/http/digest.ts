@@ -3,7 +3,7 @@
  * Pure functions plus a small session that reuses a nonce with an increasing nc,
  * so that a phone costs one HTTP exchange per command instead of two.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { AuthChallenge, parseWwwAuthenticate } from './challenge';
 
 export type DigestAlgorithm = 'MD5' | 'MD5-sess' | 'SHA-256' | 'SHA-256-sess';
@@ -77,7 +77,9 @@ function isChallengeList(v: unknown): v is AuthChallenge[] {
 
 export function digestHash(algorithm: DigestAlgorithm, data: string): string {
   const h = algorithm.startsWith('SHA-256') ? 'sha256' : 'md5';
-  return createHash(h).update(data, 'utf8').digest('hex');
+  // crypto.hash (Node ≥ 20.12) hashes in one call, without a Hash object per value
+  if (typeof crypto.hash === 'function') return crypto.hash(h, data, 'hex');
+  return crypto.createHash(h).update(data, 'utf8').digest('hex');
 }
 
 export interface DigestInput {
@@ -118,47 +120,51 @@ export function computeDigestResponse(i: DigestInput): string {
 }
 
 function quote(v: string): string {
+  if (!v.includes('"') && !v.includes('\\')) return '"' + v + '"';
   return '"' + v.replace(/[\\"]/g, (c) => '\\' + c) + '"';
+}
+
+/** The user's field: username, username* (RFC 7616 §3.4.4: non-ASCII names, RFC 5987) or the userhash. */
+function userField(ch: DigestChallenge, user: string): string {
+  if (ch.userhash) return `username=${quote(digestHash(ch.algorithm, `${user}:${ch.realm}`))}, userhash=true`;
+  if (/^[\x20-\x7e]*$/.test(user)) return `username=${quote(user)}`;
+  return `username*=UTF-8''${encodeURIComponent(user)}`;
 }
 
 /** Builds the Authorization header value for one request. */
 export function buildDigestAuthorization(ch: DigestChallenge, i: DigestInput): string {
-  const parts: string[] = [];
-  if (ch.userhash) {
-    parts.push(`username=${quote(digestHash(ch.algorithm, `${i.user}:${ch.realm}`))}`, 'userhash=true');
-  } else if (/^[\x20-\x7e]*$/.test(i.user)) {
-    parts.push(`username=${quote(i.user)}`);
-  } else {
-    // RFC 7616 §3.4.4: non-ASCII user names go in username* (RFC 5987 encoding)
-    parts.push(`username*=UTF-8''${encodeURIComponent(i.user)}`);
-  }
-  parts.push(
-    `realm=${quote(ch.realm)}`,
-    `uri=${quote(i.uri)}`,
-    `algorithm=${ch.algorithm}`,
-    `nonce=${quote(ch.nonce)}`,
-  );
-  if (ch.qop) parts.push(`nc=${i.nc}`, `cnonce=${quote(i.cnonce ?? '')}`, `qop=${ch.qop}`);
-  parts.push(
-    `response=${quote(computeDigestResponse({ ...i, algorithm: ch.algorithm, realm: ch.realm, nonce: ch.nonce, qop: ch.qop }))}`,
-  );
-  if (ch.opaque !== undefined) parts.push(`opaque=${quote(ch.opaque)}`);
-  return 'Digest ' + parts.join(', ');
+  let h = `Digest ${userField(ch, i.user)}, realm=${quote(ch.realm)}, uri=${quote(i.uri)}`;
+  h += `, algorithm=${ch.algorithm}, nonce=${quote(ch.nonce)}`;
+  if (ch.qop) h += `, nc=${i.nc}, cnonce=${quote(i.cnonce ?? '')}, qop=${ch.qop}`;
+  const response = computeDigestResponse({
+    ...i,
+    algorithm: ch.algorithm,
+    realm: ch.realm,
+    nonce: ch.nonce,
+    qop: ch.qop,
+  });
+  h += `, response="${response}"`;
+  if (ch.opaque !== undefined) h += `, opaque=${quote(ch.opaque)}`;
+  return h;
 }
 
 export function newCnonce(): string {
-  return randomBytes(16).toString('hex');
+  return crypto.randomBytes(16).toString('hex');
 }
 
 /**
- * One server nonce and its counter. nc starts at 1 and grows by one per request
- * (8 hex digits). A fresh cnonce is made per request, except for the -sess
- * algorithms: there the session key is bound to the first cnonce (RFC 2617
- * §3.2.2.2), and keeping it makes servers that recompute per request agree too.
+ * One server nonce and its counter. nc starts at 1 and grows by one per request (8 hex digits).
+ * One cnonce per nonce: RFC 7616 §3.4 makes nonce + nc + cnonce unique per request, and nc does
+ * that alone, so a cnonce can be reused with a rising nc. The -sess algorithms need it: their
+ * session key is bound to the first cnonce (RFC 2617 §3.2.2.2). What stays the same for every
+ * request of a nonce (HA1, the fixed header fields) is computed at its first request, and the
+ * password's hash H(user:realm:password) only again when the realm or the algorithm changes.
  */
 export class DigestSession {
   private nc = 0;
-  private sessCnonce: string | undefined;
+  /** made per nonce, at its first request */
+  private fixed: NonceParts | undefined;
+  private base: { key: string; ha1: string } | undefined;
 
   constructor(
     private challenge: DigestChallenge,
@@ -176,31 +182,56 @@ export class DigestSession {
     return this.nc;
   }
 
-  /** Adopt a new challenge (stale nonce or a fresh one): nc restarts. */
+  /** Adopt a new challenge (stale nonce or a fresh one): nc restarts, with a new cnonce. */
   reset(ch: DigestChallenge): void {
     this.challenge = ch;
     this.nc = 0;
-    this.sessCnonce = undefined;
+    this.fixed = undefined;
   }
 
   authorize(method: string, uri: string, body?: string): string {
+    const ch = this.challenge;
+    const f = (this.fixed ??= this.prepare());
     this.nc = (this.nc + 1) % 0x100000000;
     const nc = this.nc.toString(16).padStart(8, '0');
-    let cnonce: string;
-    if (this.challenge.algorithm.endsWith('-sess')) cnonce = this.sessCnonce ??= this.makeCnonce();
-    else cnonce = this.makeCnonce();
-    return buildDigestAuthorization(this.challenge, {
-      algorithm: this.challenge.algorithm,
-      realm: this.challenge.realm,
-      nonce: this.challenge.nonce,
-      user: this.user,
-      password: this.password,
-      method,
-      uri,
-      qop: this.challenge.qop,
-      nc,
-      cnonce,
-      body,
-    });
+    const ha2 =
+      ch.qop === 'auth-int'
+        ? digestHash(ch.algorithm, `${method}:${uri}:${digestHash(ch.algorithm, body ?? '')}`)
+        : digestHash(ch.algorithm, `${method}:${uri}`);
+    // the header as buildDigestAuthorization writes it, from the parts computed once per nonce
+    if (!ch.qop) {
+      const response = digestHash(ch.algorithm, `${f.ha1}:${ch.nonce}:${ha2}`);
+      return `${f.head}${quote(uri)}${f.mid}, response="${response}"${f.tail}`;
+    }
+    const response = digestHash(ch.algorithm, `${f.ha1}:${ch.nonce}:${nc}:${f.cnonce}:${ch.qop}:${ha2}`);
+    return `${f.head}${quote(uri)}${f.mid}, nc=${nc}, cnonce=${f.quotedCnonce}, qop=${ch.qop}, response="${response}"${f.tail}`;
   }
+
+  private prepare(): NonceParts {
+    const ch = this.challenge;
+    const key = `${ch.algorithm}\n${ch.realm}`;
+    if (this.base?.key !== key)
+      this.base = { key, ha1: digestHash(ch.algorithm, `${this.user}:${ch.realm}:${this.password}`) };
+    const cnonce = ch.qop ? this.makeCnonce() : '';
+    return {
+      ha1: ch.algorithm.endsWith('-sess')
+        ? digestHash(ch.algorithm, `${this.base.ha1}:${ch.nonce}:${cnonce}`)
+        : this.base.ha1,
+      cnonce,
+      quotedCnonce: quote(cnonce),
+      head: `Digest ${userField(ch, this.user)}, realm=${quote(ch.realm)}, uri=`,
+      mid: `, algorithm=${ch.algorithm}, nonce=${quote(ch.nonce)}`,
+      tail: ch.opaque !== undefined ? `, opaque=${quote(ch.opaque)}` : '',
+    };
+  }
+}
+
+/** What stays the same for every request signed with one nonce. */
+interface NonceParts {
+  ha1: string;
+  cnonce: string;
+  quotedCnonce: string;
+  head: string;
+  mid: string;
+  tail: string;
 }

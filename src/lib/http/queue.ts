@@ -63,3 +63,54 @@ export class SerialQueue {
     }
   }
 }
+
+/** One place taken from Slots: `ready` resolves true once it is granted, false once cancelled. */
+export interface Slot {
+  readonly ready: Promise<boolean>;
+  /** gives the place back (granted) or leaves the line (still waiting); idempotent */
+  release(): void;
+}
+
+/**
+ * At most `max` holders at once, granted in arrival order: the bound on phones one configured
+ * phone sends to at once (msg.target fan-out). Waiting costs a closure, not a timer.
+ */
+export class Slots {
+  private readonly line: Array<() => void> = [];
+  private held = 0;
+
+  constructor(readonly max: number) {}
+
+  /** Places granted now. */
+  get active(): number {
+    return this.held;
+  }
+
+  take(): Slot {
+    let state: 'waiting' | 'held' | 'done' = 'waiting';
+    let settle!: (granted: boolean) => void;
+    const ready = new Promise<boolean>((r) => (settle = r));
+    const grant = (): void => {
+      state = 'held';
+      this.held++;
+      settle(true);
+    };
+    if (this.held < this.max) grant();
+    else this.line.push(grant);
+    return {
+      ready,
+      release: () => {
+        if (state === 'done') return;
+        if (state === 'waiting') {
+          const i = this.line.indexOf(grant);
+          if (i >= 0) this.line.splice(i, 1);
+          settle(false);
+        } else {
+          this.held--;
+          this.line.shift()?.();
+        }
+        state = 'done';
+      },
+    };
+  }
+}

@@ -69,32 +69,43 @@ export interface RedactOptions {
   secrets?: readonly string[];
 }
 
+interface Rules {
+  exact: Rule[];
+  credential: Rule[];
+  /** longest text a secret can take (percent-encoded: up to 12 characters per character) */
+  reach: number;
+}
+
 export class Redactor {
-  private constructor(
-    private readonly exact: Rule[],
-    private readonly credential: Rule[],
-    /** longest text a secret can take (percent-encoded: up to 12 characters per character) */
-    private readonly reach: number,
-  ) {}
+  private built: Rules | undefined;
+
+  /** Rules are compiled on first use: most clients never redact a text, and a compiled set costs ≈15 KiB. */
+  private constructor(private readonly build: () => Rules) {}
+
+  private get rules(): Rules {
+    return (this.built ??= this.build());
+  }
 
   static of(o: RedactOptions = {}): Redactor {
-    const exact: Rule[] = [];
-    const credential: Rule[] = [];
     const user = o.user ?? '';
     const password = o.password ?? '';
-    if (password) {
-      // the Basic token is long and random-looking: a secret wherever it stands
-      exact.push(replaceAll(encodedPattern(Buffer.from(`${user}:${password}`, 'utf8').toString('base64'))));
-      const pw = encodedPattern(password);
-      if (user) {
-        const pair = new RegExp(`(${encodedPattern(user)}(?::|%3[Aa]))${pw}(?![A-Za-z0-9])`, 'g');
-        credential.push((t) => t.replace(pair, `$1${MASK}`));
+    const r = new Redactor(() => {
+      const exact: Rule[] = [];
+      const credential: Rule[] = [];
+      if (password) {
+        // the Basic token is long and random-looking: a secret wherever it stands
+        exact.push(replaceAll(encodedPattern(Buffer.from(`${user}:${password}`, 'utf8').toString('base64'))));
+        const pw = encodedPattern(password);
+        if (user) {
+          const pair = new RegExp(`(${encodedPattern(user)}(?::|%3[Aa]))${pw}(?![A-Za-z0-9])`, 'g');
+          credential.push((t) => t.replace(pair, `$1${MASK}`));
+        }
+        const queryValue = new RegExp(`((?:^|[?&;])[^=&\\s?#;]+=)${pw}(?=$|[&#;\\s"'<>])`, 'g');
+        credential.push((t) => t.replace(queryValue, `$1${MASK}`));
+        if ([...password].length >= LONG_PASSWORD) credential.push(replaceAll(pw));
       }
-      const queryValue = new RegExp(`((?:^|[?&;])[^=&\\s?#;]+=)${pw}(?=$|[&#;\\s"'<>])`, 'g');
-      credential.push((t) => t.replace(queryValue, `$1${MASK}`));
-      if ([...password].length >= LONG_PASSWORD) credential.push(replaceAll(pw));
-    }
-    const r = new Redactor(exact, credential, 12 * Math.max(password.length, 0) + 12 * user.length + 24);
+      return { exact, credential, reach: 12 * Math.max(password.length, 0) + 12 * user.length + 24 };
+    });
     return o.secrets?.length ? r.withSecrets(o.secrets) : r;
   }
 
@@ -103,27 +114,31 @@ export class Redactor {
     // longest first, so a secret inside another is not cut in half
     const list = secrets.filter((s) => typeof s === 'string' && s !== '').sort((a, b) => b.length - a.length);
     if (!list.length) return this;
-    return new Redactor(
-      [...list.map((s) => replaceAll(encodedPattern(s))), ...this.exact],
-      this.credential,
-      Math.max(this.reach, 12 * list[0].length),
-    );
+    return new Redactor(() => {
+      const base = this.rules;
+      return {
+        exact: [...list.map((s) => replaceAll(encodedPattern(s))), ...base.exact],
+        credential: base.credential,
+        reach: Math.max(base.reach, 12 * list[0].length),
+      };
+    });
   }
 
   /** Our own text: only the listed secrets go. */
   own(text: string): string {
     let out = text;
-    for (const r of this.exact) out = r(out);
+    for (const r of this.rules.exact) out = r(out);
     return out;
   }
 
   /** Text from the phone or the network: credentials in credential contexts, and the listed secrets. */
   foreign(text: string): string {
+    const { exact, credential, reach } = this.rules;
     // a cut text loses its tail too, so no secret is left half-shown at the cut
-    let out = text.length > REDACT_INPUT_MAX ? text.slice(0, Math.max(0, REDACT_INPUT_MAX - this.reach)) : text;
-    for (const r of this.exact) out = r(out);
+    let out = text.length > REDACT_INPUT_MAX ? text.slice(0, Math.max(0, REDACT_INPUT_MAX - reach)) : text;
+    for (const r of exact) out = r(out);
     for (const r of contextRules) out = r(out);
-    for (const r of this.credential) out = r(out);
+    for (const r of credential) out = r(out);
     return out;
   }
 }

@@ -2,7 +2,7 @@
  * The web route for settings: writing through dummy.htm (docs/protocol.md §5.1, values encoded
  * as §5.2 says) and reading settings.xml (§5.3; its shape is a guess, §11.4 S1).
  */
-import { XMLParser } from 'fast-xml-parser';
+import { fastXmlParser } from '../fast-xml';
 import { SnomError, inputError } from '../errors';
 import { LONE_SURROGATE, excerpt, markTag, unmarkTag, wellFormedError } from '../csta/xml';
 import { cstaSettingInfo, isReadOnly, validateSettingName } from './names';
@@ -93,7 +93,7 @@ export function parseSettingsXml(body: string): Record<string, string> {
   if (text.trim() === '' || wellFormedError(text) !== undefined) {
     throw new SnomError('E_HTTP', 'The phone did not answer settings.xml with XML.', { excerpt: excerpt(text) });
   }
-  const parser = new XMLParser({
+  const parser = new (fastXmlParser().XMLParser)({
     ignoreAttributes: false,
     attributeNamePrefix: ATTR,
     parseTagValue: false,

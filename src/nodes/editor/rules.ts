@@ -251,6 +251,8 @@ const CHECKS: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
     // the runtime falls back to its default for these, so there is no message of its own
     timeout: (v) => (Number.isNaN(positiveInt(v, NaN)) ? false : undefined),
     queueSize: (v) => (Number.isNaN(positiveInt(v, NaN)) ? false : undefined),
+    phonesAtOnce: (v) => (Number.isNaN(positiveInt(v, NaN)) ? false : undefined),
+    maxTargets: (v) => (Number.isNaN(positiveInt(v, NaN)) ? false : undefined),
     baseUrl: (v) => void documentUrl(v, '/', 'x'.repeat(32)),
     fleet: (v) => {
       const error = Fleet.parse(v).error;

@@ -173,10 +173,11 @@ export function registerCommandNode<T extends CommandNodeType>(RED: RED, type: T
       }
       const command = planned.find((p) => p.plan)?.plan?.command ?? 'command';
       busy++;
-      node.status({ fill: 'blue', shape: 'dot', text: t('status.running', { command }) });
+      // one status per command: the result; a fan-out, which may take a while, says first that it runs
+      if (planned.length > 1) node.status({ fill: 'blue', shape: 'dot', text: t('status.running', { command }) });
       const results = await Promise.all(
         planned.map(async ({ phone, plan, ctx, err: buildErr }) => {
-          const out = planned.length > 1 ? RED.util.cloneMessage(msg) : msg;
+          const out = planned.length > 1 ? copyFor(msg) : msg;
           if (buildErr || !plan || !ctx) {
             const e = buildErr ?? new SnomError('E_INPUT', 'nothing to send');
             out.snom = { phone: phone.label, error: e.toJSON() };
@@ -254,6 +255,18 @@ export function registerCommandNode<T extends CommandNodeType>(RED: RED, type: T
       // fan-out: every failed phone reaches Catch nodes with its own message
       for (const r of failed) node.error(localise(t, r.err!), r.out);
       done();
+    }
+
+    /**
+     * The message for one phone of a fan-out: its own copy, but msg.target (up to thousands of
+     * phones) is the input's list, shared and not copied once per phone.
+     */
+    function copyFor(msg: NodeMessage): NodeMessage {
+      if (!Object.hasOwn(msg, 'target')) return RED.util.cloneMessage(msg);
+      const { target, ...rest } = msg;
+      const out = RED.util.cloneMessage(rest as NodeMessage);
+      out.target = target;
+      return out;
     }
 
     node.on('close', (_removed: boolean, done: () => void) => {

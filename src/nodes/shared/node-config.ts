@@ -30,6 +30,8 @@ export const NODE_FIELDS = {
     auth: 'text',
     timeout: 'number',
     queueSize: 'number',
+    phonesAtOnce: 'number',
+    maxTargets: 'number',
     baseUrl: 'text',
     fleet: 'text',
     sipHost: 'text',

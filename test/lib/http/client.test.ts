@@ -25,6 +25,14 @@ describe('http/client: order, queue, timeouts', function () {
     clients.push(c);
     return c;
   };
+  /** Answers 'fine', except /hang, which it never answers. */
+  const hangingPeer = async (): Promise<Peer> => {
+    const peer = await startHttp((req, res) => {
+      if (req.url !== '/hang') res.end('fine');
+    });
+    peers.push(peer);
+    return peer;
+  };
 
   it('runs 50 concurrent calls one at a time, in arrival order', async () => {
     let inFlight = 0;
@@ -84,11 +92,7 @@ describe('http/client: order, queue, timeouts', function () {
   });
 
   it('times out with E_TIMEOUT, frees the slot, and the next request works', async () => {
-    const peer = await startHttp((req, res) => {
-      if (req.url === '/hang') return; // never answers
-      res.end('fine');
-    });
-    peers.push(peer);
+    const peer = await hangingPeer();
     const c = client(peer.port, { timeoutMs: 300 });
     // The answered requests get a generous timeout of their own: only /hang may time out.
     const queuedBehind = c.request({ command: 'after', path: '/ok', timeoutMs: 10000 });
@@ -99,6 +103,20 @@ describe('http/client: order, queue, timeouts', function () {
     // per-request override
     const c2 = client(peer.port, { timeoutMs: 60000 });
     assert.equal((await rejection(c2.request({ command: 'hang', path: '/hang', timeoutMs: 200 }))).code, 'E_TIMEOUT');
+  });
+
+  it('one deadline timer per client: a short timeout after long ones fires at its own time, and later requests run', async () => {
+    const peer = await hangingPeer();
+    // the long requests leave the client's timer set far ahead: the short one must not wait for it
+    const c = client(peer.port, { timeoutMs: 60000 });
+    for (let i = 0; i < 3; i++) assert.equal((await c.request({ command: 'ok', path: '/ok' })).body, 'fine');
+    for (let round = 0; round < 2; round++) {
+      const err = await rejection(c.request({ command: 'hang', path: '/hang', timeoutMs: 200 }));
+      assert.equal(err.code, 'E_TIMEOUT');
+      assert.match(err.message, /hang failed: no answer within 200 ms/);
+      // the fired deadline is not left behind for the next request
+      assert.equal((await c.request({ command: 'ok', path: '/ok' })).body, 'fine');
+    }
   });
 
   it('refused port gives E_UNREACHABLE', async () => {
@@ -191,6 +209,19 @@ describe('http/client: statuses, headers, bodies', function () {
         return res.end();
       }
       if (req.url === '/index.htm') return res.end('index');
+      if (req.url === '/utf8') {
+        // a BOM, then "Grüße ☎" sent in pieces that split its multi-byte characters
+        const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('Grüße ☎', 'utf8')]);
+        res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Twice': ['a', 'b'] });
+        for (const [from, to] of [
+          [0, 2],
+          [2, 6],
+          [6, 12],
+          [12, bytes.length],
+        ])
+          res.write(bytes.subarray(from, to));
+        return res.end();
+      }
       if (req.url === '/fail') {
         res.writeHead(500, { 'Content-Type': 'text/plain' });
         return res.end('<fault>\n  ' + 'x'.repeat(1000) + '</fault>');
@@ -202,6 +233,13 @@ describe('http/client: statuses, headers, bodies', function () {
   after(async () => {
     await c.close();
     await peer.close();
+  });
+
+  it('reads a body sent in pieces as UTF-8 without its BOM, and repeated headers as a list', async () => {
+    const r = await c.request({ command: 'utf8', path: '/utf8' });
+    assert.equal(r.body, 'Grüße ☎');
+    assert.deepEqual(r.headers['x-twice'], ['a', 'b']);
+    assert.equal(r.headers['content-type'], 'text/plain; charset=utf-8');
   });
 
   it('302 is success with okStatuses and is not followed; E_HTTP without', async () => {

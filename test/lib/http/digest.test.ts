@@ -290,7 +290,7 @@ describe('http/digest: DigestSession', () => {
     }
   });
 
-  it('counts nc in 8 hex digits, a fresh cnonce per request without -sess, each response per RFC 7616', () => {
+  it('counts nc in 8 hex digits with one cnonce per nonce (RFC 7616 §3.4: nc keeps each request unique), each response per RFC 7616', () => {
     for (const algorithm of ['MD5', 'SHA-256'] as const) {
       const cn = counter();
       const s = new DigestSession(rfcChallenge(algorithm), RFC.user, RFC.password, cn.make);
@@ -321,8 +321,9 @@ describe('http/digest: DigestSession', () => {
       );
       assert.deepEqual(
         seen.map((p) => p.cnonce),
-        Array.from({ length: 17 }, (_, i) => `cn${i + 1}`),
+        Array.from({ length: 17 }, () => 'cn1'),
       );
+      assert.equal(cn.calls(), 1, 'one cnonce made for the nonce');
       assert.equal(s.count, 17);
       seen.forEach((p, i) => {
         const c: Case = {
@@ -332,7 +333,7 @@ describe('http/digest: DigestSession', () => {
           method: i % 2 ? 'POST' : 'GET',
           uri: `/command.htm?key=${i}`,
           nc: p.nc,
-          cnonce: `cn${i + 1}`,
+          cnonce: 'cn1',
         };
         assert.equal(p.response, rfc7616(c), `${algorithm} request ${i + 1}`);
         assert.equal(p.uri, c.uri);
@@ -368,6 +369,80 @@ describe('http/digest: DigestSession', () => {
       assert.equal(p.response, rfc7616(c, rfcHA1({ ...RFC, algorithm, nonce: 'fresh-nonce', cnonce: 'cn2' })));
       assert.notEqual(p.response, rfc7616(c, sessionHA1));
     }
+  });
+
+  it('a new nonce restarts nc with a new cnonce, for every algorithm', () => {
+    for (const algorithm of ALGORITHMS) {
+      const cn = counter();
+      const s = new DigestSession(rfcChallenge(algorithm), RFC.user, RFC.password, cn.make);
+      s.authorize('GET', '/a');
+      s.authorize('GET', '/b');
+      s.reset({ ...rfcChallenge(algorithm), nonce: 'second-nonce' });
+      const p = authParams(s.authorize('GET', RFC.uri));
+      assert.deepEqual([p.nonce, p.nc, p.cnonce], ['second-nonce', '00000001', 'cn2'], algorithm);
+      const c: Case = { ...RFC, algorithm, nonce: 'second-nonce', qop: 'auth', nc: '00000001', cnonce: 'cn2' };
+      assert.equal(p.response, rfc7616(c), algorithm);
+    }
+  });
+
+  it('writes the header buildDigestAuthorization writes, over nonces, realms and algorithms (property, seed 2617)', () => {
+    // the session keeps HA1 and the fixed fields per nonce, and H(user:realm:password) per realm and
+    // algorithm: after any sequence of new challenges its header must be the one-off header
+    const text = fc.string({ unit: 'binary', maxLength: 16 });
+    const challenge = fc.record({
+      realm: fc.constantFrom('snom', 'other realm', 'a"b'),
+      nonce: text,
+      opaque: fc.option(text, { nil: undefined }),
+      algorithm: fc.constantFrom(...ALGORITHMS),
+      qop: fc.constantFrom<DigestQop | undefined>('auth', 'auth-int', undefined),
+      userhash: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.record({ user: text, password: text }),
+        fc.array(
+          fc.tuple(
+            challenge,
+            fc.array(fc.tuple(fc.constantFrom('GET', 'POST'), text, text), { minLength: 1, maxLength: 4 }),
+          ),
+          {
+            minLength: 1,
+            maxLength: 4,
+          },
+        ),
+        (cred, steps) => {
+          let made = 0;
+          let session: DigestSession | undefined;
+          for (const [raw, requests] of steps) {
+            const ch: DigestChallenge = {
+              ...raw,
+              // -sess needs a qop (toDigestChallenge refuses the pair)
+              algorithm: raw.qop === undefined && raw.algorithm.endsWith('-sess') ? 'MD5' : raw.algorithm,
+              stale: false,
+            };
+            if (session) session.reset(ch);
+            else session = new DigestSession(ch, cred.user, cred.password, () => `cnonce-${++made}`);
+            requests.forEach(([method, uri, body], i) => {
+              const got = session!.authorize(method, uri, body);
+              const want = buildDigestAuthorization(ch, {
+                ...cred,
+                algorithm: ch.algorithm,
+                realm: ch.realm,
+                nonce: ch.nonce,
+                method,
+                uri,
+                body,
+                qop: ch.qop,
+                nc: (i + 1).toString(16).padStart(8, '0'),
+                cnonce: ch.qop ? `cnonce-${made}` : undefined,
+              });
+              assert.equal(got, want);
+            });
+          }
+        },
+      ),
+      { seed: 2617, numRuns: 300 },
+    );
   });
 
   it('qop=auth-int signs the body', () => {

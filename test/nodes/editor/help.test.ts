@@ -86,6 +86,7 @@ describe('help: shared sections written once per language, expanded by the build
       }
     }
   });
+  const NO_INPUT = new Set(['snom-csta-events']);
   it("reads like Node-RED's own help: a summary, Inputs, Outputs, Details and References with Snom's wiki and the project's docs", () => {
     const headings = {
       'en-US': ['Inputs', 'Outputs', 'Details', 'References'],
@@ -103,7 +104,11 @@ describe('help: shared sections written once per language, expanded by the build
           `${lang}/${f}: a summary first`,
         );
         const h3 = [...body.matchAll(/<h3>([^<]+)<\/h3>/g)].map((m) => m[1]);
-        assert.deepEqual(h3, headings[lang as 'de'], `${lang}/${f}`);
+        // an input node (no input port, as Node-RED's own inject or http in) has no Inputs section
+        const expected = NO_INPUT.has(f.replace(/\.html$/, ''))
+          ? headings[lang as 'de'].slice(1)
+          : headings[lang as 'de'];
+        assert.deepEqual(h3, expected, `${lang}/${f}`);
         const refs = body.slice(body.lastIndexOf('<h3>'));
         assert.match(refs, /href=['"]https?:\/\/(?:service\.snom\.com|wiki\.snom\.com)\//, `${lang}/${f}: Snom's wiki`);
         assert.match(refs, /docs\/protocol\.md/, `${lang}/${f}: the project's docs`);
