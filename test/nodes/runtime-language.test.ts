@@ -3,6 +3,7 @@ import type { SimPhone } from '../../src/simulator/phone';
 import { catchNode, collect, helper, nodeModule, phoneConfig, statusNode } from '../support/red';
 import { useRuntimeLanguage, withRuntimeI18n } from '../support/runtime-language';
 import { SIM_PASSWORD, SIM_USER, startPhones, stopAll } from '../support/sim';
+import { until } from '../support/until';
 
 const phoneNode = withRuntimeI18n(nodeModule('snom-phone'), 'snom-phone');
 const keyNode = withRuntimeI18n(nodeModule('snom-key'), 'snom-key');
@@ -82,7 +83,8 @@ describe('runtime texts in the runtime language (node-red-node-test-helper, i18n
         await out.wait(1);
         helper.getNode('d1').receive({ payload: '0301234' });
         await out.wait(2);
-        await st.wait(6);
+        const wanted = [says.pressed, says.dialled, says.ready];
+        await until('the status texts', async () => (wanted.every((w) => texts(st).includes(w)) ? true : undefined));
         // k0's status was set at start, before the collector: the node's own record
         const k0 = helper.getNode('k0');
         assert.ok(k0.status.calledWithMatch({ text: says.noPhone.slice(3) }), 'k0 status');
