@@ -27,31 +27,18 @@ function flows(phonePort: string) {
     { id: 'tab', type: 'tab', label: 'i18n' },
     phone('good'),
     phone('wrong'),
-    { id: 'in', z: 'tab', type: 'http in', url: '/press/good', method: 'post', wires: [['key']] },
-    { id: 'in2', z: 'tab', type: 'http in', url: '/press/wrong', method: 'post', wires: [['key2']] },
-    { id: 'key', z: 'tab', type: 'snom-key', phone: 'good', keys: '', wires: [['ok']] },
-    { id: 'key2', z: 'tab', type: 'snom-key', phone: 'wrong', keys: '', wires: [['ok']] },
-    {
-      id: 'ok',
-      z: 'tab',
-      type: 'change',
-      rules: [{ t: 'set', p: 'payload', pt: 'msg', to: 'snom', tot: 'msg' }],
-      wires: [['res']],
-    },
-    { id: 'catch', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['bad']] },
-    {
-      id: 'bad',
-      z: 'tab',
-      type: 'change',
-      rules: [
-        { t: 'set', p: 'payload', pt: 'msg', to: 'error', tot: 'msg' },
-        { t: 'set', p: 'statusCode', pt: 'msg', to: '400', tot: 'num' },
-      ],
-      wires: [['res']],
-    },
+    // the request is answered at once; what follows is recorded (GET /seen): status texts and errors
+    { id: 'in', z: 'tab', type: 'http in', url: '/press/good', method: 'post', wires: [['key', 'res']] },
+    { id: 'in2', z: 'tab', type: 'http in', url: '/press/wrong', method: 'post', wires: [['key2', 'res']] },
+    { id: 'key', z: 'tab', type: 'snom-key', phone: 'good', keys: '', wires: [[]] },
+    { id: 'key2', z: 'tab', type: 'snom-key', phone: 'wrong', keys: '', wires: [[]] },
     { id: 'res', z: 'tab', type: 'http response', statusCode: '', headers: {}, wires: [] },
+    { id: 'catch', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['rec']] },
     { id: 'st', z: 'tab', type: 'status', scope: ['key', 'key2'], wires: [['rec']] },
-    ...recorderNodes('tab', 'msg.status.source.id + " " + msg.status.text'),
+    ...recorderNodes(
+      'tab',
+      'msg.error ? msg.error.code + " " + msg.error.message : msg.status.source.id + " " + msg.status.text',
+    ),
   ].map(at);
 }
 
@@ -100,28 +87,25 @@ for (const { lang, says } of [
       fetch(`${red.url}/press/${which}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
     const seen = async () => (await (await fetch(`${red.url}/seen`)).json()) as string[];
 
+    /** the first record starting with `start`, once there */
+    const record = (start: string) => until(start, async () => (await seen()).find((r) => r.startsWith(start)));
+
     it('a bad key sequence: msg.error.message in the language, code E_INPUT', async () => {
-      const res = await press('good', BAD_KEY);
-      assert.equal(res.status, 400);
-      const error = (await res.json()) as { code: string; message: string };
-      assert.equal(error.code, 'E_INPUT');
-      assert.equal(error.message, says.badKey);
+      assert.equal((await press('good', BAD_KEY)).status, 200);
+      assert.equal(await record('E_INPUT '), `E_INPUT ${says.badKey}`);
     });
 
     it('status texts of a command node and of its phone in the language', async () => {
-      const res = await press('good', 'P1;ENTER');
-      assert.equal(res.status, 200);
-      await until('the status text', async () => (await seen()).includes(`key ${says.pressed}`) || undefined);
+      assert.equal((await press('good', 'P1;ENTER')).status, 200);
+      await record(`key ${says.pressed}`);
       // the phone's state after the success ("phone ready") is shown until this node's own text
       assert.ok((await seen()).includes(`key ${says.ready}`), String(await seen()));
     });
 
     it('a wrong password: E_AUTH with the message in the language', async () => {
-      const res = await press('wrong', 'ENTER');
-      assert.equal(res.status, 400);
-      const error = (await res.json()) as { code: string; message: string };
-      assert.equal(error.code, 'E_AUTH');
-      assert.ok(error.message.includes(says.badLogin), error.message);
+      assert.equal((await press('wrong', 'ENTER')).status, 200);
+      const error = await record('E_AUTH ');
+      assert.ok(error.includes(says.badLogin), error);
     });
   });
 }

@@ -18,9 +18,7 @@ function flow(url: string) {
     { id: 'k0', type: 'snom-key', phone: '', keys: '', wires: [['out']] },
     { id: 'c1', type: 'catch', scope: null, uncaught: false, wires: [['err']] },
     { id: 's1', type: 'status', scope: ['k1', 'k0', 'd1'], wires: [['st']] },
-    { id: 'out', type: 'helper' },
-    { id: 'err', type: 'helper' },
-    { id: 'st', type: 'helper' },
+    ...'out err st'.split(' ').map((id) => ({ id, type: 'helper' })),
   ];
 }
 const creds = { p1: { user: SIM_USER, password: SIM_PASSWORD } };
