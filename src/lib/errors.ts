@@ -17,16 +17,30 @@ export interface SnomErrorDetails {
   [key: string]: unknown;
 }
 
+/** A message's key in the runtime catalogs ("runtime.errors.<key>") and the values it quotes. */
+export interface TextKey {
+  key: string;
+  params: Record<string, string | number>;
+}
+
 /** The one error type the library throws; `code` is the contract, the message is for people. */
 export class SnomError extends Error {
   readonly code: SnomErrorCode;
   readonly details: SnomErrorDetails;
+  /** The message as a catalog key, for the node layer to say in the runtime's language (not enumerable). */
+  declare text?: TextKey;
 
   constructor(code: SnomErrorCode, message: string, details: SnomErrorDetails = {}) {
     super(message);
     this.name = 'SnomError';
     this.code = code;
     this.details = details;
+  }
+
+  /** Names the message's catalog entry; the English message stays as it is. */
+  withText(key: string, params: Record<string, string | number> = {}): this {
+    Object.defineProperty(this, 'text', { value: { key, params }, writable: true, configurable: true });
+    return this;
   }
 
   get phone(): string | undefined {

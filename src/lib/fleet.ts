@@ -92,9 +92,11 @@ function parsePort(raw: string, text: string, what: string): number {
  */
 export function parseEndpoint(value: unknown, what: string): Endpoint {
   if (typeof value !== 'string')
-    throw inputError(`${what} is not a host name or address (a string, optionally with :port)`, { field: 'target' });
+    throw inputError(`${what} is not a host name or address (a string, optionally with :port)`, {
+      field: 'target',
+    }).withText('target.notText', { what });
   const raw = value.trim();
-  if (!raw) throw inputError(`${what} is empty`, { field: 'target' });
+  if (!raw) throw inputError(`${what} is empty`, { field: 'target' }).withText('target.blank', { what });
   const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(raw);
   let hostText: string;
   let portText: string | undefined;

@@ -201,7 +201,9 @@ export class SnomPhone {
     const command = requests[0]?.command ?? 'request';
     if (this.closed)
       return Promise.reject(
-        new SnomError('E_UNREACHABLE', `Phone ${this.label}: closed (redeploy in progress)`, { phone: this.label }),
+        new SnomError('E_UNREACHABLE', `Phone ${this.label}: closed (redeploy in progress)`, {
+          phone: this.label,
+        }).withText('phone.closed', { phone: this.label }),
       );
     const limit = this.options.queueSize ?? 100;
     if (this.waiting >= limit) {
@@ -209,7 +211,7 @@ export class SnomPhone {
         new SnomError('E_BUSY', `Phone ${this.label}: ${command} refused, ${limit} commands are already waiting`, {
           phone: this.label,
           command,
-        }),
+        }).withText('phone.busy', { phone: this.label, command, limit }),
       );
     }
     const timeoutMs = positiveInt(o.timeoutMs, this.client.timeoutMs);
@@ -230,7 +232,7 @@ export class SnomPhone {
             'E_TIMEOUT',
             `Phone ${this.label}: ${command} timed out: its ${timeoutMs} ms ran out while it waited for its turn (${ahead} ahead of it); nothing was sent`,
             { phone: this.label, command, timeoutMs, queued: true },
-          ),
+          ).withText('phone.queueTimeout', { phone: this.label, command, ms: timeoutMs, ahead }),
         );
       };
       const timer = setTimeout(expire, Math.max(0, deadline - performance.now()));
@@ -274,7 +276,13 @@ export class SnomPhone {
             command: r.command,
             timeoutMs,
           },
-        );
+        ).withText('phone.runTimeout', {
+          phone: this.label,
+          command: r.command,
+          ms: timeoutMs,
+          done: i,
+          total: requests.length,
+        });
       }
       const own = typeof r.timeoutMs === 'number' && r.timeoutMs > 0 ? r.timeoutMs : Infinity;
       responses.push(await this.client.request({ ...r, timeoutMs: Math.min(own, left) }));
@@ -302,18 +310,19 @@ export class SnomPhone {
         throw inputError(
           `msg.target "*" sends to every host listed in the fleet, and the fleet of snom-phone ${this.label} lists ranges only: name the phones under "Fleet" in the snom-phone config. Nothing was sent.`,
           { field: 'fleet' },
-        );
+        ).withText('target.rangesOnly', { phone: this.label });
       }
       endpoints = listed.map((ep) => ({ ep, what: 'msg.target', raw: '*' }));
     } else {
       const list: unknown[] = Array.isArray(target) ? target : [target];
-      if (list.length === 0) throw inputError('msg.target is an empty array', { field: 'target' });
+      if (list.length === 0)
+        throw inputError('msg.target is an empty array', { field: 'target' }).withText('target.empty');
       endpoints = list.map((raw, i) => {
         const what = Array.isArray(target) ? `msg.target[${i}]` : 'msg.target';
         if (raw === '*')
           throw inputError(`${what}: "*" (every phone of the fleet) must be msg.target on its own`, {
             field: 'target',
-          });
+          }).withText('target.starAlone', { what });
         return { ep: parseEndpoint(raw, what), what, raw };
       });
     }
@@ -328,7 +337,7 @@ export class SnomPhone {
       throw inputError(
         `msg.target names ${unique.size} phones; snom-phone ${this.label} takes at most ${max} per message ("Targets per message"). Nothing was sent.`,
         { field: 'target' },
-      );
+      ).withText('target.tooMany', { n: unique.size, phone: this.label, max });
     }
     const leases: TargetLease[] = [];
     try {
@@ -354,13 +363,13 @@ export class SnomPhone {
       throw inputError(
         `${phrase}: the fleet of snom-phone ${this.label} is invalid (${f.error.message}), so msg.target may name no other phone; fix "Fleet" in the snom-phone config. Nothing was sent.`,
         { field: 'fleet' },
-      );
+      ).withText('target.fleetInvalid', { what: phrase, phone: this.label, reason: f.error.message });
     }
     if (f.empty) {
       throw inputError(
         `${phrase}: the fleet of snom-phone ${this.label} is empty, so msg.target may name no other phone. To allow it, list the phones that may use these credentials under "Fleet" in the snom-phone config (host names, addresses, or ranges such as 192.168.1.0/24). Nothing was sent.`,
         { field: 'fleet' },
-      );
+      ).withText('target.fleetEmpty', { what: phrase, phone: this.label });
     }
   }
 
@@ -371,7 +380,7 @@ export class SnomPhone {
       throw inputError(
         `${phrase} is not in the fleet of snom-phone ${this.label}: add it (or its range) under "Fleet" in the snom-phone config to let it use these credentials. Nothing was sent.`,
         { field: 'fleet', target: endpointKey(ep, this.defaultPort) },
-      );
+      ).withText('target.notInFleet', { what: phrase, phone: this.label });
     }
   }
 
@@ -380,7 +389,9 @@ export class SnomPhone {
     if (key === this.key) return { phone: this, release: () => undefined };
     // a closing phone (redeploy) makes no new clients that nobody would close
     if (this.closed)
-      throw new SnomError('E_UNREACHABLE', `Phone ${this.label}: closed (redeploy in progress)`, { phone: this.label });
+      throw new SnomError('E_UNREACHABLE', `Phone ${this.label}: closed (redeploy in progress)`, {
+        phone: this.label,
+      }).withText('phone.closed', { phone: this.label });
     let s = this.siblings.get(key);
     if (s) {
       this.siblings.delete(key); // most recently used last
@@ -452,7 +463,7 @@ export class SnomPhone {
       {
         phone: this.label,
       },
-    );
+    ).withText('phone.siblingsBusy', { phone: this.label, max });
   }
 
   private get idle(): boolean {

@@ -12,6 +12,7 @@ import {
   countOf,
   endpointConfig,
   endpointStatus,
+  endpointStatusParts,
   eventMessage,
   generateToken,
   phoneIdList,
@@ -27,6 +28,7 @@ import { firstTime } from './shared/once';
 import { phoneConfigIdFor, type SnomPhoneConfigNode } from './shared/phone-node';
 import type { NodeStatus, RED } from './shared/red';
 import { Undelivered, deliveryCanceller, watchDeploys } from './shared/redeploy';
+import { localise, translator } from './shared/i18n';
 
 // Message ids of delivered events: unique per process, without a crypto call per event.
 const MSGID_PREFIX = randomBytes(4).toString('hex');
@@ -48,12 +50,20 @@ export = function register(RED: RED): void {
   watchDeploys(RED, releaseHeld);
   mountAdminRoutes(RED);
   const canceller = deliveryCanceller(RED);
+  const t = translator(RED);
+  // the endpoint's status in the runtime's language
+  const statusOf = (c: EndpointCounts): NodeStatus => ({
+    ...endpointStatus(c),
+    text: endpointStatusParts(c)
+      .map((p) => t(`status.${p.key}`, p.params))
+      .join(', '),
+  });
 
   function SnomActionUrlIn(this: ActionUrlInNode, config: Config): void {
     RED.nodes.createNode(this, config);
     if (httpOff) {
       this.warn('httpNodeRoot is set to false in the Node-RED settings, so this node cannot receive phone events.');
-      this.status({ fill: 'red', shape: 'ring', text: 'HTTP endpoints disabled' });
+      this.status({ fill: 'red', shape: 'ring', text: t('status.httpDisabled') });
       return;
     }
     start(this, config);
@@ -65,7 +75,7 @@ export = function register(RED: RED): void {
       form = endpointConfig(config);
     } catch (e) {
       node.error(e instanceof Error ? e.message : String(e));
-      node.status({ fill: 'red', shape: 'ring', text: 'invalid configuration' });
+      node.status({ fill: 'red', shape: 'ring', text: t('status.endpoint.invalidConfig') });
       return;
     }
     const { problem, ...settings } = form;
@@ -84,7 +94,7 @@ export = function register(RED: RED): void {
     let closed = false;
     const counts: EndpointCounts = { path, problem, duplicate: false, received: 0, refused: 0, dropped: 0 };
     const throttle = new StatusThrottle<NodeStatus>((s) => node.status(s), 500);
-    const currentStatus = (): NodeStatus => endpointStatus(counts);
+    const currentStatus = (): NodeStatus => statusOf(counts);
     const endpoint: ActionEndpoint = {
       ...settings,
       token,
@@ -104,7 +114,7 @@ export = function register(RED: RED): void {
           node.warn(
             `Another snom-action-url-in node also listens on ${path}: neither receives events until one path is changed.`,
           );
-        throttle.force(endpointStatus(counts));
+        throttle.force(statusOf(counts));
       },
       onDropped(c) {
         const lost = c.dropped + c.expired;
@@ -112,7 +122,7 @@ export = function register(RED: RED): void {
         node.warn(
           `${countOf(lost, 'phone event')} for ${path} were lost while no node was deployed (hold buffer full or too old).`,
         );
-        throttle.force(endpointStatus(counts));
+        throttle.force(statusOf(counts));
       },
       onRefused() {
         counts.refused++;
@@ -124,7 +134,7 @@ export = function register(RED: RED): void {
       counts.received -= items.length;
       router.reclaim(endpoint, items);
     });
-    throttle.force(endpointStatus(counts));
+    throttle.force(statusOf(counts));
     router.add(endpoint);
 
     const configured = phoneIdList(config.phones);
@@ -151,16 +161,16 @@ export = function register(RED: RED): void {
       try {
         action = provisionAction(msg.topic ?? msg.payload);
       } catch (e) {
-        done(e as Error);
+        done(localise(t, e as Error));
         return;
       }
       const ids = Array.isArray(msg.phones) ? msg.phones.map(String) : undefined;
       node.provision!(ids, action === 'unprovision', msg.variables).then(
         (report) => {
           send([null, { topic: action === 'provision' ? 'provisioned' : 'unprovisioned', payload: report }]);
-          done(provisionFailure(action, report));
+          done(localise(t, provisionFailure(action, report)));
         },
-        (err) => done(redactError(err, token)),
+        (err) => done(localise(t, redactError(err, token))),
       );
     });
 

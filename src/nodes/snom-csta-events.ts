@@ -7,12 +7,13 @@ import { buildMonitorStart, buildMonitorStop, cstaEventMessage, keepAliveMsFrom 
 import { firstIdentity } from '../lib/csta/identity';
 import { SnomError } from '../lib/errors';
 import { requireUaCsta, uaCstaCaps } from '../lib/profile';
-import { monitorStatusView, type MonitorHandle } from '../lib/sip';
+import { monitorStatusText, monitorStatusView, type MonitorHandle } from '../lib/sip';
 import type { ConfigOf } from './shared/node-config';
 import { firstTime } from './shared/once';
 import type { SnomPhoneConfigNode } from './shared/phone-node';
 import type { Node, RED } from './shared/red';
 import { acquireUaCsta, uaCstaTarget, type UaCstaLease } from './shared/uacsta-link';
+import { localise, translator } from './shared/i18n';
 
 type Config = ConfigOf<'snom-csta-events'>;
 
@@ -43,6 +44,7 @@ function flowsRunning(RED: RED): (fn: () => void) => void {
 export = function register(RED: RED): void {
   // Starts wait for the flows to run, so that the phone config and the Catch nodes exist when a start fails.
   const whenRunning = flowsRunning(RED);
+  const t = translator(RED);
 
   function SnomCstaEvents(this: Node, config: Config): void {
     RED.nodes.createNode(this, config);
@@ -52,7 +54,7 @@ export = function register(RED: RED): void {
   function run(node: Node, config: Config): void {
     const phoneNode = (config.phone ? RED.nodes.getNode(config.phone) : null) as SnomPhoneConfigNode | null;
     if (!phoneNode) {
-      node.status({ fill: 'red', shape: 'ring', text: 'no phone configured' });
+      node.status({ fill: 'red', shape: 'ring', text: t('status.noPhone') });
       return;
     }
     const phone = phoneNode;
@@ -62,7 +64,7 @@ export = function register(RED: RED): void {
     let retry: NodeJS.Timeout | undefined;
 
     async function start(): Promise<void> {
-      node.status({ fill: 'blue', shape: 'ring', text: 'connecting…' });
+      node.status({ fill: 'blue', shape: 'ring', text: t('status.monitor.connecting') });
       const keepAliveMs = keepAliveMsFrom(config.keepAlive);
       const profile = await phone.phone.profile();
       requireUaCsta(profile, 'CSTA events');
@@ -83,7 +85,8 @@ export = function register(RED: RED): void {
         },
         onStatus: (s) => {
           if (closed) return;
-          node.status(monitorStatusView(s, shown));
+          const said = monitorStatusText(s, shown);
+          node.status({ ...monitorStatusView(s, shown), text: t(`status.${said.key}`, said.params) });
           if (s.state === 'lost' || s.state === 'failed')
             node.log(`uaCSTA monitoring of ${shown} on ${phone.phone.label}: ${s.state} (${s.error?.message ?? ''})`);
         },
@@ -95,7 +98,7 @@ export = function register(RED: RED): void {
         const e = asSnomError(err);
         if (closed) return;
         node.status({ fill: 'red', shape: 'ring', text: e.code });
-        node.error(e);
+        node.error(localise(t, e));
         // bad configuration stays bad; an unreachable phone may come back
         if (e.code !== 'E_INPUT' && e.code !== 'E_UNSUPPORTED') {
           retry = setTimeout(begin, START_RETRY_MS);

@@ -20,7 +20,9 @@ export = function register(RED: RED): void {
       const identity = fieldOr(config.identity, msg.identity ?? fromPayload(msg, 'identity'));
       return buildDial(number, identity, profile);
     },
-    statusText: (plan) =>
-      decodeURIComponent(plan.requests[0].path.replace(/^.*?=/, `${plan.command} `).replace(/&.*$/, '')),
+    statusText: (plan, _ctx, t) =>
+      t(plan.command === 'dtmf' ? 'status.dtmf' : 'status.dial', {
+        number: decodeURIComponent(plan.requests[0].path.replace(/^.*?=/, '').replace(/&.*$/, '')),
+      }),
   });
 };

@@ -9,6 +9,7 @@ import { PhoneState } from './shared/phone-state';
 import { SipEndpoint } from './shared/sip-endpoint';
 import type { RED } from './shared/red';
 import { positiveInt } from '../lib/util';
+import { translator } from './shared/i18n';
 
 const AUTH_MODES: readonly AuthMode[] = ['auto', 'basic', 'digest', 'none'];
 
@@ -17,6 +18,7 @@ function authMode(v: unknown): AuthMode {
 }
 
 export = function register(RED: RED): void {
+  const t = translator(RED);
   function SnomPhoneNode(this: SnomPhoneConfigNode, config: ConfigOf<'snom-phone'>) {
     RED.nodes.createNode(this, config);
     const creds = this.credentials ?? {};
@@ -24,7 +26,7 @@ export = function register(RED: RED): void {
     const port = config.port === '' || config.port === undefined ? undefined : Number(config.port);
     this.host = host;
     this.baseUrl = String(config.baseUrl ?? '').trim();
-    this.state = new PhoneState();
+    this.state = new PhoneState(t('status.phoneReady'));
     // an invalid fleet allows no other phone (the library fails closed) and says so here
     const fleet = Fleet.parse(config.fleet);
     this.phone = new SnomPhone({
@@ -45,9 +47,9 @@ export = function register(RED: RED): void {
       phonesAtOnce: positiveInt(config.phonesAtOnce, DEFAULT_PHONES_AT_ONCE),
       maxTargets: positiveInt(config.maxTargets, DEFAULT_MAX_TARGETS),
     });
-    if (!host) this.state.set({ fill: 'red', shape: 'ring', text: 'no host set' });
+    if (!host) this.state.set({ fill: 'red', shape: 'ring', text: t('status.noHost') });
     else if (fleet.error) {
-      this.state.setFault({ fill: 'red', shape: 'ring', text: 'invalid fleet' });
+      this.state.setFault({ fill: 'red', shape: 'ring', text: t('status.invalidFleet') });
       this.error(fleet.error);
     }
 

@@ -30,9 +30,10 @@ export = function register(RED: RED): void {
       const p = plan as SettingsPlan;
       return { route: p.route, ...(p.routeNote ? { routeNote: p.routeNote } : {}) };
     },
-    statusText: (plan) => {
+    statusText: (plan, _ctx, t) => {
       const p = plan as SettingsPlan;
-      return `${p.action} ${p.names.length === 1 ? p.names[0] : `${p.names.length} settings`} (${p.route})`;
+      const names = p.names.length === 1 ? p.names[0] : t('status.settings', { n: p.names.length });
+      return t('status.settingsDone', { action: p.action, names, route: p.route });
     },
   });
 };

@@ -20,6 +20,7 @@ import { mountAdminRoutes, type PreparingNode } from './shared/admin-routes';
 import type { ConfigOf, FieldsOf } from './shared/node-config';
 import type { SnomPhoneConfigNode } from './shared/phone-node';
 import type { DoneFn, NodeMessage, RED, SendFn } from './shared/red';
+import { localise, translator } from './shared/i18n';
 
 const FROM_MSG = 'msg';
 const PREPARE = 'prepare';
@@ -64,6 +65,7 @@ function paramsOf(kind: SipNotifyKind, config: FieldsOf<'snom-sip-notify'>, msg:
 }
 
 export = function register(RED: RED): void {
+  const t = translator(RED);
   function SnomSipNotifyNode(this: PreparingNode, config: ConfigOf<'snom-sip-notify'>) {
     RED.nodes.createNode(this, config);
     start(this, config);
@@ -71,7 +73,7 @@ export = function register(RED: RED): void {
 
   function start(node: PreparingNode, config: ConfigOf<'snom-sip-notify'>): void {
     const phoneNode = (config.phone ? RED.nodes.getNode(config.phone) : null) as SnomPhoneConfigNode | null;
-    if (!phoneNode) node.status({ fill: 'red', shape: 'ring', text: 'no phone configured' });
+    if (!phoneNode) node.status({ fill: 'red', shape: 'ring', text: t('status.noPhone') });
 
     function fail(msg: NodeMessage, err: unknown, done: DoneFn, label?: string): void {
       const e = asSnomError(err);
@@ -82,7 +84,7 @@ export = function register(RED: RED): void {
         reason: e.details.reason,
         error: e.toJSON(),
       };
-      done(e);
+      done(localise(t, e));
     }
 
     async function send(msg: NodeMessage, out: SendFn, done: DoneFn): Promise<void> {
@@ -99,7 +101,7 @@ export = function register(RED: RED): void {
       const target = sip.target();
       const client = sip.client();
       const phone = `${target.host}:${target.port ?? 5060}`;
-      node.status({ fill: 'blue', shape: 'dot', text: `${kind}…` });
+      node.status({ fill: 'blue', shape: 'dot', text: t('status.running', { command: kind }) });
       const started = performance.now();
       let res;
       try {
@@ -147,7 +149,7 @@ export = function register(RED: RED): void {
     node.prepare = prepare;
 
     async function prepareMsg(msg: NodeMessage, out: SendFn, done: DoneFn): Promise<void> {
-      node.status({ fill: 'blue', shape: 'dot', text: 'prepare…' });
+      node.status({ fill: 'blue', shape: 'dot', text: t('status.preparing') });
       const payload: unknown = msg.payload;
       const keys = isObj(payload) && Object.hasOwn(payload, 'keys') ? payload.keys : undefined;
       let report: PrepareReport;
@@ -158,7 +160,7 @@ export = function register(RED: RED): void {
       }
       msg.payload = report;
       msg.snom = { phone: report.phone, kind: PREPARE, route: report.route };
-      node.status({ fill: 'green', shape: 'dot', text: 'phone prepared' });
+      node.status({ fill: 'green', shape: 'dot', text: t('status.prepared') });
       out(msg);
       done();
     }

@@ -5,6 +5,7 @@ import type { RED } from './shared/red';
 export = function register(RED: RED): void {
   registerCommandNode(RED, 'snom-touch', {
     build: ({ config, msg, profile }) => buildTouch(fieldOr(config.touch, msg.payload), profile),
-    statusText: (plan) => decodeURIComponent(plan.requests[0].path.replace('/command.htm?touch=', 'touch ')),
+    statusText: (plan, _ctx, t) =>
+      t('status.touch', { points: decodeURIComponent(plan.requests[0].path.replace('/command.htm?touch=', '')) }),
   });
 };

@@ -93,6 +93,6 @@ export = function register(RED: RED): void {
       return plan;
     },
     snomExtra: (_ctx, plan) => ({ transport: (plan as PushPlan).transport }),
-    statusText: (plan) => `shown (${(plan as PushPlan).transport})`,
+    statusText: (plan, _ctx, t) => t('status.shown', { transport: (plan as PushPlan).transport }),
   });
 };

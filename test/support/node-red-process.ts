@@ -82,7 +82,8 @@ async function startOnce(
       if (!given) fs.rmSync(dir, { recursive: true, force: true });
       throw new Error(`node-red exited early:\n${out}`);
     }
-    if (/Started flows/.test(out)) break;
+    // the log speaks the runtime's language (settings lang)
+    if (/Started flows|Flows sind gestartet/.test(out)) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`node-red did not start in 60 s:\n${out}`);

@@ -1,4 +1,5 @@
 /** What a receiving endpoint shows as its status: its state and counters, in a few words. */
+import type { TextKey } from '../errors';
 
 export interface EndpointStatusView {
   fill: 'red' | 'green' | 'yellow';
@@ -33,4 +34,23 @@ export function endpointStatus(c: EndpointCounts): EndpointStatusView {
   if (c.refused) parts.push(`${c.refused} refused`);
   if (c.dropped) parts.push(`${countOf(c.dropped, 'event')} dropped`);
   return { fill: c.dropped ? 'yellow' : 'green', shape: 'dot', text: parts.join(', ') };
+}
+
+/**
+ * endpointStatus's text as catalog keys ("runtime.status.endpoint.<key>"), joined by ", ": the node
+ * layer says them in the runtime's language (the English catalog gives endpointStatus's text).
+ */
+export function endpointStatusParts(c: EndpointCounts): TextKey[] {
+  const said = (key: string, params: Record<string, string | number> = {}): TextKey => ({
+    key: `endpoint.${key}`,
+    params,
+  });
+  if (c.problem) return [said('invalidConfig')];
+  if (c.duplicate) return [said('duplicatePath', { path: c.path })];
+  const parts: TextKey[] = [];
+  if (c.received || c.refused || c.dropped) parts.push(said(c.received === 1 ? 'event' : 'events', { n: c.received }));
+  else parts.push(said('listening', { path: c.path }));
+  if (c.refused) parts.push(said('refused', { n: c.refused }));
+  if (c.dropped) parts.push(said(c.dropped === 1 ? 'droppedOne' : 'dropped', { n: c.dropped }));
+  return parts;
 }

@@ -39,7 +39,7 @@ function parseMs(value: unknown, what: string, position: number): number | undef
     throw inputError(
       `Key event ${position}: ${what} must be a whole number of milliseconds from 0 to ${MAX_MS}, got ${quoteInput(value)}`,
       { position },
-    );
+    ).withText('keys.ms', { position, what, max: MAX_MS, value: quoteInput(value) });
   }
   return n;
 }
@@ -58,7 +58,10 @@ export function parseKeyEvents(input: unknown): KeyEvent[] {
     if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
     raw = parts.map((p) => {
       const [key, time, pause, ...rest] = p.split(',');
-      if (rest.length) throw inputError(`Key event ${quoteInput(p)} has more than KEY,TIME,PAUSE`);
+      if (rest.length)
+        throw inputError(`Key event ${quoteInput(p)} has more than KEY,TIME,PAUSE`).withText('keys.tooManyParts', {
+          event: quoteInput(p),
+        });
       return { key, time, pause };
     });
   } else if (Array.isArray(input)) {
@@ -66,18 +69,27 @@ export function parseKeyEvents(input: unknown): KeyEvent[] {
       typeof e === 'string' || typeof e === 'number' ? { key: String(e) } : (e as { key: unknown }),
     );
   } else {
-    throw inputError('Keys must be a string like "ENTER;1,100,200" or an array of { key, time, pause }');
+    throw inputError('Keys must be a string like "ENTER;1,100,200" or an array of { key, time, pause }').withText(
+      'keys.shape',
+    );
   }
-  if (raw.length === 0) throw inputError('No key events given');
+  if (raw.length === 0) throw inputError('No key events given').withText('keys.none');
   if (raw.length > MAX_EVENTS)
-    throw inputError(`Too many key events (${raw.length}); at most ${MAX_EVENTS} per message`);
+    throw inputError(`Too many key events (${raw.length}); at most ${MAX_EVENTS} per message`).withText(
+      'keys.tooMany',
+      {
+        n: raw.length,
+        max: MAX_EVENTS,
+      },
+    );
   return raw.map((e, i) => {
     const position = i + 1;
     if (e === null || typeof e !== 'object' || (typeof e.key !== 'string' && typeof e.key !== 'number')) {
-      throw inputError(`No key name at position ${position}`, { position });
+      throw inputError(`No key name at position ${position}`, { position }).withText('keys.noName', { position });
     }
     const key = canonicalKey(String(e.key).trim().toUpperCase());
-    if (!key) throw inputError(`Empty key name at position ${position}`, { position });
+    if (!key)
+      throw inputError(`Empty key name at position ${position}`, { position }).withText('keys.empty', { position });
     return {
       key,
       time: parseMs(e.time, 'time', position),
@@ -87,30 +99,40 @@ export function parseKeyEvents(input: unknown): KeyEvent[] {
 }
 
 /** Why this key cannot be pressed on this phone, or undefined when it can. */
-function keyProblem(key: string, profile: Profile): { code: 'input' | 'unsupported'; why: string } | undefined {
+function keyProblem(
+  key: string,
+  profile: Profile,
+): { code: 'input' | 'unsupported'; why: string; say?: string; max?: number } | undefined {
   if (NAMED_KEYS.has(key)) return undefined;
   const f = /^F([1-4])$/.exec(key);
   if (f) {
     return profile.keys.softkeys.includes(key)
       ? undefined
-      : { code: 'unsupported', why: `the ${profile.model} has no ${key} key` };
+      : { code: 'unsupported', why: `the ${profile.model} has no ${key} key`, say: 'noSuchKey' };
   }
   const p = /^P(\d{1,3})$/.exec(key);
   if (p) {
     const n = Number(p[1]);
-    if (n < 1) return { code: 'input', why: 'function keys start at P1' };
+    if (n < 1) return { code: 'input', why: 'function keys start at P1', say: 'pFrom1' };
     const max = profile.keys.pKeys;
-    if (max !== undefined && n > max) return { code: 'unsupported', why: `the ${profile.model} has P1 to P${max}` };
+    if (max !== undefined && n > max)
+      return { code: 'unsupported', why: `the ${profile.model} has P1 to P${max}`, say: 'pRange', max };
     return undefined;
   }
   const ek = /^EK(\d{1,3})$/.exec(key);
   if (ek) {
-    if (!profile.keys.expansion) return { code: 'unsupported', why: `the ${profile.model} takes no expansion module` };
+    if (!profile.keys.expansion)
+      return { code: 'unsupported', why: `the ${profile.model} takes no expansion module`, say: 'noExpansion' };
     if (Number(ek[1]) > MAX_EXPANSION_KEY)
-      return { code: 'input', why: `expansion keys run from EK0 to EK${MAX_EXPANSION_KEY}` };
+      return {
+        code: 'input',
+        why: `expansion keys run from EK0 to EK${MAX_EXPANSION_KEY}`,
+        say: 'ekRange',
+        max: MAX_EXPANSION_KEY,
+      };
     return undefined;
   }
-  return { code: 'input', why: 'not a Snom key name (see the node help for the list)' };
+  return { code: 'input', why: 'not a Snom key name (see the node help for the list)', say: 'notAKey' };
 }
 
 export function validateKeyEvents(events: KeyEvent[], profile: Profile): void {
@@ -119,7 +141,15 @@ export function validateKeyEvents(events: KeyEvent[], profile: Profile): void {
     if (!problem) return;
     const text = `Unknown key ${quoteInput(e.key)} at position ${i + 1}: ${problem.why}`;
     const details = { key: e.key, position: i + 1 };
-    throw problem.code === 'input' ? inputError(text, details) : unsupportedError(text, details);
+    const err = problem.code === 'input' ? inputError(text, details) : unsupportedError(text, details);
+    const params = {
+      key: quoteInput(e.key),
+      name: e.key,
+      position: i + 1,
+      model: profile.model,
+      max: problem.max ?? '',
+    };
+    throw problem.say ? err.withText(`keys.${problem.say}`, params) : err;
   });
 }
 
@@ -142,7 +172,7 @@ export function requireHttpRemote(profile: Profile, what: string): void {
   if (!profile.httpRemote) {
     throw unsupportedError(
       `${what}: Snom says HTTP remote control is not supported on the ${profile.model === 'unknown' ? 'D8xx series' : profile.model} (D8xx series)`,
-    );
+    ).withText('keys.noRemote', { what, model: profile.model === 'unknown' ? 'D8xx series' : profile.model });
   }
 }
 

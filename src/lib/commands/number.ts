@@ -64,7 +64,7 @@ function normaliseNumber(field: string, raw: string, opts: DialOptions): string 
     throw inputError(
       `${field} ${quoteInput(raw)} is not a number to dial: a number holds digits, * and #${opts.plus === false ? '' : ' (and a leading +)'}; spaces and ( ) - . / are left out.`,
       { field },
-    );
+    ).withText(opts.plus === false ? 'number.keypadNoPlus' : 'number.keypad', { field, value: quoteInput(raw) });
   }
   return digits;
 }
@@ -80,7 +80,7 @@ function checkName(field: string, t: string, rule: NameRule): string {
     throw inputError(
       `${field} ${quoteInput(t)} is not a number to dial or a SIP address: a number holds digits, * and #${rule === 'none' ? '' : ' (and a leading +); a SIP address is user@host'}.`,
       { field },
-    );
+    ).withText(rule === 'none' ? 'number.notNumberNone' : 'number.notNumberOrSip', { field, value: quoteInput(t) });
   }
   return t;
 }
@@ -96,25 +96,30 @@ export function normaliseDialString(field: string, value: unknown, opts: DialOpt
       throw inputError(
         `${field} ${quoteInput(value)} is not a number to dial: give the number as text, e.g. "0301234567".`,
         { field },
-      );
+      ).withText('number.asText', { field, value: quoteInput(value) });
     }
     return String(value);
   }
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
-    throw inputError(`${field} is missing.`, { field });
+    throw inputError(`${field} is missing.`, { field }).withText('number.missing', { field });
   }
   if (typeof value !== 'string') {
-    throw inputError(`${field} must be text (a number or a SIP address), not ${quoteInput(value)}.`, { field });
+    throw inputError(`${field} must be text (a number or a SIP address), not ${quoteInput(value)}.`, {
+      field,
+    }).withText('number.notText', { field, value: quoteInput(value) });
   }
   if (value.length > MAX_DIAL_LENGTH)
-    throw inputError(`${field} is longer than ${MAX_DIAL_LENGTH} characters.`, { field });
+    throw inputError(`${field} is longer than ${MAX_DIAL_LENGTH} characters.`, { field }).withText('number.tooLong', {
+      field,
+      max: MAX_DIAL_LENGTH,
+    });
   const t = value.trim();
   if (opts.uri !== false && looksLikeUri(t)) {
     if (!SIP_URI.test(t)) {
       throw inputError(
         `${field} ${quoteInput(value)} is not a SIP address: use user@host or sip:user@host, without spaces.`,
         { field },
-      );
+      ).withText('number.sip', { field, value: quoteInput(value) });
     }
     return t;
   }
@@ -124,7 +129,7 @@ export function normaliseDialString(field: string, value: unknown, opts: DialOpt
     throw inputError(
       `${field} ${quoteInput(value)} is not a number to dial: a number starts with a digit, *, # or +.`,
       { field },
-    );
+    ).withText('number.start', { field, value: quoteInput(value) });
   }
   return checkName(field, t, opts.names ?? 'user');
 }
@@ -137,7 +142,9 @@ export function checkSipUri(field: string, value: unknown): string {
     value.length > MAX_DIAL_LENGTH ||
     !SIP_URI.test(value.trim())
   ) {
-    throw inputError(`${field} ${quoteInput(value)} is not a SIP identity: use user@host or sip:user@host.`, { field });
+    throw inputError(`${field} ${quoteInput(value)} is not a SIP identity: use user@host or sip:user@host.`, {
+      field,
+    }).withText('number.identity', { field, value: quoteInput(value) });
   }
   return value.trim();
 }

@@ -29,7 +29,7 @@ function coordinate(value: unknown, max: number, axis: string, position: number)
   if (!Number.isInteger(n) || n < 0 || n > max) {
     throw inputError(`Touch ${position}: ${axis} must be a whole number from 0 to ${max}, got ${quoteInput(value)}`, {
       position,
-    });
+    }).withText('touch.coordinate', { position, axis, max, value: quoteInput(value) });
   }
   return n;
 }
@@ -51,14 +51,22 @@ export function parseTouchEvents(input: unknown): TouchEvent[] {
   } else if (Array.isArray(input)) {
     raw = input as typeof raw;
   } else {
-    throw inputError('Touch must be a string like "100 200 pr" or an array of { x, y, action }');
+    throw inputError('Touch must be a string like "100 200 pr" or an array of { x, y, action }').withText(
+      'touch.shape',
+    );
   }
-  if (raw.length === 0) throw inputError('No touch events given');
-  if (raw.length > MAX_EVENTS) throw inputError(`Too many touch events (${raw.length}); at most ${MAX_EVENTS}`);
+  if (raw.length === 0) throw inputError('No touch events given').withText('touch.none');
+  if (raw.length > MAX_EVENTS)
+    throw inputError(`Too many touch events (${raw.length}); at most ${MAX_EVENTS}`).withText('touch.tooMany', {
+      n: raw.length,
+      max: MAX_EVENTS,
+    });
   return raw.map((e, i) => {
     const position = i + 1;
     if (e === null || typeof e !== 'object')
-      throw inputError(`Touch ${position} is not { x, y, action }`, { position });
+      throw inputError(`Touch ${position} is not { x, y, action }`, { position }).withText('touch.notEvent', {
+        position,
+      });
     const x = coordinate(e.x, MAX_X, 'X', position);
     const y = coordinate(e.y, MAX_Y, 'Y', position);
     if (e.action === undefined || e.action === null || e.action === '') return { x, y };
@@ -67,7 +75,7 @@ export function parseTouchEvents(input: unknown): TouchEvent[] {
       throw inputError(
         `Touch ${position}: action must be p, r or pr (or press, release), got ${quoteInput(e.action)}`,
         { position },
-      );
+      ).withText('touch.action', { position, value: quoteInput(e.action) });
     return { x, y, action };
   });
 }
@@ -81,7 +89,10 @@ export function buildTouch(input: unknown, profile: Profile): CommandPlan {
       profile.model === 'snom870'
         ? `Touch emulation needs snom870 firmware 8.4.34+ (8.4) or 8.7.2+, this phone runs ${profile.firmware?.raw ?? 'an unknown version'}`
         : `Touch emulation exists on the snom870 only, not the ${profile.model}`,
-    );
+    ).withText(profile.model === 'snom870' ? 'touch.firmware' : 'touch.model', {
+      model: profile.model,
+      firmware: profile.firmware?.raw ?? 'an unknown version',
+    });
   }
   const text = events.map((e) => [e.x, e.y, e.action].filter((v) => v !== undefined).join(' ')).join(' ');
   return singlePlan({ command: 'touch', path: `/command.htm?touch=${encodeURIComponent(text)}` });

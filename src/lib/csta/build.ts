@@ -75,6 +75,14 @@ function bareDocument(op: CstaOperation, children: XmlNode[]): string {
   return `${XML_DECLARATION}\n${el}`;
 }
 
+/** dialectRefusal's texts as catalog keys ("runtime.errors.csta.<key>"), by dialect. */
+export const REFUSAL_KEYS: Record<string, string> = {
+  none: 'noCsta',
+  gap: 'gap',
+  legacy: 'legacy',
+  current: 'needs874',
+};
+
 /** The firmware rule that refuses `op`, or undefined when the phone can do it. */
 function dialectRefusal(op: CstaOperation, caps: CstaCaps): string | undefined {
   switch (caps.dialect) {
@@ -264,7 +272,12 @@ export function buildCstaRequest(
     throw inputError(`${quoteInput(operation)} is not a CSTA operation this node can build.`, { field: 'operation' });
   }
   const refusal = dialectRefusal(operation, caps);
-  if (refusal) throw unsupportedError(refusal, { command: `csta ${operation}` });
+  if (refusal) {
+    const key = Object.hasOwn(REFUSAL_KEYS, caps.dialect) ? REFUSAL_KEYS[caps.dialect] : undefined;
+    const e = unsupportedError(refusal, { command: `csta ${operation}` });
+    const version = EXTENDED_OPERATIONS.includes(operation) ? '8.7.4' : '8.7.3';
+    throw key ? e.withText(`csta.${key}`, { op: operation, version }) : e;
+  }
   const children = operationChildren(operation, params ?? {}, caps);
 
   // Legacy firmware needs SOAP for everything; 8.7.3+ only for the Snom messages and ClearCall.

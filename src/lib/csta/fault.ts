@@ -117,11 +117,19 @@ export function cstaFaultError(fault: CstaFault, status: number, context: SnomEr
   const who = context.phone ? `Phone ${context.phone}` : 'The phone';
   const what = context.command ? ` ${context.command}` : ' CSTA request';
   const said = fault.cstaText && fault.cstaText !== fault.cstaError ? ` ("${fault.cstaText}")` : '';
-  return new SnomError('E_CSTA', `${who} rejected the${what}: ${fault.cstaError}${said}.`, {
+  const e = new SnomError('E_CSTA', `${who} rejected the${what}: ${fault.cstaError}${said}.`, {
     ...context,
     status,
     cstaError: fault.cstaError,
     cstaText: fault.cstaText,
     ...(fault.cstaCategory ? { cstaCategory: fault.cstaCategory } : {}),
+  });
+  // the catalog's sentence names both
+  if (!context.phone || !context.command) return e;
+  return e.withText('csta.rejected', {
+    phone: context.phone,
+    command: context.command,
+    cstaError: fault.cstaError,
+    said,
   });
 }

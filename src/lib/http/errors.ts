@@ -1,5 +1,5 @@
 /** Maps undici/Node errors and HTTP statuses to SnomError (README.md "Errors"; the statuses: docs/protocol.md §2.3). */
-import { briefLine, SnomError, SnomErrorCode } from '../errors';
+import { briefLine, SnomError, SnomErrorCode, type TextKey } from '../errors';
 import { Redactor } from './redact';
 
 export interface ErrorContext {
@@ -70,18 +70,49 @@ export function snomError(
   code: SnomErrorCode,
   what: string,
   extra: Record<string, unknown> = {},
+  text?: TextKey,
 ): SnomError {
   const r = redactorOf(ctx);
   const message = r.own(`Phone ${ctx.phone}: ${ctx.command} failed: ${what}`);
   const details: Record<string, unknown> = { phone: r.own(ctx.phone), command: r.own(ctx.command) };
   for (const [k, v] of Object.entries(extra)) details[k] = typeof v === 'string' ? r.own(v) : v;
-  return new SnomError(code, message, details);
+  const e = new SnomError(code, message, details);
+  const key = text?.key ?? (Object.hasOwn(WHAT_KEYS, what) ? WHAT_KEYS[what] : undefined);
+  if (!key) return e;
+  const params: TextKey['params'] = { ...text?.params, phone: String(details.phone), command: String(details.command) };
+  for (const [k, v] of Object.entries(params)) if (typeof v === 'string') params[k] = r.own(v);
+  return e.withText(`http.${key}`, params);
 }
+
+/** The fixed reasons above as catalog keys ("runtime.errors.http.<key>"). */
+export const WHAT_KEYS: Record<string, string> = {
+  'client closed': 'closed',
+  'the phone did not answer in time': 'noAnswer',
+  'connection refused (wrong port, or the web server is off?)': 'refused',
+  'host name not found': 'dns',
+  'no route to the phone (off or on another network?)': 'noRoute',
+  'the phone closed the connection without an answer': 'hungUp',
+  "the phone refused access (HTTP 403): check user, password and the phone's access rules": 'forbidden',
+  'the phone asks for a login (HTTP 401) but auth is set to none': 'authNone',
+  'user or password not accepted (HTTP 401)': 'badLogin',
+  'the phone asks for a login (HTTP 401) but no user is configured': 'noUser',
+  'the phone asks for Digest auth but auth is set to basic: set it to digest or auto': 'wantsDigest',
+  'the phone offers only Basic auth but auth is set to digest (refusing to send the password in clear)': 'onlyBasic',
+  'the phone sent no usable Digest challenge (HTTP 401)': 'noDigestChallenge',
+  'the phone sent no usable auth challenge (HTTP 401)': 'noChallenge',
+};
 
 /** Transport failure (no HTTP status) → E_TIMEOUT / E_UNREACHABLE / E_INPUT. */
 export function transportError(ctx: ErrorContext, err: unknown): SnomError {
   if (err instanceof SnomError) return err;
-  if (err instanceof DeadlineError) return snomError(ctx, 'E_TIMEOUT', err.message, { timeoutMs: err.timeoutMs });
+  if (err instanceof DeadlineError)
+    return snomError(
+      ctx,
+      'E_TIMEOUT',
+      err.message,
+      { timeoutMs: err.timeoutMs },
+      text('timeout', { ms: err.timeoutMs }),
+    );
   if (err instanceof ClosedError) return snomError(ctx, 'E_UNREACHABLE', 'client closed');
   const codes = errorCodes(err);
   if (codes.includes('UND_ERR_DESTROYED') || codes.includes('UND_ERR_CLOSED'))
@@ -104,6 +135,7 @@ export function transportError(ctx: ErrorContext, err: unknown): SnomError {
       'E_UNREACHABLE',
       `TLS certificate not accepted (${c}); phones ship self-signed certificates: enable "accept self-signed certificate" if you trust this phone`,
       { errorCode: c },
+      text('tls', { errorCode: c }),
     );
   }
   if (codes.includes('UND_ERR_INVALID_ARG')) {
@@ -115,6 +147,8 @@ export function transportError(ctx: ErrorContext, err: unknown): SnomError {
   return snomError(ctx, 'E_UNREACHABLE', msg || 'connection failed', codes[0] ? { errorCode: codes[0] } : {});
 }
 
+const text = (key: string, params: TextKey['params']): TextKey => ({ key, params });
+
 /** A short, single-line excerpt of a response body for messages (max 200 chars). */
 export function bodyExcerpt(body: string, max = 200): string {
   return briefLine(body, max);
@@ -122,10 +156,13 @@ export function bodyExcerpt(body: string, max = 200): string {
 
 export function httpError(ctx: ErrorContext, status: number, body: string): SnomError {
   const excerpt = foreignText(ctx, body); // redacted before the cut: a cut could split a secret
-  return snomError(ctx, 'E_HTTP', `the phone answered HTTP ${status}${excerpt ? `: ${excerpt}` : ''}`, {
-    status,
-    body: excerpt,
-  });
+  return snomError(
+    ctx,
+    'E_HTTP',
+    `the phone answered HTTP ${status}${excerpt ? `: ${excerpt}` : ''}`,
+    { status, body: excerpt },
+    text(excerpt ? 'status' : 'statusOnly', { status, body: excerpt }),
+  );
 }
 
 export function authError(ctx: ErrorContext, what: string, status?: number): SnomError {

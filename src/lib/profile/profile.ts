@@ -43,10 +43,10 @@ export function requireCstaOverHttp(profile: Pick<Profile, 'csta'>, what: string
   if (profile.csta.dialect === 'gap')
     throw unsupportedError(
       `${what} is not possible: firmware 8.7.0 to 8.7.2 cannot do CSTA over HTTP; update the phone to 8.7.3 or later.`,
-    );
+    ).withText('csta.gapFor', { what });
   throw unsupportedError(
     `${what} is not possible: this phone has no CSTA over HTTP (firmware before 7.3.4, or a model without it).`,
-  );
+  ).withText('csta.noneFor', { what });
 }
 
 function touchFirmware(fw: FirmwareVersion | undefined): boolean {

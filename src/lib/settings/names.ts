@@ -59,13 +59,13 @@ const NAME_RE = /^[A-Za-z][A-Za-z0-9_]{0,99}$/;
 /** Throws E_INPUT unless `name` is a syntactically valid setting name; returns it. */
 export function validateSettingName(name: unknown): string {
   if (typeof name !== 'string' || name.length === 0) {
-    throw inputError('A setting name must be a non-empty string.', { field: 'name' });
+    throw inputError('A setting name must be a non-empty string.', { field: 'name' }).withText('settings.empty');
   }
   if (!NAME_RE.test(name)) {
     throw inputError(
       `${quoteInput(name, 60)} is not a valid setting name: use letters, digits and "_" (optionally ending in an index, e.g. user_name1).`,
       { field: 'name' },
-    );
+    ).withText('settings.invalid', { name: quoteInput(name, 60) });
   }
   if (OBJECT_NAMES.has(name)) {
     throw inputError(
@@ -73,12 +73,12 @@ export function validateSettingName(name: unknown): string {
       {
         field: 'name',
       },
-    );
+    ).withText('settings.objectName', { name });
   }
   if (RESERVED.has(name)) {
     throw inputError(`"${name}" is part of the settings request itself and cannot be used as a setting name.`, {
       field: 'name',
-    });
+    }).withText('settings.reserved', { name });
   }
   return name;
 }

@@ -47,6 +47,7 @@ export type {
 export {
   UaCstaLink,
   monitorStatusView,
+  monitorStatusText,
   type UaCstaEndpoint,
   type UaCstaLinkOptions,
   type MonitorSpec,

@@ -6,7 +6,7 @@
  * sent once more on a new association; any other failure is the caller's.
  */
 import { EventEmitter } from 'node:events';
-import { SnomError } from '../errors';
+import { SnomError, type TextKey } from '../errors';
 import { parseCstaEvent, type CstaEvent } from '../csta/events';
 import { monitorCrossRefId } from '../csta/monitor';
 import { parseCstaResponse } from '../csta/parse';
@@ -296,5 +296,25 @@ export function monitorStatusView(
       return { fill: 'grey', shape: 'ring', text: 'stopped' };
     default:
       return { fill: 'blue', shape: 'ring', text: 'connecting…' };
+  }
+}
+
+/** monitorStatusView's text as a catalog key ("runtime.status.monitor.<key>"), for the node layer to translate. */
+export function monitorStatusText(s: MonitorStatus, device: string): TextKey {
+  const short = device.length > 28 ? `${device.slice(0, 27)}…` : device;
+  const code = s.error?.code ?? 'E_SIP';
+  switch (s.state) {
+    case 'monitoring':
+      return s.restarts > 0
+        ? { key: 'monitor.again', params: { device: short, n: s.restarts } }
+        : { key: 'monitor.monitoring', params: { device: short } };
+    case 'lost':
+      return { key: 'monitor.lost', params: { code } };
+    case 'failed':
+      return { key: 'monitor.failed', params: { code } };
+    case 'stopped':
+      return { key: 'monitor.stopped', params: {} };
+    default:
+      return { key: 'monitor.connecting', params: {} };
   }
 }

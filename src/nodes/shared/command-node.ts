@@ -7,6 +7,7 @@ import type { SnomPhoneConfigNode } from './phone-node';
 import type { ConfigOf, NodeType } from './node-config';
 import type { DoneFn, Node, NodeMessage, RED, SendFn } from './red';
 import { digitsOrNumber } from '../../lib/util';
+import { localise, translator, type Translate } from './i18n';
 import { resolveTyped } from './typed-props';
 
 /** The nodes that send commands to a phone (every node with a phone field but the phone config itself). */
@@ -33,7 +34,7 @@ export interface CommandSpec<T extends CommandNodeType> {
   /** extra fields for msg.snom (e.g. which settings route was used) */
   snomExtra?(ctx: BuildContext<T>, plan: CommandPlan): Record<string, unknown>;
   /** short green status text after success */
-  statusText?(plan: CommandPlan, ctx: BuildContext<T>): string;
+  statusText?(plan: CommandPlan, ctx: BuildContext<T>, t: Translate): string;
 }
 
 /** What a payload parser may need beyond the last response. */
@@ -50,7 +51,7 @@ function parseTimeout(value: unknown): number | undefined {
   if (!Number.isInteger(n) || n < 1 || n > 600000)
     throw inputError('msg.timeout must be whole milliseconds from 1 to 600000, as a number or digits', {
       field: 'timeout',
-    });
+    }).withText('timeout');
   return n;
 }
 
@@ -81,6 +82,7 @@ interface Planned<T extends CommandNodeType> {
  * within one), report. The command's timeout counts from the moment the message arrives.
  */
 export function registerCommandNode<T extends CommandNodeType>(RED: RED, type: T, spec: CommandSpec<T>): void {
+  const t = translator(RED);
   function CommandNode(this: Node, config: ConfigOf<T>) {
     RED.nodes.createNode(this, config);
     start(this, config);
@@ -91,7 +93,7 @@ export function registerCommandNode<T extends CommandNodeType>(RED: RED, type: T
     let busy = 0;
     let unsubscribe: (() => void) | undefined;
     if (!phoneNode) {
-      node.status({ fill: 'red', shape: 'ring', text: 'no phone configured' });
+      node.status({ fill: 'red', shape: 'ring', text: t('status.noPhone') });
     } else {
       unsubscribe = phoneNode.state.subscribe((s) => {
         if (busy === 0) node.status(s);
@@ -99,14 +101,14 @@ export function registerCommandNode<T extends CommandNodeType>(RED: RED, type: T
     }
 
     node.on('input', (msg: NodeMessage, send: SendFn, done: DoneFn) => {
-      handle(msg, send, done).catch((err) => done(asSnomError(err)));
+      handle(msg, send, done).catch((err) => done(localise(t, asSnomError(err))));
     });
 
     function refuse(msg: NodeMessage, err: unknown, done: DoneFn, phone = phoneNode?.phone.label): void {
       const e = asSnomError(err);
       node.status({ fill: 'red', shape: 'ring', text: e.code });
       msg.snom = { phone, error: e.toJSON() };
-      done(e);
+      done(localise(t, e));
     }
 
     async function handle(msg: NodeMessage, send: SendFn, done: DoneFn): Promise<void> {
@@ -114,7 +116,7 @@ export function registerCommandNode<T extends CommandNodeType>(RED: RED, type: T
       let leases: TargetLease[] | undefined;
       let timeoutMs: number | undefined;
       try {
-        if (!phoneNode) throw inputError('No Snom phone is configured for this node');
+        if (!phoneNode) throw inputError('No Snom phone is configured for this node').withText('noPhone');
         timeoutMs = parseTimeout(msg.timeout);
         // synchronous: messages arriving together for a new phone share its one client
         leases = phoneNode.phone.targets(msg.target);
@@ -172,7 +174,7 @@ export function registerCommandNode<T extends CommandNodeType>(RED: RED, type: T
       const command = planned.find((p) => p.plan)?.plan?.command ?? 'command';
       busy++;
       // one status per command: the result; a fan-out, which may take a while, says first that it runs
-      if (planned.length > 1) node.status({ fill: 'blue', shape: 'dot', text: `${command}…` });
+      if (planned.length > 1) node.status({ fill: 'blue', shape: 'dot', text: t('status.running', { command }) });
       const results = await Promise.all(
         planned.map(async ({ phone, plan, ctx, err: buildErr }) => {
           const out = planned.length > 1 ? copyFor(msg) : msg;
@@ -213,36 +215,45 @@ export function registerCommandNode<T extends CommandNodeType>(RED: RED, type: T
         phoneNode.state.set({
           fill: 'red',
           shape: 'ring',
-          text: `${own.err.code}: ${shortText(phoneNode.phone.label)}`,
+          text: t('status.phoneFault', { code: own.err.code, phone: shortText(phoneNode.phone.label) }),
         });
       } else if (own && !own.err) {
         phoneNode.state.ready();
       }
       // then this node's own result, so it stays on top
       if (first && failed.length === results.length) {
-        node.status({ fill: 'red', shape: 'ring', text: `${first.code} ${shortText(command)}` });
+        node.status({
+          fill: 'red',
+          shape: 'ring',
+          text: t('status.failed', { code: first.code, command: shortText(command) }),
+        });
       } else if (first) {
         node.status({
           fill: 'yellow',
           shape: 'ring',
           text: shortText(
-            `${command}: ${results.length - failed.length} of ${results.length} phones, ${first.code}`,
+            t('status.partial', {
+              command,
+              ok: results.length - failed.length,
+              total: results.length,
+              code: first.code,
+            }),
             40,
           ),
         });
       } else {
         const plan = planned[0].plan!;
-        const text = spec.statusText?.(plan, planned[0].ctx!) ?? plan.command;
+        const text = spec.statusText?.(plan, planned[0].ctx!, t) ?? plan.command;
         node.status({
           fill: 'green',
           shape: 'dot',
-          text: shortText(results.length > 1 ? `${text} → ${results.length} phones` : text),
+          text: shortText(results.length > 1 ? t('status.fanout', { text, phones: results.length }) : text),
         });
       }
       if (failed.length === 0) return done();
-      if (results.length === 1) return done(first);
+      if (results.length === 1) return done(localise(t, first));
       // fan-out: every failed phone reaches Catch nodes with its own message
-      for (const r of failed) node.error(r.err, r.out);
+      for (const r of failed) node.error(localise(t, r.err!), r.out);
       done();
     }
 

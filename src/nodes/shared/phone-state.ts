@@ -10,6 +10,9 @@ export class PhoneState {
   /** A standing configuration fault (an invalid fleet): shown instead of "phone ready". */
   private fault: NodeStatus | undefined;
 
+  /** `readyText`: "phone ready" in the runtime's language. */
+  constructor(private readonly readyText = 'phone ready') {}
+
   /** Marks a configuration fault that a working phone does not mend. */
   setFault(status: NodeStatus): void {
     this.fault = status;
@@ -18,7 +21,7 @@ export class PhoneState {
 
   /** The phone answered as it should. */
   ready(): void {
-    this.set(this.fault ?? { fill: 'green', shape: 'ring', text: 'phone ready' });
+    this.set(this.fault ?? { fill: 'green', shape: 'ring', text: this.readyText });
   }
 
   subscribe(listener: (s: NodeStatus) => void): () => void {
