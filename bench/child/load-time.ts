@@ -24,7 +24,7 @@ function standInRed(types: string[]): unknown {
     httpNode: router,
     auth: { needsPermission: () => noop },
     events: { on: noop, off: noop, removeListener: noop },
-    hooks: { add: noop, remove: noop },
+    hooks: { add: noop, remove: noop, has: () => false },
     settings: { httpNodeRoot: '/' },
     util: { cloneMessage: <T>(m: T): T => m },
     log: { info: noop, warn: noop, error: noop, debug: noop, trace: noop },

@@ -31,7 +31,13 @@ export function restoreCatchCodes(red: RED): void {
   const api = red as unknown as { hooks?: Hooks; version?: () => unknown };
   const hooks = api.hooks;
   const known = typeof api.version === 'function';
-  if (!hooks || typeof hooks.has !== 'function' || (known && !dropsErrorCode(String(api.version!()))) || hooks.has(HOOK)) return;
+  if (
+    !hooks ||
+    typeof hooks.has !== 'function' ||
+    (known && !dropsErrorCode(String(api.version!()))) ||
+    hooks.has(HOOK)
+  )
+    return;
   hooks.add(HOOK, (event) => {
     if (event.destination?.node?.type !== 'catch') return;
     const error = event.msg?.error;
