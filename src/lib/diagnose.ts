@@ -4,10 +4,9 @@
  * cannot work is never sent; then one request with the configured login reads /info.htm, so a wrong
  * password costs one failed login (phones may block the login after several: docs/protocol.md §2.3).
  */
-import { Client } from 'undici';
 import { isSnomError, type SnomError } from './errors';
 import { parseWwwAuthenticate } from './http/challenge';
-import { PhoneClient } from './http/client';
+import { PhoneClient, undici } from './http/client';
 import { errorCodes } from './http/errors';
 import { phoneOrigin } from './http/origin';
 import type { AuthMode, AuthScheme, PhoneClientOptions } from './http/types';
@@ -145,7 +144,8 @@ type Probe = { status: number; offered: AuthScheme[] } | { error: unknown; codes
 
 /** One GET /info.htm without credentials; never throws. */
 async function probe(origin: string, timeoutMs: number, rejectUnauthorized: boolean): Promise<Probe> {
-  const client = new Client(origin, { connect: { timeout: timeoutMs, rejectUnauthorized } });
+  // undici on first use, as the client loads it (test/package/load.test.ts)
+  const client = new (undici().Client)(origin, { connect: { timeout: timeoutMs, rejectUnauthorized } });
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(new Error('deadline')), timeoutMs);
   try {

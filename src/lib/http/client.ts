@@ -38,7 +38,7 @@ export const DEFAULT_QUEUE_SIZE = 100;
 
 let undiciModule: typeof Undici | undefined;
 /** undici, loaded with the first client: requiring it when Node-RED loads the nodes took most of the package's load time. */
-function undici(): typeof Undici {
+export function undici(): typeof Undici {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (undiciModule ??= require('undici') as typeof Undici);
 }

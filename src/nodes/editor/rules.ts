@@ -67,16 +67,10 @@ export const COMMAND_FIELDS: Readonly<Record<string, readonly string[]>> = {
   confirmReset: ['factoryReset'],
 };
 
+// prettier-ignore
 const CALL_OPS: readonly CstaNodeOperation[] = [
-  'AnswerCall',
-  'ClearConnection',
-  'ClearCall',
-  'HoldCall',
-  'RetrieveCall',
-  'ConsultationCall',
-  'SingleStepTransferCall',
-  'DeflectCall',
-  'GenerateDigits',
+  'AnswerCall', 'ClearConnection', 'ClearCall', 'HoldCall', 'RetrieveCall', 'ConsultationCall',
+  'SingleStepTransferCall', 'DeflectCall', 'GenerateDigits',
 ];
 const TWO_CALL_OPS: readonly CstaNodeOperation[] = ['TransferCall', 'ConferenceCall'];
 

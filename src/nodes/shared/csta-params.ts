@@ -9,36 +9,18 @@ import { isObj } from '../../lib/util';
 import type { FieldsOf } from './node-config';
 
 /** The call-control operations this node offers (the proprietary four belong to other nodes). */
+// prettier-ignore
 export const CSTA_NODE_OPERATIONS = [
-  'MakeCall',
-  'AnswerCall',
-  'ClearConnection',
-  'ClearCall',
-  'HoldCall',
-  'RetrieveCall',
-  'ConsultationCall',
-  'TransferCall',
-  'ConferenceCall',
-  'SingleStepTransferCall',
-  'DeflectCall',
-  'GenerateDigits',
-  'SnapshotDevice',
-  'RequestSystemStatus',
-  'GetDoNotDisturb',
-  'SetDoNotDisturb',
-  'GetForwarding',
-  'SetForwarding',
+  'MakeCall', 'AnswerCall', 'ClearConnection', 'ClearCall', 'HoldCall', 'RetrieveCall', 'ConsultationCall',
+  'TransferCall', 'ConferenceCall', 'SingleStepTransferCall', 'DeflectCall', 'GenerateDigits', 'SnapshotDevice',
+  'RequestSystemStatus', 'GetDoNotDisturb', 'SetDoNotDisturb', 'GetForwarding', 'SetForwarding',
 ] as const satisfies readonly CstaOperation[];
 export type CstaNodeOperation = (typeof CSTA_NODE_OPERATIONS)[number];
 
 /** Operations whose device defaults to the phone's first identity when none is given. */
+// prettier-ignore
 export const DEVICE_OPERATIONS: readonly CstaNodeOperation[] = [
-  'MakeCall',
-  'SnapshotDevice',
-  'GetDoNotDisturb',
-  'SetDoNotDisturb',
-  'GetForwarding',
-  'SetForwarding',
+  'MakeCall', 'SnapshotDevice', 'GetDoNotDisturb', 'SetDoNotDisturb', 'GetForwarding', 'SetForwarding',
 ];
 
 /** The operation's "number to reach" parameter: a form's Destination field or a string msg.payload. */
