@@ -31,16 +31,9 @@ const STATS = process.env.PROPERTY_STATS === '1';
 const DUMP = process.env.PROPERTY_DUMP;
 
 /** README.md "Errors". */
+// prettier-ignore
 const CODES = new Set([
-  'E_INPUT',
-  'E_UNSUPPORTED',
-  'E_AUTH',
-  'E_TIMEOUT',
-  'E_UNREACHABLE',
-  'E_HTTP',
-  'E_CSTA',
-  'E_BUSY',
-  'E_SIP',
+  'E_INPUT', 'E_UNSUPPORTED', 'E_AUTH', 'E_TIMEOUT', 'E_UNREACHABLE', 'E_HTTP', 'E_CSTA', 'E_BUSY', 'E_SIP',
 ]);
 
 // ---------- hostile values ----------
@@ -224,27 +217,10 @@ function sample(
   });
 }
 
+// prettier-ignore
 const KEY_TOKENS = [
-  'ENTER',
-  'P1',
-  'P001',
-  'p24',
-  'F4',
-  'EK3',
-  'EK007',
-  '*',
-  '#',
-  '0',
-  '9',
-  'P25',
-  'NOSUCH',
-  'ENTER,100',
-  'ENTER,,5',
-  'ENTER, ,5',
-  'P1,abc',
-  'CANCEL,100,200',
-  'OFFHOOK',
-  'ENTER&reboot=Reboot',
+  'ENTER', 'P1', 'P001', 'p24', 'F4', 'EK3', 'EK007', '*', '#', '0', '9', 'P25', 'NOSUCH', 'ENTER,100', 'ENTER,,5',
+  'ENTER, ,5', 'P1,abc', 'CANCEL,100,200', 'OFFHOOK', 'ENTER&reboot=Reboot',
 ];
 const keyStrings = fc.array(fc.constantFrom(...KEY_TOKENS), { minLength: 1, maxLength: 4 }).map((a) => a.join(';'));
 const keyObjects = fc.array(
@@ -258,16 +234,9 @@ const keyObjects = fc.array(
   ),
   { minLength: 1, maxLength: 3 },
 );
+// prettier-ignore
 const TOUCH_STRINGS = [
-  '100 200 pr',
-  '479 271',
-  '0 272',
-  '480 0',
-  '1 1 constructor',
-  '1 1 __proto__',
-  '10 10 p 10 10 r',
-  ' ',
-  '1',
+  '100 200 pr', '479 271', '0 272', '480 0', '1 1 constructor', '1 1 __proto__', '10 10 p 10 10 r', ' ', '1',
   '1 2 3',
 ];
 const touchObjects = fc.array(
@@ -293,50 +262,22 @@ const NUMBERS = [
   'tel:+49-30-1',
   42,
 ];
+// prettier-ignore
 const COMMANDS = [
-  'releaseAllCalls',
-  'logoffAll',
-  'logoffLine',
-  'reregister',
-  'playRinger',
-  'reboot',
-  'factoryReset',
-  'clearDialed',
-  'clearMissed',
-  'clearReceived',
-  'firmwareUpgrade',
-  'fixLineInfoLayer',
-  'transferStart',
-  'transferComplete',
+  'releaseAllCalls', 'logoffAll', 'logoffLine', 'reregister', 'playRinger', 'reboot', 'factoryReset', 'clearDialed',
+  'clearMissed', 'clearReceived', 'firmwareUpgrade', 'fixLineInfoLayer', 'transferStart', 'transferComplete',
   'fireTest',
 ];
+// prettier-ignore
 const FW_URLS = [
-  'http://fw.example/snomD785.bin',
-  'https://fw.example/a.bin?x=1',
-  'http://fw.example/a b.bin',
-  'http://fw.example/a.bin\r\nX: 1',
-  'ftp://fw/a',
-  '/a.bin',
+  'http://fw.example/snomD785.bin', 'https://fw.example/a.bin?x=1', 'http://fw.example/a b.bin',
+  'http://fw.example/a.bin\r\nX: 1', 'ftp://fw/a', '/a.bin',
 ];
+// prettier-ignore
 const CSTA_OPS = [
-  'MakeCall',
-  'AnswerCall',
-  'ClearConnection',
-  'ClearCall',
-  'HoldCall',
-  'RetrieveCall',
-  'ConsultationCall',
-  'TransferCall',
-  'ConferenceCall',
-  'SingleStepTransferCall',
-  'DeflectCall',
-  'GenerateDigits',
-  'SnapshotDevice',
-  'RequestSystemStatus',
-  'GetDoNotDisturb',
-  'SetDoNotDisturb',
-  'GetForwarding',
-  'SetForwarding',
+  'MakeCall', 'AnswerCall', 'ClearConnection', 'ClearCall', 'HoldCall', 'RetrieveCall', 'ConsultationCall',
+  'TransferCall', 'ConferenceCall', 'SingleStepTransferCall', 'DeflectCall', 'GenerateDigits', 'SnapshotDevice',
+  'RequestSystemStatus', 'GetDoNotDisturb', 'SetDoNotDisturb', 'GetForwarding', 'SetForwarding',
 ];
 const RAW_XML = [
   `<RequestSystemStatus xmlns="${ED3}"/>`,

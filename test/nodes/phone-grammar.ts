@@ -19,40 +19,11 @@ export const MODELS: Record<string, PhoneModel> = {
 };
 
 /** The key list of docs/protocol.md §3.3, with F_R and DISCONNECT of older firmware. */
+// prettier-ignore
 const NAMED_KEYS = new Set([
-  'CANCEL',
-  'ENTER',
-  'OFFHOOK',
-  'ONHOOK',
-  'RIGHT',
-  'LEFT',
-  'UP',
-  'DOWN',
-  'VOLUME_UP',
-  'VOLUME_DOWN',
-  'MENU',
-  'MUTE',
-  'REDIAL',
-  'DND',
-  'REC',
-  'SPEAKER',
-  'HEADSET',
-  'TRANSFER',
-  'F_HOLD',
-  'F_R',
-  'DISCONNECT',
-  '0',
-  '1',
-  '2',
-  '3',
-  '4',
-  '5',
-  '6',
-  '7',
-  '8',
-  '9',
-  '*',
-  '#',
+  'CANCEL', 'ENTER', 'OFFHOOK', 'ONHOOK', 'RIGHT', 'LEFT', 'UP', 'DOWN', 'VOLUME_UP', 'VOLUME_DOWN', 'MENU', 'MUTE',
+  'REDIAL', 'DND', 'REC', 'SPEAKER', 'HEADSET', 'TRANSFER', 'F_HOLD', 'F_R', 'DISCONNECT', '0', '1', '2', '3', '4',
+  '5', '6', '7', '8', '9', '*', '#',
 ]);
 
 /** Text that is a JS value turned into a string by mistake, never something to dial. */
@@ -66,19 +37,10 @@ const USER_NAME = /^[A-Za-z][A-Za-z0-9._-]*$/;
 /** The settings a phone has are named with letters, digits and _ (docs/protocol.md §5.1, §5.5). */
 const SETTING_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 /** Object keys that are no Snom setting and break readers that keep settings in objects. */
+// prettier-ignore
 const OBJECT_NAMES = new Set([
-  'constructor',
-  'prototype',
-  '__proto__',
-  'toString',
-  'valueOf',
-  'hasOwnProperty',
-  'isPrototypeOf',
-  'propertyIsEnumerable',
-  'toLocaleString',
-  '__defineGetter__',
-  '__defineSetter__',
-  '__lookupGetter__',
+  'constructor', 'prototype', '__proto__', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf',
+  'propertyIsEnumerable', 'toLocaleString', '__defineGetter__', '__defineSetter__', '__lookupGetter__',
   '__lookupSetter__',
 ]);
 
@@ -297,57 +259,23 @@ export function readXml(xml: string): XmlEl | string {
 const local = (name: string) => name.slice(name.indexOf(':') + 1);
 
 /** What CSTA over HTTP takes (docs/protocol.md §8.2), plus Snom's proprietary four (§9). */
+// prettier-ignore
 const OPERATIONS = new Set([
-  'MakeCall',
-  'AnswerCall',
-  'ClearConnection',
-  'ClearCall',
-  'HoldCall',
-  'RetrieveCall',
-  'ConsultationCall',
-  'TransferCall',
-  'ConferenceCall',
-  'SingleStepTransferCall',
-  'DeflectCall',
-  'GenerateDigits',
-  'SnapshotDevice',
-  'RequestSystemStatus',
-  'GetDoNotDisturb',
-  'SetDoNotDisturb',
-  'GetForwarding',
-  'SetForwarding',
-  'GetSwitchingFunctionDevices',
-  'GetSettings',
-  'SetSettings',
-  'XmlPush',
-  'FireTest',
+  'MakeCall', 'AnswerCall', 'ClearConnection', 'ClearCall', 'HoldCall', 'RetrieveCall', 'ConsultationCall',
+  'TransferCall', 'ConferenceCall', 'SingleStepTransferCall', 'DeflectCall', 'GenerateDigits', 'SnapshotDevice',
+  'RequestSystemStatus', 'GetDoNotDisturb', 'SetDoNotDisturb', 'GetForwarding', 'SetForwarding',
+  'GetSwitchingFunctionDevices', 'GetSettings', 'SetSettings', 'XmlPush', 'FireTest',
 ]);
 /** ECMA-323 ConnectionID elements: a bare call id (before 8.7) or callID [+ deviceID]. */
+// prettier-ignore
 const CONNECTIONS = new Set([
-  'callToBeAnswered',
-  'connectionToBeCleared',
-  'callToBeCleared',
-  'callToBeHeld',
-  'callToBeRetrieved',
-  'existingCall',
-  'heldCall',
-  'activeCall',
-  'callToBeDiverted',
-  'connectionToSendDigits',
+  'callToBeAnswered', 'connectionToBeCleared', 'callToBeCleared', 'callToBeHeld', 'callToBeRetrieved',
+  'existingCall', 'heldCall', 'activeCall', 'callToBeDiverted', 'connectionToSendDigits',
 ]);
+// prettier-ignore
 const FORWARDING = new Set([
-  'forwardImmediate',
-  'forwardBusy',
-  'forwardNoAns',
-  'forwardDND',
-  'forwardBusyInt',
-  'forwardBusyExt',
-  'forwardImmInt',
-  'forwardImmExt',
-  'forwardNoAnsInt',
-  'forwardNoAnsExt',
-  'forwardDNDInt',
-  'forwardDNDExt',
+  'forwardImmediate', 'forwardBusy', 'forwardNoAns', 'forwardDND', 'forwardBusyInt', 'forwardBusyExt',
+  'forwardImmInt', 'forwardImmExt', 'forwardNoAnsInt', 'forwardNoAnsExt', 'forwardDNDInt', 'forwardDNDExt',
 ]);
 /** Snom's "Only the following settings can be read or changed" list (docs/protocol.md §9.2; indexed ones 1..12). */
 const CSTA_SETTING =

@@ -9,21 +9,10 @@ import { encodeQueryValue, multiPlan, singlePlan, type CommandPlan } from './pla
 import { digitsOrNumber } from '../util';
 
 /** Snom's remote commands besides key events (docs/protocol.md §4). */
+// prettier-ignore
 export const REMOTE_COMMANDS = [
-  'releaseAllCalls',
-  'logoffAll',
-  'logoffLine',
-  'reregister',
-  'playRinger',
-  'reboot',
-  'factoryReset',
-  'clearDialed',
-  'clearMissed',
-  'clearReceived',
-  'firmwareUpgrade',
-  'fixLineInfoLayer',
-  'transferStart',
-  'transferComplete',
+  'releaseAllCalls', 'logoffAll', 'logoffLine', 'reregister', 'playRinger', 'reboot', 'factoryReset', 'clearDialed',
+  'clearMissed', 'clearReceived', 'firmwareUpgrade', 'fixLineInfoLayer', 'transferStart', 'transferComplete',
   'fireTest',
 ] as const;
 export type RemoteCommand = (typeof REMOTE_COMMANDS)[number];

@@ -38,38 +38,17 @@ const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 const DECL = '<?xml version="1.0" encoding="UTF-8"?>';
 
 /** Every operation the builder offers: ECMA-323 names (docs/protocol.md §8.2, §8.5) and Snom's four messages (§9). */
+// prettier-ignore
 const ALL_OPERATIONS: readonly CstaOperation[] = [
-  'MakeCall',
-  'AnswerCall',
-  'ClearConnection',
-  'ClearCall',
-  'HoldCall',
-  'RetrieveCall',
-  'ConsultationCall',
-  'TransferCall',
-  'ConferenceCall',
-  'SingleStepTransferCall',
-  'DeflectCall',
-  'GenerateDigits',
-  'SnapshotDevice',
-  'RequestSystemStatus',
-  'GetDoNotDisturb',
-  'SetDoNotDisturb',
-  'GetForwarding',
-  'SetForwarding',
-  'GetSettings',
-  'SetSettings',
-  'XmlPush',
-  'FireTest',
+  'MakeCall', 'AnswerCall', 'ClearConnection', 'ClearCall', 'HoldCall', 'RetrieveCall', 'ConsultationCall',
+  'TransferCall', 'ConferenceCall', 'SingleStepTransferCall', 'DeflectCall', 'GenerateDigits', 'SnapshotDevice',
+  'RequestSystemStatus', 'GetDoNotDisturb', 'SetDoNotDisturb', 'GetForwarding', 'SetForwarding', 'GetSettings',
+  'SetSettings', 'XmlPush', 'FireTest',
 ];
 /** docs/protocol.md §8.2: "since 8.7.4" (SingleStepTransferCall existed before, in an older format). */
+// prettier-ignore
 const SINCE_874: readonly CstaOperation[] = [
-  'ConsultationCall',
-  'DeflectCall',
-  'GetDoNotDisturb',
-  'SetDoNotDisturb',
-  'GetForwarding',
-  'SetForwarding',
+  'ConsultationCall', 'DeflectCall', 'GetDoNotDisturb', 'SetDoNotDisturb', 'GetForwarding', 'SetForwarding',
 ];
 /** The proprietary Snom messages (docs/protocol.md §9). */
 const SNOM_MESSAGES: readonly CstaOperation[] = ['GetSettings', 'SetSettings', 'XmlPush', 'FireTest'];
@@ -454,17 +433,10 @@ describe('CSTA request builder', () => {
     });
 
     it('refuses what legacy firmware lacks, naming the operation', () => {
+      // prettier-ignore
       for (const op of [
-        'ConsultationCall',
-        'ConferenceCall',
-        'DeflectCall',
-        'GenerateDigits',
-        'SnapshotDevice',
-        'RequestSystemStatus',
-        'GetDoNotDisturb',
-        'SetDoNotDisturb',
-        'GetForwarding',
-        'SetForwarding',
+        'ConsultationCall', 'ConferenceCall', 'DeflectCall', 'GenerateDigits', 'SnapshotDevice',
+        'RequestSystemStatus', 'GetDoNotDisturb', 'SetDoNotDisturb', 'GetForwarding', 'SetForwarding',
       ] as const) {
         refuses(op, LEGACY, /before 8\.7/);
       }

@@ -366,13 +366,9 @@ describe('simulator CSTA on 8.7.3: the 8.7.4 operations are not there yet', () =
   after(() => phone.stop());
 
   it('ConsultationCall, DeflectCall, DND, forwarding → serviceNotSupported; the identity index is not a device', async () => {
+    // prettier-ignore
     for (const op of [
-      'ConsultationCall',
-      'DeflectCall',
-      'GetDoNotDisturb',
-      'SetDoNotDisturb',
-      'GetForwarding',
-      'SetForwarding',
+      'ConsultationCall', 'DeflectCall', 'GetDoNotDisturb', 'SetDoNotDisturb', 'GetForwarding', 'SetForwarding',
     ]) {
       const r = await csta(phone, bare(op, '<device>sip:100@sim.local</device>'));
       assert.equal(r.status, 500, op);
