@@ -139,6 +139,19 @@ describe('typed fields: values from msg, flow, global and env', function () {
     assert.equal((await simState(phone)).requests, 0);
   });
 
+  it('cuts a long property name in its error without splitting a character in two', async () => {
+    // the 59th and 60th characters are one emoji: a cut at 59 would leave half of it (a lone surrogate)
+    const property = `${'a'.repeat(58)}\u{1F600}${'b'.repeat(40)}`;
+    const { n, err } = await load({ type: 'snom-key', keys: property, keysType: 'msg' });
+    n.receive({ payload: 'P1' });
+    const [e] = await err.wait(1);
+    assert.equal(e.error.code, 'E_INPUT');
+    assert.match(e.error.message, /keys: msg\.a{58}… holds no value/);
+    assert.doesNotMatch(e.error.message, /[\uD800-\uDBFF](?![\uDC00-\uDFFF])/, 'no half character in the error text');
+    await helper.unload();
+    assert.equal((await simState(phone)).requests, 0);
+  });
+
   it('property: a source without a value never reaches the phone (fixed seed)', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -9,7 +9,7 @@
  * The editor reads TYPED_FIELDS through resources/snom-rules.js: it adds the `fType` default and
  * the typedInput with these sources to each listed field, so the two cannot drift apart.
  */
-import { inputError, quoteInput } from '../../lib/errors';
+import { briefText, inputError, quoteInput } from '../../lib/errors';
 import type { Node, NodeMessage, RED } from './red';
 
 const TEXT = ['str', 'msg', 'flow', 'global', 'env'] as const;
@@ -55,9 +55,8 @@ function where(source: string, property: string): string {
   return source === 'env' ? `env ${quoteInput(property, 60)}` : `${source}.${briefProp(property)}`;
 }
 
-function briefProp(property: string): string {
-  return property.length > 60 ? `${property.slice(0, 59)}…` : property;
-}
+// the library's one cut for excerpts (lib/errors): it never leaves half a character
+const briefProp = (text: string): string => briefText(text, 60);
 
 function evaluate(red: RED, node: Node, property: string, source: string, msg: NodeMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
