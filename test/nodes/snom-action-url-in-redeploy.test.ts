@@ -5,14 +5,12 @@ import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import snomActionUrlIn = require('../../src/nodes/snom-action-url-in');
 import { servingHttpNode, startHttpNodeServer, type HttpNodeServer } from '../support/http-node';
-import { fromNodeRed, helper } from '../support/red';
+import { fromNodeRed, helper, withRuntimeHooks } from '../support/red';
 import { until } from '../support/until';
 
 const functionNode = require(fromNodeRed('@node-red/nodes/core/function/10-function.js'));
-// the real runtime gives nodes RED.hooks (@node-red/util's hooks, which its message routing runs);
-// node-red-node-test-helper leaves it out, so it is handed in here as the runtime would
-const { hooks } = require(fromNodeRed('@node-red/util'));
-const withHooks = (RED: object): unknown => snomActionUrlIn(Object.assign(Object.create(RED), { hooks }));
+// the runtime's hooks, which the node uses to reclaim messages in flight at a redeploy
+const withHooks = withRuntimeHooks(snomActionUrlIn);
 const TOKEN = 'in-flight-t0ken-0123456789abcdefgh';
 
 describe('snom-action-url-in: an event in flight when a full redeploy stops the flow', function () {

@@ -13,14 +13,19 @@ helper.init(fromNodeRed('node-red'));
 const NODES = path.resolve(__dirname, '..', '..', '..', 'nodes');
 
 /** The compiled node modules, by type name. */
+/**
+ * A node module handed RED.hooks as the real runtime hands it (@node-red/util's hooks, which its
+ * message routing runs); node-red-node-test-helper leaves it out.
+ */
+export function withRuntimeHooks(mod: (RED: any) => unknown): (RED: { hooks?: unknown }) => unknown {
+  const { hooks } = require(fromNodeRed('@node-red/util'));
+  return (RED) => mod(RED.hooks ? RED : Object.assign(Object.create(RED), { hooks }));
+}
+
 export function nodeModule(type: string): unknown {
   const mod = require(path.join(NODES, `${type}.js`));
-  if (type !== 'snom-phone') return mod;
-  // the real runtime gives nodes RED.hooks; node-red-node-test-helper leaves it out, so snom-phone
-  // (which restores msg.error.code on Node-RED 3.x through a hook: src/nodes/shared/catch-code.ts)
-  // is handed the runtime's own hooks, as the runtime would
-  const { hooks } = require(fromNodeRed('@node-red/util'));
-  return (RED: { hooks?: unknown }) => mod(RED.hooks ? RED : Object.assign(Object.create(RED), { hooks }));
+  // snom-phone restores msg.error.code on Node-RED 3.x through a hook (src/nodes/shared/catch-code.ts)
+  return type === 'snom-phone' ? withRuntimeHooks(mod) : mod;
 }
 
 export const catchNode = require(fromNodeRed('@node-red/nodes/core/common/25-catch.js'));
