@@ -10,18 +10,15 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { packInto } = require('../pack');
 
 const root = path.resolve(__dirname, '..', '..');
 const ALLOWED = { D03: ['undici'] };
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'snom-scorecard-'));
 try {
-  const tgz = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', work], { cwd: root })
-    .toString()
-    .trim()
-    .split('\n')
-    .pop();
-  execFileSync('tar', ['xzf', path.join(work, tgz), '-C', work]);
+  const tgz = packInto(work);
+  execFileSync('tar', ['xzf', tgz, '-C', work]);
   const pkgDir = path.join(work, 'package');
   const out = path.join(work, 'scorecard.json');
   const cli = require.resolve('node-red-dev/bin/run', { paths: [root] });

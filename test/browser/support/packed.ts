@@ -5,20 +5,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PACKAGE_ROOT } from '../../../src/dev/userdir';
 
+const { packInto } = require(path.join(PACKAGE_ROOT, 'scripts', 'pack.js')) as { packInto(dir: string): string };
+
 let tarball: string | undefined;
 
 /** Packs the built package once per run (npm pack without scripts: the build is already there). */
 export function packedTarball(): string {
   if (tarball && fs.existsSync(tarball)) return tarball;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snom-pack-'));
-  const name = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', dir], {
-    cwd: PACKAGE_ROOT,
-  })
-    .toString()
-    .trim()
-    .split('\n')
-    .pop()!;
-  tarball = path.join(dir, name);
+  tarball = packInto(fs.mkdtempSync(path.join(os.tmpdir(), 'snom-pack-')));
   return tarball;
 }
 
