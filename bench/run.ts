@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import type { SimPhoneConfig } from '../src/simulator/types';
 import { eventRound, startEventRuntime, type EventRuntime } from './events';
 import { FanoutDriver, fanoutFlow, targetsOf } from './fanout';
+import { rawFanout } from './fanout-raw';
 import { checkSeconds, readOptions, type Group } from './options';
 import {
   coreHttpRequest,
@@ -205,6 +206,19 @@ async function main(): Promise<void> {
         name: `fan-out ${n}`,
         noteKey: `fan.${n}.cold`,
         run: async (r) => {
+          // the baseline and the node take turns going first
+          const baseline = async (): Promise<void> => {
+            const s = await rawFanout(fleet.slice(0, n));
+            fleetAnswered += s.ok;
+            if (s.failed) {
+              res.note(`fanraw.${n}`, `${s.failed} of ${2 * n} failed`);
+              log(`bench: round ${r + 1}, raw fan-out ${n}: ${s.failed} failed, first: ${s.firstError?.slice(0, 160)}`);
+            } else {
+              res.set(`fanraw.${n}.cold`, r, s.coldMs);
+              res.set(`fanraw.${n}.warm`, r, s.warmMs);
+            }
+          };
+          if (r % 2 === 1) await baseline();
           generation++;
           await runtime.redeployChanged(flows()); // new clients: the next command is cold
           attachSinks();
@@ -223,6 +237,7 @@ async function main(): Promise<void> {
             }
             if (s.refused || s.timedOut) break;
           }
+          if (r % 2 === 0) await baseline();
         },
       });
     }
@@ -303,42 +318,73 @@ async function main(): Promise<void> {
   };
   if (want('memory') && fleet.length) {
     const dir = tempDir('snom-bench-mem-');
-    const input = path.join(dir, 'input.json');
-    fs.writeFileSync(
-      input,
-      JSON.stringify({
-        ports: fleet.slice(0, o.memoryPhones).map((p) => p.port),
-        user: SIM_USER,
-        password: SIM_PASSWORD,
-        idleMs: o.idleMs,
-      }),
-    );
+    const inputFor = (mode: 'lib' | 'raw'): string => {
+      const file = path.join(dir, `input-${mode}.json`);
+      fs.writeFileSync(
+        file,
+        JSON.stringify({
+          ports: fleet.slice(0, o.memoryPhones).map((p) => p.port),
+          user: SIM_USER,
+          password: SIM_PASSWORD,
+          idleMs: o.idleMs,
+          mode,
+        }),
+      );
+      return file;
+    };
+    const inputs = { lib: inputFor('lib'), raw: inputFor('raw') };
     const script = path.join(__dirname, 'child', 'memory.js');
+    const n = o.memoryPhones;
+    /** One child: the readings per phone of the first burst (fresh process) and of the second (steady state). */
+    const measure = async (mode: 'lib' | 'raw', r: number): Promise<Child> => {
+      const c = spawnNode(['--expose-gc'], script, [inputs[mode]]);
+      const fresh = await waitJsonLine(c, 'fresh', 30_000);
+      const first = await waitJsonLine(c, 'first', 60_000);
+      const before = await waitJsonLine(c, 'before', o.idleMs * 3 + 60_000);
+      const after = await waitJsonLine(c, 'after', 60_000);
+      const k = `mem.${mode}`;
+      res.set(`${k}.firstRss`, r, (first.rss - fresh.rss) / n);
+      res.set(`${k}.firstHeap`, r, (first.heapUsed - fresh.heapUsed) / n);
+      res.set(`${k}.young`, r, (first.youngFree - fresh.youngFree) / n);
+      res.set(`${k}.rss`, r, (after.rss - before.rss) / n);
+      res.set(`${k}.heap`, r, (after.heapUsed - before.heapUsed) / n);
+      res.set(`${k}.sockets`, r, after.sockets - before.sockets);
+      const failed = Number(first.failed) + Number(after.failed);
+      res.set(`${k}.failed`, r, failed);
+      const firstError = after.firstError ?? first.firstError;
+      if (firstError) log(`bench: round ${r + 1}, memory ${mode}: ${failed} failed, first: ${String(firstError)}`);
+      fleetAnswered += 2 * n - failed;
+      return c;
+    };
     slots.push({
       group: 'memory',
       name: 'memory per phone',
       noteKey: 'mem',
       run: async (r) => {
         await collectIdle();
-        const c = spawnNode(['--expose-gc'], script, [input]);
-        const before = await waitJsonLine(c, 'before', 30_000);
-        const after = await waitJsonLine(c, 'after', 60_000);
-        const n = o.memoryPhones;
-        res.set('mem.rss', r, (after.rss - before.rss) / n);
-        res.set('mem.heap', r, (after.heapUsed - before.heapUsed) / n);
-        res.set('mem.young', r, (after.youngFree - before.youngFree) / n);
-        res.set('mem.sockets', r, after.sockets - before.sockets);
-        res.set('mem.failed', r, after.failed);
-        const firstError = (after as Record<string, unknown>).firstError;
-        if (firstError) log(`bench: round ${r + 1}, memory: ${after.failed} failed, first: ${String(firstError)}`);
-        fleetAnswered += n - after.failed;
-        idleReading = (async () => {
-          const idle = await waitJsonLine(c, 'idle', o.idleMs + 60_000);
-          res.set('mem.idleRss', r, (idle.rss - before.rss) / n);
-          res.set('mem.idleHeap', r, (idle.heapUsed - before.heapUsed) / n);
-          res.set('mem.idleSockets', r, idle.sockets - before.sockets);
+        // the baseline and the library take turns going first
+        const lib = async (): Promise<void> => {
+          const c = await measure('lib', r);
+          idleReading = (async () => {
+            const idle = await waitJsonLine(c, 'idle', o.idleMs + 60_000);
+            const before = await waitJsonLine(c, 'before', 1000);
+            res.set('mem.lib.idleRss', r, (idle.rss - before.rss) / n);
+            res.set('mem.lib.idleHeap', r, (idle.heapUsed - before.heapUsed) / n);
+            res.set('mem.lib.idleSockets', r, idle.sockets - before.sockets);
+            await c.exited;
+          })();
+        };
+        const raw = async (): Promise<void> => {
+          const c = await measure('raw', r);
           await c.exited;
-        })();
+        };
+        if (r % 2 === 0) {
+          await raw();
+          await lib();
+        } else {
+          await lib();
+          await raw();
+        }
       },
     });
   }

@@ -1,15 +1,22 @@
-// Run in a fresh process (node --expose-gc): one key command to each of N phones through the
-// library (SnomPhone.forHost, the msg.target path), memory before / after / after an idle time.
-// Input: a JSON file { ports, user, password, idleMs }. Output: one JSON line per reading.
+// Run in a fresh process (node --expose-gc): one key command to each of N phones, twice. Mode "lib":
+// through the library (SnomPhone.forHost, the msg.target path); mode "raw": the baseline, one undici
+// Client per phone with the hand-written Digest loop (bench/raw-digest.ts). Readings: "fresh" (before
+// anything), "first" (after the first burst: what a fresh process pays, V8's young generation growing
+// included), "before" (the first burst's clients released), "after" (the second burst: what the phones
+// hold in a process that has run before — the steady state of a long-running Node-RED) and, for "lib",
+// "idle" (after the idle time). Input: a JSON file { ports, user, password, idleMs, mode }.
+// Output: one JSON line per reading.
 import * as fs from 'node:fs';
 import * as v8 from 'node:v8';
 import { SnomPhone } from '../../src/lib/phone';
+import { RawDigestLoop } from '../raw-digest';
 
 interface Input {
   ports: number[];
   user: string;
   password: string;
   idleMs: number;
+  mode?: 'lib' | 'raw';
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -59,25 +66,55 @@ async function main(): Promise<void> {
   });
   await base.profile();
   const out = (o: object): void => void process.stdout.write(JSON.stringify(o) + '\n');
+  const raw = input.mode === 'raw';
+  const held: RawDigestLoop[] = [];
+  // no reference to the library's phones is kept here: whatever stays alive, the library keeps
+  const burst = async (): Promise<PromiseSettledResult<unknown>[]> =>
+    Promise.allSettled(
+      input.ports.map(async (p) => {
+        if (raw) {
+          const loop = new RawDigestLoop(`http://127.0.0.1:${p}`, input.user, input.password);
+          held.push(loop);
+          const status = await loop.get('/command.htm?key=P1');
+          if (status !== 200) throw new Error(`HTTP ${status}`);
+          return;
+        }
+        const lease = base.forHost(`127.0.0.1:${p}`);
+        try {
+          return await lease.phone.run([{ command: 'key', path: '/command.htm?key=P1' }]);
+        } finally {
+          lease.release(); // idle release (lib/phone.ts) starts from here
+        }
+      }),
+    );
+  const failures = (settled: PromiseSettledResult<unknown>[]): Record<string, unknown> => {
+    const rejected = settled.filter((r) => r.status === 'rejected');
+    const firstError = rejected.length
+      ? String((rejected[0] as PromiseRejectedResult).reason).slice(0, 160)
+      : undefined;
+    return { phones: input.ports.length, failed: rejected.length, firstError };
+  };
+  const fresh = reading('fresh');
+  out(fresh);
+  // the readings after the burst (an object literal would read the memory before the await)
+  const firstBurst = await burst();
+  out({ ...reading('first'), ...failures(firstBurst) });
+  // release the first burst's clients: the library after its idle time, the baseline by closing
+  if (raw) await Promise.all(held.splice(0).map((l) => l.close()));
+  const until = Date.now() + input.idleMs * 3;
+  while ((openSockets() > Number(fresh.sockets) || base.targetClients > 0) && Date.now() < until) await sleep(100);
   out(reading('before'));
-  // no reference to the phones is kept here: whatever stays alive, the library keeps
-  const settled = await Promise.allSettled(
-    input.ports.map(async (p) => {
-      const lease = base.forHost(`127.0.0.1:${p}`);
-      try {
-        return await lease.phone.run([{ command: 'key', path: '/command.htm?key=P1' }]);
-      } finally {
-        lease.release(); // idle release (lib/phone.ts) starts from here
-      }
-    }),
-  );
-  const rejected = settled.filter((r) => r.status === 'rejected');
-  const firstError = rejected.length ? String((rejected[0] as PromiseRejectedResult).reason).slice(0, 160) : undefined;
-  out({ ...reading('after'), phones: input.ports.length, failed: rejected.length, firstError });
-  await new Promise((r) => setTimeout(r, input.idleMs));
-  out(reading('idle'));
+  const secondBurst = await burst();
+  out({ ...reading('after'), ...failures(secondBurst) });
+  if (!raw) {
+    await sleep(input.idleMs);
+    out(reading('idle'));
+  }
+  await Promise.all(held.map((l) => l.close()));
   await base.close();
 }
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 main().then(
   () => process.exit(0),

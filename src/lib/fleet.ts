@@ -29,6 +29,8 @@ const MAX_VERDICTS = 8192;
 // ASCII labels only: no percent escapes, userinfo or paths that the URL parser would rewrite
 const NAME = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?$/;
 const IPV6 = /^[0-9A-Fa-f:.]+$/;
+/** A dotted quad already in the URL parser's canonical form (no leading zeros): nothing to rewrite. */
+const CANONICAL_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
 function bad(what: string, raw: string, why: string): SnomError {
   return inputError(`${what} ${quoteInput(raw)} ${why}`, { field: what.startsWith('fleet') ? 'fleet' : 'target' });
@@ -45,6 +47,11 @@ function mappedIPv4(v6: string): string | undefined {
 
 /** Canonical form of a bare host (no port). Throws E_INPUT naming `what`. */
 export function canonicalHost(raw: string, what: string): Pick<Endpoint, 'host' | 'kind'> {
+  // the common case of a fan-out, without a URL parse per phone
+  if (CANONICAL_IPV4.test(raw)) {
+    if (raw === '0.0.0.0') throw bad(what, raw, 'is the unspecified address, not a phone');
+    return { host: raw, kind: 'ipv4' };
+  }
   const v6 = raw.includes(':');
   if (v6 ? !IPV6.test(raw) : !NAME.test(raw)) throw bad(what, raw, 'is not a host name or IP address');
   let hostname: string;
@@ -127,6 +134,12 @@ interface Range {
   text: string;
 }
 
+/** A canonical dotted quad as an unsigned 32-bit number. */
+function ipv4Number(host: string): number {
+  const p = host.split('.');
+  return ((+p[0] << 24) | (+p[1] << 16) | (+p[2] << 8) | +p[3]) >>> 0;
+}
+
 /**
  * The parsed fleet. Entries: host names (case-insensitive), IPv4/IPv6 addresses, each with an
  * optional :port (without one, any port of that host), and CIDR ranges (any port). Parsing never
@@ -136,7 +149,9 @@ export class Fleet {
   readonly hosts: Endpoint[] = [];
   readonly ranges: Range[] = [];
   readonly error?: SnomError;
+  /** IPv6 ranges; IPv4 ranges are checked as numbers below (a BlockList check builds a SocketAddress per call) */
   private readonly blocks = new BlockList();
+  private readonly v4: Array<{ net: number; mask: number }> = [];
   /** answers of allows() by endpoint key: a fan-out asks for the same phones again and again */
   private readonly verdicts = new Map<string, boolean>();
 
@@ -184,7 +199,8 @@ export class Fleet {
     const prefix = Number(bits);
     if (isIPv4(addr)) {
       if (prefix > 32) throw bad('fleet entry', entry, 'has an IPv4 prefix above 32');
-      this.blocks.addSubnet(addr, prefix, 'ipv4');
+      const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+      this.v4.push({ net: (ipv4Number(addr) & mask) >>> 0, mask });
     } else if (isIPv6(addr)) {
       if (prefix > 128) throw bad('fleet entry', entry, 'has an IPv6 prefix above 128');
       this.blocks.addSubnet(addr, prefix, 'ipv6');
@@ -218,7 +234,9 @@ export class Fleet {
       if (h.host === ep.host && h.kind === ep.kind && (h.port === undefined || h.port === port)) return true;
     }
     if (ep.kind === 'name') return false; // ranges match addresses, never names
-    return this.blocks.check(ep.host, ep.kind);
+    if (ep.kind === 'ipv6') return this.blocks.check(ep.host, 'ipv6');
+    const ip = ipv4Number(ep.host);
+    return this.v4.some((r) => (ip & r.mask) >>> 0 === r.net);
   }
 
   /** The hosts (not ranges) listed: what msg.target = "*" sends to. */

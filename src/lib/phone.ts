@@ -100,8 +100,8 @@ export class SnomPhone {
   /** leases held on this (msg.target) phone */
   private holds = 0;
   private idleTimer: NodeJS.Timeout | undefined;
-  /** msg.target phones by key, least recently used first */
-  private readonly siblings = new Map<string, SnomPhone>();
+  /** msg.target phones by key, least recently used first (made on first use: msg.target phones keep none) */
+  private siblingMap: Map<string, SnomPhone> | undefined;
   private learning?: Promise<AuthScheme>;
   private closed = false;
   /** the configured phone's bound on phones at once (made on first use; msg.target phones use their parent's) */
@@ -132,7 +132,11 @@ export class SnomPhone {
 
   /** msg.target clients alive now. */
   get targetClients(): number {
-    return this.siblings.size;
+    return this.siblingMap?.size ?? 0;
+  }
+
+  private get siblings(): Map<string, SnomPhone> {
+    return (this.siblingMap ??= new Map());
   }
 
   /** The profile the nodes check before sending. Detection failures fall back to permissive rules. */
@@ -404,6 +408,7 @@ export class SnomPhone {
           port: ep.port,
           name: undefined,
           fleet: NO_FLEET,
+          share: this.client.share,
           authFloor: { label: `the configured phone ${this.label}`, scheme: () => sibling.floorScheme() },
         },
         undefined,
@@ -497,8 +502,8 @@ export class SnomPhone {
   async close(): Promise<void> {
     this.closed = true;
     this.stopIdle();
-    const all = [...this.siblings.values()].map((s) => s.close());
-    this.siblings.clear();
+    const all = this.siblingMap ? [...this.siblingMap.values()].map((s) => s.close()) : [];
+    this.siblingMap?.clear();
     await Promise.allSettled([...all, this.client.close()]);
   }
 }

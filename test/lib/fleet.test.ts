@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { BlockList } from 'node:net';
 import fc from 'fast-check';
 import { SnomError } from '../../src/lib/errors';
 import { endpointKey, Fleet, parseEndpoint } from '../../src/lib/fleet';
@@ -162,6 +163,27 @@ describe('lib/fleet: the list of phones that may use the credentials', () => {
         },
       ),
       { seed: 11, numRuns: 200 },
+    );
+  });
+
+  it("property: IPv4 ranges match exactly what Node's BlockList matches (an implementation we did not write)", () => {
+    const quad = fc.ipV4();
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(quad, fc.integer({ min: 0, max: 32 })), { maxLength: 4 }),
+        fc.array(quad),
+        (ranges, hosts) => {
+          const f = Fleet.parse(ranges.map(([a, p]) => `${a}/${p}`));
+          assert.equal(f.error, undefined);
+          const reference = new BlockList();
+          for (const [a, p] of ranges) reference.addSubnet(a, p, 'ipv4');
+          for (const h of [...hosts, ...ranges.map(([a]) => a)]) {
+            if (h === '0.0.0.0') continue; // refused as a target before any fleet check
+            assert.equal(f.allows(ep(h), 80), reference.check(h, 'ipv4'), `${h} in ${JSON.stringify(ranges)}`);
+          }
+        },
+      ),
+      { seed: 23, numRuns: 300 },
     );
   });
 });

@@ -4,10 +4,10 @@
  */
 import type * as Undici from 'undici';
 
-import { basicAuthorization } from './basic';
 import { briefText } from '../errors';
 import { positiveNumber } from '../util';
-import { Redactor } from './redact';
+import type { Redactor } from './redact';
+import { ClientShare } from './share';
 import { parseWwwAuthenticate } from './challenge';
 import { chooseDigestChallenge, DigestSession } from './digest';
 import {
@@ -50,13 +50,12 @@ export class PhoneClient {
   private readonly queue: SerialQueue;
   private readonly mode: AuthMode;
   private readonly user: string;
-  private readonly password: string;
   /** Default per-request timeout. */
   readonly timeoutMs: number;
   private readonly redactor: Redactor;
   private readonly floor: AuthFloor | undefined;
-  /** computed once: the same on every request */
-  private readonly basicHeader: string;
+  /** redactor, Basic header, password hashes and connector: one set per configured phone (lib/phone.ts gives it to its msg.target phones) */
+  readonly share: ClientShare;
   /** What 'auto' settled on after the first 401, so later requests pay no extra round trip. */
   private autoScheme: AuthScheme = 'none';
   /** 'auto' has seen what the phone wants (a challenge, or an answer without one). */
@@ -87,20 +86,17 @@ export class PhoneClient {
       throw snomError({ phone: this.label, command: 'setup' }, 'E_INPUT', `unknown auth mode "${String(this.mode)}"`);
     }
     this.user = opts.user ?? '';
-    this.password = opts.password ?? '';
-    this.basicHeader = basicAuthorization(this.user, this.password);
-    // A phone echoing the request in an error page must not leak it into messages.
-    this.redactor = Redactor.of({ user: this.user, password: this.password });
+    const password = opts.password ?? '';
+    const given = opts.share;
+    this.share = given?.holds(this.user, password) ? given : new ClientShare(this.user, password);
+    this.redactor = this.share.redactor;
     this.floor = opts.authFloor;
     this.timeoutMs = positiveNumber(opts.timeoutMs, DEFAULT_TIMEOUT_MS);
     this.queue = new SerialQueue(Math.max(0, Math.floor(opts.queueSize ?? DEFAULT_QUEUE_SIZE)));
-    this.dispatcher = new (undici().Client)(this.origin, {
+    const u = undici();
+    this.dispatcher = new u.Client(this.origin, {
       pipelining: 1,
-      connect: {
-        timeout: this.timeoutMs,
-        // Only this client's connections; never the process-wide TLS setting.
-        rejectUnauthorized: !(o.protocol === 'https' && opts.allowSelfSigned === true),
-      },
+      connect: this.share.connector(u, this.timeoutMs, !(o.protocol === 'https' && opts.allowSelfSigned === true)),
     });
   }
 
@@ -141,11 +137,13 @@ export class PhoneClient {
   /** Idempotent. Waiting and running requests fail with E_UNREACHABLE 'client closed'. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      this.queue.close(new ClosedError());
-      this.abort.abort(new ClosedError());
+      // one error for all of it: closing a thousand msg.target clients made three errors (and stacks) each
+      const closed = new ClosedError();
+      this.queue.close(closed);
+      this.abort.abort(closed);
       clearTimeout(this.watchdog);
       this.watchdog = undefined;
-      await this.dispatcher.destroy().catch(() => undefined);
+      await this.dispatcher.destroy(closed).catch(() => undefined);
     })();
     return this.closing;
   }
@@ -282,7 +280,7 @@ export class PhoneClient {
       if (signed && !digest.stale) this.digestWorked = false;
       // adopt the new nonce either way: the next command signs with it
       if (this.digest) this.digest.reset(digest);
-      else this.digest = new DigestSession(digest, this.user, this.password);
+      else this.digest = new DigestSession(digest, this.user, (alg, realm) => this.share.passwordHash(alg, realm));
       if (this.mode === 'auto') {
         this.autoScheme = 'digest';
         this.learned = true;
@@ -331,7 +329,7 @@ export class PhoneClient {
 
   private authorization(method: string, req: PhoneRequest): string | undefined {
     const scheme: AuthScheme = this.mode === 'auto' ? this.autoScheme : this.mode;
-    if (scheme === 'basic') return this.basicHeader;
+    if (scheme === 'basic') return this.share.basicHeader;
     if (scheme === 'digest' && this.digest) return this.digest.authorize(method, req.path, req.body);
     return undefined;
   }

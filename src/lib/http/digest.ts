@@ -148,9 +148,22 @@ export function buildDigestAuthorization(ch: DigestChallenge, i: DigestInput): s
   return h;
 }
 
+/** Random bytes drawn 4 KiB at a time (as Node's randomUUID does): one CSPRNG call per 256 cnonces. */
+let pool: Buffer | undefined;
+let used = 0;
+
 export function newCnonce(): string {
-  return crypto.randomBytes(16).toString('hex');
+  if (!pool || used + 16 > pool.length) {
+    pool = crypto.randomBytes(4096);
+    used = 0;
+  }
+  const cnonce = pool.toString('hex', used, used + 16);
+  used += 16;
+  return cnonce;
 }
+
+/** H(user:realm:password) for a realm, from a cache the phones of one configured phone share. */
+export type PasswordHash = (algorithm: DigestAlgorithm, realm: string) => string;
 
 /**
  * One server nonce and its counter. nc starts at 1 and grows by one per request (8 hex digits).
@@ -169,7 +182,8 @@ export class DigestSession {
   constructor(
     private challenge: DigestChallenge,
     private readonly user: string,
-    private readonly password: string,
+    /** the password, or its hash per realm (ClientShare) */
+    private readonly password: string | PasswordHash,
     private readonly makeCnonce: () => string = newCnonce,
   ) {}
 
@@ -210,8 +224,14 @@ export class DigestSession {
   private prepare(): NonceParts {
     const ch = this.challenge;
     const key = `${ch.algorithm}\n${ch.realm}`;
-    if (this.base?.key !== key)
-      this.base = { key, ha1: digestHash(ch.algorithm, `${this.user}:${ch.realm}:${this.password}`) };
+    if (this.base?.key !== key) {
+      const pw = this.password;
+      const ha1 =
+        typeof pw === 'function'
+          ? pw(ch.algorithm, ch.realm)
+          : digestHash(ch.algorithm, `${this.user}:${ch.realm}:${pw}`);
+      this.base = { key, ha1 };
+    }
     const cnonce = ch.qop ? this.makeCnonce() : '';
     return {
       ha1: ch.algorithm.endsWith('-sess')

@@ -1,3 +1,5 @@
+import type { ClientShare } from './share';
+
 /** How the client authenticates to the phone: snom-phone's "auth" field (README.md "The nodes"; docs/protocol.md §2.1). */
 export type AuthMode = 'auto' | 'basic' | 'digest' | 'none';
 
@@ -32,6 +34,8 @@ export interface PhoneClientOptions {
   name?: string;
   /** No downgrade below this phone's scheme (set for msg.target phones). */
   authFloor?: AuthFloor;
+  /** What this client shares with the other clients of its configured phone (same user and password). */
+  share?: ClientShare;
 }
 
 export interface PhoneRequest {
