@@ -142,14 +142,16 @@ export class SnomPhone {
   /** The profile the nodes check before sending. Detection failures fall back to permissive rules. */
   profile(): Promise<Profile> {
     if (this.detected) return Promise.resolve(this.detected);
-    if (!needsDetection(this.options)) {
-      this.detected = resolveProfile(this.options);
-      return Promise.resolve(this.detected);
-    }
+    if (!needsDetection(this.options)) return Promise.resolve(this.profileNow());
     this.profilePromise ??= this.detect().finally(() => {
       this.profilePromise = undefined;
     });
     return this.profilePromise;
+  }
+
+  /** The profile of a phone whose model and firmware are configured (nothing to detect). */
+  private profileNow(): Profile {
+    return (this.detected ??= resolveProfile(this.options));
   }
 
   private async detect(): Promise<Profile> {
@@ -401,6 +403,8 @@ export class SnomPhone {
       this.siblings.delete(key); // most recently used last
     } else {
       this.makeRoom();
+      // a configured model and firmware are every msg.target phone's: one profile for all of them
+      const shared = needsDetection(this.options) ? undefined : this.profileNow();
       const sibling: SnomPhone = new SnomPhone(
         {
           ...this.options,
@@ -411,7 +415,7 @@ export class SnomPhone {
           share: this.client.share,
           authFloor: { label: `the configured phone ${this.label}`, scheme: () => sibling.floorScheme() },
         },
-        undefined,
+        shared,
         key,
       );
       sibling.parent = this;

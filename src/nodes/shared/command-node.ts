@@ -64,9 +64,17 @@ function asSnomError(err: unknown): SnomError {
 /** Status texts are short: Node-RED shows them under the node. */
 const shortText = (text: string, max = 32): string => briefText(text, max);
 
+/** Keys of the profiles seen: the msg.target phones of a configured model share one profile object. */
+const profileKeys = new WeakMap<Profile, string>();
+
 /** Phones with equal profiles share one plan; warnings do not change what is sent. */
 function profileKey(p: Profile): string {
-  return JSON.stringify({ ...p, warnings: undefined });
+  let k = profileKeys.get(p);
+  if (k === undefined) {
+    k = JSON.stringify({ ...p, warnings: undefined });
+    profileKeys.set(p, k);
+  }
+  return k;
 }
 
 interface Planned<T extends CommandNodeType> {

@@ -76,6 +76,24 @@ describe('lib/http/share: what the clients of one configured phone share', () =>
     }
   });
 
+  it("msg.target phones of a configured model and firmware share the configured phone's profile (one plan key for all)", async () => {
+    const base = new SnomPhone({
+      host: '127.0.0.1',
+      port: 9,
+      model: 'D785',
+      firmware: '10.1.33.33',
+      fleet: '127.0.0.0/8',
+    });
+    const leases = ['127.0.0.2', '127.0.0.3:8080'].map((h) => base.forHost(h));
+    try {
+      const own = await base.profile();
+      for (const l of leases) assert.equal(await l.phone.profile(), own);
+    } finally {
+      for (const l of leases) l.release();
+      void base.close();
+    }
+  });
+
   it('property: cnonces from the pooled draw are 32 hex digits and never repeat (fixed seed, bounded)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 700 }), (n) => {
