@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { DigestSession, newCnonce, type DigestChallenge } from '../../../src/lib/http/digest';
+import { ClosedError } from '../../../src/lib/http/errors';
 import { ClientShare } from '../../../src/lib/http/share';
 import { SnomPhone } from '../../../src/lib/phone';
 
@@ -92,6 +93,15 @@ describe('lib/http/share: what the clients of one configured phone share', () =>
       for (const l of leases) l.release();
       void base.close();
     }
+  });
+
+  it("closing makes its error without a stack (a redeploy closes thousands), and leaves Node's stack limit as it was", () => {
+    const before = Error.stackTraceLimit;
+    const e = new ClosedError();
+    assert.equal(Error.stackTraceLimit, before);
+    assert.equal(e.message, 'client closed');
+    assert.doesNotMatch(String(e.stack), /\n\s+at /);
+    assert.match(String(new Error('x').stack), /\n\s+at /);
   });
 
   it('property: cnonces from the pooled draw are 32 hex digits and never repeat (fixed seed, bounded)', () => {
