@@ -259,4 +259,47 @@ describe('lib/phone: fan-out to many phones', function () {
       serverOf(targets[0]).off('request', listener);
     }
   });
+
+  it('a msg.target phone released when idle keeps its Digest nonce: the next command costs one exchange, not a challenge again', async () => {
+    const cfg = configured({ fleet: '127.0.0.0/8', targetIdleMs: 50, auth: 'digest' });
+    const watch = watchInFlight([targets[1]]);
+    try {
+      const first = cfg.forHost(hostOf(targets[1]));
+      await first.phone.run([{ command: 'key', path: '/command.htm?key=1' }]);
+      assert.equal(watch.seen, 2, 'first contact: the challenge, then the signed request');
+      first.release();
+      await until('the idle client closed', async () => (cfg.targetClients === 0 ? true : undefined));
+      watch.reset();
+      const again = cfg.forHost(hostOf(targets[1]));
+      assert.notEqual(again.phone, first.phone, 'a new client');
+      const { response } = await again.phone.run([{ command: 'key', path: '/command.htm?key=2' }]);
+      assert.equal(response.status, 200);
+      assert.equal(watch.seen, 1, 'signed with the kept nonce at once');
+      again.release();
+    } finally {
+      watch.stop();
+    }
+  });
+
+  it('a kept nonce the phone no longer accepts (expired: 401 stale) costs one retry, and the command goes through', async () => {
+    const [short] = await startPhones([{ auth: 'digest' as const, nonceLifetimeMs: 150 }]);
+    const cfg = configured({ fleet: '127.0.0.0/8', targetIdleMs: 20, auth: 'digest' });
+    const watch = watchInFlight([short]);
+    try {
+      const first = cfg.forHost(hostOf(short));
+      await first.phone.run([{ command: 'key', path: '/command.htm?key=1' }]);
+      first.release();
+      await until('the idle client closed', async () => (cfg.targetClients === 0 ? true : undefined));
+      await new Promise((r) => setTimeout(r, 300)); // the phone's nonce expires
+      watch.reset();
+      const again = cfg.forHost(hostOf(short));
+      const { response } = await again.phone.run([{ command: 'key', path: '/command.htm?key=2' }]);
+      assert.equal(response.status, 200);
+      assert.equal(watch.seen, 2, 'the stale answer, then the request signed with the new nonce');
+      again.release();
+    } finally {
+      watch.stop();
+      await stopAll([short]);
+    }
+  });
 });

@@ -93,6 +93,16 @@ export class PhoneClient {
     this.floor = opts.authFloor;
     this.timeoutMs = positiveNumber(opts.timeoutMs, DEFAULT_TIMEOUT_MS);
     this.queue = new SerialQueue(Math.max(0, Math.floor(opts.queueSize ?? DEFAULT_QUEUE_SIZE)));
+    // a Digest nonce this phone accepted from an earlier (closed) client of the same config
+    const kept = this.mode === 'digest' || this.mode === 'auto' ? this.share.takeNonce(this.origin) : undefined;
+    if (kept) {
+      this.digest = kept;
+      this.digestWorked = true;
+      if (this.mode === 'auto') {
+        this.autoScheme = 'digest';
+        this.learned = true;
+      }
+    }
     const u = undici();
     this.dispatcher = new u.Client(this.origin, {
       pipelining: 1,
@@ -137,6 +147,8 @@ export class PhoneClient {
   /** Idempotent. Waiting and running requests fail with E_UNREACHABLE 'client closed'. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      if (this.digest && this.digestWorked && this.deadline === 0 && this.queue.waiting === 0 && !this.queue.busy)
+        this.share.keepNonce(this.origin, this.digest);
       // one error for all of it: closing a thousand msg.target clients made three errors (and stacks) each
       const closed = new ClosedError();
       this.queue.close(closed);

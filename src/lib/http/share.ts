@@ -5,8 +5,11 @@
  */
 import type * as Undici from 'undici';
 import { basicAuthorization } from './basic';
-import { digestHash, type DigestAlgorithm } from './digest';
+import { digestHash, type DigestAlgorithm, type DigestSession } from './digest';
 import { Redactor } from './redact';
+
+/** Nonces of closed clients remembered per share (one per phone, a few hundred bytes each); a bound, not a leak. */
+const MAX_KEPT_NONCES = 4096;
 
 /** Realms remembered per share: a fleet has a handful (one per model, docs/protocol.md §2.1); a bound, not a leak. */
 const MAX_REALMS = 64;
@@ -20,6 +23,8 @@ export class ClientShare {
   /** H(user:realm:password) by algorithm and realm */
   private readonly hashes = new Map<string, string>();
   private readonly connectors = new Map<string, Connector>();
+  /** the Digest sessions of closed clients that the phone accepted, by origin */
+  private readonly kept = new Map<string, DigestSession>();
 
   constructor(
     readonly user: string,
@@ -49,6 +54,25 @@ export class ClientShare {
       this.hashes.set(key, h);
     }
     return h;
+  }
+
+  /**
+   * A closed client's Digest session that its phone accepted: a msg.target phone's client is closed
+   * when idle, and a later command to that phone would pay a challenge again (2 exchanges instead of 1)
+   * for nothing — the phone's nonce lives longer. A phone that forgot it answers 401 (stale), and the
+   * client retries once, as with any nonce.
+   */
+  keepNonce(origin: string, session: DigestSession): void {
+    this.kept.delete(origin);
+    if (this.kept.size >= MAX_KEPT_NONCES) this.kept.delete(this.kept.keys().next().value as string);
+    this.kept.set(origin, session);
+  }
+
+  /** The kept session of this origin, once (a new client for that phone takes it over). */
+  takeNonce(origin: string): DigestSession | undefined {
+    const s = this.kept.get(origin);
+    if (s) this.kept.delete(origin);
+    return s;
   }
 
   /** One undici connector (and TLS session cache) per connect timeout and certificate rule. */
