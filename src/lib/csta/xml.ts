@@ -5,7 +5,7 @@
  */
 import type { XMLParser } from 'fast-xml-parser';
 import { fastXmlParser } from '../fast-xml';
-import { briefLine, briefText, inputError } from '../errors';
+import { briefLine, briefText, inputError, type TextKey } from '../errors';
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -34,7 +34,7 @@ function carried(text: string, where: string): string {
     throw inputError(
       `The ${where} contains control characters or broken Unicode (a lone surrogate) that XML cannot carry.`,
       { field: where },
-    );
+    ).withText('xml.notCarried', { where });
   }
   return escapeXml(text);
 }
@@ -81,17 +81,31 @@ export function wellFormedError(xml: string): string | undefined {
   return `${msg} (line ${r.err.line}, column ${r.err.col})`;
 }
 
+/** What is wrong with user XML: the English message and its catalog entry ("runtime.errors.xml.*"). */
+export interface XmlProblem extends TextKey {
+  message: string;
+}
+
 /**
  * Why user XML cannot go to the phone as it is, or undefined: broken Unicode, characters XML cannot
- * carry, a DOCTYPE or entity declaration, not well-formed. `what` names it ("The raw CSTA request").
+ * carry, a DOCTYPE or entity declaration, not well-formed. `what` names it ("The raw CSTA request");
+ * the catalogs say it in words as `fields.<what>`.
  */
-export function userXmlProblem(xml: string, what: string): string | undefined {
-  if (LONE_SURROGATE.test(xml)) return `${what} contains broken Unicode (a lone surrogate).`;
-  if (XML_ILLEGAL_CHARS.test(xml)) return `${what} contains control characters that XML cannot carry.`;
+export function userXmlProblem(xml: string, what: string): XmlProblem | undefined {
+  const said = (key: string, message: string, params: TextKey['params'] = {}): XmlProblem => ({
+    key: `xml.${key}`,
+    message,
+    params: { field: what, ...params },
+  });
+  if (LONE_SURROGATE.test(xml)) return said('lone', `${what} contains broken Unicode (a lone surrogate).`);
+  if (XML_ILLEGAL_CHARS.test(xml)) return said('illegal', `${what} contains control characters that XML cannot carry.`);
   if (DOCTYPE.test(xml))
-    return `${what} has a DOCTYPE or entity declaration; the phone takes none (they can blow up its parser).`;
+    return said(
+      'doctype',
+      `${what} has a DOCTYPE or entity declaration; the phone takes none (they can blow up its parser).`,
+    );
   const problem = wellFormedError(xml);
-  if (problem) return `${what} is not well-formed XML: ${problem}.`;
+  if (problem) return said('notWellFormed', `${what} is not well-formed XML: ${problem}.`, { problem });
   return undefined;
 }
 
