@@ -35,7 +35,7 @@ function routeFor(ctx: BuildContext<'snom-csta'>, what: string): 'http' | 'sip' 
   if (msg.target !== undefined && msg.target !== null && msg.target !== '')
     throw unsupportedError(
       `${what} over SIP (uaCSTA) goes to the configured phone only; msg.target works with CSTA over HTTP.`,
-    );
+    ).withText('csta.sipTarget', { what });
   return 'sip';
 }
 // ---- end transport ----
