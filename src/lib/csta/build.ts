@@ -313,8 +313,8 @@ export function buildRawCsta(xml: string): CstaRequest {
       'csta.rawEmpty',
     );
   }
-  const problem = userXmlProblem(xml, 'The raw CSTA request');
-  if (problem) throw inputError(problem.message, { field: 'xml' }).withText(problem.key, problem.params);
+  const problem = userXmlProblem(xml, 'The raw CSTA request', 'xml');
+  if (problem) throw problem;
   const roots = topLevelElements(xml);
   if (roots.length !== 1) {
     throw inputError(`The raw CSTA request must have exactly one root element, not ${roots.length}.`, {

@@ -7,14 +7,13 @@ import { isObj } from '../util';
 
 type Obj = Record<string, unknown>;
 
-/** What is wrong with a reply, as the message says it and as its catalog key ("runtime.errors.csta.<key>"). */
+/** What is wrong with a reply, as the message says it. */
 const WHY = {
   empty: 'was empty',
   notCsta: 'is not CSTA XML',
   emptySoap: 'has an empty SOAP body',
   noFault: 'is an error without a CSTA fault',
 } as const;
-const WHY_KEYS = { empty: 'replyEmpty', notCsta: 'replyNotCsta', emptySoap: 'replyEmptySoap', noFault: 'replyNoFault' };
 
 function httpError(status: number, body: string, why: keyof typeof WHY, context: SnomErrorDetails): SnomError {
   const who = context.phone ? `phone ${context.phone}` : 'the phone';
@@ -30,7 +29,11 @@ function httpError(status: number, body: string, why: keyof typeof WHY, context:
   );
   // the catalog's sentence names both
   if (!context.phone || !context.command) return e;
-  return e.withText(`csta.${WHY_KEYS[why]}`, { phone: context.phone, command: context.command, status });
+  const params = { phone: context.phone, command: context.command, status };
+  if (why === 'empty') return e.withText('csta.replyEmpty', params);
+  if (why === 'emptySoap') return e.withText('csta.replyEmptySoap', params);
+  if (why === 'noFault') return e.withText('csta.replyNoFault', params);
+  return e.withText('csta.replyNotCsta', params);
 }
 
 /** First element child of `o` that is not the SOAP Header, with its name. */

@@ -5,7 +5,7 @@
  */
 import type { XMLParser } from 'fast-xml-parser';
 import { fastXmlParser } from '../fast-xml';
-import { briefLine, briefText, inputError, type TextKey } from '../errors';
+import { briefLine, briefText, inputError, type SnomError } from '../errors';
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -81,31 +81,32 @@ export function wellFormedError(xml: string): string | undefined {
   return `${msg} (line ${r.err.line}, column ${r.err.col})`;
 }
 
-/** What is wrong with user XML: the English message and its catalog entry ("runtime.errors.xml.*"). */
-export interface XmlProblem extends TextKey {
-  message: string;
-}
-
 /**
- * Why user XML cannot go to the phone as it is, or undefined: broken Unicode, characters XML cannot
- * carry, a DOCTYPE or entity declaration, not well-formed. `what` names it ("The raw CSTA request");
- * the catalogs say it in words as `fields.<what>`.
+ * Why user XML cannot go to the phone as it is (E_INPUT, not thrown: the caller throws), or undefined:
+ * broken Unicode, characters XML cannot carry, a DOCTYPE or entity declaration, not well-formed.
+ * `what` names it ("The raw CSTA request"; the catalogs say it in words as `fields.<what>`), `field`
+ * is the error's field.
  */
-export function userXmlProblem(xml: string, what: string): XmlProblem | undefined {
-  const said = (key: string, message: string, params: TextKey['params'] = {}): XmlProblem => ({
-    key: `xml.${key}`,
-    message,
-    params: { field: what, ...params },
-  });
-  if (LONE_SURROGATE.test(xml)) return said('lone', `${what} contains broken Unicode (a lone surrogate).`);
-  if (XML_ILLEGAL_CHARS.test(xml)) return said('illegal', `${what} contains control characters that XML cannot carry.`);
-  if (DOCTYPE.test(xml))
-    return said(
-      'doctype',
-      `${what} has a DOCTYPE or entity declaration; the phone takes none (they can blow up its parser).`,
+export function userXmlProblem(xml: string, what: string, field: string): SnomError | undefined {
+  const said = { field: what };
+  if (LONE_SURROGATE.test(xml))
+    return inputError(`${what} contains broken Unicode (a lone surrogate).`, { field }).withText('xml.lone', said);
+  if (XML_ILLEGAL_CHARS.test(xml))
+    return inputError(`${what} contains control characters that XML cannot carry.`, { field }).withText(
+      'xml.illegal',
+      said,
     );
+  if (DOCTYPE.test(xml))
+    return inputError(
+      `${what} has a DOCTYPE or entity declaration; the phone takes none (they can blow up its parser).`,
+      { field },
+    ).withText('xml.doctype', said);
   const problem = wellFormedError(xml);
-  if (problem) return said('notWellFormed', `${what} is not well-formed XML: ${problem}.`, { problem });
+  if (problem)
+    return inputError(`${what} is not well-formed XML: ${problem}.`, { field }).withText('xml.notWellFormed', {
+      ...said,
+      problem,
+    });
   return undefined;
 }
 

@@ -29,8 +29,8 @@ export function validateMinibrowserXml(xml: unknown): { root: string } {
       { field: 'document' },
     ).withText('xml.docEmpty');
   }
-  const problem = userXmlProblem(xml, 'The minibrowser document');
-  if (problem) throw inputError(problem.message, { field: 'document' }).withText(problem.key, problem.params);
+  const problem = userXmlProblem(xml, 'The minibrowser document', 'document');
+  if (problem) throw problem;
   const roots = topLevelElements(xml);
   if (roots.length === 0) {
     throw inputError('The minibrowser document has no root element.', { field: 'document' }).withText('xml.noRoot');
