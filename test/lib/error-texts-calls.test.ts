@@ -247,6 +247,8 @@ const NODE_KEYS = [
   'xml.noMinibrowser',
   'xml.noHttpNodes',
   'settings.action',
+  // not in the node test: a uaCSTA route with msg.target, a phone without a first identity, a
+  // Node-RED without HTTP nodes
   'csta.sipTarget',
   'csta.noIdentity',
   // defensive, not reachable from input: an http(s) URL the WHATWG parser takes always has a host,

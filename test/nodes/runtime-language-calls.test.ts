@@ -32,11 +32,16 @@ function flow(url: string, closed: number) {
     phoneConfig('p1', url),
     phoneConfig('p2', url, { auth: 'digest' }),
     phoneConfig('p3', `http://127.0.0.1:${closed}`),
+    // firmware 7.3.2: neither CSTA over HTTP nor minibrowser.htm (nothing is sent to it)
+    phoneConfig('p4', url, { model: 'snom870', firmware: '7.3.2' }),
     node('k1', 'snom-key', 'p1', { keys: '' }),
     node('k2', 'snom-key', 'p2', { keys: '' }),
     node('k3', 'snom-key', 'p3', { keys: '' }),
     node('c1', 'snom-csta', 'p1', { operation: 'AnswerCall' }),
     node('x1', 'snom-xml-push', 'p1', { transport: 'auto', document: '' }),
+    node('x2', 'snom-xml-push', 'p1', { transport: 'fax', document: '' }),
+    node('x3', 'snom-xml-push', 'p4', { transport: 'auto', document: '' }),
+    node('x4', 'snom-xml-push', 'p4', { transport: 'minibrowser', document: '' }),
     node('s1', 'snom-settings', 'p1', { action: 'msg' }),
     node('d1', 'snom-dial', 'p1', { number: '', mode: '' }),
     node('m1', 'snom-command', 'p1', { command: 'factoryReset', confirmReset: false }),
@@ -49,6 +54,7 @@ const creds = {
   p1: { user: SIM_USER, password: SIM_PASSWORD },
   p2: { user: SIM_USER, password: 'not the password' },
   p3: { user: SIM_USER, password: SIM_PASSWORD },
+  p4: { user: SIM_USER, password: SIM_PASSWORD },
 };
 
 describe('call-side errors in the runtime language (node-red-node-test-helper, German runtime)', function () {
@@ -125,6 +131,38 @@ describe('call-side errors in the runtime language (node-red-node-test-helper, G
       code: 'E_INPUT',
       says: /^SnomError \[E_INPUT\]: Das Minibrowser-Dokument hat eine DOCTYPE- oder Entity-Deklaration/,
       english: /^The minibrowser document has a DOCTYPE/,
+    },
+    {
+      what: 'no minibrowser document at all',
+      id: 'x1',
+      msg: { payload: 5 },
+      code: 'E_INPUT',
+      says: /^SnomError \[E_INPUT\]: Kein Dokument zum Anzeigen: Geben Sie Minibrowser-XML im Node oder in msg\.payload an/,
+      english: /^No document to show/,
+    },
+    {
+      what: 'an unknown push transport',
+      id: 'x2',
+      msg: { payload: '<SnomIPPhoneText/>' },
+      code: 'E_INPUT',
+      says: /^SnomError \[E_INPUT\]: Der Transport muss auto, csta oder minibrowser sein, nicht "fax"\.$/,
+      english: /^The transport must be auto, csta or minibrowser/,
+    },
+    {
+      what: 'a phone that takes no pushed screen',
+      id: 'x3',
+      msg: { payload: '<SnomIPPhoneText/>' },
+      code: 'E_UNSUPPORTED',
+      says: /^SnomError \[E_UNSUPPORTED\]: Dieses Telefon \(snom870 7\.3\.2\) kann einen gesendeten Bildschirm weder per CSTA XmlPush/,
+      english: /^This phone \(snom870 7\.3\.2\) can take a pushed screen neither/,
+    },
+    {
+      what: 'a minibrowser push to firmware without minibrowser.htm',
+      id: 'x4',
+      msg: { payload: '<SnomIPPhoneText/>' },
+      code: 'E_UNSUPPORTED',
+      says: /^SnomError \[E_UNSUPPORTED\]: Dieses Telefon \(snom870 7\.3\.2\) kann keine minibrowser\.htm-Pushes annehmen/,
+      english: /^This phone \(snom870 7\.3\.2\) cannot take minibrowser\.htm pushes/,
     },
     {
       what: 'an unknown settings action',
