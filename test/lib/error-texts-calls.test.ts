@@ -30,7 +30,11 @@ import type { CstaCaps } from '../../src/lib/profile/types';
 import { planSettingsSet, settingNames, settingValues } from '../../src/lib/settings/plan';
 import { buildWebSettingsWrite, encodeSettingValue, parseSettingsXml } from '../../src/lib/settings/web';
 import { cstaOperationFrom, cstaParamsFrom, rawXmlFrom } from '../../src/nodes/shared/csta-params';
-import { flatten, paramsOf, render, runtimePart } from '../support/catalog';
+import { rejection } from '../support/assert-error';
+import { localise, translator, type Translate } from '../../src/nodes/shared/i18n';
+import { flatten, render, runtimePart } from '../support/catalog';
+import { fromNodeRed } from '../support/red';
+import { useRuntimeLanguage } from '../support/runtime-language';
 
 const d785 = resolveProfile({ model: 'D785', firmware: '10.1.33.33' });
 const d865 = resolveProfile({ model: 'D865', firmware: '10.1.33.33' });
@@ -48,25 +52,8 @@ const doc = (o: unknown) => thrown(() => buildMinibrowserXml(o as MinibrowserObj
 const form = {} as Parameters<typeof cstaOperationFrom>[0];
 const text = (o: Record<string, unknown>) => doc({ type: 'text', text: 'x', ...o });
 
-function thrown(f: () => unknown): SnomError {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof SnomError, String(e));
-    return e;
-  }
-  assert.fail('nothing thrown');
-}
-
-async function rejected(p: Promise<unknown>): Promise<SnomError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof SnomError, String(e));
-    return e;
-  }
-  assert.fail('nothing thrown');
-}
+/** The SnomError `f` throws (as a rejection, so that sync and async samples read alike). */
+const thrown = (f: () => unknown): Promise<SnomError> => rejection(Promise.resolve().then(f));
 
 /** The call-side errors a user meets, by the key their message has in the catalogs. */
 // prettier-ignore
@@ -121,7 +108,7 @@ const SAMPLES: Array<[string, () => SnomError | Promise<SnomError>]> = [
   ['csta.replyNotCsta', () => thrown(() => parseCstaResponse(200, 'no xml here', reply))],
   ['csta.replyEmptySoap', () => thrown(() => parseCstaResponse(200, '<Envelope><Body></Body></Envelope>', reply))],
   ['csta.replyNoFault', () => thrown(() => parseCstaResponse(500, '<MakeCallResponse/>', reply))],
-  ['csta.sipTimeout', () => rejected(cstaSipPlan(buildCstaRequest('AnswerCall', { callId: 1 }, caps), () => new Promise(() => {})).execute!(new SnomPhone({ host: '127.0.0.1', port: 9 }), { timeoutMs: 1 }))],
+  ['csta.sipTimeout', () => rejection(cstaSipPlan(buildCstaRequest('AnswerCall', { callId: 1 }, caps), () => new Promise(() => {})).execute!(new SnomPhone({ host: '127.0.0.1', port: 9 }), { timeoutMs: 1 }))],
   ['csta.monitorStop', () => thrown(() => buildMonitorStop('1', v873))],
   ['csta.crossRef', () => thrown(() => buildMonitorStop('a b', caps))],
   ['csta.keepAlive', () => thrown(() => keepAliveMsFrom('0'))],
@@ -189,26 +176,27 @@ const SAMPLES: Array<[string, () => SnomError | Promise<SnomError>]> = [
 describe('lib: call-side errors carry their catalog key, said in both catalogs (runtime.errors)', () => {
   const en = flatten(runtimePart('en-US'));
   const de = flatten(runtimePart('de'));
-  /** A field named in words is said in the language too (i18n.ts withField: runtime.fields). */
-  const inWords = (cat: Map<string, string>, params: Record<string, string | number>) =>
-    typeof params.field === 'string' && cat.has(`fields.${params.field}`)
-      ? { ...params, field: cat.get(`fields.${params.field}`)! }
-      : params;
+  // German as a node says it: localise with the runtime's own i18n (@node-red/util) set to de
+  let restore: () => Promise<void>;
+  let t: Translate;
+  before(async () => {
+    restore = await useRuntimeLanguage('de');
+    t = translator({ _: require(fromNodeRed('@node-red/util')).i18n._ });
+  });
+  after(() => restore());
 
   for (const [key, make] of SAMPLES) {
-    it(`${key}: en-US gives the message as thrown; de differs and fills every parameter`, async () => {
+    it(`${key}: en-US renders the message as thrown; localised in de it differs, code and details kept`, async () => {
       const err = await make();
-      assert.ok(err.text, `${err.code} ${err.message}: no text key`);
-      assert.equal(err.text.key, key);
-      const full = `errors.${key}`;
-      const english = en.get(full);
-      const german = de.get(full);
-      assert.ok(english !== undefined && german !== undefined, `${full} in both catalogs`);
-      for (const p of paramsOf(english)) assert.ok(Object.hasOwn(err.text.params, p), `${full}: ${p} given`);
-      assert.equal(render(english, inWords(en, err.text.params)), err.message);
-      const said = render(german, inWords(de, err.text.params));
-      assert.notEqual(said, err.message);
-      assert.doesNotMatch(said, /__\w+?__/);
+      assert.equal(err.text?.key, key, `${err.code} ${err.message}: its text key`);
+      const english = en.get(`errors.${key}`);
+      assert.ok(english !== undefined && de.has(`errors.${key}`), `errors.${key} in both catalogs`);
+      assert.equal(render(english, err.text.params), err.message);
+      const german = localise(t, err) as SnomError;
+      assert.notEqual(german.message, err.message);
+      assert.doesNotMatch(german.message, /__\w+?__/);
+      assert.equal(german.code, err.code);
+      assert.deepEqual(german.details, err.details);
     });
   }
 
@@ -227,14 +215,13 @@ describe('lib: call-side errors carry their catalog key, said in both catalogs (
     );
   });
 
-  it('a field named in words is said in German too (The identity → Die Identität)', () => {
-    const err = thrown(() => buildRemoteCommand('reregister', { identity: 'x' }, d785));
-    assert.ok(err.text);
-    assert.match(render(de.get('errors.remote.range')!, inWords(de, err.text.params)), /^Die Identität muss/);
+  it('a field named in words is said in German too (The identity → Die Identität)', async () => {
+    const err = await thrown(() => buildRemoteCommand('reregister', { identity: 'x' }, d785));
+    assert.match(localise(t, err).message, /^Die Identität muss eine ganze Zahl von 1 bis 12 sein, erhalten: "x"$/);
   });
 
-  it('a DTMF error on a model without HTTP remote control stays E_UNSUPPORTED (keys.noRemote)', () => {
-    assert.equal(thrown(() => buildDtmf('1', d865)).text?.key, 'keys.noRemote');
+  it('a DTMF error on a model without HTTP remote control stays E_UNSUPPORTED (keys.noRemote)', async () => {
+    assert.equal((await thrown(() => buildDtmf('1', d865))).text?.key, 'keys.noRemote');
   });
 });
 
