@@ -234,10 +234,9 @@ const NODE_KEYS = [
   'xml.noMinibrowser',
   'xml.noHttpNodes',
   'settings.action',
-  // not in the node test: a uaCSTA route with msg.target, a phone without a first identity, a
-  // Node-RED without HTTP nodes
-  'csta.sipTarget',
   'csta.noIdentity',
+  // not in the node test: a uaCSTA route with msg.target, a Node-RED without HTTP nodes
+  'csta.sipTarget',
   // defensive, not reachable from input: an http(s) URL the WHATWG parser takes always has a host,
   // and a well-formed document always has a root element
   'remote.urlScheme',

@@ -6,7 +6,7 @@ import * as net from 'node:net';
 import type { SimPhone } from '../../src/simulator/phone';
 import { catchNode, collect, helper, nodeModule, phoneConfig, type Collected } from '../support/red';
 import { useRuntimeLanguage, withRuntimeI18n } from '../support/runtime-language';
-import { SIM_PASSWORD, SIM_USER, simFaults, simReset, startPhones, stopAll } from '../support/sim';
+import { SIM_PASSWORD, SIM_USER, simFaults, simJson, simReset, startPhones, stopAll } from '../support/sim';
 
 const TYPES = 'snom-phone snom-key snom-csta snom-xml-push snom-settings snom-dial snom-command'.split(' ');
 const modules = TYPES.map((type) => withRuntimeI18n(nodeModule(type), type));
@@ -20,7 +20,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-function flow(url: string, closed: number) {
+function flow(url: string, closed: number, old: string) {
   const node = (id: string, type: string, phone: string, extra: Record<string, unknown> = {}) => ({
     id,
     type,
@@ -34,10 +34,13 @@ function flow(url: string, closed: number) {
     phoneConfig('p3', `http://127.0.0.1:${closed}`),
     // firmware 7.3.2: neither CSTA over HTTP nor minibrowser.htm (nothing is sent to it)
     phoneConfig('p4', url, { model: 'snom870', firmware: '7.3.2' }),
+    // firmware 7.3.4: CSTA without identity indexes, the device is read from user_name1/user_host1
+    phoneConfig('p5', old, { model: 'snom360', firmware: '7.3.4' }),
     node('k1', 'snom-key', 'p1', { keys: '' }),
     node('k2', 'snom-key', 'p2', { keys: '' }),
     node('k3', 'snom-key', 'p3', { keys: '' }),
     node('c1', 'snom-csta', 'p1', { operation: 'AnswerCall' }),
+    node('c2', 'snom-csta', 'p5', { operation: 'MakeCall' }),
     node('x1', 'snom-xml-push', 'p1', { transport: 'auto', document: '' }),
     node('x2', 'snom-xml-push', 'p1', { transport: 'fax', document: '' }),
     node('x3', 'snom-xml-push', 'p4', { transport: 'auto', document: '' }),
@@ -55,6 +58,7 @@ const creds = {
   p2: { user: SIM_USER, password: 'not the password' },
   p3: { user: SIM_USER, password: SIM_PASSWORD },
   p4: { user: SIM_USER, password: SIM_PASSWORD },
+  p5: { user: SIM_USER, password: SIM_PASSWORD },
 };
 
 describe('call-side errors in the runtime language (node-red-node-test-helper, German runtime)', function () {
@@ -64,17 +68,20 @@ describe('call-side errors in the runtime language (node-red-node-test-helper, G
   let err: Collected;
   before(async () => {
     await new Promise<void>((r) => helper.startServer(r));
-    phones = await startPhones([{ model: 'D785', firmware: '10.1.33.33', auth: 'digest' }]);
+    phones = await startPhones([
+      { model: 'D785', firmware: '10.1.33.33', auth: 'digest' },
+      { model: 'snom360', firmware: '7.3.4', identities: ['sip:31@old.example'] },
+    ]);
     closed = await closedPort();
     restore = await useRuntimeLanguage('de');
   });
   beforeEach(async () => {
-    await helper.load([...modules, catchNode], flow(phones[0].url, closed), creds);
+    await helper.load([...modules, catchNode], flow(phones[0].url, closed, phones[1].url), creds);
     err = collect(helper.getNode('err'));
   });
   afterEach(async () => {
     await helper.unload();
-    await simReset(phones[0]);
+    for (const p of phones) await simReset(p);
   });
   after(async () => {
     await restore();
@@ -235,5 +242,16 @@ describe('call-side errors in the runtime language (node-red-node-test-helper, G
     const m = await caught('k1', { payload: 'ENTER' });
     assert.equal(m.error.code, 'E_UNREACHABLE');
     assert.match(m.error.message, /fehlgeschlagen: das Telefon hat die Verbindung ohne Antwort geschlossen$/);
+  });
+
+  it('a phone without a usable first identity (CSTA before 8.7.4): German, E_INPUT, no call placed', async () => {
+    await simJson(phones[1], 'PUT', 'settings', { user_host1: '' });
+    const m = await caught('c2', { payload: '200' });
+    assert.equal(m.error.code, 'E_INPUT');
+    assert.match(
+      m.error.message,
+      /^SnomError \[E_INPUT\]: Telefon \S+ hat keine brauchbare erste Identität \(user_name1 "31", user_host1 ""\); geben Sie das Gerät/,
+    );
+    assert.match(m.snom.error.message, /has no usable first identity/);
   });
 });
