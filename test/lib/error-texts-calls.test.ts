@@ -235,6 +235,9 @@ const NODE_KEYS = [
   'xml.noHttpNodes',
   'settings.action',
   'csta.noIdentity',
+  'csta.gapNoSipUser',
+  'csta.noUaCsta',
+  'csta.transport',
   // not in the node test: a uaCSTA route with msg.target, a Node-RED without HTTP nodes
   'csta.sipTarget',
   // defensive, not reachable from input: an http(s) URL the WHATWG parser takes always has a host,

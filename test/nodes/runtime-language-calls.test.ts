@@ -36,11 +36,16 @@ function flow(url: string, closed: number, old: string) {
     phoneConfig('p4', url, { model: 'snom870', firmware: '7.3.2' }),
     // firmware 7.3.4: CSTA without identity indexes, the device is read from user_name1/user_host1
     phoneConfig('p5', old, { model: 'snom360', firmware: '7.3.4' }),
+    // firmware 8.7.1: no CSTA over HTTP, uaCSTA only (no SIP user configured; nothing is sent to it)
+    phoneConfig('p6', url, { model: 'snom870', firmware: '8.7.1.20' }),
     node('k1', 'snom-key', 'p1', { keys: '' }),
     node('k2', 'snom-key', 'p2', { keys: '' }),
     node('k3', 'snom-key', 'p3', { keys: '' }),
     node('c1', 'snom-csta', 'p1', { operation: 'AnswerCall' }),
     node('c2', 'snom-csta', 'p5', { operation: 'MakeCall' }),
+    node('c3', 'snom-csta', 'p6', { operation: 'AnswerCall', transport: 'auto' }),
+    node('c4', 'snom-csta', 'p4', { operation: 'AnswerCall', transport: 'sip' }),
+    node('c5', 'snom-csta', 'p1', { operation: 'AnswerCall', transport: 'pigeon' }),
     node('x1', 'snom-xml-push', 'p1', { transport: 'auto', document: '' }),
     node('x2', 'snom-xml-push', 'p1', { transport: 'fax', document: '' }),
     node('x3', 'snom-xml-push', 'p4', { transport: 'auto', document: '' }),
@@ -59,6 +64,7 @@ const creds = {
   p3: { user: SIM_USER, password: SIM_PASSWORD },
   p4: { user: SIM_USER, password: SIM_PASSWORD },
   p5: { user: SIM_USER, password: SIM_PASSWORD },
+  p6: { user: SIM_USER, password: SIM_PASSWORD },
 };
 
 describe('call-side errors in the runtime language (node-red-node-test-helper, German runtime)', function () {
@@ -130,6 +136,30 @@ describe('call-side errors in the runtime language (node-red-node-test-helper, G
       code: 'E_INPUT',
       says: /^SnomError \[E_INPUT\]: callId muss eine ganze Zahl wie -18 sein \(\$csta_id des Telefons\), nicht "abc"\.$/,
       english: /^callId must be a whole number such as -18/,
+    },
+    {
+      what: 'CSTA on 8.7.1 without a SIP user (the hint said in German too)',
+      id: 'c3',
+      msg: { payload: { callId: 1 } },
+      code: 'E_UNSUPPORTED',
+      says: /^SnomError \[E_UNSUPPORTED\]: CSTA AnswerCall ist nicht möglich: Firmware 8\.7\.0 bis 8\.7\.2 kann kein CSTA über HTTP; .*SIP-Benutzer ein, um stattdessen uaCSTA zu verwenden\.$/,
+      english: /^CSTA AnswerCall \(set the phone config's SIP user to use uaCSTA instead\) is not possible/,
+    },
+    {
+      what: 'uaCSTA asked of firmware before 8.7.1',
+      id: 'c4',
+      msg: { payload: { callId: 1 } },
+      code: 'E_UNSUPPORTED',
+      says: /^SnomError \[E_UNSUPPORTED\]: CSTA AnswerCall über SIP \(uaCSTA\) ist nicht möglich: Firmware 7\.3\.2 ist älter als 8\.7\.1/,
+      english: /^CSTA AnswerCall over SIP \(uaCSTA\) is not possible: firmware 7\.3\.2 is older than 8\.7\.1/,
+    },
+    {
+      what: 'an unknown CSTA transport',
+      id: 'c5',
+      msg: { payload: { callId: 1 } },
+      code: 'E_INPUT',
+      says: /^SnomError \[E_INPUT\]: "pigeon" ist kein CSTA-Transport: Verwenden Sie "auto", "http" oder "sip"\.$/,
+      english: /^"pigeon" is not a CSTA transport/,
     },
     {
       what: 'a minibrowser document with a DOCTYPE (field said in words)',
