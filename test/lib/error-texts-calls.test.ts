@@ -19,6 +19,7 @@ import {
   WHAT_KEYS,
   type ErrorContext,
 } from '../../src/lib/http/errors';
+import { phoneOrigin } from '../../src/lib/http/origin';
 import { buildMinibrowserXml } from '../../src/lib/minibrowser/build';
 import { minibrowserPushPath } from '../../src/lib/minibrowser/push';
 import { checkSecret, sealDocument } from '../../src/lib/minibrowser/sealed';
@@ -65,6 +66,9 @@ const SAMPLES: Array<[string, () => SnomError | Promise<SnomError>]> = [
   ['http.downgrade', () => downgradeError(ctx, 'desk (10.0.0.5:80)')],
   ['http.authMode', () => thrown(() => new PhoneClient({ host: '127.0.0.1', auth: 'kerberos' as 'none' }))],
   ['http.closed', () => transportError(ctx, coded('UND_ERR_DESTROYED'))],
+  ['http.notAHost', () => thrown(() => phoneOrigin('a phone'))],
+  ['http.badPort', () => thrown(() => phoneOrigin('desk:http'))],
+  ['http.portRange', () => thrown(() => phoneOrigin('desk', 70000))],
   ...Object.entries(WHAT_KEYS)
     .filter(([what]) => what.includes('HTTP 40') || what.includes('auth'))
     .map(([what, key]): [string, () => SnomError] => [`http.${key}`, () => authError(ctx, what, 401)]),
