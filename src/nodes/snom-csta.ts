@@ -1,6 +1,6 @@
 import { buildCstaRequest, buildRawCsta, cstaSipPlan, type CstaRequest, type CstaResult } from '../lib/csta';
 import type { CommandPlan } from '../lib/commands/plan';
-import { unsupportedError } from '../lib/errors';
+import { isSnomError, unsupportedError } from '../lib/errors';
 import { cstaOperationFrom, cstaParamsFrom, rawXmlFrom } from './shared/csta-params';
 import { cstaPlan } from '../lib/csta/transport';
 import { cstaTransport, requireCstaOverHttp, uaCstaCaps } from '../lib/profile';
@@ -29,13 +29,18 @@ function routeFor(ctx: BuildContext<'snom-csta'>, what: string): 'http' | 'sip' 
   const auto = choice === undefined || choice === '' || choice === 'auto';
   if (auto && !phoneNode.sip.settings().target.user) {
     // 'auto' on 8.7.1–8.7.2 without a SIP identity: say both why HTTP fails and what SIP would need
-    requireCstaOverHttp(profile, `${what} (set the phone config's SIP user to use uaCSTA instead)`);
+    try {
+      requireCstaOverHttp(profile, `${what} (set the phone config's SIP user to use uaCSTA instead)`);
+    } catch (e) {
+      // the catalogs say the hint in words; `what` stays the operation
+      throw isSnomError(e) && e.text?.key === 'csta.gapFor' ? e.withText('csta.gapNoSipUser', { what }) : e;
+    }
   }
   uaCstaTarget(phoneNode);
   if (msg.target !== undefined && msg.target !== null && msg.target !== '')
     throw unsupportedError(
       `${what} over SIP (uaCSTA) goes to the configured phone only; msg.target works with CSTA over HTTP.`,
-    );
+    ).withText('csta.sipTarget', { what });
   return 'sip';
 }
 // ---- end transport ----

@@ -16,7 +16,10 @@ export = function register(RED: RED): void {
       const mode = fieldOr(config.mode, msg.mode) ?? 'dial';
       const number = fieldOr(config.number, fromPayload(msg, 'number'));
       if (mode === 'dtmf') return buildDtmf(number, profile);
-      if (mode !== 'dial') throw inputError(`Mode must be "dial" or "dtmf", got ${quoteInput(mode, 40)}`);
+      if (mode !== 'dial')
+        throw inputError(`Mode must be "dial" or "dtmf", got ${quoteInput(mode, 40)}`).withText('dial.mode', {
+          value: quoteInput(mode, 40),
+        });
       const identity = fieldOr(config.identity, msg.identity ?? fromPayload(msg, 'identity'));
       return buildDial(number, identity, profile);
     },

@@ -14,7 +14,7 @@ function actionOf(config: FieldsOf<'snom-settings'>, msg: NodeMessage): 'get' | 
   if (a === 'get' || a === 'set') return a;
   throw inputError(`The settings action must be "get" or "set", not ${quoteInput(a, 40)} (msg.action).`, {
     field: 'action',
-  });
+  }).withText('settings.action', { value: quoteInput(a, 40) });
 }
 
 export = function register(RED: RED): void {

@@ -35,7 +35,7 @@ function documentFrom(config: FieldsOf<'snom-xml-push'>, msg: NodeMessage): stri
   throw inputError(
     'No document to show: give minibrowser XML in the node or msg.payload, or an object such as { type: "text", title: "Hello", text: "..." }.',
     { field: 'document' },
-  );
+  ).withText('xml.noDocument');
 }
 
 function transportFor(choice: unknown, profile: Profile): Transport {
@@ -43,14 +43,20 @@ function transportFor(choice: unknown, profile: Profile): Transport {
   if (choice !== undefined && choice !== '' && choice !== 'auto') {
     throw inputError(`The transport must be auto, csta or minibrowser, not ${quoteInput(choice, 40)}.`, {
       field: 'transport',
-    });
+    }).withText('xml.transport', { value: quoteInput(choice, 40) });
   }
   if (hasCstaOverHttp(profile)) return 'csta';
   if (profile.minibrowserPush) return 'minibrowser';
+  const phone = phoneWords(profile);
   throw unsupportedError(
-    `This phone (${profile.model}${profile.firmware ? ` ${profile.firmware.raw}` : ''}) can take a pushed screen neither by CSTA XmlPush (needs firmware 7.3.4 to 8.6 or 8.7.3+) nor by minibrowser.htm (needs firmware 8.2.7+ on a model with HTTP remote control).`,
+    `This phone (${phone}) can take a pushed screen neither by CSTA XmlPush (needs firmware 7.3.4 to 8.6 or 8.7.3+) nor by minibrowser.htm (needs firmware 8.2.7+ on a model with HTTP remote control).`,
     { command: 'xml push' },
-  );
+  ).withText('xml.noPush', { phone });
+}
+
+/** "D785 10.1.33.33": the model and firmware as an error names them. */
+function phoneWords(profile: Profile): string {
+  return `${profile.model}${profile.firmware ? ` ${profile.firmware.raw}` : ''}`;
 }
 
 export = function register(RED: RED): void {
@@ -69,17 +75,18 @@ export = function register(RED: RED): void {
         return plan;
       }
       if (!profile.minibrowserPush) {
+        const phone = phoneWords(profile);
         throw unsupportedError(
-          `This phone (${profile.model}${profile.firmware ? ` ${profile.firmware.raw}` : ''}) cannot take minibrowser.htm pushes: that needs firmware 8.2.7 or later on a model with HTTP remote control.`,
+          `This phone (${phone}) cannot take minibrowser.htm pushes: that needs firmware 8.2.7 or later on a model with HTTP remote control.`,
           { command: 'xml push' },
-        );
+        ).withText('xml.noMinibrowser', { phone });
       }
       const root = RED.settings?.httpNodeRoot;
       if (!served) {
         throw unsupportedError(
           'Node-RED serves no HTTP nodes here (httpNodeRoot is false), so it cannot hand the phone a document to fetch; use the csta transport.',
           { command: 'xml push' },
-        );
+        ).withText('xml.noHttpNodes');
       }
       // validate the URL (and the old-firmware URL rules) before the document is stored
       minibrowserPushPath(documentUrl(phoneNode.baseUrl, root, 'x'.repeat(32)), profile.minibrowserUrlEncoded);

@@ -34,7 +34,10 @@ export interface RemoteCommandParams {
 function intInRange(value: unknown, min: number, max: number, what: string): number {
   const n = digitsOrNumber(value);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw inputError(`${what} must be a whole number from ${min} to ${max}, got ${quoteInput(value)}`);
+    throw inputError(`${what} must be a whole number from ${min} to ${max}, got ${quoteInput(value)}`).withText(
+      'remote.range',
+      { field: what, min, max, value: quoteInput(value) },
+    );
   }
   return n;
 }
@@ -63,9 +66,12 @@ export function buildDtmf(digits: unknown, profile: Profile): CommandPlan {
       : typeof digits === 'string'
         ? digits.replace(/\s+/g, '')
         : undefined;
-  if (d === '' || digits === undefined || digits === null) throw inputError('The DTMF digits are missing');
+  if (d === '' || digits === undefined || digits === null)
+    throw inputError('The DTMF digits are missing').withText('dtmf.missing');
   if (d === undefined || !/^[0-9*#A-Da-d]{1,64}$/.test(d))
-    throw inputError(`DTMF digits ${quoteInput(digits)} may only hold 0-9 * # A-D`);
+    throw inputError(`DTMF digits ${quoteInput(digits)} may only hold 0-9 * # A-D`).withText('dtmf.chars', {
+      value: quoteInput(digits),
+    });
   return singlePlan({ command: 'dtmf', path: `/command.htm?key_dtmf=${encodeQueryValue(d.toUpperCase())}` });
 }
 
@@ -78,12 +84,18 @@ const MAX_URL_LENGTH = 2048;
  */
 function checkFirmwareUrl(value: unknown): string {
   const s = typeof value === 'string' ? value.trim() : '';
-  if (!s) throw inputError('The firmware URL is missing: give the http(s) URL of the firmware file');
-  if (s.length > MAX_URL_LENGTH) throw inputError(`The firmware URL is longer than ${MAX_URL_LENGTH} characters`);
+  if (!s)
+    throw inputError('The firmware URL is missing: give the http(s) URL of the firmware file').withText(
+      'remote.urlMissing',
+    );
+  if (s.length > MAX_URL_LENGTH)
+    throw inputError(`The firmware URL is longer than ${MAX_URL_LENGTH} characters`).withText('remote.urlTooLong', {
+      max: MAX_URL_LENGTH,
+    });
   if (!/^[\x21-\x7E]+$/.test(s)) {
     throw inputError(
       `The firmware URL ${quoteInput(s)} contains spaces, line breaks or other characters a URL cannot hold (encode them, e.g. %20)`,
-    );
+    ).withText('remote.urlChars', { value: quoteInput(s) });
   }
   let u: URL;
   try {
@@ -93,12 +105,12 @@ function checkFirmwareUrl(value: unknown): string {
   } catch {
     throw inputError(
       `The firmware URL ${quoteInput(s)} is not an absolute URL of one of the schemes http, https (e.g. http://fw.example/snomD785.bin)`,
-    );
+    ).withText('remote.urlNotAbsolute', { value: quoteInput(s) });
   }
   if ((u.protocol !== 'http:' && u.protocol !== 'https:') || !u.hostname) {
     throw inputError(
       'The firmware URL must be an absolute URL of one of the schemes http, https (e.g. http://fw.example/snomD785.bin)',
-    );
+    ).withText('remote.urlScheme');
   }
   return s;
 }
@@ -110,7 +122,10 @@ function req(command: string, path: string): PhoneRequest {
 /** Build one of Snom's remote commands (docs/protocol.md §4); every argument is validated first. */
 export function buildRemoteCommand(name: unknown, params: RemoteCommandParams, profile: Profile): CommandPlan {
   if (typeof name !== 'string' || !(REMOTE_COMMANDS as readonly string[]).includes(name)) {
-    throw inputError(`Unknown command ${quoteInput(name)}; one of ${REMOTE_COMMANDS.join(', ')}`);
+    throw inputError(`Unknown command ${quoteInput(name)}; one of ${REMOTE_COMMANDS.join(', ')}`).withText(
+      'remote.unknown',
+      { value: quoteInput(name), allowed: REMOTE_COMMANDS.join(', ') },
+    );
   }
   const cmd = name as RemoteCommand;
   // Snom's proprietary CSTA FireTest: the phone fires its action_fwtest_url (docs/protocol.md §9.4, §6.4)
@@ -136,7 +151,7 @@ export function buildRemoteCommand(name: unknown, params: RemoteCommandParams, p
       if (params.confirm !== true) {
         throw inputError(
           'Factory reset refused: tick "I really want to reset this phone to factory settings" in the node to allow it',
-        );
+        ).withText('remote.factoryReset');
       }
       return singlePlan(req(cmd, '/advanced_update.htm?reset=Reset'));
     case 'clearDialed':
@@ -149,7 +164,9 @@ export function buildRemoteCommand(name: unknown, params: RemoteCommandParams, p
       return singlePlan(req(cmd, `/dummy.htm?swload=load&firmware=${encodeQueryValue(checkFirmwareUrl(params.url))}`));
     case 'fixLineInfoLayer':
       if (profile.model !== 'unknown' && !/^snom82[01]$/.test(profile.model)) {
-        throw unsupportedError(`Fixing the line info layer exists on the snom820/821 only, not the ${profile.model}`);
+        throw unsupportedError(
+          `Fixing the line info layer exists on the snom820/821 only, not the ${profile.model}`,
+        ).withText('remote.lineInfo', { model: profile.model });
       }
       return singlePlan(req(cmd, '/command.htm?FIX_LIL=true'));
     case 'transferStart': {

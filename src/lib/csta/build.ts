@@ -131,7 +131,7 @@ function operationChildren(op: CstaOperation, p: CstaParams, caps: CstaCaps): Xm
       if (p.callingDevice === undefined && p.deviceId === undefined) {
         throw inputError('callingDevice is missing: give the identity that places the call (e.g. sip:100@pbx).', {
           field: 'callingDevice',
-        });
+        }).withText('csta.callingMissing');
       }
       return [
         { name: 'callingDevice', text: checkDevice(callingField, p.callingDevice ?? p.deviceId, idx) },
@@ -179,7 +179,7 @@ function operationChildren(op: CstaOperation, p: CstaParams, caps: CstaCaps): Xm
       if (p.snapshotObject === undefined && p.deviceId === undefined) {
         throw inputError('snapshotObject is missing: give the device to query (e.g. 100@pbx).', {
           field: 'snapshotObject',
-        });
+        }).withText('csta.snapshotMissing');
       }
       const text =
         p.snapshotObject !== undefined
@@ -222,11 +222,15 @@ function operationChildren(op: CstaOperation, p: CstaParams, caps: CstaCaps): Xm
 
 function settingsChildren(settings: unknown): XmlNode[] {
   if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) {
-    throw inputError('settings must be an object of setting name → value.', { field: 'settings' });
+    throw inputError('settings must be an object of setting name → value.', { field: 'settings' }).withText(
+      'csta.settingsShape',
+    );
   }
   const entries = Object.entries(settings as Record<string, unknown>);
   if (entries.length === 0)
-    throw inputError('settings is empty: SetSettings needs at least one setting.', { field: 'settings' });
+    throw inputError('settings is empty: SetSettings needs at least one setting.', { field: 'settings' }).withText(
+      'csta.settingsEmpty',
+    );
   return entries.map(([name, value]) => {
     validateSettingName(name);
     const info = cstaSettingInfo(name);
@@ -234,17 +238,24 @@ function settingsChildren(settings: unknown): XmlNode[] {
       throw inputError(
         `Setting "${name}" cannot be written with CSTA SetSettings (only the action URLs and user_name/realname/hostN are); write it through the web route instead.`,
         { field: 'settings', setting: name },
-      );
+      ).withText('csta.settingNotCsta', { name });
     }
-    if (info.readOnly) throw inputError(`Setting "${name}" is read-only.`, { field: 'settings', setting: name });
+    if (info.readOnly)
+      throw inputError(`Setting "${name}" is read-only.`, { field: 'settings', setting: name }).withText(
+        'settings.readOnly',
+        { name },
+      );
     if (typeof value !== 'string') {
-      throw inputError(`The value of setting "${name}" must be a string.`, { field: 'settings', setting: name });
+      throw inputError(`The value of setting "${name}" must be a string.`, {
+        field: 'settings',
+        setting: name,
+      }).withText('settings.notString', { name });
     }
     if (CONTROL_CHARS.test(value) || LONE_SURROGATE.test(value)) {
       throw inputError(
         `The value of setting "${name}" contains control characters or broken Unicode (a lone surrogate).`,
         { field: 'settings', setting: name },
-      );
+      ).withText('csta.settingChars', { name });
     }
     return {
       name: 'Setting',
@@ -269,7 +280,9 @@ export function buildCstaRequest(
   opts: { bare?: boolean } = {},
 ): CstaRequest {
   if (!isCstaOperation(operation)) {
-    throw inputError(`${quoteInput(operation)} is not a CSTA operation this node can build.`, { field: 'operation' });
+    throw inputError(`${quoteInput(operation)} is not a CSTA operation this node can build.`, {
+      field: 'operation',
+    }).withText('csta.unknownOperation', { op: quoteInput(operation) });
   }
   const refusal = dialectRefusal(operation, caps);
   if (refusal) {
@@ -296,16 +309,22 @@ export function buildCstaRequest(
  */
 export function buildRawCsta(xml: string): CstaRequest {
   if (typeof xml !== 'string' || xml.trim() === '') {
-    throw inputError('The raw CSTA request is empty: give the XML to send.', { field: 'xml' });
+    throw inputError('The raw CSTA request is empty: give the XML to send.', { field: 'xml' }).withText(
+      'csta.rawEmpty',
+    );
   }
-  const problem = userXmlProblem(xml, 'The raw CSTA request');
-  if (problem) throw inputError(problem, { field: 'xml' });
+  const problem = userXmlProblem(xml, 'The raw CSTA request', 'xml');
+  if (problem) throw problem;
   const roots = topLevelElements(xml);
   if (roots.length !== 1) {
-    throw inputError(`The raw CSTA request must have exactly one root element, not ${roots.length}.`, { field: 'xml' });
+    throw inputError(`The raw CSTA request must have exactly one root element, not ${roots.length}.`, {
+      field: 'xml',
+    }).withText('csta.rawRoots', { n: roots.length });
   }
   if (hasTextOutsideRoot(xml, roots[0])) {
-    throw inputError('The raw CSTA request has text outside its root element.', { field: 'xml' });
+    throw inputError('The raw CSTA request has text outside its root element.', { field: 'xml' }).withText(
+      'csta.rawOutside',
+    );
   }
   const local = (n: string): string => n.slice(n.indexOf(':') + 1);
   const soap = local(roots[0]) === 'Envelope';

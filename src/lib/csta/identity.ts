@@ -52,7 +52,7 @@ async function readFirstIdentity(phone: SnomPhone, profile: Profile, timeoutMs?:
     throw inputError(
       `Phone ${phone.label} has no usable first identity (user_name1 "${user}", user_host1 "${host}"); give the device (e.g. sip:100@pbx) in the node or msg.payload.deviceId.`,
       { phone: phone.label, field: 'deviceId' },
-    );
+    ).withText('csta.noIdentity', { phone: phone.label, user, host });
   }
   return `sip:${user}@${host}`;
 }

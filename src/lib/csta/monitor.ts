@@ -20,9 +20,12 @@ export function buildMonitorStart(device: DeviceRef | undefined, caps: CstaCaps)
 
 /** MonitorStop for a monitorCrossRefID; firmware before 8.7.4 has none (§10.7). */
 export function buildMonitorStop(crossRefId: string, caps: CstaCaps): string {
-  if (!caps.extendedOps) throw unsupportedError('CSTA MonitorStop needs firmware 8.7.4 or later.');
+  if (!caps.extendedOps)
+    throw unsupportedError('CSTA MonitorStop needs firmware 8.7.4 or later.').withText('csta.monitorStop');
   if (typeof crossRefId !== 'string' || !/^[\w.-]{1,64}$/.test(crossRefId))
-    throw inputError(`${quoteInput(crossRefId, 40)} is not a monitorCrossRefID.`, { field: 'monitorCrossRefID' });
+    throw inputError(`${quoteInput(crossRefId, 40)} is not a monitorCrossRefID.`, {
+      field: 'monitorCrossRefID',
+    }).withText('csta.crossRef', { value: quoteInput(crossRefId, 40) });
   return `${XML_DECLARATION}\n<MonitorStop${ROOT_ATTRS}><monitorCrossRefID>${escapeXml(crossRefId)}</monitorCrossRefID></MonitorStop>`;
 }
 
@@ -37,6 +40,6 @@ export function keepAliveMsFrom(seconds: unknown): number {
   if (seconds === undefined || seconds === null || seconds === '') return 30000;
   const n = typeof seconds === 'number' ? seconds : typeof seconds === 'string' ? Number(seconds.trim()) : NaN;
   if (!Number.isFinite(n) || n < 0.1 || n > 3600)
-    throw inputError('The keep-alive must be 0.1 to 3600 seconds.', { field: 'keepAlive' });
+    throw inputError('The keep-alive must be 0.1 to 3600 seconds.', { field: 'keepAlive' }).withText('csta.keepAlive');
   return Math.round(n * 1000);
 }

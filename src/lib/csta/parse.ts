@@ -7,18 +7,33 @@ import { isObj } from '../util';
 
 type Obj = Record<string, unknown>;
 
-function httpError(status: number, body: string, why: string, context: SnomErrorDetails): SnomError {
+/** What is wrong with a reply, as the message says it. */
+const WHY = {
+  empty: 'was empty',
+  notCsta: 'is not CSTA XML',
+  emptySoap: 'has an empty SOAP body',
+  noFault: 'is an error without a CSTA fault',
+} as const;
+
+function httpError(status: number, body: string, why: keyof typeof WHY, context: SnomErrorDetails): SnomError {
   const who = context.phone ? `phone ${context.phone}` : 'the phone';
   const code = status === 401 || status === 403 ? 'E_AUTH' : 'E_HTTP';
-  return new SnomError(
+  const e = new SnomError(
     code,
-    `The reply of ${who} to ${context.command ?? 'the CSTA request'} ${why} (HTTP ${status}).`,
+    `The reply of ${who} to ${context.command ?? 'the CSTA request'} ${WHY[why]} (HTTP ${status}).`,
     {
       ...context,
       status,
       excerpt: excerpt(body),
     },
   );
+  // the catalog's sentence names both
+  if (!context.phone || !context.command) return e;
+  const params = { phone: context.phone, command: context.command, status };
+  if (why === 'empty') return e.withText('csta.replyEmpty', params);
+  if (why === 'emptySoap') return e.withText('csta.replyEmptySoap', params);
+  if (why === 'noFault') return e.withText('csta.replyNoFault', params);
+  return e.withText('csta.replyNotCsta', params);
 }
 
 /** First element child of `o` that is not the SOAP Header, with its name. */
@@ -66,24 +81,24 @@ export function parseCstaResponse(status: number, body: string, context: SnomErr
   const ok = status >= 200 && status < 300;
   if (text.trim() === '') {
     if (ok) return { operation: '', data: {}, raw: text };
-    throw httpError(status, text, 'was empty', context);
+    throw httpError(status, text, 'empty', context);
   }
-  if (wellFormedError(text) !== undefined) throw httpError(status, text, 'is not CSTA XML', context);
+  if (wellFormedError(text) !== undefined) throw httpError(status, text, 'notCsta', context);
 
   let doc: Obj;
   try {
     doc = contentParser().parse(text) as Obj;
   } catch {
-    throw httpError(status, text, 'is not CSTA XML', context);
+    throw httpError(status, text, 'notCsta', context);
   }
   let top = firstElement(doc);
   if (top && top[0] === 'Envelope' && isObj(top[1])) {
     const bodyEl = (top[1] as Obj).Body;
     top = isObj(bodyEl) ? firstElement(bodyEl) : undefined;
-    if (!top) throw httpError(status, text, 'has an empty SOAP body', context);
+    if (!top) throw httpError(status, text, 'emptySoap', context);
   }
-  if (!top || /^html$/i.test(top[0])) throw httpError(status, text, 'is not CSTA XML', context);
-  if (!ok) throw httpError(status, text, 'is an error without a CSTA fault', context);
+  if (!top || /^html$/i.test(top[0])) throw httpError(status, text, 'notCsta', context);
+  if (!ok) throw httpError(status, text, 'noFault', context);
 
   const [operation, content] = top;
   let data: Obj = isObj(content) ? content : typeof content === 'string' && content !== '' ? { value: content } : {};

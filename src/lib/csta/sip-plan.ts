@@ -25,7 +25,7 @@ function withDeadline<T>(p: Promise<T>, run: RunOptions, phone: string, command:
             phone,
             command,
             timeoutMs: run.timeoutMs,
-          }),
+          }).withText('csta.sipTimeout', { phone, command, ms: run.timeoutMs ?? 0 }),
         ),
       Math.max(0, left),
     );

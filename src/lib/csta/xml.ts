@@ -5,7 +5,7 @@
  */
 import type { XMLParser } from 'fast-xml-parser';
 import { fastXmlParser } from '../fast-xml';
-import { briefLine, briefText, inputError } from '../errors';
+import { briefLine, briefText, inputError, type SnomError } from '../errors';
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -34,7 +34,7 @@ function carried(text: string, where: string): string {
     throw inputError(
       `The ${where} contains control characters or broken Unicode (a lone surrogate) that XML cannot carry.`,
       { field: where },
-    );
+    ).withText('xml.notCarried', { where });
   }
   return escapeXml(text);
 }
@@ -82,16 +82,31 @@ export function wellFormedError(xml: string): string | undefined {
 }
 
 /**
- * Why user XML cannot go to the phone as it is, or undefined: broken Unicode, characters XML cannot
- * carry, a DOCTYPE or entity declaration, not well-formed. `what` names it ("The raw CSTA request").
+ * Why user XML cannot go to the phone as it is (E_INPUT, not thrown: the caller throws), or undefined:
+ * broken Unicode, characters XML cannot carry, a DOCTYPE or entity declaration, not well-formed.
+ * `what` names it ("The raw CSTA request"; the catalogs say it in words as `fields.<what>`), `field`
+ * is the error's field.
  */
-export function userXmlProblem(xml: string, what: string): string | undefined {
-  if (LONE_SURROGATE.test(xml)) return `${what} contains broken Unicode (a lone surrogate).`;
-  if (XML_ILLEGAL_CHARS.test(xml)) return `${what} contains control characters that XML cannot carry.`;
+export function userXmlProblem(xml: string, what: string, field: string): SnomError | undefined {
+  const said = { field: what };
+  if (LONE_SURROGATE.test(xml))
+    return inputError(`${what} contains broken Unicode (a lone surrogate).`, { field }).withText('xml.lone', said);
+  if (XML_ILLEGAL_CHARS.test(xml))
+    return inputError(`${what} contains control characters that XML cannot carry.`, { field }).withText(
+      'xml.illegal',
+      said,
+    );
   if (DOCTYPE.test(xml))
-    return `${what} has a DOCTYPE or entity declaration; the phone takes none (they can blow up its parser).`;
+    return inputError(
+      `${what} has a DOCTYPE or entity declaration; the phone takes none (they can blow up its parser).`,
+      { field },
+    ).withText('xml.doctype', said);
   const problem = wellFormedError(xml);
-  if (problem) return `${what} is not well-formed XML: ${problem}.`;
+  if (problem)
+    return inputError(`${what} is not well-formed XML: ${problem}.`, { field }).withText('xml.notWellFormed', {
+      ...said,
+      problem,
+    });
   return undefined;
 }
 

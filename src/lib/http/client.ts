@@ -12,8 +12,11 @@ import { parseWwwAuthenticate } from './challenge';
 import { chooseDigestChallenge, DigestSession } from './digest';
 import {
   authError,
+  authModeError,
+  busyError,
   ClosedError,
   DeadlineError,
+  downgradeError,
   ErrorContext,
   httpError,
   isConnectionClosed,
@@ -83,7 +86,7 @@ export class PhoneClient {
     this.label = opts.name?.trim() || o.label;
     this.mode = opts.auth ?? 'auto';
     if (!['auto', 'basic', 'digest', 'none'].includes(this.mode)) {
-      throw snomError({ phone: this.label, command: 'setup' }, 'E_INPUT', `unknown auth mode "${String(this.mode)}"`);
+      throw authModeError({ phone: this.label, command: 'setup' }, this.mode);
     }
     this.user = opts.user ?? '';
     const password = opts.password ?? '';
@@ -136,9 +139,7 @@ export class PhoneClient {
       .run(() => this.execute(req, ctx))
       .catch((err: unknown) => {
         if (err instanceof QueueFullError) {
-          throw snomError(ctx(), 'E_BUSY', `${err.waiting} requests are already waiting for this phone`, {
-            waiting: err.waiting,
-          });
+          throw busyError(ctx(), err.waiting);
         }
         throw transportError(ctx(), err);
       });
@@ -326,11 +327,7 @@ export class PhoneClient {
       if (sent?.startsWith('Basic ')) throw authError(ctx, 'user or password not accepted (HTTP 401)', 401);
       if (this.floor && (await this.floor.scheme()) === 'digest') {
         // no downgrade: a fleet phone never gets a weaker scheme than the configured phone uses
-        throw authError(
-          ctx,
-          `the phone asks for Basic auth, but ${this.floor.label} uses Digest: the password is not sent in clear to another phone (set auth to basic on the configured phone if that is meant)`,
-          401,
-        );
+        throw downgradeError(ctx, this.floor.label);
       }
       this.autoScheme = 'basic';
       this.learned = true;

@@ -110,6 +110,7 @@ export const WHAT_KEYS: Record<string, string> = {
   'the phone offers only Basic auth but auth is set to digest (refusing to send the password in clear)': 'onlyBasic',
   'the phone sent no usable Digest challenge (HTTP 401)': 'noDigestChallenge',
   'the phone sent no usable auth challenge (HTTP 401)': 'noChallenge',
+  'connection failed': 'connectionFailed',
 };
 
 /** Transport failure (no HTTP status) → E_TIMEOUT / E_UNREACHABLE / E_INPUT. */
@@ -149,12 +150,20 @@ export function transportError(ctx: ErrorContext, err: unknown): SnomError {
     );
   }
   if (codes.includes('UND_ERR_INVALID_ARG')) {
-    return snomError(ctx, 'E_INPUT', `invalid request (${foreignText(ctx, (err as Error).message)})`, {
-      errorCode: 'UND_ERR_INVALID_ARG',
-    });
+    const reason = foreignText(ctx, (err as Error).message);
+    return snomError(
+      ctx,
+      'E_INPUT',
+      `invalid request (${reason})`,
+      { errorCode: 'UND_ERR_INVALID_ARG' },
+      text('invalidRequest', { reason }),
+    );
   }
   const msg = foreignText(ctx, err instanceof Error ? err.message : String(err));
-  return snomError(ctx, 'E_UNREACHABLE', msg || 'connection failed', codes[0] ? { errorCode: codes[0] } : {});
+  const extra = codes[0] ? { errorCode: codes[0] } : {};
+  // a reason only the transport knows: the frame in the runtime's language, the reason as it came
+  if (msg) return snomError(ctx, 'E_UNREACHABLE', msg, extra, text('transport', { reason: msg }));
+  return snomError(ctx, 'E_UNREACHABLE', 'connection failed', extra);
 }
 
 const text = (key: string, params: TextKey['params']): TextKey => ({ key, params });
@@ -175,6 +184,33 @@ export function httpError(ctx: ErrorContext, status: number, body: string): Snom
   );
 }
 
-export function authError(ctx: ErrorContext, what: string, status?: number): SnomError {
-  return snomError(ctx, 'E_AUTH', what, status === undefined ? {} : { status });
+export function authError(ctx: ErrorContext, what: string, status?: number, said?: TextKey): SnomError {
+  return snomError(ctx, 'E_AUTH', what, status === undefined ? {} : { status }, said);
+}
+
+/** The phone's queue is full (E_BUSY): nothing was sent. */
+export function busyError(ctx: ErrorContext, waiting: number): SnomError {
+  return snomError(
+    ctx,
+    'E_BUSY',
+    `${waiting} requests are already waiting for this phone`,
+    { waiting },
+    text('queueFull', { waiting }),
+  );
+}
+
+/** A fleet phone asks for Basic while the configured phone uses Digest: no downgrade. */
+export function downgradeError(ctx: ErrorContext, floor: string): SnomError {
+  return authError(
+    ctx,
+    `the phone asks for Basic auth, but ${floor} uses Digest: the password is not sent in clear to another phone (set auth to basic on the configured phone if that is meant)`,
+    401,
+    text('downgrade', { floor }),
+  );
+}
+
+/** An auth mode other than auto, basic, digest or none (a hand-edited flow). */
+export function authModeError(ctx: ErrorContext, mode: unknown): SnomError {
+  const said = briefLine(String(mode), 40);
+  return snomError(ctx, 'E_INPUT', `unknown auth mode "${said}"`, {}, text('authMode', { mode: said }));
 }

@@ -15,40 +15,49 @@ function str(
 ): string | undefined {
   if (v === undefined || v === null) {
     if (opts.optional) return undefined;
-    throw inputError(`${field} is missing.`, { field });
+    throw inputError(`${field} is missing.`, { field }).withText('xml.missing', { field });
   }
-  if (typeof v !== 'string') throw inputError(`${field} must be a string.`, { field });
-  if (opts.nonEmpty && v.trim() === '') throw inputError(`${field} is empty.`, { field });
+  if (typeof v !== 'string')
+    throw inputError(`${field} must be a string.`, { field }).withText('xml.notString', { field });
+  if (opts.nonEmpty && v.trim() === '')
+    throw inputError(`${field} is empty.`, { field }).withText('xml.empty', { field });
   if ((opts.multiline ? XML_ILLEGAL_CHARS : CONTROL_CHARS).test(v)) {
     throw inputError(
       `${field} contains ${opts.multiline ? 'control characters' : 'line breaks or control characters'}.`,
       { field },
-    );
+    ).withText(opts.multiline ? 'xml.controlChars' : 'xml.lineBreaks', { field });
   }
-  if (LONE_SURROGATE.test(v)) throw inputError(`${field} contains broken Unicode (a lone surrogate).`, { field });
+  if (LONE_SURROGATE.test(v))
+    throw inputError(`${field} contains broken Unicode (a lone surrogate).`, { field }).withText('xml.loneIn', {
+      field,
+    });
   return v;
 }
 
 function int(field: string, v: unknown, min: number, max: number, optional = false): number | undefined {
   if (v === undefined || v === null) {
     if (optional) return undefined;
-    throw inputError(`${field} is missing.`, { field });
+    throw inputError(`${field} is missing.`, { field }).withText('xml.missing', { field });
   }
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw inputError(`${field} must be a whole number from ${min} to ${max}.`, { field });
+    throw inputError(`${field} must be a whole number from ${min} to ${max}.`, { field }).withText('xml.range', {
+      field,
+      min,
+      max,
+    });
   }
   return v;
 }
 
 function list(field: string, v: unknown, optional = false): unknown[] {
   if (v === undefined && optional) return [];
-  if (!Array.isArray(v)) throw inputError(`${field} must be an array.`, { field });
-  if (!optional && v.length === 0) throw inputError(`${field} is empty.`, { field });
+  if (!Array.isArray(v)) throw inputError(`${field} must be an array.`, { field }).withText('xml.notArray', { field });
+  if (!optional && v.length === 0) throw inputError(`${field} is empty.`, { field }).withText('xml.empty', { field });
   return v;
 }
 
 function item(field: string, v: unknown): Obj {
-  if (!isObj(v)) throw inputError(`${field} must be an object.`, { field });
+  if (!isObj(v)) throw inputError(`${field} must be an object.`, { field }).withText('xml.notObj', { field });
   return v;
 }
 
@@ -64,12 +73,19 @@ function led(field: string, raw: unknown): XmlNode {
   const color = str(`${field}.color`, l.color, { optional: true });
   if (color !== undefined) {
     if (!COLORS.includes(color.toLowerCase()))
-      throw inputError(`${field}.color must be red, green or orange.`, { field: `${field}.color` });
+      throw inputError(`${field}.color must be red, green or orange.`, { field: `${field}.color` }).withText(
+        'xml.color',
+        { field },
+      );
     attrs.push(['color', color.toLowerCase()]);
   }
   const stateIn = str(`${field}.state`, l.state) as string;
   const state = STATES.find((s) => s.toLowerCase() === stateIn.toLowerCase());
-  if (!state) throw inputError(`${field}.state must be one of ${STATES.join(', ')}.`, { field: `${field}.state` });
+  if (!state)
+    throw inputError(`${field}.state must be one of ${STATES.join(', ')}.`, { field: `${field}.state` }).withText(
+      'xml.state',
+      { field, allowed: STATES.join(', ') },
+    );
   return { name: 'LED', attrs, text: state };
 }
 
@@ -79,7 +95,7 @@ function softkey(field: string, raw: unknown): XmlNode {
   if (!/^[A-Za-z0-9_*#]+$/.test(name)) {
     throw inputError(`${field}.name ${quoteInput(name, 40)} is not a key name (e.g. F1, CANCEL, F_MINIBROWSER_BACK).`, {
       field: `${field}.name`,
-    });
+    }).withText('xml.keyName', { field, value: quoteInput(name, 40) });
   }
   const kids: XmlNode[] = [{ name: 'Name', text: name }];
   const label = str(`${field}.label`, k.label, { optional: true });
@@ -117,7 +133,9 @@ function rootFor(o: Obj): XmlNode {
       list('leds', o.leds, true).forEach((l, i) => kids.push(led(`leds[${i}]`, l)));
       list('softkeys', o.softkeys, true).forEach((k, i) => kids.push(softkey(`softkeys[${i}]`, k)));
       if (o.timeout !== undefined && o.fetch !== undefined) {
-        throw inputError('Give either timeout or fetch, not both: a document has one fetch.', { field: 'timeout' });
+        throw inputError('Give either timeout or fetch, not both: a document has one fetch.', {
+          field: 'timeout',
+        }).withText('xml.timeoutAndFetch');
       }
       if (o.timeout !== undefined) {
         const ms = int('timeout', o.timeout, 1, MAX_MIL) as number;
@@ -168,7 +186,10 @@ function rootFor(o: Obj): XmlNode {
         const flags = str(`${f}.flags`, it.flags, { optional: true });
         if (flags !== undefined) {
           if (!FLAGS.includes(flags))
-            throw inputError(`${f}.flags must be one of ${FLAGS.join(', ')}.`, { field: `${f}.flags` });
+            throw inputError(`${f}.flags must be one of ${FLAGS.join(', ')}.`, { field: `${f}.flags` }).withText(
+              'xml.flags',
+              { field: f, allowed: FLAGS.join(', ') },
+            );
           sub.push({ name: 'InputFlags', text: flags });
         }
         kids.push({ name: 'InputItem', children: sub });
@@ -178,7 +199,7 @@ function rootFor(o: Obj): XmlNode {
     case 'image': {
       const data = (str('data', o.data, { nonEmpty: true }) as string).replace(/\s+/g, '');
       if (!/^[A-Za-z0-9+/]+={0,2}$/.test(data) || data.length % 4 !== 0) {
-        throw inputError('data must be the image as base64.', { field: 'data' });
+        throw inputError('data must be the image as base64.', { field: 'data' }).withText('xml.base64');
       }
       return {
         name: 'SnomIPPhoneImage',
@@ -192,7 +213,9 @@ function rootFor(o: Obj): XmlNode {
       };
     case 'silent':
       if (o.fetch === undefined)
-        throw inputError('fetch is missing: a silent document only runs its fetch.', { field: 'fetch' });
+        throw inputError('fetch is missing: a silent document only runs its fetch.', { field: 'fetch' }).withText(
+          'xml.silentFetch',
+        );
       return { name: 'SnomIPPhoneSilent', children: [fetchNode('fetch', o.fetch)] };
     case 'led': {
       const leds = list('leds', o.leds).map((l, i) => led(`leds[${i}]`, l));
@@ -206,13 +229,16 @@ function rootFor(o: Obj): XmlNode {
       throw inputError(
         `type must be one of text, menu, directory, input, image, imagefile, silent, led (got ${quoteInput(o.type, 40)}).`,
         { field: 'type' },
-      );
+      ).withText('xml.type', { value: quoteInput(o.type, 40) });
   }
 }
 
 /** A complete minibrowser document (UTF-8 XML declaration + one object) from a plain object. */
 export function buildMinibrowserXml(doc: MinibrowserObject): string {
-  if (!isObj(doc)) throw inputError('The minibrowser document must be an object with a type.', { field: 'type' });
+  if (!isObj(doc))
+    throw inputError('The minibrowser document must be an object with a type.', { field: 'type' }).withText(
+      'xml.docShape',
+    );
   const xml = `${XML_DECLARATION}\n${writeXml(rootFor(doc))}`;
   validateMinibrowserXml(xml); // a cheap guarantee that what we hand out is what the phone accepts
   return xml;

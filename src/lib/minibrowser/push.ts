@@ -10,7 +10,7 @@ import { inputError, quoteInput, unsupportedError } from '../errors';
  */
 export function minibrowserPushPath(url: string, urlEncoded: boolean): string {
   if (typeof url !== 'string' || url.trim() === '') {
-    throw inputError('The minibrowser URL is missing.', { field: 'url' });
+    throw inputError('The minibrowser URL is missing.', { field: 'url' }).withText('xml.urlMissing');
   }
   let parsed: URL;
   try {
@@ -19,32 +19,32 @@ export function minibrowserPushPath(url: string, urlEncoded: boolean): string {
     throw inputError(
       `${quoteInput(url, 80)} is not a URL; the phone fetches the document, so give http://… or https://….`,
       { field: 'url' },
-    );
+    ).withText('xml.notUrl', { value: quoteInput(url, 80) });
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw inputError(`The minibrowser URL must be http or https, not ${parsed.protocol.replace(':', '')}.`, {
-      field: 'url',
-    });
+    const scheme = parsed.protocol.replace(':', '');
+    throw inputError(`The minibrowser URL must be http or https, not ${scheme}.`, { field: 'url' }).withText(
+      'xml.urlScheme',
+      { scheme },
+    );
   }
   if (/[\u0000-\u0020\u007F]/.test(url)) {
-    throw inputError('The minibrowser URL must not contain spaces or control characters.', { field: 'url' });
+    throw inputError('The minibrowser URL must not contain spaces or control characters.', { field: 'url' }).withText(
+      'xml.urlChars',
+    );
   }
   if (urlEncoded) return `/minibrowser.htm?url=${encodeURIComponent(url)}`;
   if (parsed.protocol === 'https:') {
     throw unsupportedError(
       'Firmware before 8.4.32 takes the pushed URL without its scheme, so it cannot fetch over https; use an http URL.',
-      {
-        field: 'url',
-      },
-    );
+      { field: 'url' },
+    ).withText('xml.oldHttps');
   }
   if (/[&#%]/.test(url)) {
     throw unsupportedError(
       'Firmware before 8.4.32 takes the pushed URL unencoded, so it cannot contain &, # or %; use a URL without a query, or update to 8.4.32+.',
-      {
-        field: 'url',
-      },
-    );
+      { field: 'url' },
+    ).withText('xml.oldQuery');
   }
   return `/minibrowser.htm?url=${url.replace(/^https?:\/\//i, '')}`;
 }

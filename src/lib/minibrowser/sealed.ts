@@ -46,7 +46,7 @@ export function checkSecret(secret: unknown): string {
     throw inputError(
       `The shared document secret (setting snomXmlPushSecret) must be a string of at least ${MIN_SECRET_LENGTH} characters.`,
       { field: 'snomXmlPushSecret' },
-    );
+    ).withText('xml.secret', { min: MIN_SECRET_LENGTH });
   }
   return secret;
 }
@@ -73,7 +73,7 @@ export function sealDocument(xml: string, secret: string, expires: number, uses 
     throw inputError(
       `The minibrowser document is too large to travel in its fetch URL (${token.length} characters after compression, at most ${MAX_SEALED_CHARS}); shorten it, push it by CSTA, or remove snomXmlPushSecret to serve it from this Node-RED's memory.`,
       { field: 'document' },
-    );
+    ).withText('xml.tooLarge', { n: token.length, max: MAX_SEALED_CHARS });
   }
   return token;
 }

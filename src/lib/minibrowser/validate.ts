@@ -26,35 +26,36 @@ export function validateMinibrowserXml(xml: unknown): { root: string } {
   if (typeof xml !== 'string' || xml.trim() === '') {
     throw inputError(
       'The minibrowser document is empty: give an XML string such as <SnomIPPhoneText>…</SnomIPPhoneText>.',
-      {
-        field: 'document',
-      },
-    );
+      { field: 'document' },
+    ).withText('xml.docEmpty');
   }
-  const problem = userXmlProblem(xml, 'The minibrowser document');
-  if (problem) throw inputError(problem, { field: 'document' });
+  const problem = userXmlProblem(xml, 'The minibrowser document', 'document');
+  if (problem) throw problem;
   const roots = topLevelElements(xml);
   if (roots.length === 0) {
-    throw inputError('The minibrowser document has no root element.', { field: 'document' });
+    throw inputError('The minibrowser document has no root element.', { field: 'document' }).withText('xml.noRoot');
   }
   if (roots.length > 1) {
+    const names = roots
+      .slice(0, 4)
+      .map((r) => quoteInput(r, 60))
+      .join(', ');
     throw inputError(
-      `The minibrowser document has ${roots.length} root elements (${roots
-        .slice(0, 4)
-        .map((r) => quoteInput(r, 60))
-        .join(', ')}); the phone shows one object per document — wrap several in SnomIPPhoneBatch.`,
+      `The minibrowser document has ${roots.length} root elements (${names}); the phone shows one object per document — wrap several in SnomIPPhoneBatch.`,
       { field: 'document' },
-    );
+    ).withText('xml.roots', { n: roots.length, names });
   }
   if (hasTextOutsideRoot(xml, roots[0])) {
-    throw inputError('The minibrowser document has text outside its root element.', { field: 'document' });
+    throw inputError('The minibrowser document has text outside its root element.', { field: 'document' }).withText(
+      'xml.outside',
+    );
   }
   const root = KNOWN_ROOTS.get(roots[0].toLowerCase());
   if (!root) {
     throw inputError(
       `${quoteInput(roots[0], 60)} is not a minibrowser object; the root must be one of SnomIPPhoneText, SnomIPPhoneMenu, SnomIPPhoneDirectory, SnomIPPhoneInput, SnomIPPhoneImage, SnomIPPhoneImageFile, SnomIPPhoneBatch, SnomIPPhoneSilent (or the IPPhone… short forms).`,
       { field: 'document' },
-    );
+    ).withText('xml.notObject', { root: quoteInput(roots[0], 60) });
   }
   return { root };
 }

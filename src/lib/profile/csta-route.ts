@@ -12,9 +12,10 @@ export const CSTA_TRANSPORT_CHOICES: readonly CstaTransportChoice[] = ['auto', '
 /** E_UNSUPPORTED saying why when the firmware has no uaCSTA; `what` names the refused thing. */
 export function requireUaCsta(profile: Pick<Profile, 'uaCsta' | 'firmware'>, what: string): void {
   if (profile.uaCsta) return;
+  const firmware = profile.firmware?.raw ?? '';
   throw unsupportedError(
-    `${what} over SIP (uaCSTA) is not possible: firmware ${profile.firmware?.raw ?? ''} is older than 8.7.1, which brought uaCSTA; use CSTA over HTTP or update the phone.`,
-  );
+    `${what} over SIP (uaCSTA) is not possible: firmware ${firmware} is older than 8.7.1, which brought uaCSTA; use CSTA over HTTP or update the phone.`,
+  ).withText('csta.noUaCsta', { what, firmware });
 }
 
 /**
@@ -35,7 +36,7 @@ export function cstaTransport(profile: Profile, choice: unknown, what: string): 
   if (c !== 'auto')
     throw inputError(`${quoteInput(c, 40)} is not a CSTA transport: use "auto", "http" or "sip".`, {
       field: 'transport',
-    });
+    }).withText('csta.transport', { value: quoteInput(c, 40) });
   if (hasCstaOverHttp(profile)) return 'http';
   if (profile.uaCsta && profile.csta.dialect === 'gap') return 'sip';
   requireCstaOverHttp(profile, what);

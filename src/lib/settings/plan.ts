@@ -42,12 +42,12 @@ export function settingNames(input: unknown): string[] {
     throw inputError(
       'No setting names given: list them in the node, or send msg.payload as a name, an array of names or an object.',
       { field: 'names' },
-    );
+    ).withText('settings.noNames');
   }
   if (list.length > MAX_NAMES)
     throw inputError(`${list.length} setting names are too many for one message (at most ${MAX_NAMES}).`, {
       field: 'names',
-    });
+    }).withText('settings.tooMany', { n: list.length, max: MAX_NAMES });
   return [...new Set(list.map((n) => validateSettingName(typeof n === 'string' ? n.trim() : n)))];
 }
 
@@ -61,12 +61,12 @@ function settingValue(name: string, value: unknown): string {
     throw inputError(`The value of setting "${name}" must be text, a number or true/false, not ${quoteInput(value)}.`, {
       field: 'settings',
       setting: name,
-    });
+    }).withText('settings.valueType', { name, value: quoteInput(value) });
   if (LONE_SURROGATE.test(text)) {
     throw inputError(`The value of setting "${name}" contains broken Unicode (a lone surrogate).`, {
       field: 'settings',
       setting: name,
-    });
+    }).withText('settings.valueLone', { name });
   }
   return text;
 }
@@ -77,7 +77,7 @@ export function settingValues(input: unknown): Record<string, string> {
     throw inputError(
       'Nothing to write: send msg.payload as an object { setting_name: "value", ... } or fill in name and value in the node.',
       { field: 'settings' },
-    );
+    ).withText('settings.nothing');
   }
   return Object.fromEntries(
     Object.entries(input).map(([name, value]) => [validateSettingName(name), settingValue(name, value)]),
@@ -144,7 +144,7 @@ export function planSettingsSet(values: Record<string, string>, profile: Profile
       throw unsupportedError(
         `${hidden.join(', ')} can only be written with CSTA SetSettings (the web interface hides it), and this firmware has no CSTA over HTTP.`,
         { command: 'settings set', setting: hidden[0] },
-      );
+      ).withText('settings.hiddenNoCsta', { names: hidden.join(', ') });
     }
   }
   const requests: Array<[PhoneRequest, 'csta' | 'web']> = [];

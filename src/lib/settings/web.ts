@@ -19,7 +19,7 @@ export function encodeSettingValue(value: string): string {
   if (LONE_SURROGATE.test(value)) {
     throw inputError('A setting value contains broken Unicode (an unpaired surrogate) and cannot be sent.', {
       field: 'value',
-    });
+    }).withText('settings.unpaired');
   }
   return encodeURIComponent(value).replace(/%24/g, '$');
 }
@@ -32,29 +32,34 @@ export function encodeSettingValue(value: string): string {
  */
 export function buildWebSettingsWrite(values: Record<string, string>, opts: { store?: boolean } = {}): string {
   if (values === null || typeof values !== 'object' || Array.isArray(values)) {
-    throw inputError('Settings to write must be an object of name → value.', { field: 'settings' });
+    throw inputError('Settings to write must be an object of name → value.', { field: 'settings' }).withText(
+      'settings.shape',
+    );
   }
   const entries = Object.entries(values);
-  if (entries.length === 0) throw inputError('There are no settings to write.', { field: 'settings' });
+  if (entries.length === 0)
+    throw inputError('There are no settings to write.', { field: 'settings' }).withText('settings.none');
   const parts = ['settings=save'];
   if (opts.store !== false) parts.push('store_settings=save');
   for (const [name, value] of entries) {
     validateSettingName(name);
-    if (isReadOnly(name)) throw inputError(`Setting "${name}" is read-only.`, { field: 'settings', setting: name });
+    const at = { field: 'settings', setting: name };
+    if (isReadOnly(name))
+      throw inputError(`Setting "${name}" is read-only.`, at).withText('settings.readOnly', { name });
     if (cstaSettingInfo(name)?.hidden) {
-      throw inputError(`Setting "${name}" is hidden from the web interface; write it with CSTA SetSettings.`, {
-        field: 'settings',
-        setting: name,
-      });
+      throw inputError(
+        `Setting "${name}" is hidden from the web interface; write it with CSTA SetSettings.`,
+        at,
+      ).withText('settings.hidden', { name });
     }
     if (typeof value !== 'string') {
-      throw inputError(`The value of setting "${name}" must be a string.`, { field: 'settings', setting: name });
+      throw inputError(`The value of setting "${name}" must be a string.`, at).withText('settings.notString', { name });
     }
     if (/[\u0000-\u001F\u007F]/.test(value)) {
-      throw inputError(`The value of setting "${name}" contains control characters (line breaks, tabs, …).`, {
-        field: 'settings',
-        setting: name,
-      });
+      throw inputError(
+        `The value of setting "${name}" contains control characters (line breaks, tabs, …).`,
+        at,
+      ).withText('settings.controlChars', { name });
     }
     parts.push(`${name}=${encodeSettingValue(value)}`);
   }
@@ -91,7 +96,9 @@ const NOT_SETTINGS = new Set(['functionKeys', 'tbook', 'dialplan', 'uploads', 'f
 export function parseSettingsXml(body: string): Record<string, string> {
   const text = typeof body === 'string' ? body : '';
   if (text.trim() === '' || wellFormedError(text) !== undefined) {
-    throw new SnomError('E_HTTP', 'The phone did not answer settings.xml with XML.', { excerpt: excerpt(text) });
+    throw new SnomError('E_HTTP', 'The phone did not answer settings.xml with XML.', {
+      excerpt: excerpt(text),
+    }).withText('settings.notXml');
   }
   const parser = new (fastXmlParser().XMLParser)({
     ignoreAttributes: false,
@@ -109,7 +116,7 @@ export function parseSettingsXml(body: string): Record<string, string> {
   if (!rootName || /^html$/i.test(rootName)) {
     throw new SnomError('E_HTTP', 'The phone answered settings.xml with something that is not a settings document.', {
       excerpt: excerpt(text),
-    });
+    }).withText('settings.notDocument');
   }
   const root = doc[rootName];
   const found = new Map<string, string>();

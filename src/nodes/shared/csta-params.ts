@@ -50,11 +50,14 @@ function onOff(field: string, v: unknown): boolean | undefined {
   if (empty(v)) return undefined;
   if (typeof v === 'boolean') return v;
   if (typeof v !== 'string')
-    throw inputError(`${field} must be true or false (or "on"/"off"), not ${quoteInput(v)}.`, { field });
+    throw inputError(`${field} must be true or false (or "on"/"off"), not ${quoteInput(v)}.`, { field }).withText(
+      'csta.onOffValue',
+      { field, value: quoteInput(v) },
+    );
   const t = v.trim().toLowerCase();
   if (t === 'on' || t === 'true') return true;
   if (t === 'off' || t === 'false') return false;
-  throw inputError(`${field} must be true or false (or "on"/"off").`, { field });
+  throw inputError(`${field} must be true or false (or "on"/"off").`, { field }).withText('csta.onOff', { field });
 }
 
 function isNodeOperation(v: unknown): v is CstaNodeOperation {
@@ -73,12 +76,12 @@ export function cstaOperationFrom(config: Form, msg: Bag): CstaNodeOperation | '
   if (empty(chosen)) {
     throw inputError('No CSTA operation given: choose one in the node or set msg.operation (e.g. "MakeCall").', {
       field: 'operation',
-    });
+    }).withText('csta.noOperation');
   }
   throw inputError(
     `${quoteInput(chosen, 60)} is not a CSTA operation of this node; use one of ${CSTA_NODE_OPERATIONS.join(', ')} or raw.`,
     { field: 'operation' },
-  );
+  ).withText('csta.notNodeOperation', { op: quoteInput(chosen, 60), allowed: CSTA_NODE_OPERATIONS.join(', ') });
 }
 
 /** Raw mode: the XML from the form's document field, else msg.payload (a string) or msg.payload.xml. */
@@ -88,7 +91,9 @@ export function rawXmlFrom(config: Form, msg: Bag): string {
     typeof msg.payload === 'string' ? msg.payload : isObj(msg.payload) ? msg.payload.xml : undefined,
   );
   if (typeof xml !== 'string')
-    throw inputError('Raw CSTA needs the request XML in msg.payload (a string).', { field: 'xml' });
+    throw inputError('Raw CSTA needs the request XML in msg.payload (a string).', { field: 'xml' }).withText(
+      'csta.rawNeedsXml',
+    );
   return xml;
 }
 
@@ -132,7 +137,7 @@ export function cstaParamsFrom(op: CstaNodeOperation, config: Form, msg: Bag): C
     if (!Number.isSafeInteger(d) || d < 0)
       throw inputError(`digits ${quoteInput(d)} are not DTMF digits: give them as text, e.g. "123#".`, {
         field: 'digits',
-      });
+      }).withText('csta.digitsNumber', { value: quoteInput(d) });
     params.digits = String(d);
   }
   for (const k of Object.keys(params) as Array<keyof CstaParams>) if (empty(params[k])) delete params[k];
