@@ -12,6 +12,7 @@ import {
   parseWwwAuthenticate,
 } from '../../../src/lib/http';
 import { authParams } from './servers';
+import { RFC, RFC_MD5 } from '../../support/rfc7616';
 
 /*
  * Every expected Digest value here is either written out literally (the RFCs' published vectors,
@@ -56,20 +57,6 @@ function rfc7616(c: Case, ha1 = rfcHA1(c)): string {
   return H(c.algorithm, `${ha1}:${c.nonce}:${c.nc}:${c.cnonce}:${c.qop}:${ha2}`);
 }
 
-// RFC 7616 §3.9.1
-const RFC = {
-  user: 'Mufasa',
-  password: 'Circle of Life',
-  realm: 'http-auth@example.org',
-  nonce: '7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v',
-  cnonce: 'f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ',
-  opaque: 'FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS',
-  method: 'GET',
-  uri: '/dir/index.html',
-  nc: '00000001',
-};
-/** Published in RFC 7616 §3.9.1. */
-const RFC_MD5 = '8ca523f5e9506fed4657c9700eebdbec';
 const RFC_SHA256 = '753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1';
 /**
  * The same request with the -sess algorithms, qop=auth, nc 00000001 and 00000002 (one session, one

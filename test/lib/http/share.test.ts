@@ -5,18 +5,8 @@ import { DigestSession, newCnonce, type DigestChallenge } from '../../../src/lib
 import { ClosedError } from '../../../src/lib/http/errors';
 import { ClientShare } from '../../../src/lib/http/share';
 import { SnomPhone } from '../../../src/lib/phone';
+import { RFC, RFC_MD5 } from '../../support/rfc7616';
 
-// RFC 7616 §3.9.1: the published MD5 example (user Mufasa, password "Circle of Life")
-const RFC = {
-  user: 'Mufasa',
-  password: 'Circle of Life',
-  realm: 'http-auth@example.org',
-  nonce: '7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v',
-  cnonce: 'f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ',
-  opaque: 'FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS',
-  uri: '/dir/index.html',
-  response: '8ca523f5e9506fed4657c9700eebdbec',
-};
 const challenge: DigestChallenge = {
   algorithm: 'MD5',
   realm: RFC.realm,
@@ -41,7 +31,7 @@ describe('lib/http/share: what the clients of one configured phone share', () =>
     const own = new DigestSession(challenge, RFC.user, RFC.password, () => RFC.cnonce);
     const header = shared.authorize('GET', RFC.uri);
     assert.equal(header, own.authorize('GET', RFC.uri));
-    assert.match(header, new RegExp(`response="${RFC.response}"`));
+    assert.match(header, new RegExp(`response="${RFC_MD5}"`));
   });
 
   it('a fleet shares one set with its configured phone; credentials never cross to a client with others', () => {
