@@ -1,15 +1,28 @@
-import { Fleet } from '../lib/fleet';
-import { DEFAULT_MAX_TARGETS, DEFAULT_PHONES_AT_ONCE, SnomPhone } from '../lib/phone';
-import { phoneConfigs, type SnomPhoneConfigNode } from './shared/phone-node';
+import type * as FleetModule from '../lib/fleet';
+import type * as PhoneModule from '../lib/phone';
+import type * as PhoneNodeModule from './shared/phone-node';
+import type { SnomPhoneConfigNode } from './shared/phone-node';
 import type { AuthMode } from '../lib/http/types';
 import { mountAdminRoutes } from './shared/admin-routes';
 import { restoreCatchCodes } from './shared/catch-code';
+import { lazy } from './shared/lazy';
 import type { ConfigOf } from './shared/node-config';
-import { PhoneState } from './shared/phone-state';
-import { SipEndpoint } from './shared/sip-endpoint';
+import type * as PhoneStateModule from './shared/phone-state';
+import type * as SipEndpointModule from './shared/sip-endpoint';
 import type { RED } from './shared/red';
 import { positiveInt } from '../lib/util';
 import { translator } from './shared/i18n';
+
+// what a config needs (the phone client, the fleet, its SIP side) loads with the first one deployed
+/* eslint-disable @typescript-eslint/no-require-imports */
+const configLib = lazy(() => ({
+  ...(require('../lib/fleet') as typeof FleetModule),
+  ...(require('../lib/phone') as typeof PhoneModule),
+  ...(require('./shared/phone-node') as typeof PhoneNodeModule),
+  ...(require('./shared/phone-state') as typeof PhoneStateModule),
+  ...(require('./shared/sip-endpoint') as typeof SipEndpointModule),
+}));
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const AUTH_MODES: readonly AuthMode[] = ['auto', 'basic', 'digest', 'none'];
 
@@ -21,6 +34,8 @@ export = function register(RED: RED): void {
   const t = translator(RED);
   function SnomPhoneNode(this: SnomPhoneConfigNode, config: ConfigOf<'snom-phone'>) {
     RED.nodes.createNode(this, config);
+    const { DEFAULT_MAX_TARGETS, DEFAULT_PHONES_AT_ONCE, Fleet, PhoneState, SipEndpoint, SnomPhone, phoneConfigs } =
+      configLib();
     const creds = this.credentials ?? {};
     const host = String(config.host ?? '').trim();
     const port = config.port === '' || config.port === undefined ? undefined : Number(config.port);
