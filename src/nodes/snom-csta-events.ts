@@ -3,11 +3,13 @@
  * one message per event. Wiring only: the association, its keep-alive and re-establishment live in
  * src/lib/sip (UaCstaLink), the requests and the event reading in src/lib/csta.
  */
-import { buildMonitorStart, buildMonitorStop, cstaEventMessage, keepAliveMsFrom } from '../lib/csta';
-import { firstIdentity } from '../lib/csta/identity';
+import type * as Csta from '../lib/csta';
+import type * as CstaIdentity from '../lib/csta/identity';
 import { SnomError } from '../lib/errors';
-import { requireUaCsta, uaCstaCaps } from '../lib/profile';
-import { monitorStatusText, monitorStatusView, type MonitorHandle } from '../lib/sip';
+import type * as CstaRoute from '../lib/profile/csta-route';
+import type * as Link from '../lib/sip/uacsta-link';
+import type { MonitorHandle } from '../lib/sip';
+import { lazy } from './shared/lazy';
 import type { ConfigOf } from './shared/node-config';
 import { firstTime } from './shared/once';
 import type { SnomPhoneConfigNode } from './shared/phone-node';
@@ -16,6 +18,16 @@ import { acquireUaCsta, uaCstaTarget, type UaCstaLease } from './shared/uacsta-l
 import { localise, translator } from './shared/i18n';
 
 type Config = ConfigOf<'snom-csta-events'>;
+
+// the monitor's requests, its route and its status texts load with the first node deployed
+/* eslint-disable @typescript-eslint/no-require-imports */
+const monitoring = lazy(() => ({
+  ...(require('../lib/csta') as typeof Csta),
+  ...(require('../lib/csta/identity') as typeof CstaIdentity),
+  ...(require('../lib/profile/csta-route') as typeof CstaRoute),
+  ...(require('../lib/sip/uacsta-link') as typeof Link),
+}));
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** A start that failed for a passing reason (phone unreachable) is tried again after this long. */
 const START_RETRY_MS = 5000;
@@ -52,6 +64,17 @@ export = function register(RED: RED): void {
   }
 
   function run(node: Node, config: Config): void {
+    const {
+      buildMonitorStart,
+      buildMonitorStop,
+      cstaEventMessage,
+      firstIdentity,
+      keepAliveMsFrom,
+      monitorStatusText,
+      monitorStatusView,
+      requireUaCsta,
+      uaCstaCaps,
+    } = monitoring();
     const phoneNode = (config.phone ? RED.nodes.getNode(config.phone) : null) as SnomPhoneConfigNode | null;
     if (!phoneNode) {
       node.status({ fill: 'red', shape: 'ring', text: t('status.noPhone') });

@@ -1,13 +1,27 @@
-import { buildCstaRequest, buildRawCsta, cstaSipPlan, type CstaRequest, type CstaResult } from '../lib/csta';
+import type * as Csta from '../lib/csta';
+import type { CstaRequest, CstaResult } from '../lib/csta';
 import type { CommandPlan } from '../lib/commands/plan';
 import { unsupportedError } from '../lib/errors';
 import { cstaOperationFrom, cstaParamsFrom, rawXmlFrom } from './shared/csta-params';
-import { cstaPlan } from '../lib/csta/transport';
-import { cstaTransport, requireCstaOverHttp, uaCstaCaps } from '../lib/profile';
-import { firstIdentity } from '../lib/csta/identity';
+import type * as CstaTransport from '../lib/csta/transport';
+import type * as CstaRoute from '../lib/profile/csta-route';
+import type * as ProfileRules from '../lib/profile/profile';
+import type * as CstaIdentity from '../lib/csta/identity';
 import { registerCommandNode, type BuildContext } from './shared/command-node';
+import { lazy } from './shared/lazy';
 import { configUaCsta, uaCstaTarget } from './shared/uacsta-link';
 import type { RED } from './shared/red';
+
+// the CSTA builders and routes load with the first message (Node-RED's start loads only the register function)
+/* eslint-disable @typescript-eslint/no-require-imports */
+const csta = lazy(() => ({
+  ...(require('../lib/csta') as typeof Csta),
+  ...(require('../lib/csta/transport') as typeof CstaTransport),
+  ...(require('../lib/csta/identity') as typeof CstaIdentity),
+  ...(require('../lib/profile/csta-route') as typeof CstaRoute),
+  ...(require('../lib/profile/profile') as typeof ProfileRules),
+}));
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 // Stands in for the first identity while the request is validated, so that bad input is
 // refused before the phone is asked for its identity.
@@ -23,6 +37,7 @@ interface CstaPlan extends CommandPlan {
 /** Which route this message takes; E_INPUT / E_UNSUPPORTED in plain words before anything is sent. */
 function routeFor(ctx: BuildContext<'snom-csta'>, what: string): 'http' | 'sip' {
   const { config, msg, profile, phoneNode } = ctx;
+  const { cstaTransport, requireCstaOverHttp } = csta();
   const choice = config.transport;
   const route = cstaTransport(profile, choice, what);
   if (route !== 'sip') return route;
@@ -44,6 +59,8 @@ export = function register(RED: RED): void {
   registerCommandNode(RED, 'snom-csta', {
     build: async (ctx) => {
       const { config, msg, profile, phoneNode } = ctx;
+      const { buildCstaRequest, buildRawCsta, cstaPlan, cstaSipPlan, firstIdentity, requireCstaOverHttp, uaCstaCaps } =
+        csta();
       const op = cstaOperationFrom(config, msg);
       const route = routeFor(ctx, op === 'raw' ? 'Raw CSTA' : `CSTA ${op}`);
       const caps = route === 'sip' ? uaCstaCaps(profile) : profile.csta;

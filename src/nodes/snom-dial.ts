@@ -1,7 +1,12 @@
-import { buildDial, buildDtmf } from '../lib/commands/remote';
+import type * as Remote from '../lib/commands/remote';
 import { inputError, quoteInput } from '../lib/errors';
 import { fieldOr, registerCommandNode } from './shared/command-node';
+import { lazy } from './shared/lazy';
 import type { NodeMessage, RED } from './shared/red';
+
+// loaded with the first message (Node-RED's start loads only the register function)
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const remote = lazy(() => require('../lib/commands/remote') as typeof Remote);
 
 /** msg.payload may be the number itself or { number, identity }. */
 function fromPayload(msg: NodeMessage, key: string): unknown {
@@ -13,6 +18,7 @@ function fromPayload(msg: NodeMessage, key: string): unknown {
 export = function register(RED: RED): void {
   registerCommandNode(RED, 'snom-dial', {
     build: ({ config, msg, profile }) => {
+      const { buildDial, buildDtmf } = remote();
       const mode = fieldOr(config.mode, msg.mode) ?? 'dial';
       const number = fieldOr(config.number, fromPayload(msg, 'number'));
       if (mode === 'dtmf') return buildDtmf(number, profile);
