@@ -12,7 +12,35 @@ const CHILD = path.resolve(__dirname, '..', '..', 'bench', 'child', 'load-time.j
 interface LoadReport {
   files: number;
   types: number;
+  modules: number;
   heavy: string[];
+}
+
+/**
+ * Modules the register step loaded: 114 before issue 9's lazy loading (the SIP stack, the CSTA,
+ * settings and minibrowser builders, the phone client, the action-url receiving side), 25 after it
+ * (the eleven node files, the node-side helpers, lib/errors and lib/util). A little room for a new
+ * node-side helper; a library area loaded eagerly again goes far above it.
+ */
+const MAX_REGISTER_MODULES = 30;
+
+/** Library areas only a deployed node, a message or an admin route needs: not loaded by registering. */
+const NOT_AT_REGISTER =
+  'sip csta action-url minibrowser settings commands profile http phone.js fleet.js detect.js detect-login.js diagnose.js fast-xml.js'.split(
+    ' ',
+  );
+
+/** The bench child's report and the source files (below src/, as "lib/sip/client") it left loaded. */
+function register(): { report: LoadReport; loaded: string[] } {
+  const dist = path.resolve(__dirname, '..', '..', 'src') + path.sep;
+  const code = [
+    `require(${JSON.stringify(CHILD)});`,
+    `const dist = ${JSON.stringify(dist)};`,
+    "const own = Object.keys(require.cache).filter((k) => k.startsWith(dist)).map((k) => k.slice(dist.length).split(require('path').sep).join('/'));",
+    'console.log(JSON.stringify(own));',
+  ].join('\n');
+  const lines = execFileSync(process.execPath, ['-e', code], { encoding: 'utf8' }).trim().split('\n');
+  return { report: JSON.parse(lines[lines.length - 2]) as LoadReport, loaded: JSON.parse(lines[lines.length - 1]) };
 }
 
 describe('package: load', function () {
@@ -28,6 +56,17 @@ describe('package: load', function () {
     assert.equal(r.files, NODE_FILES);
     assert.equal(r.types, NODE_FILES, 'every node file registered its node type with the stand-in RED');
     assert.deepEqual(r.heavy, []);
+  });
+
+  it('registering loads none of the library areas a node needs only once it runs, and few modules', () => {
+    const { report, loaded } = register();
+    assert.equal(report.types, NODE_FILES);
+    const early = loaded.filter((f) => NOT_AT_REGISTER.some((a) => f === `lib/${a}` || f.startsWith(`lib/${a}/`)));
+    assert.deepEqual(early, [], 'loaded by registering, though only a deployed node, a message or a route needs them');
+    assert.ok(
+      report.modules <= MAX_REGISTER_MODULES,
+      `registering loaded ${report.modules} modules (at most ${MAX_REGISTER_MODULES}): ${loaded.join(' ')}`,
+    );
   });
 
   it('the first phone client loads undici', () => {
