@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type * as ActionUrl from '../lib/action-url';
 import type { ActionEndpoint, ActionUrlRouter, DeliveredEvent, EndpointCounts } from '../lib/action-url';
 import { mountAdminRoutes, type ProvisioningNode } from './shared/admin-routes';
-import { lazy } from './shared/lazy';
+import { onFirstUse } from './shared/lazy';
 import type { ConfigOf, CredentialsOf } from './shared/node-config';
 import { firstTime } from './shared/once';
 import type * as PhoneNode from './shared/phone-node';
@@ -16,24 +16,19 @@ import type { NodeStatus, RED } from './shared/red';
 import { Undelivered, deliveryCanceller, watchDeploys } from './shared/redeploy';
 import { localise, translator } from './shared/i18n';
 
+// the receiving side (the router, the event message, provisioning, which config sent) loads with the first node
+const receivingSide = onFirstUse<typeof ActionUrl & typeof PhoneNode>('lib/action-url nodes/shared/phone-node');
+
 // Message ids of delivered events: unique per process, without a crypto call per event.
 const MSGID_PREFIX = randomBytes(4).toString('hex');
 let msgSeq = 0;
 const nextMsgId = (): string => MSGID_PREFIX + (++msgSeq).toString(16).padStart(8, '0');
 
-// The receiving side (the router, the event message, provisioning) loads with the first node deployed.
-/* eslint-disable @typescript-eslint/no-require-imports */
-const actionUrl = lazy(() => ({
-  ...(require('../lib/action-url') as typeof ActionUrl),
-  ...(require('./shared/phone-node') as typeof PhoneNode),
-}));
-/* eslint-enable @typescript-eslint/no-require-imports */
-
 // One router per module load, made with the first node: the path → node map lives here and
 // survives redeploys. Held events are released once all flows have started, so that a second node
 // on the same path is known before anyone receives (no deploy-order luck).
 let router: ActionUrlRouter | undefined;
-const routerNow = (): ActionUrlRouter => (router ??= new (actionUrl().ActionUrlRouter)({ autoRelease: false }));
+const routerNow = (): ActionUrlRouter => (router ??= new (receivingSide().ActionUrlRouter)({ autoRelease: false }));
 const releaseHeld = (): void => router?.releaseHeld();
 // mounted at register; before the first node no path has an endpoint or a hold, so every request passes
 const middleware: ActionUrlRouter['middleware'] = (req, res, next) =>
@@ -51,8 +46,8 @@ export = function register(RED: RED): void {
   const t = translator(RED);
   // the endpoint's status in the runtime's language
   const statusOf = (c: EndpointCounts): NodeStatus => ({
-    ...actionUrl().endpointStatus(c),
-    text: actionUrl()
+    ...receivingSide().endpointStatus(c),
+    text: receivingSide()
       .endpointStatusParts(c)
       .map((p) => t(`status.${p.key}`, p.params))
       .join(', '),
@@ -81,7 +76,7 @@ export = function register(RED: RED): void {
       provisionFailure,
       provisionPhones,
       redactError,
-    } = actionUrl();
+    } = receivingSide();
     const router = routerNow();
     let form: ReturnType<typeof endpointConfig>;
     try {

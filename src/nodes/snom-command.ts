@@ -1,11 +1,10 @@
-import type * as Remote from '../lib/commands/remote';
 import { fieldOr, registerCommandNode } from './shared/command-node';
-import { lazy } from './shared/lazy';
+import { onFirstUse } from './shared/lazy';
+import type * as Remote from '../lib/commands/remote';
 import type { NodeMessage, RED } from './shared/red';
 
-// loaded with the first message (Node-RED's start loads only the register function)
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const remote = lazy(() => require('../lib/commands/remote') as typeof Remote);
+// loaded with the first message, not at Node-RED's start
+const remoteCommands = onFirstUse<typeof Remote>('lib/commands/remote');
 
 function fromMsg(msg: NodeMessage, key: string): unknown {
   const p = msg.payload;
@@ -21,7 +20,7 @@ export = function register(RED: RED): void {
         config.command && config.command !== 'msg'
           ? config.command
           : (fromMsg(msg, 'command') ?? (typeof msg.payload === 'string' ? msg.payload : undefined));
-      return remote().buildRemoteCommand(
+      return remoteCommands().buildRemoteCommand(
         command,
         {
           identity: fieldOr(config.identity, fromMsg(msg, 'identity')),

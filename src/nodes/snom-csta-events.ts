@@ -7,9 +7,9 @@ import type * as Csta from '../lib/csta';
 import type * as CstaIdentity from '../lib/csta/identity';
 import { SnomError } from '../lib/errors';
 import type * as CstaRoute from '../lib/profile/csta-route';
-import type * as Link from '../lib/sip/uacsta-link';
 import type { MonitorHandle } from '../lib/sip';
-import { lazy } from './shared/lazy';
+import type * as Link from '../lib/sip/uacsta-link';
+import { onFirstUse } from './shared/lazy';
 import type { ConfigOf } from './shared/node-config';
 import { firstTime } from './shared/once';
 import type { SnomPhoneConfigNode } from './shared/phone-node';
@@ -20,14 +20,9 @@ import { localise, translator } from './shared/i18n';
 type Config = ConfigOf<'snom-csta-events'>;
 
 // the monitor's requests, its route and its status texts load with the first node deployed
-/* eslint-disable @typescript-eslint/no-require-imports */
-const monitoring = lazy(() => ({
-  ...(require('../lib/csta') as typeof Csta),
-  ...(require('../lib/csta/identity') as typeof CstaIdentity),
-  ...(require('../lib/profile/csta-route') as typeof CstaRoute),
-  ...(require('../lib/sip/uacsta-link') as typeof Link),
-}));
-/* eslint-enable @typescript-eslint/no-require-imports */
+const monitoring = onFirstUse<typeof Csta & typeof CstaIdentity & typeof CstaRoute & typeof Link>(
+  'lib/csta lib/csta/identity lib/profile/csta-route lib/sip/uacsta-link',
+);
 
 /** A start that failed for a passing reason (phone unreachable) is tried again after this long. */
 const START_RETRY_MS = 5000;
@@ -70,10 +65,10 @@ export = function register(RED: RED): void {
       cstaEventMessage,
       firstIdentity,
       keepAliveMsFrom,
-      monitorStatusText,
-      monitorStatusView,
       requireUaCsta,
       uaCstaCaps,
+      monitorStatusText,
+      monitorStatusView,
     } = monitoring();
     const phoneNode = (config.phone ? RED.nodes.getNode(config.phone) : null) as SnomPhoneConfigNode | null;
     if (!phoneNode) {

@@ -1,27 +1,20 @@
-import type * as Csta from '../lib/csta';
 import type { CstaRequest, CstaResult } from '../lib/csta';
 import type { CommandPlan } from '../lib/commands/plan';
 import { unsupportedError } from '../lib/errors';
 import { cstaOperationFrom, cstaParamsFrom, rawXmlFrom } from './shared/csta-params';
-import type * as CstaTransport from '../lib/csta/transport';
-import type * as CstaRoute from '../lib/profile/csta-route';
-import type * as ProfileRules from '../lib/profile/profile';
-import type * as CstaIdentity from '../lib/csta/identity';
 import { registerCommandNode, type BuildContext } from './shared/command-node';
-import { lazy } from './shared/lazy';
+import { onFirstUse } from './shared/lazy';
+import type * as Csta from '../lib/csta';
+import type * as CstaTransport from '../lib/csta/transport';
+import type * as CstaIdentity from '../lib/csta/identity';
+import type * as ProfileModule from '../lib/profile';
 import { configUaCsta, uaCstaTarget } from './shared/uacsta-link';
 import type { RED } from './shared/red';
 
-// the CSTA builders and routes load with the first message (Node-RED's start loads only the register function)
-/* eslint-disable @typescript-eslint/no-require-imports */
-const csta = lazy(() => ({
-  ...(require('../lib/csta') as typeof Csta),
-  ...(require('../lib/csta/transport') as typeof CstaTransport),
-  ...(require('../lib/csta/identity') as typeof CstaIdentity),
-  ...(require('../lib/profile/csta-route') as typeof CstaRoute),
-  ...(require('../lib/profile/profile') as typeof ProfileRules),
-}));
-/* eslint-enable @typescript-eslint/no-require-imports */
+// the CSTA requests, their route and the phone's identity: with the first message
+const cstaSide = onFirstUse<typeof Csta & typeof CstaTransport & typeof CstaIdentity & typeof ProfileModule>(
+  'lib/csta lib/csta/transport lib/csta/identity lib/profile',
+);
 
 // Stands in for the first identity while the request is validated, so that bad input is
 // refused before the phone is asked for its identity.
@@ -37,7 +30,7 @@ interface CstaPlan extends CommandPlan {
 /** Which route this message takes; E_INPUT / E_UNSUPPORTED in plain words before anything is sent. */
 function routeFor(ctx: BuildContext<'snom-csta'>, what: string): 'http' | 'sip' {
   const { config, msg, profile, phoneNode } = ctx;
-  const { cstaTransport, requireCstaOverHttp } = csta();
+  const { cstaTransport, requireCstaOverHttp } = cstaSide();
   const choice = config.transport;
   const route = cstaTransport(profile, choice, what);
   if (route !== 'sip') return route;
@@ -60,7 +53,7 @@ export = function register(RED: RED): void {
     build: async (ctx) => {
       const { config, msg, profile, phoneNode } = ctx;
       const { buildCstaRequest, buildRawCsta, cstaPlan, cstaSipPlan, firstIdentity, requireCstaOverHttp, uaCstaCaps } =
-        csta();
+        cstaSide();
       const op = cstaOperationFrom(config, msg);
       const route = routeFor(ctx, op === 'raw' ? 'Raw CSTA' : `CSTA ${op}`);
       const caps = route === 'sip' ? uaCstaCaps(profile) : profile.csta;

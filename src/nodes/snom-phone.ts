@@ -1,11 +1,11 @@
 import type * as FleetModule from '../lib/fleet';
 import type * as PhoneModule from '../lib/phone';
-import type * as PhoneNodeModule from './shared/phone-node';
+import type * as PhoneNode from './shared/phone-node';
 import type { SnomPhoneConfigNode } from './shared/phone-node';
 import type { AuthMode } from '../lib/http/types';
 import { mountAdminRoutes } from './shared/admin-routes';
 import { restoreCatchCodes } from './shared/catch-code';
-import { lazy } from './shared/lazy';
+import { onFirstUse } from './shared/lazy';
 import type { ConfigOf } from './shared/node-config';
 import type * as PhoneStateModule from './shared/phone-state';
 import type * as SipEndpointModule from './shared/sip-endpoint';
@@ -13,16 +13,10 @@ import type { RED } from './shared/red';
 import { positiveInt } from '../lib/util';
 import { translator } from './shared/i18n';
 
-// what a config needs (the phone client, the fleet, its SIP side) loads with the first one deployed
-/* eslint-disable @typescript-eslint/no-require-imports */
-const configLib = lazy(() => ({
-  ...(require('../lib/fleet') as typeof FleetModule),
-  ...(require('../lib/phone') as typeof PhoneModule),
-  ...(require('./shared/phone-node') as typeof PhoneNodeModule),
-  ...(require('./shared/phone-state') as typeof PhoneStateModule),
-  ...(require('./shared/sip-endpoint') as typeof SipEndpointModule),
-}));
-/* eslint-enable @typescript-eslint/no-require-imports */
+// a config's parts (its phone client and fleet, its state, its SIP side) load with the first config deployed
+const phoneConfigSide = onFirstUse<
+  typeof FleetModule & typeof PhoneModule & typeof PhoneNode & typeof PhoneStateModule & typeof SipEndpointModule
+>('lib/fleet lib/phone nodes/shared/phone-node nodes/shared/phone-state nodes/shared/sip-endpoint');
 
 const AUTH_MODES: readonly AuthMode[] = ['auto', 'basic', 'digest', 'none'];
 
@@ -35,7 +29,7 @@ export = function register(RED: RED): void {
   function SnomPhoneNode(this: SnomPhoneConfigNode, config: ConfigOf<'snom-phone'>) {
     RED.nodes.createNode(this, config);
     const { DEFAULT_MAX_TARGETS, DEFAULT_PHONES_AT_ONCE, Fleet, PhoneState, SipEndpoint, SnomPhone, phoneConfigs } =
-      configLib();
+      phoneConfigSide();
     const creds = this.credentials ?? {};
     const host = String(config.host ?? '').trim();
     const port = config.port === '' || config.port === undefined ? undefined : Number(config.port);

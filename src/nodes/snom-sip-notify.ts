@@ -7,24 +7,20 @@
 import { briefText, SnomError } from '../lib/errors';
 import type * as SipRoute from '../lib/profile/sip';
 import type * as Settings from '../lib/settings/plan';
-import type * as Notify from '../lib/sip/notify';
 import type { SipNotifyKind, SipNotifyParams } from '../lib/sip';
+import type * as Notify from '../lib/sip/notify';
 import { isObj } from '../lib/util';
 import { mountAdminRoutes, type PreparingNode } from './shared/admin-routes';
-import { lazy } from './shared/lazy';
+import { onFirstUse } from './shared/lazy';
 import type { ConfigOf, FieldsOf } from './shared/node-config';
 import type { SnomPhoneConfigNode } from './shared/phone-node';
 import type { DoneFn, NodeMessage, RED, SendFn } from './shared/red';
 import { localise, translator } from './shared/i18n';
 
-// the requests, their route and the settings plans load with the first node deployed
-/* eslint-disable @typescript-eslint/no-require-imports */
-const sipNotify = lazy(() => ({
-  ...(require('../lib/profile/sip') as typeof SipRoute),
-  ...(require('../lib/settings/plan') as typeof Settings),
-  ...(require('../lib/sip/notify') as typeof Notify),
-}));
-/* eslint-enable @typescript-eslint/no-require-imports */
+// the requests, their route and Prepare phone's settings plans load with the first node deployed
+const sipNotifySide = onFirstUse<typeof Notify & typeof SipRoute & typeof Settings>(
+  'lib/sip/notify lib/profile/sip lib/settings/plan',
+);
 
 const FROM_MSG = 'msg';
 const PREPARE = 'prepare';
@@ -45,7 +41,7 @@ function asSnomError(err: unknown): SnomError {
 
 /** The kind: the form's, else msg.topic (when the form says "from msg.topic"). */
 function kindOf(config: FieldsOf<'snom-sip-notify'>, msg: NodeMessage): SipNotifyKind {
-  const { sipNotifyKind } = sipNotify();
+  const { sipNotifyKind } = sipNotifySide();
   const form = config.kind ?? '';
   if (form !== '' && form !== FROM_MSG) return sipNotifyKind(form, 'kind');
   return sipNotifyKind(msg.topic, 'msg.topic');
@@ -78,7 +74,7 @@ export = function register(RED: RED): void {
 
   function start(node: PreparingNode, config: ConfigOf<'snom-sip-notify'>): void {
     const { buildSipNotify, buttonKeyList, planSettingsGet, planSettingsSet, prepareSettings, requireSipNotify } =
-      sipNotify();
+      sipNotifySide();
     const phoneNode = (config.phone ? RED.nodes.getNode(config.phone) : null) as SnomPhoneConfigNode | null;
     if (!phoneNode) node.status({ fill: 'red', shape: 'ring', text: t('status.noPhone') });
 

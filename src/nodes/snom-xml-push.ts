@@ -1,31 +1,26 @@
-import type * as Csta from '../lib/csta';
 import type * as Plan from '../lib/commands/plan';
 import type { CommandPlan } from '../lib/commands/plan';
+import type * as Csta from '../lib/csta';
+import type * as CstaTransport from '../lib/csta/transport';
 import { inputError, quoteInput, unsupportedError } from '../lib/errors';
 import type * as Minibrowser from '../lib/minibrowser';
 import type { MinibrowserObject } from '../lib/minibrowser';
-import type * as CstaTransport from '../lib/csta/transport';
 import type * as ProfileRules from '../lib/profile/profile';
 import type { Profile } from '../lib/profile';
 import { registerCommandNode } from './shared/command-node';
 import { documentUrl, documents, mountDocumentServer } from './shared/document-server';
-import { lazy } from './shared/lazy';
+import { onFirstUse } from './shared/lazy';
 import { SealedStore, settingsSecret } from './shared/sealed-store';
 import type { FieldsOf } from './shared/node-config';
 import type { NodeMessage, RED } from './shared/red';
 
 type Transport = 'csta' | 'minibrowser';
 
-// the document checks and the request builders load with the first message (not at Node-RED's start)
-/* eslint-disable @typescript-eslint/no-require-imports */
-const push = lazy(() => ({
-  ...(require('../lib/csta') as typeof Csta),
-  ...(require('../lib/commands/plan') as typeof Plan),
-  ...(require('../lib/minibrowser') as typeof Minibrowser),
-  ...(require('../lib/csta/transport') as typeof CstaTransport),
-  ...(require('../lib/profile/profile') as typeof ProfileRules),
-}));
-/* eslint-enable @typescript-eslint/no-require-imports */
+// the document checks and the two transports' requests load with the first message
+const cstaSide = onFirstUse<typeof Csta & typeof CstaTransport & typeof ProfileRules>(
+  'lib/csta lib/csta/transport lib/profile/profile',
+);
+const minibrowserSide = onFirstUse<typeof Minibrowser & typeof Plan>('lib/minibrowser lib/commands/plan');
 
 interface PushPlan extends CommandPlan {
   transport: Transport;
@@ -33,7 +28,7 @@ interface PushPlan extends CommandPlan {
 
 /** The document: the form's XML, else msg.payload as XML text or as a plain object. */
 function documentFrom(config: FieldsOf<'snom-xml-push'>, msg: NodeMessage): string {
-  const { buildMinibrowserXml, validateMinibrowserXml } = push();
+  const { buildMinibrowserXml, validateMinibrowserXml } = minibrowserSide();
   // a document from msg, flow, global or env (typed-props) may be an object too
   const form: unknown = typeof config.document === 'string' ? config.document.trim() : config.document;
   const source: unknown = form !== '' && form !== undefined && form !== null ? form : msg.payload;
@@ -56,7 +51,7 @@ function transportFor(choice: unknown, profile: Profile): Transport {
       field: 'transport',
     });
   }
-  if (push().hasCstaOverHttp(profile)) return 'csta';
+  if (cstaSide().hasCstaOverHttp(profile)) return 'csta';
   if (profile.minibrowserPush) return 'minibrowser';
   throw unsupportedError(
     `This phone (${profile.model}${profile.firmware ? ` ${profile.firmware.raw}` : ''}) can take a pushed screen neither by CSTA XmlPush (needs firmware 7.3.4 to 8.6 or 8.7.3+) nor by minibrowser.htm (needs firmware 8.2.7+ on a model with HTTP remote control).`,
@@ -70,7 +65,8 @@ export = function register(RED: RED): void {
 
   registerCommandNode(RED, 'snom-xml-push', {
     build: ({ config, msg, profile, phoneNode, phones }) => {
-      const { buildCstaRequest, cstaPlan, minibrowserPushPath, singlePlan } = push();
+      const { buildCstaRequest, cstaPlan } = cstaSide();
+      const { minibrowserPushPath, singlePlan } = minibrowserSide();
       const transport = transportFor(config.transport, profile);
       const xml = documentFrom(config, msg);
       if (transport === 'csta') {

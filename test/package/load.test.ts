@@ -1,7 +1,8 @@
 // Package load (issue 9: ≤ 100 ms for the nine node files). Node-RED requires every node file and
-// calls its register function at start-up; the heavy dependencies (undici, fast-xml-parser) must
-// load on first use instead. Checked in a fresh process through require.cache, never by timing:
-// the child is the one `npm run bench` times (bench/child/load-time.ts).
+// calls its register function at start-up; the heavy dependencies (undici, fast-xml-parser) and every
+// library area a node needs only once it is deployed, gets a message or answers an admin route load
+// on first use instead (src/nodes/shared/lazy.ts). Checked in a fresh process through require.cache,
+// never by timing: the child is the one `npm run bench` times (bench/child/load-time.ts).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -30,17 +31,26 @@ const NOT_AT_REGISTER =
     ' ',
   );
 
-/** The bench child's report and the source files (below src/, as "lib/sip/client") it left loaded. */
-function register(): { report: LoadReport; loaded: string[] } {
-  const dist = path.resolve(__dirname, '..', '..', 'src') + path.sep;
+const SRC = path.resolve(__dirname, '..', '..', 'src');
+
+/** Loaded source files as paths below src/ ("lib/sip/client.js"). */
+const OWN_LOADED = `Object.keys(require.cache).filter((k) => k.startsWith(${JSON.stringify(SRC + path.sep)})).map((k) => k.slice(${SRC.length + 1}).split(require('path').sep).join('/'))`;
+
+/** The lines `code` prints in a fresh process, each parsed. */
+function jsonLines(code: string): unknown[] {
+  const out = execFileSync(process.execPath, ['-e', code], { encoding: 'utf8' }).trim().split('\n');
+  return out.map((line) => JSON.parse(line) as unknown);
+}
+
+/** The bench child's report, the source files it left loaded, and what the nodes defer (shared/lazy onFirstUse). */
+function register(): { report: LoadReport; loaded: string[]; deferred: string[] } {
+  const lazy = path.join(SRC, 'nodes', 'shared', 'lazy.js');
   const code = [
     `require(${JSON.stringify(CHILD)});`,
-    `const dist = ${JSON.stringify(dist)};`,
-    "const own = Object.keys(require.cache).filter((k) => k.startsWith(dist)).map((k) => k.slice(dist.length).split(require('path').sep).join('/'));",
-    'console.log(JSON.stringify(own));',
+    `console.log(JSON.stringify({ loaded: ${OWN_LOADED}, deferred: require(${JSON.stringify(lazy)}).deferredModules() }));`,
   ].join('\n');
-  const lines = execFileSync(process.execPath, ['-e', code], { encoding: 'utf8' }).trim().split('\n');
-  return { report: JSON.parse(lines[lines.length - 2]) as LoadReport, loaded: JSON.parse(lines[lines.length - 1]) };
+  const [report, rest] = jsonLines(code).slice(-2) as [LoadReport, { loaded: string[]; deferred: string[] }];
+  return { report, ...rest };
 }
 
 describe('package: load', function () {
@@ -59,14 +69,40 @@ describe('package: load', function () {
   });
 
   it('registering loads none of the library areas a node needs only once it runs, and few modules', () => {
-    const { report, loaded } = register();
+    const { report, loaded, deferred } = register();
     assert.equal(report.types, NODE_FILES);
     const early = loaded.filter((f) => NOT_AT_REGISTER.some((a) => f === `lib/${a}` || f.startsWith(`lib/${a}/`)));
     assert.deepEqual(early, [], 'loaded by registering, though only a deployed node, a message or a route needs them');
+    // what the nodes load on first use exists, and registering loads none of it
+    assert.ok(deferred.length > 10, `the nodes defer ${deferred.length} modules`);
+    const files = deferred.map((p) =>
+      path
+        .relative(SRC, require.resolve(path.join(SRC, p)))
+        .split(path.sep)
+        .join('/'),
+    );
+    assert.deepEqual(
+      files.filter((f) => loaded.includes(f)),
+      [],
+    );
     assert.ok(
       report.modules <= MAX_REGISTER_MODULES,
       `registering loaded ${report.modules} modules (at most ${MAX_REGISTER_MODULES}): ${loaded.join(' ')}`,
     );
+  });
+
+  it("a phone config's first SIP client loads the SIP stack", () => {
+    const endpoint = path.join(SRC, 'nodes', 'shared', 'sip-endpoint.js');
+    const code = [
+      `const { SipEndpoint } = require(${JSON.stringify(endpoint)});`,
+      `const sip = () => ${OWN_LOADED}.includes('lib/sip/client.js');`,
+      'const before = sip();',
+      "const e = new SipEndpoint({ host: '127.0.0.1' });",
+      'e.client();',
+      'console.log(JSON.stringify([before, sip()]));',
+      'e.close();',
+    ].join('\n');
+    assert.deepEqual(jsonLines(code).pop(), [false, true]);
   });
 
   it('the first phone client loads undici', () => {

@@ -9,9 +9,9 @@ import type * as Diagnose from '../../lib/diagnose';
 import type { DiagnoseOptions } from '../../lib/diagnose';
 import { isSnomError, type SnomError } from '../../lib/errors';
 import type { AuthMode } from '../../lib/http/types';
-import type * as Models from '../../lib/profile/models';
 import { positiveInt } from '../../lib/util';
-import { lazy } from './lazy';
+import type * as Models from '../../lib/profile/models';
+import { onFirstUse } from './lazy';
 import { firstTime } from './once';
 import type { SnomPhoneConfigNode } from './phone-node';
 import type { Node, RED } from './red';
@@ -29,13 +29,10 @@ const MAX_TIMEOUT_MS = 30_000;
 
 type Req = { body?: unknown };
 
-// what the routes run (the phone client, detection, the profile table) loads with the first call
-/* eslint-disable @typescript-eslint/no-require-imports */
-const detect = lazy(() => require('../../lib/detect') as typeof Detect);
-const detectLogin = lazy(() => require('../../lib/detect-login') as typeof DetectLogin);
-const diagnosis = lazy(() => require('../../lib/diagnose') as typeof Diagnose);
-const models = lazy(() => require('../../lib/profile/models') as typeof Models);
-/* eslint-enable @typescript-eslint/no-require-imports */
+// what the routes run (the phone client, detection, the model table) loads with the first call
+const adminSide = onFirstUse<typeof Detect & typeof DetectLogin & typeof Diagnose & typeof Models>(
+  'lib/detect lib/detect-login lib/diagnose lib/profile/models',
+);
 
 /**
  * The snom-phone form of a Detect or Test request as the library takes it. The typed password is
@@ -67,7 +64,7 @@ async function phoneForm(RED: RED, req: Req): Promise<DiagnoseOptions> {
     return { ...form, password: undefined };
   }
   const saved = running.credentials ?? {};
-  return { ...form, ...(await detectLogin().withSavedLogin({ phone: running.phone, ...saved }, form)) };
+  return { ...form, ...(await adminSide().withSavedLogin({ phone: running.phone, ...saved }, form)) };
 }
 
 /** A refusal of the form (400) or of the phone (502), never with the password (SnomError texts are redacted). */
@@ -86,7 +83,7 @@ export function mountAdminRoutes(RED: RED): void {
 
   // the phone editor's model drop-down reads the profile table, so it never drifts from the library
   RED.httpAdmin.get('/snom/models', RED.auth.needsPermission('snom-phone.read'), (_req, res) => {
-    res.json(models().KNOWN_MODELS);
+    res.json(adminSide().KNOWN_MODELS);
   });
 
   // the phone editor's buttons: Detect (model, firmware, MAC) and Test connection (findings in plain
@@ -100,8 +97,8 @@ export function mountAdminRoutes(RED: RED): void {
           (err: unknown) => failed(res, err),
         );
     });
-  phoneRoute('detect', (form) => detect().detectPhone(form));
-  phoneRoute('test', (form) => diagnosis().diagnose(form));
+  phoneRoute('detect', (form) => adminSide().detectPhone(form));
+  phoneRoute('test', (form) => adminSide().diagnose(form));
 
   // the action-url-in editor's "write to phones" button; answers setting names and errors, never URLs (they hold the token)
   RED.httpAdmin.post(

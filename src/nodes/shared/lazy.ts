@@ -1,12 +1,34 @@
 /**
  * Modules loaded on first use. Node-RED requires every node file at start-up and calls its register
- * function; what only a deployed node, a message or an admin route needs (the SIP stack, the CSTA and
- * settings builders, the phone client) is loaded there instead (issue 9, test/package/load.test.ts):
- * `const sip = lazy(() => require('../../lib/sip/client') as typeof SipClientModule)`, with
- * `import type * as SipClientModule` for the types. The require stays in the calling file so that
- * its path is relative to it (scripts/build-nodes.js rebases the node files' requires).
+ * function; what only a deployed node, a message or an admin route needs (the SIP stack, the CSTA,
+ * settings and minibrowser builders, the phone client, the Action URL receiving side) loads at that
+ * seam instead (issue 9; test/package/load.test.ts holds it). The types come from `import type`,
+ * which loads nothing.
  */
+import * as path from 'node:path';
+
+/** `load` once, on the first call. */
 export function lazy<T>(load: () => T): () => T {
   let loaded: T | undefined;
   return () => (loaded ??= load());
+}
+
+/** src/, whether this runs from dist/src/nodes/shared or is required by a node file in nodes/ */
+const SRC = path.join(__dirname, '..', '..');
+const deferred = new Set<string>();
+
+/**
+ * The exports of the modules at `paths` (below src/, space-separated: 'lib/csta lib/profile') as
+ * one object of type T, loaded on the first call: `onFirstUse<typeof Csta & typeof Profile>(...)`.
+ */
+export function onFirstUse<T>(paths: string): () => T {
+  const list = paths.split(' ');
+  for (const p of list) deferred.add(p);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return lazy(() => Object.assign({}, ...list.map((p) => require(path.join(SRC, p)) as object)) as T);
+}
+
+/** Every path some onFirstUse defers (for test/package/load.test.ts: none is loaded by registering). */
+export function deferredModules(): string[] {
+  return [...deferred];
 }

@@ -6,13 +6,12 @@
  */
 import type { InFlight } from '../../lib/action-url';
 import type * as InFlightModule from '../../lib/action-url/in-flight';
-import { lazy } from './lazy';
+import { onFirstUse } from './lazy';
 import { firstTime } from './once';
 import type { RED } from './red';
 
 // with the first sender, not at register
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const inFlight = lazy(() => require('../../lib/action-url/in-flight') as typeof InFlightModule);
+const inFlightModule = onFirstUse<typeof InFlightModule>('lib/action-url/in-flight');
 
 const CANCEL_HOOK = 'onReceive.snomActionUrlIn';
 // every running tracker's hand-back, called on flows:stopping before any node stops
@@ -60,7 +59,7 @@ export function deliveryCanceller(RED: RED): { sync: boolean; cancel: CancelDeli
  * handed to `reclaim`, unless the runtime cannot cancel them (then they are delivered as usual).
  */
 export class Undelivered<T> {
-  private readonly inFlight: InFlight<T> = new (inFlight().InFlight)<T>();
+  private readonly inFlight: InFlight<T> = new (inFlightModule().InFlight)<T>();
   private readonly onStopping = (): void => {
     const pending = this.inFlight.take();
     if (pending.length === 0 || !this.canceller.cancel(pending.map((p) => p.id))) return;

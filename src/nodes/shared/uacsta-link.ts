@@ -6,7 +6,7 @@
 import { inputError } from '../../lib/errors';
 import type { SipTarget, UaCstaLink } from '../../lib/sip';
 import type * as UaCstaLinkModule from '../../lib/sip/uacsta-link';
-import { lazy } from './lazy';
+import { onFirstUse } from './lazy';
 import type { SnomPhoneConfigNode } from './phone-node';
 
 interface Shared {
@@ -15,9 +15,8 @@ interface Shared {
   unhook: () => void;
 }
 
-// the association and the CSTA it speaks load with the first uaCSTA node that starts
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const uaCsta = lazy(() => require('../../lib/sip/uacsta-link') as typeof UaCstaLinkModule);
+// the association and the CSTA it reads load with the first uaCSTA node that starts
+const uaCstaModule = onFirstUse<typeof UaCstaLinkModule>('lib/sip/uacsta-link');
 
 const links = new WeakMap<SnomPhoneConfigNode, Shared>();
 
@@ -56,7 +55,7 @@ export function uaCstaTarget(phoneNode: SnomPhoneConfigNode): SipTarget {
 export function acquireUaCsta(phoneNode: SnomPhoneConfigNode): UaCstaLease {
   let shared = links.get(phoneNode);
   if (!shared) {
-    const link = new (uaCsta().UaCstaLink)({
+    const link = new (uaCstaModule().UaCstaLink)({
       endpoint: () => {
         const target = uaCstaTarget(phoneNode);
         return {
