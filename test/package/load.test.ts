@@ -47,7 +47,7 @@ function register(): { report: LoadReport; loaded: string[]; deferred: string[] 
   const lazy = path.join(SRC, 'nodes', 'shared', 'lazy.js');
   const code = [
     `require(${JSON.stringify(CHILD)});`,
-    `console.log(JSON.stringify({ loaded: ${OWN_LOADED}, deferred: require(${JSON.stringify(lazy)}).deferredModules() }));`,
+    `console.log(JSON.stringify({ loaded: ${OWN_LOADED}, deferred: require(${JSON.stringify(lazy)}).deferredGroups() }));`,
   ].join('\n');
   const [report, rest] = jsonLines(code).slice(-2) as [LoadReport, { loaded: string[]; deferred: string[] }];
   return { report, ...rest };
@@ -74,8 +74,9 @@ describe('package: load', function () {
     const early = loaded.filter((f) => NOT_AT_REGISTER.some((a) => f === `lib/${a}` || f.startsWith(`lib/${a}/`)));
     assert.deepEqual(early, [], 'loaded by registering, though only a deployed node, a message or a route needs them');
     // what the nodes load on first use exists, and registering loads none of it
-    assert.ok(deferred.length > 10, `the nodes defer ${deferred.length} modules`);
-    const files = deferred.map((p) =>
+    const paths = [...new Set(deferred.flatMap((g) => g.split(' ')))];
+    assert.ok(paths.length > 10, `the nodes defer ${paths.length} modules`);
+    const files = paths.map((p) =>
       path
         .relative(SRC, require.resolve(path.join(SRC, p)))
         .split(path.sep)
@@ -89,6 +90,19 @@ describe('package: load', function () {
       report.modules <= MAX_REGISTER_MODULES,
       `registering loaded ${report.modules} modules (at most ${MAX_REGISTER_MODULES}): ${loaded.join(' ')}`,
     );
+  });
+
+  it('each first-use loader merges modules that export no name twice (none shadows another)', () => {
+    const { deferred } = register();
+    for (const group of deferred) {
+      const seen = new Map<string, unknown>();
+      for (const p of group.split(' ')) {
+        for (const [name, value] of Object.entries(require(path.join(SRC, p)) as object)) {
+          assert.ok(!seen.has(name) || seen.get(name) === value, `${name} twice in onFirstUse('${group}')`);
+          seen.set(name, value);
+        }
+      }
+    }
   });
 
   it("a phone config's first SIP client loads the SIP stack", () => {

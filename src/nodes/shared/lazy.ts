@@ -23,12 +23,12 @@ const deferred = new Set<string>();
  */
 export function onFirstUse<T>(paths: string): () => T {
   const list = paths.split(' ');
-  for (const p of list) deferred.add(p);
+  deferred.add(paths);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return lazy(() => Object.assign({}, ...list.map((p) => require(path.join(SRC, p)) as object)) as T);
 }
 
-/** Every path some onFirstUse defers (for test/package/load.test.ts: none is loaded by registering). */
-export function deferredModules(): string[] {
+/** The `paths` of every onFirstUse so far (test/package/load.test.ts: none loaded by registering, no name twice). */
+export function deferredGroups(): string[] {
   return [...deferred];
 }
