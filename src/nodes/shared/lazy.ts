@@ -8,12 +8,12 @@
 import * as path from 'node:path';
 
 /** `load` once, on the first call. */
-export function lazy<T>(load: () => T): () => T {
+function lazy<T>(load: () => T): () => T {
   let loaded: T | undefined;
   return () => (loaded ??= load());
 }
 
-/** src/, whether this runs from dist/src/nodes/shared or is required by a node file in nodes/ */
+/** the compiled src/ (dist/src): node files in nodes/ load this file from dist/src/nodes/shared too */
 const SRC = path.join(__dirname, '..', '..');
 const deferred = new Set<string>();
 
