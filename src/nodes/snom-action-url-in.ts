@@ -4,57 +4,51 @@
  * src/lib/action-url.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  ActionEndpoint,
-  ActionUrlRouter,
-  DeliveredEvent,
-  StatusThrottle,
-  countOf,
-  endpointConfig,
-  endpointStatus,
-  endpointStatusParts,
-  eventMessage,
-  generateToken,
-  phoneIdList,
-  provisionAction,
-  provisionFailure,
-  provisionPhones,
-  redactError,
-  type EndpointCounts,
-} from '../lib/action-url';
+import type * as ActionUrl from '../lib/action-url';
+import type { ActionEndpoint, ActionUrlRouter, DeliveredEvent, EndpointCounts } from '../lib/action-url';
 import { mountAdminRoutes, type ProvisioningNode } from './shared/admin-routes';
+import { onFirstUse } from './shared/lazy';
 import type { ConfigOf, CredentialsOf } from './shared/node-config';
 import { firstTime } from './shared/once';
-import { phoneConfigIdFor, type SnomPhoneConfigNode } from './shared/phone-node';
+import type * as PhoneNode from './shared/phone-node';
+import type { SnomPhoneConfigNode } from './shared/phone-node';
 import type { NodeStatus, RED } from './shared/red';
 import { Undelivered, deliveryCanceller, watchDeploys } from './shared/redeploy';
 import { localise, translator } from './shared/i18n';
+
+// the receiving side (the router, the event message, provisioning, which config sent) loads with the first node
+const receivingSide = onFirstUse<typeof ActionUrl & typeof PhoneNode>('lib/action-url nodes/shared/phone-node');
 
 // Message ids of delivered events: unique per process, without a crypto call per event.
 const MSGID_PREFIX = randomBytes(4).toString('hex');
 let msgSeq = 0;
 const nextMsgId = (): string => MSGID_PREFIX + (++msgSeq).toString(16).padStart(8, '0');
 
-// One router per module load: the path → node map lives here and survives redeploys. Held events
-// are released once all flows have started, so that a second node on the same path is known
-// before anyone receives (no deploy-order luck).
-const router = new ActionUrlRouter({ autoRelease: false });
-const releaseHeld = (): void => router.releaseHeld();
+// One router per module load, made with the first node: the path → node map lives here and
+// survives redeploys. Held events are released once all flows have started, so that a second node
+// on the same path is known before anyone receives (no deploy-order luck).
+let router: ActionUrlRouter | undefined;
+const routerNow = (): ActionUrlRouter => (router ??= new (receivingSide().ActionUrlRouter)({ autoRelease: false }));
+const releaseHeld = (): void => router?.releaseHeld();
+// mounted at register; before the first node no path has an endpoint or a hold, so every request passes
+const middleware: ActionUrlRouter['middleware'] = (req, res, next) =>
+  router || !next ? routerNow().middleware(req, res, next) : next();
 
 type ActionUrlInNode = ProvisioningNode<CredentialsOf<'snom-action-url-in'>>;
 type Config = ConfigOf<'snom-action-url-in'>;
 
 export = function register(RED: RED): void {
   const httpOff = RED.settings?.httpNodeRoot === false;
-  if (!httpOff && RED.httpNode && firstTime(RED.httpNode, router)) RED.httpNode.use(router.middleware);
+  if (!httpOff && RED.httpNode && firstTime(RED.httpNode, middleware)) RED.httpNode.use(middleware);
   watchDeploys(RED, releaseHeld);
   mountAdminRoutes(RED);
   const canceller = deliveryCanceller(RED);
   const t = translator(RED);
   // the endpoint's status in the runtime's language
   const statusOf = (c: EndpointCounts): NodeStatus => ({
-    ...endpointStatus(c),
-    text: endpointStatusParts(c)
+    ...receivingSide().endpointStatus(c),
+    text: receivingSide()
+      .endpointStatusParts(c)
       .map((p) => t(`status.${p.key}`, p.params))
       .join(', '),
   });
@@ -70,6 +64,20 @@ export = function register(RED: RED): void {
   }
 
   function start(node: ActionUrlInNode, config: Config): void {
+    const {
+      StatusThrottle,
+      countOf,
+      endpointConfig,
+      eventMessage,
+      generateToken,
+      phoneConfigIdFor,
+      phoneIdList,
+      provisionAction,
+      provisionFailure,
+      provisionPhones,
+      redactError,
+    } = receivingSide();
+    const router = routerNow();
     let form: ReturnType<typeof endpointConfig>;
     try {
       form = endpointConfig(config);

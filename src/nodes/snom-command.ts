@@ -1,6 +1,10 @@
-import { buildRemoteCommand } from '../lib/commands/remote';
 import { fieldOr, registerCommandNode } from './shared/command-node';
+import { onFirstUse } from './shared/lazy';
+import type * as Remote from '../lib/commands/remote';
 import type { NodeMessage, RED } from './shared/red';
+
+// loaded with the first message, not at Node-RED's start
+const remoteCommands = onFirstUse<typeof Remote>('lib/commands/remote');
 
 function fromMsg(msg: NodeMessage, key: string): unknown {
   const p = msg.payload;
@@ -16,7 +20,7 @@ export = function register(RED: RED): void {
         config.command && config.command !== 'msg'
           ? config.command
           : (fromMsg(msg, 'command') ?? (typeof msg.payload === 'string' ? msg.payload : undefined));
-      return buildRemoteCommand(
+      return remoteCommands().buildRemoteCommand(
         command,
         {
           identity: fieldOr(config.identity, fromMsg(msg, 'identity')),

@@ -3,11 +3,13 @@
  * one message per event. Wiring only: the association, its keep-alive and re-establishment live in
  * src/lib/sip (UaCstaLink), the requests and the event reading in src/lib/csta.
  */
-import { buildMonitorStart, buildMonitorStop, cstaEventMessage, keepAliveMsFrom } from '../lib/csta';
-import { firstIdentity } from '../lib/csta/identity';
+import type * as Csta from '../lib/csta';
+import type * as CstaIdentity from '../lib/csta/identity';
 import { SnomError } from '../lib/errors';
-import { requireUaCsta, uaCstaCaps } from '../lib/profile';
-import { monitorStatusText, monitorStatusView, type MonitorHandle } from '../lib/sip';
+import type * as CstaRoute from '../lib/profile/csta-route';
+import type { MonitorHandle } from '../lib/sip';
+import type * as Link from '../lib/sip/uacsta-link';
+import { onFirstUse } from './shared/lazy';
 import type { ConfigOf } from './shared/node-config';
 import { firstTime } from './shared/once';
 import type { SnomPhoneConfigNode } from './shared/phone-node';
@@ -16,6 +18,11 @@ import { acquireUaCsta, uaCstaTarget, type UaCstaLease } from './shared/uacsta-l
 import { localise, translator } from './shared/i18n';
 
 type Config = ConfigOf<'snom-csta-events'>;
+
+// the monitor's requests, its route and its status texts load with the first node deployed
+const monitoring = onFirstUse<typeof Csta & typeof CstaIdentity & typeof CstaRoute & typeof Link>(
+  'lib/csta lib/csta/identity lib/profile/csta-route lib/sip/uacsta-link',
+);
 
 /** A start that failed for a passing reason (phone unreachable) is tried again after this long. */
 const START_RETRY_MS = 5000;
@@ -52,6 +59,17 @@ export = function register(RED: RED): void {
   }
 
   function run(node: Node, config: Config): void {
+    const {
+      buildMonitorStart,
+      buildMonitorStop,
+      cstaEventMessage,
+      firstIdentity,
+      keepAliveMsFrom,
+      requireUaCsta,
+      uaCstaCaps,
+      monitorStatusText,
+      monitorStatusView,
+    } = monitoring();
     const phoneNode = (config.phone ? RED.nodes.getNode(config.phone) : null) as SnomPhoneConfigNode | null;
     if (!phoneNode) {
       node.status({ fill: 'red', shape: 'ring', text: t('status.noPhone') });

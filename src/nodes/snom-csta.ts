@@ -1,13 +1,20 @@
-import { buildCstaRequest, buildRawCsta, cstaSipPlan, type CstaRequest, type CstaResult } from '../lib/csta';
+import type { CstaRequest, CstaResult } from '../lib/csta';
 import type { CommandPlan } from '../lib/commands/plan';
 import { isSnomError, unsupportedError } from '../lib/errors';
 import { cstaOperationFrom, cstaParamsFrom, rawXmlFrom } from './shared/csta-params';
-import { cstaPlan } from '../lib/csta/transport';
-import { cstaTransport, requireCstaOverHttp, uaCstaCaps } from '../lib/profile';
-import { firstIdentity } from '../lib/csta/identity';
 import { registerCommandNode, type BuildContext } from './shared/command-node';
+import { onFirstUse } from './shared/lazy';
+import type * as Csta from '../lib/csta';
+import type * as CstaTransport from '../lib/csta/transport';
+import type * as CstaIdentity from '../lib/csta/identity';
+import type * as ProfileModule from '../lib/profile';
 import { configUaCsta, uaCstaTarget } from './shared/uacsta-link';
 import type { RED } from './shared/red';
+
+// the CSTA requests, their route and the phone's identity: with the first message
+const cstaSide = onFirstUse<typeof Csta & typeof CstaTransport & typeof CstaIdentity & typeof ProfileModule>(
+  'lib/csta lib/csta/transport lib/csta/identity lib/profile',
+);
 
 // Stands in for the first identity while the request is validated, so that bad input is
 // refused before the phone is asked for its identity.
@@ -23,6 +30,7 @@ interface CstaPlan extends CommandPlan {
 /** Which route this message takes; E_INPUT / E_UNSUPPORTED in plain words before anything is sent. */
 function routeFor(ctx: BuildContext<'snom-csta'>, what: string): 'http' | 'sip' {
   const { config, msg, profile, phoneNode } = ctx;
+  const { cstaTransport, requireCstaOverHttp } = cstaSide();
   const choice = config.transport;
   const route = cstaTransport(profile, choice, what);
   if (route !== 'sip') return route;
@@ -49,6 +57,8 @@ export = function register(RED: RED): void {
   registerCommandNode(RED, 'snom-csta', {
     build: async (ctx) => {
       const { config, msg, profile, phoneNode } = ctx;
+      const { buildCstaRequest, buildRawCsta, cstaPlan, cstaSipPlan, firstIdentity, requireCstaOverHttp, uaCstaCaps } =
+        cstaSide();
       const op = cstaOperationFrom(config, msg);
       const route = routeFor(ctx, op === 'raw' ? 'Raw CSTA' : `CSTA ${op}`);
       const caps = route === 'sip' ? uaCstaCaps(profile) : profile.csta;

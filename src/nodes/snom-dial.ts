@@ -1,7 +1,11 @@
-import { buildDial, buildDtmf } from '../lib/commands/remote';
 import { inputError, quoteInput } from '../lib/errors';
 import { fieldOr, registerCommandNode } from './shared/command-node';
+import { onFirstUse } from './shared/lazy';
+import type * as Remote from '../lib/commands/remote';
 import type { NodeMessage, RED } from './shared/red';
+
+// loaded with the first message, not at Node-RED's start
+const remoteCommands = onFirstUse<typeof Remote>('lib/commands/remote');
 
 /** msg.payload may be the number itself or { number, identity }. */
 function fromPayload(msg: NodeMessage, key: string): unknown {
@@ -13,6 +17,7 @@ function fromPayload(msg: NodeMessage, key: string): unknown {
 export = function register(RED: RED): void {
   registerCommandNode(RED, 'snom-dial', {
     build: ({ config, msg, profile }) => {
+      const { buildDial, buildDtmf } = remoteCommands();
       const mode = fieldOr(config.mode, msg.mode) ?? 'dial';
       const number = fieldOr(config.number, fromPayload(msg, 'number'));
       if (mode === 'dtmf') return buildDtmf(number, profile);

@@ -1,15 +1,22 @@
-import { Fleet } from '../lib/fleet';
-import { DEFAULT_MAX_TARGETS, DEFAULT_PHONES_AT_ONCE, SnomPhone } from '../lib/phone';
-import { phoneConfigs, type SnomPhoneConfigNode } from './shared/phone-node';
+import type * as FleetModule from '../lib/fleet';
+import type * as PhoneModule from '../lib/phone';
+import type * as PhoneNode from './shared/phone-node';
+import type { SnomPhoneConfigNode } from './shared/phone-node';
 import type { AuthMode } from '../lib/http/types';
 import { mountAdminRoutes } from './shared/admin-routes';
 import { restoreCatchCodes } from './shared/catch-code';
+import { onFirstUse } from './shared/lazy';
 import type { ConfigOf } from './shared/node-config';
-import { PhoneState } from './shared/phone-state';
-import { SipEndpoint } from './shared/sip-endpoint';
+import type * as PhoneStateModule from './shared/phone-state';
+import type * as SipEndpointModule from './shared/sip-endpoint';
 import type { RED } from './shared/red';
 import { positiveInt } from '../lib/util';
 import { translator } from './shared/i18n';
+
+// a config's parts (its phone client and fleet, its state, its SIP side) load with the first config deployed
+const phoneConfigSide = onFirstUse<
+  typeof FleetModule & typeof PhoneModule & typeof PhoneNode & typeof PhoneStateModule & typeof SipEndpointModule
+>('lib/fleet lib/phone nodes/shared/phone-node nodes/shared/phone-state nodes/shared/sip-endpoint');
 
 const AUTH_MODES: readonly AuthMode[] = ['auto', 'basic', 'digest', 'none'];
 
@@ -21,6 +28,8 @@ export = function register(RED: RED): void {
   const t = translator(RED);
   function SnomPhoneNode(this: SnomPhoneConfigNode, config: ConfigOf<'snom-phone'>) {
     RED.nodes.createNode(this, config);
+    const { DEFAULT_MAX_TARGETS, DEFAULT_PHONES_AT_ONCE, Fleet, PhoneState, SipEndpoint, SnomPhone, phoneConfigs } =
+      phoneConfigSide();
     const creds = this.credentials ?? {};
     const host = String(config.host ?? '').trim();
     const port = config.port === '' || config.port === undefined ? undefined : Number(config.port);

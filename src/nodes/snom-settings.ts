@@ -1,8 +1,13 @@
-import { planSettingsGet, planSettingsSet, settingNames, settingValues, type SettingsPlan } from '../lib/settings/plan';
+import type { SettingsPlan } from '../lib/settings/plan';
 import { inputError, quoteInput } from '../lib/errors';
 import { registerCommandNode } from './shared/command-node';
+import { onFirstUse } from './shared/lazy';
+import type * as Settings from '../lib/settings/plan';
 import type { FieldsOf } from './shared/node-config';
 import type { NodeMessage, RED } from './shared/red';
+
+// loaded with the first message, not at Node-RED's start
+const settingsPlans = onFirstUse<typeof Settings>('lib/settings/plan');
 
 function empty(v: unknown): boolean {
   return v === undefined || v === null || v === '';
@@ -20,6 +25,7 @@ function actionOf(config: FieldsOf<'snom-settings'>, msg: NodeMessage): 'get' | 
 export = function register(RED: RED): void {
   registerCommandNode(RED, 'snom-settings', {
     build: ({ config, msg, profile }) => {
+      const { planSettingsGet, planSettingsSet, settingNames, settingValues } = settingsPlans();
       if (actionOf(config, msg) === 'get') {
         return planSettingsGet(settingNames(empty(config.names) ? msg.payload : config.names), profile);
       }

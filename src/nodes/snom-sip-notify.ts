@@ -5,22 +5,22 @@
  * Wiring only: the requests are built in lib/sip/notify, the routes decided by lib/profile/sip.
  */
 import { briefText, SnomError } from '../lib/errors';
-import { requireSipNotify } from '../lib/profile';
-import { planSettingsGet, planSettingsSet } from '../lib/settings/plan';
-import {
-  buildSipNotify,
-  buttonKeyList,
-  prepareSettings,
-  sipNotifyKind,
-  type SipNotifyKind,
-  type SipNotifyParams,
-} from '../lib/sip';
+import type * as SipRoute from '../lib/profile/sip';
+import type * as Settings from '../lib/settings/plan';
+import type { SipNotifyKind, SipNotifyParams } from '../lib/sip';
+import type * as Notify from '../lib/sip/notify';
 import { isObj } from '../lib/util';
 import { mountAdminRoutes, type PreparingNode } from './shared/admin-routes';
+import { onFirstUse } from './shared/lazy';
 import type { ConfigOf, FieldsOf } from './shared/node-config';
 import type { SnomPhoneConfigNode } from './shared/phone-node';
 import type { DoneFn, NodeMessage, RED, SendFn } from './shared/red';
 import { localise, translator } from './shared/i18n';
+
+// the requests, their route and Prepare phone's settings plans load with the first node deployed
+const sipNotifySide = onFirstUse<typeof Notify & typeof SipRoute & typeof Settings>(
+  'lib/sip/notify lib/profile/sip lib/settings/plan',
+);
 
 const FROM_MSG = 'msg';
 const PREPARE = 'prepare';
@@ -41,6 +41,7 @@ function asSnomError(err: unknown): SnomError {
 
 /** The kind: the form's, else msg.topic (when the form says "from msg.topic"). */
 function kindOf(config: FieldsOf<'snom-sip-notify'>, msg: NodeMessage): SipNotifyKind {
+  const { sipNotifyKind } = sipNotifySide();
   const form = config.kind ?? '';
   if (form !== '' && form !== FROM_MSG) return sipNotifyKind(form, 'kind');
   return sipNotifyKind(msg.topic, 'msg.topic');
@@ -72,6 +73,8 @@ export = function register(RED: RED): void {
   }
 
   function start(node: PreparingNode, config: ConfigOf<'snom-sip-notify'>): void {
+    const { buildSipNotify, buttonKeyList, planSettingsGet, planSettingsSet, prepareSettings, requireSipNotify } =
+      sipNotifySide();
     const phoneNode = (config.phone ? RED.nodes.getNode(config.phone) : null) as SnomPhoneConfigNode | null;
     if (!phoneNode) node.status({ fill: 'red', shape: 'ring', text: t('status.noPhone') });
 

@@ -1,21 +1,26 @@
-import { buildCstaRequest } from '../lib/csta';
-import { singlePlan, type CommandPlan } from '../lib/commands/plan';
+import type * as Plan from '../lib/commands/plan';
+import type { CommandPlan } from '../lib/commands/plan';
+import type * as Csta from '../lib/csta';
+import type * as CstaTransport from '../lib/csta/transport';
 import { inputError, quoteInput, unsupportedError } from '../lib/errors';
-import {
-  buildMinibrowserXml,
-  minibrowserPushPath,
-  validateMinibrowserXml,
-  type MinibrowserObject,
-} from '../lib/minibrowser';
-import { cstaPlan } from '../lib/csta/transport';
-import { hasCstaOverHttp, type Profile } from '../lib/profile';
+import type * as Minibrowser from '../lib/minibrowser';
+import type { MinibrowserObject } from '../lib/minibrowser';
+import type * as ProfileRules from '../lib/profile/profile';
+import type { Profile } from '../lib/profile';
 import { registerCommandNode } from './shared/command-node';
 import { documentUrl, documents, mountDocumentServer } from './shared/document-server';
+import { onFirstUse } from './shared/lazy';
 import { SealedStore, settingsSecret } from './shared/sealed-store';
 import type { FieldsOf } from './shared/node-config';
 import type { NodeMessage, RED } from './shared/red';
 
 type Transport = 'csta' | 'minibrowser';
+
+// the document checks and the two transports' requests load with the first message
+const cstaSide = onFirstUse<typeof Csta & typeof CstaTransport & typeof ProfileRules>(
+  'lib/csta lib/csta/transport lib/profile/profile',
+);
+const minibrowserSide = onFirstUse<typeof Minibrowser & typeof Plan>('lib/minibrowser lib/commands/plan');
 
 interface PushPlan extends CommandPlan {
   transport: Transport;
@@ -23,6 +28,7 @@ interface PushPlan extends CommandPlan {
 
 /** The document: the form's XML, else msg.payload as XML text or as a plain object. */
 function documentFrom(config: FieldsOf<'snom-xml-push'>, msg: NodeMessage): string {
+  const { buildMinibrowserXml, validateMinibrowserXml } = minibrowserSide();
   // a document from msg, flow, global or env (typed-props) may be an object too
   const form: unknown = typeof config.document === 'string' ? config.document.trim() : config.document;
   const source: unknown = form !== '' && form !== undefined && form !== null ? form : msg.payload;
@@ -45,7 +51,7 @@ function transportFor(choice: unknown, profile: Profile): Transport {
       field: 'transport',
     }).withText('xml.transport', { value: quoteInput(choice, 40) });
   }
-  if (hasCstaOverHttp(profile)) return 'csta';
+  if (cstaSide().hasCstaOverHttp(profile)) return 'csta';
   if (profile.minibrowserPush) return 'minibrowser';
   const phone = phoneWords(profile);
   throw unsupportedError(
@@ -65,6 +71,8 @@ export = function register(RED: RED): void {
 
   registerCommandNode(RED, 'snom-xml-push', {
     build: ({ config, msg, profile, phoneNode, phones }) => {
+      const { buildCstaRequest, cstaPlan } = cstaSide();
+      const { minibrowserPushPath, singlePlan } = minibrowserSide();
       const transport = transportFor(config.transport, profile);
       const xml = documentFrom(config, msg);
       if (transport === 'csta') {

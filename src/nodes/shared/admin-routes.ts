@@ -3,13 +3,15 @@
  * app by whichever node module registers first.
  */
 import type { ProvisionReport } from '../../lib/action-url';
-import { detectPhone } from '../../lib/detect';
-import { withSavedLogin } from '../../lib/detect-login';
-import { diagnose, type DiagnoseOptions } from '../../lib/diagnose';
+import type * as Detect from '../../lib/detect';
+import type * as DetectLogin from '../../lib/detect-login';
+import type * as Diagnose from '../../lib/diagnose';
+import type { DiagnoseOptions } from '../../lib/diagnose';
 import { isSnomError, type SnomError } from '../../lib/errors';
 import type { AuthMode } from '../../lib/http/types';
-import { KNOWN_MODELS } from '../../lib/profile';
 import { positiveInt } from '../../lib/util';
+import type * as Models from '../../lib/profile/models';
+import { onFirstUse } from './lazy';
 import { firstTime } from './once';
 import type { SnomPhoneConfigNode } from './phone-node';
 import type { Node, RED } from './red';
@@ -26,6 +28,11 @@ const SAVED_PASSWORD = '__PWRD__';
 const MAX_TIMEOUT_MS = 30_000;
 
 type Req = { body?: unknown };
+
+// what the routes run (the phone client, detection, the model table) loads with the first call
+const adminSide = onFirstUse<typeof Detect & typeof DetectLogin & typeof Diagnose & typeof Models>(
+  'lib/detect lib/detect-login lib/diagnose lib/profile/models',
+);
 
 /**
  * The snom-phone form of a Detect or Test request as the library takes it. The typed password is
@@ -57,7 +64,7 @@ async function phoneForm(RED: RED, req: Req): Promise<DiagnoseOptions> {
     return { ...form, password: undefined };
   }
   const saved = running.credentials ?? {};
-  return { ...form, ...(await withSavedLogin({ phone: running.phone, ...saved }, form)) };
+  return { ...form, ...(await adminSide().withSavedLogin({ phone: running.phone, ...saved }, form)) };
 }
 
 /** A refusal of the form (400) or of the phone (502), never with the password (SnomError texts are redacted). */
@@ -76,7 +83,7 @@ export function mountAdminRoutes(RED: RED): void {
 
   // the phone editor's model drop-down reads the profile table, so it never drifts from the library
   RED.httpAdmin.get('/snom/models', RED.auth.needsPermission('snom-phone.read'), (_req, res) => {
-    res.json(KNOWN_MODELS);
+    res.json(adminSide().KNOWN_MODELS);
   });
 
   // the phone editor's buttons: Detect (model, firmware, MAC) and Test connection (findings in plain
@@ -90,8 +97,8 @@ export function mountAdminRoutes(RED: RED): void {
           (err: unknown) => failed(res, err),
         );
     });
-  phoneRoute('detect', detectPhone);
-  phoneRoute('test', diagnose);
+  phoneRoute('detect', (form) => adminSide().detectPhone(form));
+  phoneRoute('test', (form) => adminSide().diagnose(form));
 
   // the action-url-in editor's "write to phones" button; answers setting names and errors, never URLs (they hold the token)
   RED.httpAdmin.post(

@@ -4,9 +4,14 @@
  * stopped node and vanish. Such deliveries are cancelled (an onReceive hook, only until they have
  * run) and handed back to their sender, which holds them for the next flow.
  */
-import { InFlight } from '../../lib/action-url';
+import type { InFlight } from '../../lib/action-url';
+import type * as InFlightModule from '../../lib/action-url/in-flight';
+import { onFirstUse } from './lazy';
 import { firstTime } from './once';
 import type { RED } from './red';
+
+// with the first sender, not at register
+const inFlightModule = onFirstUse<typeof InFlightModule>('lib/action-url/in-flight');
 
 const CANCEL_HOOK = 'onReceive.snomActionUrlIn';
 // every running tracker's hand-back, called on flows:stopping before any node stops
@@ -54,7 +59,7 @@ export function deliveryCanceller(RED: RED): { sync: boolean; cancel: CancelDeli
  * handed to `reclaim`, unless the runtime cannot cancel them (then they are delivered as usual).
  */
 export class Undelivered<T> {
-  private readonly inFlight = new InFlight<T>();
+  private readonly inFlight: InFlight<T> = new (inFlightModule().InFlight)<T>();
   private readonly onStopping = (): void => {
     const pending = this.inFlight.take();
     if (pending.length === 0 || !this.canceller.cancel(pending.map((p) => p.id))) return;

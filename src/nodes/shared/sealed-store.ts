@@ -3,9 +3,13 @@
  * Node-RED instances behind a load balancer: any instance with the same `snomXmlPushSecret` answers.
  * Kept out of document-server.ts because the editor bundles that file and cannot load node:zlib.
  */
-import { checkSecret, openDocument, sealDocument } from '../../lib/minibrowser/sealed';
 import { checkDocumentSize, type DocumentStoreOptions } from './document-server';
+import type * as Sealed from '../../lib/minibrowser/sealed';
+import { onFirstUse } from './lazy';
 import type { RED } from './red';
+
+// sealing (node:zlib) loads with the first sealed push or fetch
+const sealing = onFirstUse<typeof Sealed>('lib/minibrowser/sealed');
 
 export interface SealedStoreOptions extends DocumentStoreOptions {
   /** the secret every instance shares; read at each use so that a settings change needs no restart of this code */
@@ -41,6 +45,7 @@ export class SealedStore {
   /** the sealed token for `xml`; `uses` travels with it (one fetch per phone, counted per instance) */
   put(xml: string, uses = 1): string {
     checkDocumentSize(xml, this.maxBytes);
+    const { checkSecret, sealDocument } = sealing();
     return sealDocument(xml, checkSecret(this.o.secret()), this.now() + this.ttlMs, uses);
   }
 
@@ -48,7 +53,7 @@ export class SealedStore {
     const secret = this.o.secret();
     if (typeof secret !== 'string' || secret === '') return undefined;
     const now = this.now();
-    const doc = openDocument(token, secret, now);
+    const doc = sealing().openDocument(token, secret, now);
     if (!doc) return undefined;
     this.purge(now);
     const seen = this.spent.get(doc.id);

@@ -5,11 +5,16 @@
  * snom-csta-events) all go through it, so a phone config owns one local SIP port.
  */
 import { SnomError } from '../../lib/errors';
-import { SipClient, type SipCredentials, type SipTarget } from '../../lib/sip';
+import type { SipClient, SipCredentials, SipTarget } from '../../lib/sip';
+import type * as SipClientModule from '../../lib/sip/client';
+import { onFirstUse } from './lazy';
 import type { CredentialsOf } from './node-config';
 import { sipSettings, type SipConfig, type SipSettings } from './sip-settings';
 
 export { sipSettings, type SipConfig, type SipSettings };
+
+// the SIP stack (node:dgram, transactions, dialogs) loads with the config's first SipClient
+const sipClientModule = onFirstUse<typeof SipClientModule>('lib/sip/client');
 
 /** One phone config's SIP side. Nothing is bound until a node sends. */
 export class SipEndpoint {
@@ -43,7 +48,7 @@ export class SipEndpoint {
     if (this.closed) throw new SnomError('E_UNREACHABLE', 'The SIP side of this phone config is closed.');
     if (!this.sip) {
       const s = this.settings();
-      this.sip = new SipClient({
+      this.sip = new (sipClientModule().SipClient)({
         transport: s.transport,
         localAddress: s.localAddress,
         localPort: s.localPort,

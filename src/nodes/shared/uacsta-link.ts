@@ -4,7 +4,9 @@
  * back when it closes; the last one out says BYE, and the config's SIP client waits for that BYE.
  */
 import { inputError } from '../../lib/errors';
-import { UaCstaLink, type SipTarget } from '../../lib/sip';
+import type { SipTarget, UaCstaLink } from '../../lib/sip';
+import type * as UaCstaLinkModule from '../../lib/sip/uacsta-link';
+import { onFirstUse } from './lazy';
 import type { SnomPhoneConfigNode } from './phone-node';
 
 interface Shared {
@@ -12,6 +14,9 @@ interface Shared {
   users: number;
   unhook: () => void;
 }
+
+// the association and the CSTA it reads load with the first uaCSTA node that starts
+const uaCstaModule = onFirstUse<typeof UaCstaLinkModule>('lib/sip/uacsta-link');
 
 const links = new WeakMap<SnomPhoneConfigNode, Shared>();
 
@@ -50,7 +55,7 @@ export function uaCstaTarget(phoneNode: SnomPhoneConfigNode): SipTarget {
 export function acquireUaCsta(phoneNode: SnomPhoneConfigNode): UaCstaLease {
   let shared = links.get(phoneNode);
   if (!shared) {
-    const link = new UaCstaLink({
+    const link = new (uaCstaModule().UaCstaLink)({
       endpoint: () => {
         const target = uaCstaTarget(phoneNode);
         return {
