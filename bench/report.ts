@@ -159,7 +159,7 @@ export function buildTable(res: Results, o: BenchOptions): string[] {
   }
   if (res.has('load.ms')) {
     rows.push({
-      row: 'package load: require and register the nine node files',
+      row: 'package load: require and register the node files (package.json node-red.nodes; the issue counted nine, there are eleven)',
       unit: 'ms',
       series: res.get('load.ms'),
       notes:
@@ -355,7 +355,7 @@ export function buildGoals(res: Results, o: BenchOptions, x: Extra): string[] {
   if (res.has('load.ms')) {
     g(
       median(res.get('load.ms')) <= 100,
-      `package load ≤ 100 ms for the nine node files: ${mmm(res.get('load.ms'), 0)} ms (CPU ${mmm(res.get('load.cpu'), 0)} ms)`,
+      `package load ≤ 100 ms for the node files (all eleven): ${mmm(res.get('load.ms'), 0)} ms (CPU ${mmm(res.get('load.cpu'), 0)} ms)`,
     );
   }
   // what the issue says must stay

@@ -1,4 +1,4 @@
-// Run in a fresh process: how long Node-RED's start-up costs this package — requiring the nine node
+// Run in a fresh process: how long Node-RED's start-up costs this package — requiring the node
 // files listed in package.json and calling each one's register function (with a stand-in RED that
 // records what they register) — measured inside the process so Node's own start is not in it, and
 // after the Node built-ins that Node-RED's runtime has loaded before it loads any node file (its
