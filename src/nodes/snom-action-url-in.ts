@@ -74,13 +74,13 @@ export = function register(RED: RED): void {
     try {
       form = endpointConfig(config);
     } catch (e) {
-      node.error(e instanceof Error ? e.message : String(e));
+      node.error(e instanceof Error ? localise(t, e).message : String(e));
       node.status({ fill: 'red', shape: 'ring', text: t('status.endpoint.invalidConfig') });
       return;
     }
     const { problem, ...settings } = form;
     const { path, events } = settings;
-    if (problem) node.error(problem);
+    if (problem) node.error(form.problemError ? localise(t, form.problemError).message : problem);
     let token = node.credentials?.token ?? '';
     if (!token) {
       token = generateToken();

@@ -12,9 +12,10 @@ export const CSTA_TRANSPORT_CHOICES: readonly CstaTransportChoice[] = ['auto', '
 /** E_UNSUPPORTED saying why when the firmware has no uaCSTA; `what` names the refused thing. */
 export function requireUaCsta(profile: Pick<Profile, 'uaCsta' | 'firmware'>, what: string): void {
   if (profile.uaCsta) return;
+  const firmware = profile.firmware?.raw ?? '';
   throw unsupportedError(
-    `${what} over SIP (uaCSTA) is not possible: firmware ${profile.firmware?.raw ?? ''} is older than 8.7.1, which brought uaCSTA; use CSTA over HTTP or update the phone.`,
-  );
+    `${what} over SIP (uaCSTA) is not possible: firmware ${firmware} is older than 8.7.1, which brought uaCSTA; use CSTA over HTTP or update the phone.`,
+  ).withText('events.noUaCsta', { field: what, firmware });
 }
 
 /**
