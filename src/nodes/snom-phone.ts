@@ -9,7 +9,7 @@ import { PhoneState } from './shared/phone-state';
 import { SipEndpoint } from './shared/sip-endpoint';
 import type { RED } from './shared/red';
 import { positiveInt } from '../lib/util';
-import { translator } from './shared/i18n';
+import { localise, translator } from './shared/i18n';
 
 const AUTH_MODES: readonly AuthMode[] = ['auto', 'basic', 'digest', 'none'];
 
@@ -50,7 +50,7 @@ export = function register(RED: RED): void {
     if (!host) this.state.set({ fill: 'red', shape: 'ring', text: t('status.noHost') });
     else if (fleet.error) {
       this.state.setFault({ fill: 'red', shape: 'ring', text: t('status.invalidFleet') });
-      this.error(fleet.error);
+      this.error(localise(t, fleet.error));
     }
 
     this.sip = new SipEndpoint(config, creds);
