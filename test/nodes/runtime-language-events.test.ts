@@ -1,6 +1,7 @@
 // The errors of SIP, the fleet, uaCSTA events and provisioning in a German runtime (node-red-node-test-helper,
 // i18n as the runtime sets it): Catch nodes and the log see the German message, msg.error.code is unchanged.
 import assert from 'node:assert/strict';
+import * as http from 'node:http';
 import type { SimPhone } from '../../src/simulator/phone';
 import { catchNode, collect, helper, nodeModule, phoneConfig } from '../support/red';
 import { useRuntimeLanguage, withRuntimeI18n } from '../support/runtime-language';
@@ -155,5 +156,53 @@ describe('runtime language de: SIP, fleet, uaCSTA events and provisioning errors
       failed.error.message,
       /^SnomError \[E_INPUT\]: Provisionierung auf 1 Telefon\(en\) fehlgeschlagen: .+: Diese Telefon-Konfiguration hat keine „Basis-URL/,
     );
+  });
+
+  describe("the editors' admin routes answer in the requesting editor's language (Accept-Language)", () => {
+    const form = (p: SimPhone, extra: Record<string, unknown> = {}) => {
+      const u = new URL(p.url);
+      return { host: u.hostname, port: u.port, auth: 'auto', user: SIM_USER, password: 'wrong', ...extra };
+    };
+    const post = (path: string, lang: string, body: unknown) =>
+      helper.request().post(path).set('Accept-Language', lang).send(body);
+
+    it('Detect with a wrong password: the refusal in German for a German editor, English for an English one', async () => {
+      await load(d785, [key]);
+      const de = await post('/snom-phone/detect', 'de', form(d785)).expect(502);
+      assert.equal(de.body.code, 'E_AUTH');
+      assert.match(de.body.error, /Benutzer oder Passwort nicht angenommen \(HTTP 401\)$/);
+      const en = await post('/snom-phone/detect', 'en-US,en;q=0.9', form(d785)).expect(502);
+      assert.equal(en.body.code, 'E_AUTH');
+      assert.match(en.body.error, /user or password not accepted \(HTTP 401\)$/);
+    });
+
+    it('Test connection to a web server that is no Snom phone: our words among the parameters in German', async () => {
+      await load(d785, [key]);
+      const server = http.createServer((_req, res) => res.end('<html>hello</html>'));
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      try {
+        const port = String((server.address() as { port: number }).port);
+        const body = { host: '127.0.0.1', port, auth: 'auto', user: '', password: '' };
+        const de = await post('/snom-phone/test', 'de', body).expect(200);
+        const ok = de.body.findings.find((f: any) => f.id === 'ok');
+        assert.deepEqual([ok.params.model, ok.params.firmware], ['Modell unbekannt', 'unbekannt']);
+        assert.equal('said' in ok, false, 'the answer has params only');
+        const en = await post('/snom-phone/test', 'en-US', body).expect(200);
+        const okEn = en.body.findings.find((f: any) => f.id === 'ok');
+        assert.deepEqual([okEn.params.model, okEn.params.firmware], ['model unknown', 'unknown']);
+        assert.match(okEn.text, /: model unknown, firmware unknown, login none\.$/);
+      } finally {
+        await new Promise<void>((r) => server.close(() => r()));
+      }
+    });
+
+    it("provisioning from the editor: each phone's failure in German", async () => {
+      await load(d785, [actionUrl('p1')]);
+      const res = await post('/snom-action-url-in/a1/provision', 'de', { action: 'provision' }).expect(200);
+      assert.equal(res.body.errors.length, 1);
+      assert.equal(res.body.errors[0].code, 'E_INPUT');
+      assert.match(res.body.errors[0].message, /^Diese Telefon-Konfiguration hat keine „Basis-URL/);
+      assert.deepEqual(Object.keys(res.body.errors[0]).sort(), ['code', 'message', 'phone']);
+    });
   });
 });

@@ -82,7 +82,7 @@ export function localise<E>(t: Translate, err: E): E | SnomError {
   const text: TextKey | undefined = err.text;
   if (!text) return err;
   const key = `errors.${text.key}`;
-  const message = say(t, text);
+  const message = sayText(t, text);
   // in English (the runtime's, or its fallback for a language without the entry) the message stays as thrown
   if (message === key || message === englishText(key, text.params) || message === err.message) return err;
   const out = new SnomError(err.code, message, err.details);
@@ -92,11 +92,11 @@ export function localise<E>(t: Translate, err: E): E | SnomError {
 }
 
 /** A text key in the runtime's language, the messages it quotes (`inner`) said in it too. */
-function say(t: Translate, text: TextKey, depth = 0): string {
+export function sayText(t: Translate, text: TextKey, depth = 0): string {
   const params = { ...text.params };
   if (text.inner && depth < 3)
     for (const [name, inner] of Object.entries(text.inner)) {
-      const said = say(t, inner, depth + 1);
+      const said = sayText(t, inner, depth + 1);
       if (said !== `errors.${inner.key}`) params[name] = said;
     }
   return t(`errors.${text.key}`, withField(t, params));
