@@ -11,19 +11,13 @@ import { until } from '../support/until';
 const i18n = (type: string) => withRuntimeI18n(nodeModule(type), type);
 const MODULES = ['snom-phone', 'snom-key', 'snom-sip-notify', 'snom-csta-events', 'snom-action-url-in'].map(i18n);
 
-/** The phone config with its SIP side on the simulator's UDP port. */
-function sipPhone(p: SimPhone, extra: Record<string, unknown> = {}) {
-  return phoneConfig('p1', p.url, {
-    model: p.config.model,
-    firmware: p.config.firmware,
-    sipHost: '127.0.0.1',
-    sipPort: String(p.sipPorts!.udp),
-    sipUser: '100',
-    sipLocalAddress: '127.0.0.1',
-    timeout: '1500',
+/** The phone config with its SIP side on the simulator's UDP port (identity 100 is the CSTA one). */
+const sipPhone = (p: SimPhone, extra: Record<string, unknown> = {}) =>
+  phoneConfig('p1', p.url, {
+    ...{ model: p.config.model, firmware: p.config.firmware, timeout: '1500' },
+    ...{ sipHost: '127.0.0.1', sipLocalAddress: '127.0.0.1', sipPort: String(p.sipPorts!.udp), sipUser: '100' },
     ...extra,
   });
-}
 
 async function load(p: SimPhone, nodes: any[], phoneExtra: Record<string, unknown> = {}) {
   await helper.load(
