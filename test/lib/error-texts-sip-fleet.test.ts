@@ -18,10 +18,14 @@ import { redactError } from '../../src/lib/action-url/redact';
 import { buildActionUrl, normalizePath } from '../../src/lib/action-url/url';
 import { SnomError } from '../../src/lib/errors';
 import { Fleet, MAX_FLEET_ENTRIES, parseEndpoint } from '../../src/lib/fleet';
+import { phoneOrigin } from '../../src/lib/http/origin';
 import { SnomPhone } from '../../src/lib/phone';
 import { requireSipNotify, resolveProfile } from '../../src/lib/profile';
 import { requireUaCsta } from '../../src/lib/profile/csta-route';
 import { buildButtonsMessage, buildCheckSyncNotify, SipClient } from '../../src/lib/sip';
+import { UaCstaSession } from '../../src/lib/sip/uacsta';
+import { UaCstaLink } from '../../src/lib/sip/uacsta-link';
+import { withSavedLogin } from '../../src/lib/detect-login';
 import { checkForeignDialog } from '../../src/lib/sip/dialog';
 import { buildSipNotify, buttonKeyList, parseButtonsText, sipNotifyKind } from '../../src/lib/sip/notify';
 import * as syntax from '../../src/lib/sip/syntax';
@@ -64,6 +68,17 @@ function storeFull(): SnomError {
   return thrown(() => store.put('<b/>'));
 }
 
+/** A SIP client that never opens a socket: the refusals come before anything is sent. */
+const idle = new SipClient({ localAddress: '127.0.0.1' });
+const nowhere = { host: '127.0.0.1', port: 9 };
+
+async function closedLink(): Promise<SnomError> {
+  const link = new UaCstaLink({ endpoint: () => ({ client: idle, target: nowhere }) });
+  await link.close();
+  return rejection(link.request('<a/>', 'csta'));
+}
+
+const secure = new SnomPhone({ host: '127.0.0.1', port: 9, protocol: 'https', model: 'D785', firmware: '10.1.33.33' });
 const desk = new SnomPhone({ host: '127.0.0.1', port: 9, model: 'D785', firmware: '10.1.33.33' });
 /** One phone without a base URL (the runtime's reason), one id that names no phone. */
 const FAN_OUT = {
@@ -98,6 +113,9 @@ const SAMPLES: Array<[string, () => Said | Promise<Said>]> = [
   ['fleet.shape', () => fleetReason(5)],
   ['fleet.tooMany', () => fleetReason(Array(MAX_FLEET_ENTRIES + 1).fill('10.0.0.1'))],
   ['fleet.invalid', () => Fleet.parse(5).error!],
+  ['phone.notAHost', () => thrown(() => phoneOrigin('desk phone'))],
+  ['phone.badPort', () => thrown(() => phoneOrigin('desk:http'))],
+  ['phone.portRange', () => thrown(() => phoneOrigin('desk', 70000))],
   ['notify.kind', () => thrown(() => sipNotifyKind('bells'))],
   ['notify.kindFrom', () => thrown(() => sipNotifyKind(undefined, 'msg.topic'))],
   ['notify.buttonLines', () => thrown(() => parseButtonsText('\n'.repeat(2001)))],
@@ -138,6 +156,19 @@ const SAMPLES: Array<[string, () => Said | Promise<Said>]> = [
   ['sip.lampEmpty', lamps({ key: 6 })],
   ['sip.noLamps', lamps()],
   ['sip.tooManyLamps', lamps(...Array(201).fill({ key: 1, light: 'on' }))],
+  ['sip.cstaEmpty', () => rejection(UaCstaSession.open({ client: idle, target: nowhere, inviteBody: ' ' }))],
+  ['sip.cstaNul', () => rejection(UaCstaSession.open({ client: idle, target: nowhere, inviteBody: '<a>\0</a>' }))],
+  ['sip.cstaXml', () => rejection(UaCstaSession.open({ client: idle, target: nowhere, inviteBody: '<a><b></a>' }))],
+  ['sip.linkClosed', () => closedLink()],
+  ['detect.notInFleet', () => rejection(withSavedLogin({ phone: desk }, { host: '10.0.0.9' }))],
+  ['detect.httpsToHttp', () => rejection(withSavedLogin({ phone: secure }, { host: '127.0.0.1', port: 9 }))],
+  [
+    'detect.selfSigned',
+    () =>
+      rejection(
+        withSavedLogin({ phone: secure }, { host: '127.0.0.1', port: 9, protocol: 'https', allowSelfSigned: true }),
+      ),
+  ],
   ['sip.cseq', () => thrown(() => checkForeignDialog({ cseq: 0 } as never))],
   ['sip.noHost', () => thrown(() => sipSettings({}))],
   ['sip.transport', () => thrown(() => sipSettings({ host: 'phone', sipTransport: 'tls' }))],
@@ -260,6 +291,7 @@ interface Net {
 
 describe('lib: the SIP, fleet, action URL, provisioning and document errors carry their catalog key', function () {
   this.timeout(15000);
+  after(() => idle.close());
   const en = flatten(runtimePart('en-US'));
   const de = flatten(runtimePart('de'));
 
