@@ -45,12 +45,12 @@ const actionUrl = (phones: string) => ({
   wires: [['out'], ['out']],
 });
 
-/** The log's error entries of a node type (level 20), as the runtime writes them. */
-function loggedErrors(type: string): string[] {
+/** The log's entries of a node type at a level (20 error, 30 warning), as the runtime writes them. */
+function logged(type: string, level = 20): string[] {
   return helper
     .log()
     .args.map((a: any[]) => a[0])
-    .filter((l: any) => l?.type === type && l?.level === 20)
+    .filter((l: any) => l?.type === type && l?.level === level)
     .map((l: any) => String(l.msg));
 }
 
@@ -113,7 +113,7 @@ describe('runtime language de: SIP, fleet, uaCSTA events and provisioning errors
 
   it('an invalid fleet: the phone config logs why in German, the reason from the fleet said in German too', async () => {
     await load(d785, [key], { fleet: '10.0.0.0/33' });
-    const said = await until('the fleet error', async () => loggedErrors('snom-phone')[0]);
+    const said = await until('the fleet error', async () => logged('snom-phone')[0]);
     assert.equal(
       said,
       'SnomError [E_INPUT]: Die Flotte ist ungültig: Flotteneintrag "10.0.0.0/33" hat ein IPv4-Präfix über 32',
@@ -122,14 +122,14 @@ describe('runtime language de: SIP, fleet, uaCSTA events and provisioning errors
 
   it('snom-csta-events: firmware without uaCSTA and a missing SIP user are logged in German', async () => {
     await load(fw865, [events]);
-    const old = await until('the refusal', async () => loggedErrors('snom-csta-events')[0]);
+    const old = await until('the refusal', async () => logged('snom-csta-events')[0]);
     assert.match(
       old,
       /^SnomError \[E_UNSUPPORTED\]: CSTA-Ereignisse über SIP \(uaCSTA\) ist nicht möglich: Firmware 8\.6\.5 ist älter als 8\.7\.1/,
     );
     await helper.unload();
     await load(fw871, [events], { sipUser: '' });
-    const noUser = await until('the refusal', async () => loggedErrors('snom-csta-events').find((m) => m !== old));
+    const noUser = await until('the refusal', async () => logged('snom-csta-events').find((m) => m !== old));
     assert.match(
       noUser,
       /^SnomError \[E_INPUT\]: uaCSTA braucht die per CSTA gesteuerte Identität des Telefons: Tragen Sie den SIP-Benutzer/,
@@ -138,6 +138,8 @@ describe('runtime language de: SIP, fleet, uaCSTA events and provisioning errors
 
   it('snom-action-url-in: a bad msg.topic and a failed provisioning run reach Catch in German with their codes', async () => {
     const f = await load(d785, [actionUrl('p1')]);
+    // no token configured: the node makes one and warns in German
+    assert.match(logged('snom-action-url-in', 30)[0] ?? '', /^Für \/snom\/i18n-events war kein Token konfiguriert/);
     helper.getNode('a1').receive({ topic: 'write' });
     const [bad] = await f.err.wait(1);
     assert.equal(bad.error.code, 'E_INPUT');
