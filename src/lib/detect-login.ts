@@ -28,21 +28,29 @@ export async function withSavedLogin(saved: SavedLogin, form: PhoneClientOptions
     inputError(`The saved password of ${running.label} is not used here: ${why}. Type the password to test with it.`, {
       field: 'password',
     });
+  const params = { phone: running.label };
   const o = phoneOrigin(form.host, form.port, form.protocol);
   const url = new URL(o.origin);
   const ep = parseEndpoint(url.port ? `${url.hostname}:${url.port}` : url.hostname, 'host');
   const key = endpointKey(ep, o.protocol === 'https' ? 443 : 80);
   if (key !== running.key && !running.fleet.allows(ep, o.protocol === 'https' ? 443 : 80))
-    throw refuse(`${o.label} is neither this phone nor in its fleet`);
+    throw refuse(`${o.label} is neither this phone nor in its fleet`).withText('detect.notInFleet', {
+      ...params,
+      target: o.label,
+    });
   const runningHttps = running.client.origin.startsWith('https:');
-  if (runningHttps && o.protocol !== 'https') throw refuse('the running config uses HTTPS, the form HTTP');
+  if (runningHttps && o.protocol !== 'https')
+    throw refuse('the running config uses HTTPS, the form HTTP').withText('detect.httpsToHttp', params);
   if (o.protocol === 'https' && form.allowSelfSigned === true && !(runningHttps && running.options.allowSelfSigned))
-    throw refuse('the running config does not accept a self-signed certificate');
+    throw refuse('the running config does not accept a self-signed certificate').withText('detect.selfSigned', params);
   let auth = form.auth ?? 'auto';
   if (auth === 'basic' || auth === 'auto') {
     const scheme = await running.authScheme();
     if (scheme === 'digest' && auth === 'basic')
-      throw refuse('the running config logs in with Digest, the form with Basic');
+      throw refuse('the running config logs in with Digest, the form with Basic').withText(
+        'detect.digestToBasic',
+        params,
+      );
     if (scheme === 'digest') auth = 'digest';
   }
   return { ...form, auth, user: form.user || saved.user, password: saved.password };

@@ -4,7 +4,7 @@
  * cannot work is never sent; then one request with the configured login reads /info.htm, so a wrong
  * password costs one failed login (phones may block the login after several: docs/protocol.md §2.3).
  */
-import { isSnomError, type SnomError } from './errors';
+import { isSnomError, type SnomError, type TextKey } from './errors';
 import { parseWwwAuthenticate } from './http/challenge';
 import { PhoneClient, undici } from './http/client';
 import { errorCodes } from './http/errors';
@@ -44,7 +44,25 @@ export interface Finding {
   /** what to say, in English (the editor words it from its locale with `params`) */
   text: string;
   params: Record<string, string>;
+  /**
+   * Parameters that are words of ours (not the phone's), by their runtime catalog key: the admin
+   * route says them in the editor's language. Not enumerable: the answer's JSON has params only.
+   */
+  readonly said?: Record<string, TextKey>;
 }
+
+/** Our words among the parameters, in English, by their key (runtime.errors.diagnose.<key>). */
+const WORDS = {
+  modelUnknown: 'model unknown',
+  unknown: 'unknown',
+  thisPhone: 'this phone',
+  connectionFailed: 'connection failed',
+  unexpected: 'unexpected failure',
+};
+type Word = keyof typeof WORDS;
+
+/** The catalog keys of our words, for the catalog test. */
+export const DIAGNOSE_WORD_KEYS = Object.keys(WORDS);
 
 export interface Diagnosis {
   /** the configured login reads the phone */
@@ -135,9 +153,17 @@ const TEXTS: Record<FindingId, [Finding['severity'], Say]> = {
 /** Every finding Test connection may report (the editor has a text for each, in every language). */
 export const FINDING_IDS = Object.keys(TEXTS) as FindingId[];
 
-function finding(id: FindingId, params: Record<string, string> = {}): Finding {
+function finding(id: FindingId, params: Record<string, string> = {}, words: Record<string, Word> = {}): Finding {
   const [severity, say] = TEXTS[id];
-  return { id, severity, text: say(params), params };
+  const all = { ...params };
+  const said: Record<string, TextKey> = {};
+  for (const [name, word] of Object.entries(words)) {
+    all[name] = WORDS[word];
+    said[name] = { key: `diagnose.${word}`, params: {} };
+  }
+  const f: Finding = { id, severity, text: say(all), params: all };
+  if (Object.keys(said).length) Object.defineProperty(f, 'said', { value: said });
+  return f;
 }
 
 type Probe = { status: number; offered: AuthScheme[] } | { error: unknown; codes: string[]; timedOut: boolean };
@@ -192,7 +218,8 @@ function transportFinding(codes: string[], timedOut: boolean, message: string, p
   if (has(CLOSED)) return finding('closed', p);
   if (has(NOT_TLS)) return finding('not-tls', p);
   if ((c = has(TLS))) return finding('certificate', { ...p, reason: c });
-  return finding('unreachable', { ...p, reason: message.slice(0, 120) || 'connection failed' });
+  const reason = message.slice(0, 120);
+  return reason ? finding('unreachable', { ...p, reason }) : finding('unreachable', p, { reason: 'connectionFailed' });
 }
 
 /** The configured login against what the phone asks for: a finding when it cannot work. */
@@ -223,7 +250,8 @@ function profileFindings(o: DiagnoseOptions, info: PhoneInfo, p: Record<string, 
   const firmware = wanted(o.firmware) ?? info.firmware;
   const profile = resolveProfile({ model, firmware, legacyCsta: o.legacyCsta, d8xx: info.d8xx });
   const out: Finding[] = [];
-  if (!profile.httpRemote) out.push(finding('d8xx', { ...p, model: model ?? 'this phone' }));
+  if (!profile.httpRemote)
+    out.push(model ? finding('d8xx', { ...p, model }) : finding('d8xx', p, { model: 'thisPhone' }));
   else if (!hasCstaOverHttp(profile) && firmware)
     out.push(finding(profile.csta.dialect === 'gap' ? 'csta-gap' : 'no-csta', { ...p, firmware }));
   return out;
@@ -259,19 +287,18 @@ export async function diagnose(o: DiagnoseOptions): Promise<Diagnosis> {
     const info = await readPhoneInfo(client, timeoutMs);
     if (!info.snom) findings.push(finding('not-snom', p));
     findings.push(...profileFindings(o, info, p));
-    findings.unshift(
-      finding('ok', {
-        ...p,
-        model: info.model ?? 'model unknown',
-        firmware: info.firmware ?? 'unknown',
-        scheme: info.scheme ?? 'none',
-      }),
-    );
+    const known: Record<string, string> = { ...p, scheme: info.scheme ?? 'none' };
+    const words: Record<string, Word> = {};
+    if (info.model) known.model = info.model;
+    else words.model = 'modelUnknown';
+    if (info.firmware) known.firmware = info.firmware;
+    else words.firmware = 'unknown';
+    findings.unshift(finding('ok', known, words));
     return done(!findings.some((f) => f.severity === 'error'), { offered, phone: info });
   } catch (err) {
     const scheme = configured === 'auto' ? (offered.includes('digest') ? 'digest' : 'basic') : configured;
     if (isSnomError(err)) findings.push(requestFinding(err, p, scheme));
-    else findings.push(finding('unreachable', { ...p, reason: 'unexpected failure' }));
+    else findings.push(finding('unreachable', p, { reason: 'unexpected' }));
     return done(false, { offered });
   } finally {
     await client.close();

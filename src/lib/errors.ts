@@ -21,6 +21,8 @@ export interface SnomErrorDetails {
 export interface TextKey {
   key: string;
   params: Record<string, string | number>;
+  /** Parameters that are messages of their own (a reason quoted from another error), said in the same language. */
+  inner?: Record<string, TextKey>;
 }
 
 /** The one error type the library throws; `code` is the contract, the message is for people. */
@@ -37,9 +39,18 @@ export class SnomError extends Error {
     this.details = details;
   }
 
-  /** Names the message's catalog entry; the English message stays as it is. */
-  withText(key: string, params: Record<string, string | number> = {}): this {
-    Object.defineProperty(this, 'text', { value: { key, params }, writable: true, configurable: true });
+  /**
+   * Names the message's catalog entry; the English message stays as it is. `inner` gives the catalog
+   * entries of parameters that quote another error's message (undefined: that one has none).
+   */
+  withText(
+    key: string,
+    params: Record<string, string | number> = {},
+    inner: Record<string, TextKey | undefined> = {},
+  ): this {
+    const said = Object.entries(inner).filter((e): e is [string, TextKey] => e[1] !== undefined);
+    const text: TextKey = said.length ? { key, params, inner: Object.fromEntries(said) } : { key, params };
+    Object.defineProperty(this, 'text', { value: text, writable: true, configurable: true });
     return this;
   }
 

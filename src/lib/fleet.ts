@@ -32,8 +32,26 @@ const IPV6 = /^[0-9A-Fa-f:.]+$/;
 /** A dotted quad already in the URL parser's canonical form (no leading zeros): nothing to rewrite. */
 const CANONICAL_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
-function bad(what: string, raw: string, why: string): SnomError {
-  return inputError(`${what} ${quoteInput(raw)} ${why}`, { field: what.startsWith('fleet') ? 'fleet' : 'target' });
+/** Why an entry is refused: the catalog key (runtime.errors.fleet.<key>) and its English words. */
+const WHY = {
+  notHost: () => 'is not a host name or IP address',
+  unspecified: () => 'is the unspecified address, not a phone',
+  portNotNumber: () => 'has a port that is not a number',
+  portRange: (port: number) => `has port ${port}, not between 1 and 65535`,
+  brackets: () => 'has brackets around something that is not an IPv6 address',
+  notRangeNoPort: () => 'is not a CIDR range such as 192.168.1.0/24 or fd00::/64 (ranges take no port)',
+  ipv4Prefix: () => 'has an IPv4 prefix above 32',
+  ipv6Prefix: () => 'has an IPv6 prefix above 128',
+  notRange: () => 'is not a CIDR range such as 192.168.1.0/24 or fd00::/64',
+} satisfies Record<string, (port: number) => string>;
+
+/** The catalog keys of the reasons (runtime.errors.fleet.<key>), for the catalog test. */
+export const FLEET_REASON_KEYS = Object.keys(WHY);
+
+function bad(what: string, raw: string, why: keyof typeof WHY, port = 0): SnomError {
+  return inputError(`${what} ${quoteInput(raw)} ${WHY[why](port)}`, {
+    field: what.startsWith('fleet') ? 'fleet' : 'target',
+  }).withText(`fleet.${why}`, { field: what, value: quoteInput(raw), port });
 }
 
 /** An IPv4 address hidden in an IPv4-mapped IPv6 address, else undefined. */
@@ -49,16 +67,16 @@ function mappedIPv4(v6: string): string | undefined {
 export function canonicalHost(raw: string, what: string): Pick<Endpoint, 'host' | 'kind'> {
   // the common case of a fan-out, without a URL parse per phone
   if (CANONICAL_IPV4.test(raw)) {
-    if (raw === '0.0.0.0') throw bad(what, raw, 'is the unspecified address, not a phone');
+    if (raw === '0.0.0.0') throw bad(what, raw, 'unspecified');
     return { host: raw, kind: 'ipv4' };
   }
   const v6 = raw.includes(':');
-  if (v6 ? !IPV6.test(raw) : !NAME.test(raw)) throw bad(what, raw, 'is not a host name or IP address');
+  if (v6 ? !IPV6.test(raw) : !NAME.test(raw)) throw bad(what, raw, 'notHost');
   let hostname: string;
   try {
     hostname = new URL(`http://${v6 ? `[${raw}]` : raw}/`).hostname;
   } catch {
-    throw bad(what, raw, 'is not a host name or IP address');
+    throw bad(what, raw, 'notHost');
   }
   let host: string;
   let kind: EndpointKind;
@@ -82,14 +100,14 @@ export function canonicalHost(raw: string, what: string): Pick<Endpoint, 'host' 
       kind = 'ipv4';
     }
   }
-  if (host === '0.0.0.0' || host === '::') throw bad(what, raw, 'is the unspecified address, not a phone');
+  if (host === '0.0.0.0' || host === '::') throw bad(what, raw, 'unspecified');
   return { host, kind };
 }
 
 function parsePort(raw: string, text: string, what: string): number {
-  if (!/^\d{1,6}$/.test(text)) throw bad(what, raw, 'has a port that is not a number');
+  if (!/^\d{1,6}$/.test(text)) throw bad(what, raw, 'portNotNumber');
   const port = Number(text);
-  if (port < 1 || port > 65535) throw bad(what, raw, `has port ${port}, not between 1 and 65535`);
+  if (port < 1 || port > 65535) throw bad(what, raw, 'portRange', port);
   return port;
 }
 
@@ -110,7 +128,7 @@ export function parseEndpoint(value: unknown, what: string): Endpoint {
   if (bracketed) {
     hostText = bracketed[1];
     portText = bracketed[2];
-    if (!hostText.includes(':')) throw bad(what, raw, 'has brackets around something that is not an IPv6 address');
+    if (!hostText.includes(':')) throw bad(what, raw, 'brackets');
   } else if ((raw.match(/:/g) ?? []).length === 1) {
     [hostText, portText] = raw.split(':');
   } else {
@@ -165,7 +183,13 @@ export class Fleet {
       return Fleet.build(value);
     } catch (err) {
       const e = err instanceof SnomError ? err : inputError(String((err as Error)?.message ?? err));
-      return new Fleet(inputError(`The fleet is invalid: ${e.message}`, { field: 'fleet' }));
+      return new Fleet(
+        inputError(`The fleet is invalid: ${e.message}`, { field: 'fleet' }).withText(
+          'fleet.invalid',
+          { reason: e.message },
+          { reason: e.text },
+        ),
+      );
     }
   }
 
@@ -176,13 +200,17 @@ export class Fleet {
       entries = value.split(/\r?\n|\r/).flatMap((line) => line.replace(/#.*$/, '').split(','));
     } else if (Array.isArray(value)) {
       entries = value.map((v, i) => {
-        if (typeof v !== 'string') throw inputError(`entry ${i + 1} is not text`);
+        if (typeof v !== 'string')
+          throw inputError(`entry ${i + 1} is not text`).withText('fleet.entryNotText', { n: i + 1 });
         return v;
       });
-    } else throw inputError('it must be text or a list of entries');
+    } else throw inputError('it must be text or a list of entries').withText('fleet.shape');
     entries = entries.map((e) => e.trim()).filter((e) => e !== '');
     if (entries.length > MAX_FLEET_ENTRIES)
-      throw inputError(`it has ${entries.length} entries; at most ${MAX_FLEET_ENTRIES}`);
+      throw inputError(`it has ${entries.length} entries; at most ${MAX_FLEET_ENTRIES}`).withText('fleet.tooMany', {
+        n: entries.length,
+        max: MAX_FLEET_ENTRIES,
+      });
     const f = new Fleet();
     for (const entry of entries) {
       if (entry.includes('/')) f.addRange(entry);
@@ -193,19 +221,18 @@ export class Fleet {
 
   private addRange(entry: string): void {
     const m = /^\[?([0-9A-Fa-f:.]+)\]?\/(\d{1,3})$/.exec(entry);
-    if (!m)
-      throw bad('fleet entry', entry, 'is not a CIDR range such as 192.168.1.0/24 or fd00::/64 (ranges take no port)');
+    if (!m) throw bad('fleet entry', entry, 'notRangeNoPort');
     const [, addr, bits] = m;
     const prefix = Number(bits);
     if (isIPv4(addr)) {
-      if (prefix > 32) throw bad('fleet entry', entry, 'has an IPv4 prefix above 32');
+      if (prefix > 32) throw bad('fleet entry', entry, 'ipv4Prefix');
       const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
       this.v4.push({ net: (ipv4Number(addr) & mask) >>> 0, mask });
     } else if (isIPv6(addr)) {
-      if (prefix > 128) throw bad('fleet entry', entry, 'has an IPv6 prefix above 128');
+      if (prefix > 128) throw bad('fleet entry', entry, 'ipv6Prefix');
       this.blocks.addSubnet(addr, prefix, 'ipv6');
     } else {
-      throw bad('fleet entry', entry, 'is not a CIDR range such as 192.168.1.0/24 or fd00::/64');
+      throw bad('fleet entry', entry, 'notRange');
     }
     this.ranges.push({ text: entry });
   }

@@ -369,7 +369,11 @@ export class SnomPhone {
       throw inputError(
         `${phrase}: the fleet of snom-phone ${this.label} is invalid (${f.error.message}), so msg.target may name no other phone; fix "Fleet" in the snom-phone config. Nothing was sent.`,
         { field: 'fleet' },
-      ).withText('target.fleetInvalid', { what: phrase, phone: this.label, reason: f.error.message });
+      ).withText(
+        'target.fleetInvalid',
+        { what: phrase, phone: this.label, reason: f.error.message },
+        { reason: f.error.text },
+      );
     }
     if (f.empty) {
       throw inputError(

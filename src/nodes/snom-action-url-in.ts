@@ -56,7 +56,7 @@ export = function register(RED: RED): void {
   function SnomActionUrlIn(this: ActionUrlInNode, config: Config): void {
     RED.nodes.createNode(this, config);
     if (httpOff) {
-      this.warn('httpNodeRoot is set to false in the Node-RED settings, so this node cannot receive phone events.');
+      this.warn(t('errors.actionUrl.httpOff'));
       this.status({ fill: 'red', shape: 'ring', text: t('status.httpDisabled') });
       return;
     }
@@ -66,7 +66,6 @@ export = function register(RED: RED): void {
   function start(node: ActionUrlInNode, config: Config): void {
     const {
       StatusThrottle,
-      countOf,
       endpointConfig,
       eventMessage,
       generateToken,
@@ -82,21 +81,18 @@ export = function register(RED: RED): void {
     try {
       form = endpointConfig(config);
     } catch (e) {
-      node.error(e instanceof Error ? e.message : String(e));
+      node.error(e instanceof Error ? localise(t, e).message : String(e));
       node.status({ fill: 'red', shape: 'ring', text: t('status.endpoint.invalidConfig') });
       return;
     }
     const { problem, ...settings } = form;
     const { path, events } = settings;
-    if (problem) node.error(problem);
+    if (problem) node.error(form.problemError ? localise(t, form.problemError).message : problem);
     let token = node.credentials?.token ?? '';
     if (!token) {
       token = generateToken();
       void RED.nodes.addCredentials?.(node.id, { ...(node.credentials ?? {}), token });
-      node.warn(
-        `No token was configured for ${path}: a new one was generated. Phones must be (re)provisioned ` +
-          'with the new URL; open the node in the editor and deploy to keep a token.',
-      );
+      node.warn(t('errors.actionUrl.newToken', { path }));
     }
 
     let closed = false;
@@ -118,18 +114,13 @@ export = function register(RED: RED): void {
       },
       onDuplicate(d: boolean) {
         counts.duplicate = d;
-        if (d)
-          node.warn(
-            `Another snom-action-url-in node also listens on ${path}: neither receives events until one path is changed.`,
-          );
+        if (d) node.warn(t('errors.actionUrl.samePath', { path }));
         throttle.force(statusOf(counts));
       },
       onDropped(c) {
         const lost = c.dropped + c.expired;
         counts.dropped += lost;
-        node.warn(
-          `${countOf(lost, 'phone event')} for ${path} were lost while no node was deployed (hold buffer full or too old).`,
-        );
+        node.warn(t(lost === 1 ? 'errors.actionUrl.lostOne' : 'errors.actionUrl.lost', { n: lost, path }));
         throttle.force(statusOf(counts));
       },
       onRefused() {

@@ -11,7 +11,7 @@ import type * as PhoneStateModule from './shared/phone-state';
 import type * as SipEndpointModule from './shared/sip-endpoint';
 import type { RED } from './shared/red';
 import { positiveInt } from '../lib/util';
-import { translator } from './shared/i18n';
+import { localise, translator } from './shared/i18n';
 
 // a config's parts (its phone client and fleet, its state, its SIP side) load with the first config deployed
 const phoneConfigSide = onFirstUse<
@@ -59,7 +59,7 @@ export = function register(RED: RED): void {
     if (!host) this.state.set({ fill: 'red', shape: 'ring', text: t('status.noHost') });
     else if (fleet.error) {
       this.state.setFault({ fill: 'red', shape: 'ring', text: t('status.invalidFleet') });
-      this.error(fleet.error);
+      this.error(localise(t, fleet.error));
     }
 
     this.sip = new SipEndpoint(config, creds);

@@ -39,6 +39,8 @@ function asSnomError(err: unknown): SnomError {
   return err instanceof SnomError ? err : new SnomError('E_INPUT', briefText(String((err as Error)?.message ?? err)));
 }
 
+const noPhone = () => new SnomError('E_INPUT', 'No Snom phone is configured for this node.').withText('notify.noPhone');
+
 /** The kind: the form's, else msg.topic (when the form says "from msg.topic"). */
 function kindOf(config: FieldsOf<'snom-sip-notify'>, msg: NodeMessage): SipNotifyKind {
   const { sipNotifyKind } = sipNotifySide();
@@ -91,11 +93,11 @@ export = function register(RED: RED): void {
     }
 
     async function send(msg: NodeMessage, out: SendFn, done: DoneFn): Promise<void> {
-      if (!phoneNode) throw new SnomError('E_INPUT', 'No Snom phone is configured for this node.');
+      if (!phoneNode) throw noPhone();
       if (msg.target !== undefined)
         throw new SnomError('E_INPUT', 'snom-sip-notify sends to its own phone config only; msg.target is not taken.', {
           field: 'target',
-        });
+        }).withText('notify.noTarget');
       const kind = kindOf(config, msg);
       // everything is checked before the first byte leaves: the request, the route, the address
       const spec = buildSipNotify(kind, paramsOf(kind, config, msg));
@@ -128,7 +130,7 @@ export = function register(RED: RED): void {
 
     /** Prepare phone: mb_trusted_hosts, filter_registrar, button keys, through the settings route. */
     const prepare = async (keys?: unknown): Promise<PrepareReport> => {
-      if (!phoneNode) throw new SnomError('E_INPUT', 'No Snom phone is configured for this node.');
+      if (!phoneNode) throw noPhone();
       const buttonKeys = buttonKeyList(keys === undefined || keys === '' ? config.keys : keys);
       const sip = phoneNode.sip;
       const target = sip.target();

@@ -177,6 +177,8 @@ describe('the editor in a real browser', function () {
   it('snom-phone: Detect fills the model and firmware from the simulated phone', async () => {
     const { page } = editor;
     await openPhoneDialog(page);
+    // the flow's config has no protocol (as imported flows may): the form shows HTTP, as the runtime reads it
+    assert.equal(await page.inputValue('#node-config-input-protocol'), 'http');
     await setField(page, '#node-config-input-model', 'detect');
     await page.click('#snom-phone-detect');
     await page.waitForFunction(
@@ -215,6 +217,20 @@ describe('the editor in a real browser', function () {
       assert.match(text, /Telefon/);
       await closeDialog(de.page, 'cancel');
       assert.deepEqual(de.packageErrors(), []);
+      // the runtime's refusal comes back in the editor's language (Accept-Language from RED.i18n.lang()); the
+      // browser logs the refusal's 502 as a failed resource, so this comes after the console check
+      await openPhoneDialog(de.page);
+      await de.page.fill('#node-config-input-password', 'not-the-password');
+      await de.page.click('#snom-phone-detect');
+      await de.page.waitForFunction(
+        () => document.querySelector('#snom-phone-test-result')?.getAttribute('data-result') === 'error',
+      );
+      await screenshot(de.page, 'snom-phone-detect-de');
+      assert.match(
+        await de.page.locator('#snom-phone-test-result').innerText(),
+        /Benutzer oder Passwort nicht angenommen/,
+      );
+      await closePhoneDialog(de.page);
     } finally {
       await de.close();
     }

@@ -6,6 +6,9 @@ import { SnomError } from '../../src/lib/errors';
 import { monitorStatusText, monitorStatusView, type MonitorStatus } from '../../src/lib/sip';
 import { REFUSAL_KEYS } from '../../src/lib/csta/build';
 import { WHAT_KEYS } from '../../src/lib/http/errors';
+import { FLEET_REASON_KEYS } from '../../src/lib/fleet';
+import { TRANSPORT_FAILURE_KEYS } from '../../src/lib/sip/transport';
+import { DIAGNOSE_WORD_KEYS } from '../../src/lib/diagnose';
 import { flatten, LANGS, paramsOf, render, runtimePart } from '../support/catalog';
 
 const SRC = path.resolve(__dirname, '..', '..', '..', 'src');
@@ -60,6 +63,9 @@ function keysInCode(): Set<string> {
   }
   for (const k of Object.values(WHAT_KEYS)) keys.add(`errors.http.${k}`);
   for (const k of Object.values(REFUSAL_KEYS)) keys.add(`errors.csta.${k}`);
+  for (const k of FLEET_REASON_KEYS) keys.add(`errors.fleet.${k}`);
+  for (const k of TRANSPORT_FAILURE_KEYS) keys.add(`errors.sip.${k}`);
+  for (const k of DIAGNOSE_WORD_KEYS) keys.add(`errors.diagnose.${k}`);
   for (const c of ENDPOINTS) for (const p of endpointStatusParts(c)) keys.add(`status.${p.key}`);
   for (const s of MONITORS) keys.add(`status.${monitorStatusText(s, DEVICE).key}`);
   return keys;

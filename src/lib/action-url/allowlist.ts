@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import { inputError } from '../errors';
+import { inputError, type SnomError } from '../errors';
 
 /** Source addresses allowed to send events; no entries means everyone. */
 export interface Allowlist {
@@ -20,7 +20,7 @@ export function normalizeAddress(address: string): string {
   return a;
 }
 
-function bad(entry: string, why: string): Error {
+function bad(entry: string, why: string): SnomError {
   return inputError(`The allowlist entry "${entry}" is not valid: ${why}`, { command: 'action-url allowlist' });
 }
 
@@ -35,7 +35,7 @@ export function parseAllowlist(text: string | undefined | null): Allowlist {
     const addr = normalizeAddress(written);
     const wasMapped = /^\[?::ffff:\d/i.test(written);
     const family = isIP(addr);
-    if (family === 0) throw bad(raw, 'not an IPv4 or IPv6 address');
+    if (family === 0) throw bad(raw, 'not an IPv4 or IPv6 address').withText('actionUrl.allowAddress', { entry: raw });
     const type = family === 4 ? 'ipv4' : 'ipv6';
     if (slash < 0) {
       list.addAddress(addr, type);
@@ -47,7 +47,8 @@ export function parseAllowlist(text: string | undefined | null): Allowlist {
     // a mapped IPv6 range written as ::ffff:a.b.c.d/120 becomes an IPv4 /24
     if (wasMapped) prefix -= 96;
     const max = family === 4 ? 32 : 128;
-    if (!(prefix >= 0 && prefix <= max)) throw bad(raw, `prefix length must be 0..${max}`);
+    if (!(prefix >= 0 && prefix <= max))
+      throw bad(raw, `prefix length must be 0..${max}`).withText('actionUrl.allowPrefix', { entry: raw, max });
     list.addSubnet(addr, prefix, type);
     entries.push(`${addr}/${prefix}`);
   }

@@ -5,7 +5,7 @@
  * a runtime variable keeps its short name (`ahost`), a SIP header travels as `h.NAME`, a setting
  * as `v.NAME`.
  */
-import { briefText, inputError } from '../errors';
+import { briefText, inputError, type SnomError } from '../errors';
 import { variableByKey, variableByQueryName } from './variables';
 
 export interface ExtraVariable {
@@ -44,7 +44,7 @@ const MAX_EXTRA = 16;
 
 const quote = (s: string): string => briefText(s, 64);
 
-function bad(entry: string, why: string): Error {
+function bad(entry: string, why: string): SnomError {
   return inputError(`The extra variable "${quote(entry)}" cannot be used: ${why}`, {
     command: 'action-url',
     field: 'variables',
@@ -55,12 +55,16 @@ function one(entry: string): ExtraVariable {
   const header = SIP_HEADER.exec(entry);
   if (header) {
     const name = header[1].trim();
-    if (!HEADER_NAME.test(name)) throw bad(entry, "a SIP header name is letters, digits and - . _ ! * ~ ' (up to 64)");
+    if (!HEADER_NAME.test(name))
+      throw bad(entry, "a SIP header name is letters, digits and - . _ ! * ~ ' (up to 64)").withText(
+        'actionUrl.headerName',
+        { entry: quote(entry) },
+      );
     if (UNREPORTABLE_HEADERS.has(name.toLowerCase())) {
       throw bad(
         entry,
         `phones cannot report the ${name} header (not Via, To, From, Call-ID, Expires, Route, Record-Route, Contact, Content-Type, CSeq, Content-Length, Max-Forwards)`,
-      );
+      ).withText('actionUrl.headerUnreportable', { entry: quote(entry), name });
     }
     return { query: SIP_HEADER_PREFIX + name, placeholder: `$sip_header(${name})` };
   }
@@ -71,10 +75,14 @@ function one(entry: string): ExtraVariable {
     throw bad(
       entry,
       'use $sip_header(NAME), a runtime variable such as activeUser, or a setting name such as user_uid[1]',
-    );
+    ).withText('actionUrl.unknownVariable', { entry: quote(entry) });
   }
   // the phone blanks private settings (docs/protocol.md §6.1): asking would only ever deliver ""
-  if (/pass/i.test(name)) throw bad(entry, 'phones send private settings such as passwords as empty text');
+  if (/pass/i.test(name))
+    throw bad(entry, 'phones send private settings such as passwords as empty text').withText(
+      'actionUrl.privateSetting',
+      { entry: quote(entry) },
+    );
   return { query: PHONE_VARIABLE_PREFIX + name, placeholder: `$${name}` };
 }
 
@@ -91,7 +99,7 @@ export function parseExtraVariables(input: unknown): ExtraVariable[] {
     throw inputError('Extra variables must be text ("$sip_header(X-Foo), user_uid[1]") or an array of names', {
       command: 'action-url',
       field: 'variables',
-    });
+    }).withText('actionUrl.variablesShape');
   const out: ExtraVariable[] = [];
   const seen = new Set<string>();
   for (const raw of list) {
@@ -99,7 +107,7 @@ export function parseExtraVariables(input: unknown): ExtraVariable[] {
       throw inputError('Each extra variable must be text, e.g. "$sip_header(X-Foo)"', {
         command: 'action-url',
         field: 'variables',
-      });
+      }).withText('actionUrl.variableNotText');
     const entry = raw.trim();
     if (!entry) continue;
     const v = one(entry);
@@ -111,6 +119,6 @@ export function parseExtraVariables(input: unknown): ExtraVariable[] {
     throw inputError(
       `At most ${MAX_EXTRA} extra variables (got ${out.length}): phones store the whole URL in one setting`,
       { command: 'action-url', field: 'variables' },
-    );
+    ).withText('actionUrl.tooManyVariables', { max: MAX_EXTRA, n: out.length });
   return out;
 }

@@ -136,7 +136,9 @@ export function tryParseActionQuery(query: URLSearchParams | string | Iterable<[
   if (!eventName) {
     return {
       token,
-      error: inputError('The action URL request names no event (parameter "e")', { command: 'action-url' }),
+      error: inputError('The action URL request names no event (parameter "e")', { command: 'action-url' }).withText(
+        'actionUrl.noEvent',
+      ),
     };
   }
   const def = eventByName(eventName);
@@ -144,7 +146,9 @@ export function tryParseActionQuery(query: URLSearchParams | string | Iterable<[
     const shown = eventName.slice(0, 64);
     return {
       token,
-      error: inputError(`The action URL request names an unknown event "${shown}"`, { command: 'action-url' }),
+      error: inputError(`The action URL request names an unknown event "${shown}"`, {
+        command: 'action-url',
+      }).withText('actionUrl.requestEvent', { name: shown }),
     };
   }
   const value: ActionEvent = { event: def.name, variables: variables as ActionVariables, extra };

@@ -3,7 +3,7 @@
  * keeping its own order) and its report. Nothing it hands on (report, errors) carries the token,
  * even when a phone echoes it.
  */
-import { SnomError, type SnomErrorCode } from '../errors';
+import { SnomError, type SnomErrorCode, type TextKey } from '../errors';
 import type { SnomPhone } from '../phone';
 import { parseExtraVariables } from './extra-variables';
 import { provisionPhone, type ProvisionResult } from './provision';
@@ -17,6 +17,14 @@ export interface ProvisionFailure {
   phone: string;
   code: SnomErrorCode;
   message: string;
+  /** the message's catalog entry (not enumerable: the report's JSON stays as it is) */
+  readonly text?: TextKey;
+}
+
+function failure(phone: string, code: SnomErrorCode, message: string, text?: TextKey): ProvisionFailure {
+  const f: ProvisionFailure = { phone, code, message };
+  if (text) Object.defineProperty(f, 'text', { value: text });
+  return f;
 }
 
 export interface ProvisionReport {
@@ -60,7 +68,7 @@ export function provisionAction(v: unknown): ProvisionAction {
   throw new SnomError(
     'E_INPUT',
     'Send msg.topic "provision" or "unprovision" to write or clear the phones\' action URL settings',
-  );
+  ).withText('provision.action');
 }
 
 /**
@@ -76,18 +84,18 @@ export async function provisionPhones(o: FanOutOptions): Promise<ProvisionReport
       throw new SnomError(
         'E_INPUT',
         'No phones chosen: tick phones in the node or send msg.phones (snom-phone config ids)',
-      );
+      ).withText('provision.noPhones');
     const extraVariables = parseExtraVariables(o.variables);
     await Promise.all(
       list.map(async (id) => {
         const target = o.phoneFor(id);
         if (!target) {
           const shown = id.slice(0, ID_SHOWN);
-          report.errors.push({
-            phone: shown,
-            code: 'E_INPUT',
-            message: `No snom-phone config node with id ${shown} is deployed`,
-          });
+          const e = new SnomError('E_INPUT', `No snom-phone config node with id ${shown} is deployed`).withText(
+            'provision.noSuchPhone',
+            { id: shown },
+          );
+          report.errors.push(failure(shown, e.code, e.message, e.text));
           return;
         }
         try {
@@ -104,7 +112,7 @@ export async function provisionPhones(o: FanOutOptions): Promise<ProvisionReport
           );
         } catch (err) {
           const e = redactError(err, o.token);
-          report.errors.push({ phone: target.phone.label, code: e.code, message: redactToken(e.message, o.token) });
+          report.errors.push(failure(target.phone.label, e.code, redactToken(e.message, o.token), e.text));
         }
       }),
     );
@@ -118,8 +126,10 @@ export async function provisionPhones(o: FanOutOptions): Promise<ProvisionReport
 export function provisionFailure(action: ProvisionAction, report: ProvisionReport): SnomError | undefined {
   const first = report.errors[0];
   if (!first) return undefined;
-  return new SnomError(
-    first.code,
-    `${action} failed on ${report.errors.length} phone(s): ${first.phone}: ${first.message}`,
+  const n = report.errors.length;
+  return new SnomError(first.code, `${action} failed on ${n} phone(s): ${first.phone}: ${first.message}`).withText(
+    action === 'provision' ? 'provision.failed' : 'provision.unprovisionFailed',
+    { n, phone: first.phone, reason: first.message },
+    { reason: first.text },
   );
 }

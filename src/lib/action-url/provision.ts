@@ -42,7 +42,7 @@ export function endpointBase(baseUrl: string, httpNodeRoot = '/'): string {
   if (!baseUrl) {
     throw inputError(
       'This phone config has no "Base URL at which the phone reaches Node-RED": set it (e.g. http://192.168.1.10:1880) so the phone knows where to send its events',
-    );
+    ).withText('provision.noBaseUrl');
   }
   const root = httpNodeRoot.replace(/^\/*/, '/').replace(/\/+$/, '');
   return baseUrl.replace(/\/+$/, '') + root;
@@ -63,7 +63,7 @@ export function provisioningValues(
     }
     return true;
   });
-  if (events.length === 0) throw inputError('No events left to provision on this phone');
+  if (events.length === 0) throw inputError('No events left to provision on this phone').withText('provision.noEvents');
   const values = o.unprovision
     ? settingsForUnprovisioning(events)
     : settingsForProvisioning(events, {

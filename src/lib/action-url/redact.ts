@@ -3,7 +3,7 @@
  * editor's answer). Phones' error pages echo requests, so the token can come back raw, once or
  * twice percent-encoded (a URL inside a dummy.htm query) or XML-escaped (CSTA SetSettings).
  */
-import { SnomError } from '../errors';
+import { SnomError, type TextKey } from '../errors';
 
 export const REDACTED = '***';
 export const REDACTED_URL = '<action URL>';
@@ -64,8 +64,12 @@ export function redactDeep<T>(value: T, token: string, depth = 0): T {
  * SnomError becomes one with `fallback` as its code.
  */
 export function redactError(err: unknown, token: string, fallback: SnomError['code'] = 'E_INPUT'): SnomError {
-  if (err instanceof SnomError)
-    return new SnomError(err.code, redactToken(err.message, token), redactDeep(err.details, token));
+  if (err instanceof SnomError) {
+    const out = new SnomError(err.code, redactToken(err.message, token), redactDeep(err.details, token));
+    // the catalog entry goes along (its quoted values redacted), so the message is said in the runtime's language
+    if (err.text) out.text = redactDeep<TextKey>(err.text, token);
+    return out;
+  }
   const message = err instanceof Error ? err.message : String(err);
   return new SnomError(fallback, redactToken(message, token));
 }

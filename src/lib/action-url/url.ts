@@ -26,7 +26,11 @@ export type EventSelection = readonly string[] | 'all';
 
 function checkedEvent(name: string): ActionEventDef {
   const def = eventByName(name);
-  if (!def) throw inputError(`Unknown Snom action URL event "${name}"`, { command: 'action-url' });
+  if (!def)
+    throw inputError(`Unknown Snom action URL event "${name}"`, { command: 'action-url' }).withText(
+      'actionUrl.unknownEvent',
+      { name },
+    );
   return def;
 }
 
@@ -37,7 +41,10 @@ export function normalizePath(path: string): string {
   p = p.replace(/\/+$/, '');
   if (p === '') p = '/';
   if (/[?#\s$&]/.test(p)) {
-    throw inputError(`The path "${path}" may not contain spaces or any of ? # $ &`, { command: 'action-url' });
+    throw inputError(`The path "${path}" may not contain spaces or any of ? # $ &`, { command: 'action-url' }).withText(
+      'actionUrl.path',
+      { path },
+    );
   }
   return p;
 }
@@ -47,13 +54,20 @@ function checkedBase(baseUrl: string): string {
   try {
     u = new URL(baseUrl);
   } catch {
-    throw inputError(`The base URL "${baseUrl}" is not a valid URL`, { command: 'action-url' });
+    throw inputError(`The base URL "${baseUrl}" is not a valid URL`, { command: 'action-url' }).withText(
+      'actionUrl.baseUrl',
+      { url: baseUrl },
+    );
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw inputError(`The base URL "${baseUrl}" must start with http:// or https://`, { command: 'action-url' });
+    throw inputError(`The base URL "${baseUrl}" must start with http:// or https://`, {
+      command: 'action-url',
+    }).withText('actionUrl.baseUrlScheme', { url: baseUrl });
   }
   if (u.search || u.hash) {
-    throw inputError(`The base URL "${baseUrl}" must not carry a query or fragment`, { command: 'action-url' });
+    throw inputError(`The base URL "${baseUrl}" must not carry a query or fragment`, {
+      command: 'action-url',
+    }).withText('actionUrl.baseUrlQuery', { url: baseUrl });
   }
   return baseUrl.replace(/\/+$/, '');
 }

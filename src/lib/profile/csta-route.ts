@@ -15,7 +15,7 @@ export function requireUaCsta(profile: Pick<Profile, 'uaCsta' | 'firmware'>, wha
   const firmware = profile.firmware?.raw ?? '';
   throw unsupportedError(
     `${what} over SIP (uaCSTA) is not possible: firmware ${firmware} is older than 8.7.1, which brought uaCSTA; use CSTA over HTTP or update the phone.`,
-  ).withText('csta.noUaCsta', { what, firmware });
+  ).withText('csta.noUaCsta', { field: what, firmware });
 }
 
 /**

@@ -130,41 +130,44 @@ const MAX_LAMPS = 200;
 
 /** A body line value: no line break, no control character, bounded. */
 function lineValue(field: string, value: unknown, max: number): string {
-  if (typeof value !== 'string') throw inputError(`${field} must be a string.`, { field });
-  if (hasControlChar(value)) throw inputError(`${field} contains a line break or control character.`, { field });
-  if (value.length > max) throw inputError(`${field} is longer than ${max} characters.`, { field });
+  if (typeof value !== 'string')
+    throw inputError(`${field} must be a string.`, { field }).withText('sip.notString', { field });
+  if (hasControlChar(value))
+    throw inputError(`${field} contains a line break or control character.`, { field }).withText('sip.lineBreak', {
+      field,
+    });
+  if (value.length > max)
+    throw inputError(`${field} is longer than ${max} characters.`, { field }).withText('sip.tooLong', { field, max });
   return value;
 }
 
 function lampLines(l: ButtonLamp, i: number): string[] {
   const at = `lamps[${i}]`;
-  if (l === null || typeof l !== 'object') throw inputError(`${at} must be an object with a key.`, { field: at });
+  if (l === null || typeof l !== 'object')
+    throw inputError(`${at} must be an object with a key.`, { field: at }).withText('sip.lampObject', { at });
   const k = typeof l.key === 'number' ? String(l.key) : l.key;
   if (typeof k !== 'string' || !/^\d{1,3}$/.test(k)) {
-    throw inputError(`${at}.key must be a function key number 0–999, got "${String(l.key).slice(0, 20)}".`, {
+    const value = String(l.key).slice(0, 20);
+    throw inputError(`${at}.key must be a function key number 0–999, got "${value}".`, {
       field: `${at}.key`,
-    });
+    }).withText('sip.lampKey', { at, value });
   }
   const lines = [`k=${Number(k)}`];
   if (l.light !== undefined) {
     if (!(BUTTON_LIGHTS as readonly string[]).includes(l.light)) {
-      throw inputError(
-        `${at}.light must be one of ${BUTTON_LIGHTS.join(', ')}; got "${String(l.light).slice(0, 20)}".`,
-        {
-          field: `${at}.light`,
-        },
-      );
+      const [list, value] = [BUTTON_LIGHTS.join(', '), String(l.light).slice(0, 20)];
+      throw inputError(`${at}.light must be one of ${list}; got "${value}".`, {
+        field: `${at}.light`,
+      }).withText('sip.lampLight', { at, list, value });
     }
     lines.push(`c=${l.light}`);
   }
   if (l.colour !== undefined) {
     if (!(BUTTON_COLOURS as readonly string[]).includes(l.colour)) {
-      throw inputError(
-        `${at}.colour must be one of ${BUTTON_COLOURS.join(', ')}; got "${String(l.colour).slice(0, 20)}".`,
-        {
-          field: `${at}.colour`,
-        },
-      );
+      const [list, value] = [BUTTON_COLOURS.join(', '), String(l.colour).slice(0, 20)];
+      throw inputError(`${at}.colour must be one of ${list}; got "${value}".`, {
+        field: `${at}.colour`,
+      }).withText('sip.lampColour', { at, list, value });
     }
     lines.push(`o=${l.colour}`);
   }
@@ -172,12 +175,16 @@ function lampLines(l: ButtonLamp, i: number): string[] {
   if (l.number !== undefined) lines.push(`n=${lineValue(`${at}.number`, l.number, 128)}`);
   if (l.action !== undefined) {
     if (typeof l.action !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(l.action)) {
-      throw inputError(`${at}.action must be an action name (letters, digits, _ . -).`, { field: `${at}.action` });
+      throw inputError(`${at}.action must be an action name (letters, digits, _ . -).`, {
+        field: `${at}.action`,
+      }).withText('sip.lampAction', { at });
     }
     lines.push(`a=${l.action}`);
   }
   if (lines.length === 1) {
-    throw inputError(`${at} sets nothing: give a light, colour, label, number or action for key ${k}.`, { field: at });
+    throw inputError(`${at} sets nothing: give a light, colour, label, number or action for key ${k}.`, {
+      field: at,
+    }).withText('sip.lampEmpty', { at, key: k });
   }
   return lines;
 }
@@ -189,8 +196,11 @@ function lampLines(l: ButtonLamp, i: number): string[] {
 export function buildButtonsMessage(o: ButtonsMessageOptions): SipRequestSpec {
   const lamps = o?.lamps;
   if (!Array.isArray(lamps) || lamps.length === 0)
-    throw inputError('Give at least one lamp (key and light/label).', { field: 'lamps' });
-  if (lamps.length > MAX_LAMPS) throw inputError(`At most ${MAX_LAMPS} lamps per message.`, { field: 'lamps' });
+    throw inputError('Give at least one lamp (key and light/label).', { field: 'lamps' }).withText('sip.noLamps');
+  if (lamps.length > MAX_LAMPS)
+    throw inputError(`At most ${MAX_LAMPS} lamps per message.`, { field: 'lamps' }).withText('sip.tooManyLamps', {
+      max: MAX_LAMPS,
+    });
   const body = lamps
     .map((l, i) =>
       lampLines(l, i)

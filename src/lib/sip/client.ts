@@ -123,6 +123,11 @@ interface Outgoing {
   details: Record<string, unknown>;
 }
 
+/** The parts of a request's label ("SIP NOTIFY to host:port") as catalog parameters. */
+function requestParams(o: Outgoing): { method: string; phone: string } {
+  return { method: o.method, phone: String(o.details.phone) };
+}
+
 export class SipClient implements DialogHost {
   private readonly transport: SipTransport;
   private readonly timers: SipTimers;
@@ -203,7 +208,8 @@ export class SipClient implements DialogHost {
 
   /** Binds the socket. Called by the first request when not called before. */
   open(): Promise<void> {
-    if (this.closed) return Promise.reject(new SnomError('E_UNREACHABLE', 'The SIP client is closed.'));
+    if (this.closed)
+      return Promise.reject(new SnomError('E_UNREACHABLE', 'The SIP client is closed.').withText('sip.closed'));
     this.opening ??= this.transport.open();
     return this.opening;
   }
@@ -212,7 +218,7 @@ export class SipClient implements DialogHost {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const err = new SnomError('E_UNREACHABLE', 'The SIP client was closed.');
+    const err = new SnomError('E_UNREACHABLE', 'The SIP client was closed.').withText('sip.wasClosed');
     for (const tx of [...this.txs.values()]) tx.fail(err);
     for (const d of [...this.dialogs.values()]) d.abandon();
     this.uas.close();
@@ -285,7 +291,7 @@ export class SipClient implements DialogHost {
         ...base.details,
         status: res.status,
         reason: sanitize(res.reason),
-      });
+      }).withText('sip.noToTag', { ...requestParams(base), status: res.status });
     }
     // A 2xx without Contact breaks §12.1.2; we then keep the Request-URI as remote target.
     const dialog = new SipDialog(this, state, res);
@@ -400,7 +406,9 @@ export class SipClient implements DialogHost {
         probe.on('error', (e: NodeJS.ErrnoException) => {
           probe.close();
           reject(
-            new SnomError('E_UNREACHABLE', `No route to ${targetHost}: ${e.code ?? e.message}`, { phone: targetHost }),
+            new SnomError('E_UNREACHABLE', `No route to ${targetHost}: ${e.code ?? e.message}`, {
+              phone: targetHost,
+            }).withText('sip.noRoute', { host: targetHost, reason: e.code ?? e.message }),
           );
         });
         probe.connect(9, targetHost, () => {
@@ -443,6 +451,7 @@ export class SipClient implements DialogHost {
       if (res.status === 401 || res.status === 407) {
         const kind = res.status;
         const reason = sanitize(res.reason);
+        const say = { ...requestParams(o), status: kind, reason };
         if (!creds) {
           throw new SnomError(
             'E_AUTH',
@@ -452,14 +461,14 @@ export class SipClient implements DialogHost {
               status: kind,
               reason,
             },
-          );
+          ).withText('sip.needsLogin', say);
         }
         if (answered.has(kind)) {
           throw new SnomError('E_AUTH', `${o.label}: the phone refused the SIP credentials (${kind} ${reason}).`, {
             ...o.details,
             status: kind,
             reason,
-          });
+          }).withText('sip.badLogin', say);
         }
         const a = answerChallenge(res, cur.method, cur.ruri, cur.body, creds);
         if (!a) {
@@ -471,7 +480,7 @@ export class SipClient implements DialogHost {
               status: kind,
               reason,
             },
-          );
+          ).withText('sip.noDigest', say);
         }
         answered.set(kind, a);
         cur = { ...cur, cseq: nextSeq() };
@@ -483,7 +492,7 @@ export class SipClient implements DialogHost {
           ...o.details,
           status: res.status,
           reason,
-        });
+        }).withText('sip.failed', { ...requestParams(o), status: res.status, reason });
       }
       usedAuth?.([...answered.values()]);
       return { status: res.status, reason: res.reason, headers: res.headers, body: res.body };
@@ -496,7 +505,8 @@ export class SipClient implements DialogHost {
     auth: readonly AuthAnswer[],
     onProvisional?: (r: SipResponse) => void,
   ): Promise<SipResponseMessage> {
-    if (this.closed) throw new SnomError('E_UNREACHABLE', 'The SIP client is closed.', o.details);
+    if (this.closed)
+      throw new SnomError('E_UNREACHABLE', 'The SIP client is closed.', o.details).withText('sip.closed');
     const branch = newBranch();
     const via = this.via(branch, o.advertised);
     const data = renderRequest({
@@ -520,6 +530,7 @@ export class SipClient implements DialogHost {
       timers: this.timers,
       reliable: this.transport.reliable,
       label: o.label,
+      method: o.method,
       details: o.details,
       send: async (bytes) => {
         this.stats.requestsSent++;
@@ -562,7 +573,7 @@ export class SipClient implements DialogHost {
         tx.fail(
           new SnomError('E_UNREACHABLE', `The TCP connection to ${key} closed before the phone answered.`, {
             phone: key,
-          }),
+          }).withText('sip.tcpClosed', { phone: key }),
         );
     };
     this.transport.on('connectionClosed', onClose);
@@ -628,6 +639,7 @@ export class SipClient implements DialogHost {
         timers: this.timers,
         reliable: this.transport.reliable,
         label: `SIP CANCEL to ${o.details.phone as string}`,
+        method: 'CANCEL',
         details: o.details,
         send: (bytes) => this.transport.send(o.target, bytes),
         onTerminated: () => {

@@ -130,7 +130,7 @@ export class SipDialog extends EventEmitter<{ request: [SipIncomingRequest]; end
         phone: this.s.phone,
         command: spec.command,
         dialogEnded: this.ended.reason,
-      });
+      }).withText('sip.dialogEnded', { phone: this.s.phone, reason: this.ended.reason });
     }
     try {
       return await this.host.sendInDialog(this, spec);
@@ -193,7 +193,9 @@ export class SipDialog extends EventEmitter<{ request: [SipIncomingRequest]; end
 /** Checks a caller-given dialog (talk/hold inside a PBX's call). */
 export function checkForeignDialog(d: ForeignDialog): Required<ForeignDialog> {
   if (!Number.isInteger(d.cseq) || d.cseq < 1 || d.cseq > 0x7fffffff) {
-    throw new SnomError('E_INPUT', 'dialog.cseq must be an integer 1–2147483647.', { field: 'dialog.cseq' });
+    throw new SnomError('E_INPUT', 'dialog.cseq must be an integer 1–2147483647.', { field: 'dialog.cseq' }).withText(
+      'sip.cseq',
+    );
   }
   const remoteUri = checkSipUri('dialog.remoteUri', d.remoteUri);
   return {

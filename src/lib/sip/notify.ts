@@ -28,9 +28,10 @@ export function isSipNotifyKind(v: unknown): v is SipNotifyKind {
 /** The kind, checked: E_INPUT names the allowed ones. */
 export function sipNotifyKind(v: unknown, where = 'kind'): SipNotifyKind {
   if (isSipNotifyKind(v)) return v;
-  throw inputError(`The ${where} must be one of ${SIP_NOTIFY_KINDS.join(', ')}; got ${quoteInput(v, 40)}.`, {
+  const kinds = SIP_NOTIFY_KINDS.join(', ');
+  throw inputError(`The ${where} must be one of ${kinds}; got ${quoteInput(v, 40)}.`, {
     field: 'kind',
-  });
+  }).withText(where === 'kind' ? 'notify.kind' : 'notify.kindFrom', { where, kinds, value: quoteInput(v, 40) });
 }
 
 export interface SipNotifyParams {
@@ -65,7 +66,8 @@ export function parseButtonsText(text: string): ButtonLamp[] {
   const lamps: ButtonLamp[] = [];
   let cur: Record<string, string> | undefined;
   const lines = text.split(/\r?\n/);
-  if (lines.length > 2000) throw inputError('The buttons text has too many lines.', { field: 'lamps' });
+  if (lines.length > 2000)
+    throw inputError('The buttons text has too many lines.', { field: 'lamps' }).withText('notify.buttonLines');
   lines.forEach((line, i) => {
     if (line.trim() === '') {
       cur = undefined;
@@ -76,7 +78,7 @@ export function parseButtonsText(text: string): ButtonLamp[] {
       throw inputError(
         `Buttons line ${i + 1} is not k=, c=, o=, l=, n= or a= followed by a value: ${quoteInput(line, 60)}.`,
         { field: 'lamps' },
-      );
+      ).withText('notify.buttonLine', { n: i + 1, line: quoteInput(line, 60) });
     const letter = m[1].toLowerCase();
     if (!cur || (letter === 'k' && Object.hasOwn(cur, 'key'))) {
       cur = {};
@@ -84,7 +86,10 @@ export function parseButtonsText(text: string): ButtonLamp[] {
     }
     const name = FIELD[letter];
     if (Object.hasOwn(cur, name))
-      throw inputError(`Buttons line ${i + 1}: ${letter}= is given twice for one key.`, { field: 'lamps' });
+      throw inputError(`Buttons line ${i + 1}: ${letter}= is given twice for one key.`, { field: 'lamps' }).withText(
+        'notify.buttonTwice',
+        { n: i + 1, letter },
+      );
     cur[name] = letter === 'l' || letter === 'n' ? m[2] : m[2].trim();
   });
   return lamps;
@@ -98,7 +103,7 @@ function lampsFrom(v: unknown): ButtonLamp[] {
     throw inputError(
       `Give the keys to set as text (k=6, c=on, l=Door) or as objects such as { key: 6, light: "on", label: "Door" }; got ${quoteInput(v, 40)}.`,
       { field: 'lamps' },
-    );
+    ).withText('notify.lamps', { value: quoteInput(v, 40) });
   return list.map((l) => {
     if (!isObj(l)) return l as ButtonLamp; // the builder words the refusal
     const own: Record<string, unknown> = {};
@@ -116,14 +121,17 @@ function documentFrom(v: unknown): string {
   throw inputError(
     'No document to send: give minibrowser XML in the node or msg.payload, or an object such as { type: "text", title: "Hello", text: "..." }.',
     { field: 'document' },
-  );
+  ).withText('notify.noDocument');
 }
 
 function rebootFrom(v: unknown): boolean {
   if (v === undefined || v === null || v === '') return false;
   if (typeof v === 'boolean') return v;
   if (v === 'true' || v === 'false') return v === 'true';
-  throw inputError(`reboot must be true or false, got ${quoteInput(v, 40)}.`, { field: 'reboot' });
+  throw inputError(`reboot must be true or false, got ${quoteInput(v, 40)}.`, { field: 'reboot' }).withText(
+    'notify.reboot',
+    { value: quoteInput(v, 40) },
+  );
 }
 
 function dialogFrom(v: unknown): ForeignDialog | undefined {
@@ -131,7 +139,7 @@ function dialogFrom(v: unknown): ForeignDialog | undefined {
   if (!isObj(v))
     throw inputError('dialog must be an object { callId, localTag, remoteTag, cseq, localUri, remoteUri }.', {
       field: 'dialog',
-    });
+    }).withText('notify.dialog');
   // the client checks each value's syntax before sending
   const pick = (k: string): unknown => (Object.hasOwn(v, k) ? v[k] : undefined);
   return {
@@ -151,7 +159,10 @@ export function buildSipNotify(kind: SipNotifyKind, p: SipNotifyParams = {}): Si
     case 'minibrowser': {
       const event = p.event === undefined || p.event === null || p.event === '' ? null : p.event;
       if (event !== null && typeof event !== 'string')
-        throw inputError(`The Event header must be text, got ${quoteInput(event, 40)}.`, { field: 'event' });
+        throw inputError(`The Event header must be text, got ${quoteInput(event, 40)}.`, { field: 'event' }).withText(
+          'notify.event',
+          { value: quoteInput(event, 40) },
+        );
       return buildMinibrowserNotify({ xml: documentFrom(p.document), event });
     }
     case 'talk':
@@ -189,14 +200,19 @@ export function buttonKeyList(v: unknown): number[] {
           ? [v]
           : null;
   if (!list)
-    throw inputError(`Button keys must be numbers such as "5, 6", got ${quoteInput(v, 40)}.`, { field: 'keys' });
-  if (list.length > 100) throw inputError('At most 100 button keys at once.', { field: 'keys' });
+    throw inputError(`Button keys must be numbers such as "5, 6", got ${quoteInput(v, 40)}.`, {
+      field: 'keys',
+    }).withText('notify.buttonKeys', { value: quoteInput(v, 40) });
+  if (list.length > 100)
+    throw inputError('At most 100 button keys at once.', { field: 'keys' }).withText('notify.tooManyKeys');
   return [
     ...new Set(
       list.map((k) => {
         const n = typeof k === 'number' ? k : typeof k === 'string' && /^\d{1,3}$/.test(k) ? Number(k) : NaN;
         if (!Number.isInteger(n) || n < 0 || n > MAX_FKEY)
-          throw inputError(`A button key must be a number 0–${MAX_FKEY}, got ${quoteInput(k, 20)}.`, { field: 'keys' });
+          throw inputError(`A button key must be a number 0–${MAX_FKEY}, got ${quoteInput(k, 20)}.`, {
+            field: 'keys',
+          }).withText('notify.buttonKey', { max: MAX_FKEY, value: quoteInput(k, 20) });
         return n;
       }),
     ),

@@ -42,17 +42,19 @@ function brief(v: string): string {
 
 /** A header value or parameter from the user: a string with no line breaks or controls. */
 export function checkHeaderValue(field: string, value: unknown): string {
-  if (typeof value !== 'string') throw inputError(`${field} must be a string.`, { field });
+  if (typeof value !== 'string')
+    throw inputError(`${field} must be a string.`, { field }).withText('sip.notString', { field });
   if (hasControlChar(value, true)) {
-    throw inputError(
-      `${field} contains a line break or control character ("${brief(value)}"); SIP headers cannot carry it.`,
-      {
-        field,
-      },
-    );
+    const shown = brief(value);
+    throw inputError(`${field} contains a line break or control character ("${shown}"); SIP headers cannot carry it.`, {
+      field,
+    }).withText('sip.headerControl', { field, value: shown });
   }
   if (value.length > MAX_VALUE_LENGTH)
-    throw inputError(`${field} is longer than ${MAX_VALUE_LENGTH} characters.`, { field });
+    throw inputError(`${field} is longer than ${MAX_VALUE_LENGTH} characters.`, { field }).withText('sip.tooLong', {
+      field,
+      max: MAX_VALUE_LENGTH,
+    });
   return value;
 }
 
@@ -62,19 +64,23 @@ export function isToken(value: string): boolean {
 
 export function checkToken(field: string, value: unknown): string {
   if (typeof value !== 'string' || !TOKEN.test(value) || value.length > 256) {
-    throw inputError(`${field} must be a SIP token (letters, digits and -.!%*_+\`'~), got "${brief(String(value))}".`, {
+    const shown = brief(String(value));
+    throw inputError(`${field} must be a SIP token (letters, digits and -.!%*_+\`'~), got "${shown}".`, {
       field,
-    });
+    }).withText('sip.token', { field, value: shown });
   }
   return value;
 }
 
 export function checkCallIdValue(field: string, value: unknown): string {
   if (typeof value !== 'string' || value.length > 256)
-    throw inputError(`${field} must be a Call-ID string.`, { field });
+    throw inputError(`${field} must be a Call-ID string.`, { field }).withText('sip.callIdText', { field });
   const parts = value.split('@');
   if (parts.length > 2 || parts.some((p) => !WORD.test(p))) {
-    throw inputError(`${field} is not a valid Call-ID ("${brief(value)}").`, { field });
+    throw inputError(`${field} is not a valid Call-ID ("${brief(value)}").`, { field }).withText('sip.callId', {
+      field,
+      value: brief(value),
+    });
   }
   return value;
 }
@@ -82,9 +88,10 @@ export function checkCallIdValue(field: string, value: unknown): string {
 export function checkPort(field: string, value: unknown, allowZero = false): number {
   const n = typeof value === 'string' && /^\d{1,5}$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < (allowZero ? 0 : 1) || n > 65535) {
-    throw inputError(`${field} must be a port number ${allowZero ? '0' : '1'}–65535, got "${brief(String(value))}".`, {
+    const [from, shown] = [allowZero ? 0 : 1, brief(String(value))];
+    throw inputError(`${field} must be a port number ${from}–65535, got "${shown}".`, {
       field,
-    });
+    }).withText('sip.port', { field, from, value: shown });
   }
   return n;
 }
@@ -94,12 +101,15 @@ const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 /** An IPv4/IPv6 address or a DNS name (IPv6 with or without brackets). Returns it without brackets. */
 export function checkHost(field: string, value: unknown): string {
   if (typeof value !== 'string' || value === '')
-    throw inputError(`${field} must be a host name or IP address.`, { field });
+    throw inputError(`${field} must be a host name or IP address.`, { field }).withText('sip.hostMissing', { field });
   const bare = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
   if (isIP(bare) !== 0) return bare;
   const name = bare.endsWith('.') ? bare.slice(0, -1) : bare;
   if (name.length > 0 && name.length <= 253 && name.split('.').every((l) => LABEL.test(l))) return bare;
-  throw inputError(`${field} is not a host name or IP address ("${brief(value)}").`, { field });
+  throw inputError(`${field} is not a host name or IP address ("${brief(value)}").`, { field }).withText('sip.host', {
+    field,
+    value: brief(value),
+  });
 }
 
 /** host[:port] as it appears in a URI or Via: IPv6 bracketed. */
@@ -145,15 +155,20 @@ export function formatSipUri(u: SipUri): string {
 /** A SIP URI from the user; `sips:` is refused because this client speaks no TLS. */
 export function checkSipUri(field: string, value: unknown): string {
   if (typeof value !== 'string')
-    throw inputError(`${field} must be a SIP URI such as sip:101@192.168.1.50.`, { field });
+    throw inputError(`${field} must be a SIP URI such as sip:101@192.168.1.50.`, { field }).withText('sip.uriText', {
+      field,
+    });
   checkHeaderValue(field, value);
   const u = parseSipUri(value.trim());
   if (!u)
     throw inputError(`${field} is not a SIP URI ("${brief(value)}"); write it as sip:user@host or sip:host.`, {
       field,
-    });
+    }).withText('sip.uri', { field, value: brief(value) });
   if (u.scheme === 'sips')
-    throw inputError(`${field}: sips: URIs need TLS, which this SIP client does not speak.`, { field });
+    throw inputError(`${field}: sips: URIs need TLS, which this SIP client does not speak.`, { field }).withText(
+      'sip.sips',
+      { field },
+    );
   return formatSipUri(u);
 }
 
@@ -166,9 +181,10 @@ export function checkSipUser(field: string, value: unknown): string {
     !USER_CHARS.test(value) ||
     value.includes(':')
   ) {
-    throw inputError(`${field} must be the user part of a SIP address (such as 101), got "${brief(String(value))}".`, {
+    const shown = brief(String(value));
+    throw inputError(`${field} must be the user part of a SIP address (such as 101), got "${shown}".`, {
       field,
-    });
+    }).withText('sip.user', { field, value: shown });
   }
   return value;
 }
@@ -181,9 +197,13 @@ export function quoteDisplayName(field: string, value: unknown): string {
 
 /** Digest user names and passwords: printable text without line breaks. */
 export function checkCredential(field: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '') throw inputError(`${field} must be a non-empty string.`, { field });
+  if (typeof value !== 'string' || value === '')
+    throw inputError(`${field} must be a non-empty string.`, { field }).withText('sip.credentialEmpty', { field });
   if (hasControlChar(value, true) || value.length > 256) {
-    throw inputError(`${field} contains a line break or control character, or is too long.`, { field });
+    throw inputError(`${field} contains a line break or control character, or is too long.`, { field }).withText(
+      'sip.credential',
+      { field },
+    );
   }
   return value;
 }

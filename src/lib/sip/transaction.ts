@@ -25,8 +25,10 @@ export function resolveTimers(t: Partial<SipTimers> = {}): SipTimers {
 export interface ClientTxEnv {
   timers: SipTimers;
   reliable: boolean;
-  /** Short text for errors, e.g. "NOTIFY to 192.168.1.50:5060". */
+  /** Short text for errors, e.g. "SIP NOTIFY to 192.168.1.50:5060". */
   label: string;
+  /** The label's method and phone, for the error texts' catalog parameters. */
+  method: string;
   details: Record<string, unknown>;
   send(data: Buffer): Promise<void>;
   /** Called once when the transaction may be forgotten. */
@@ -91,10 +93,11 @@ abstract class ClientTransaction {
   }
 
   protected timeoutError(): SnomError {
-    return new SnomError('E_TIMEOUT', `No SIP answer to ${this.env.label} within ${this.env.timers.timeout} ms.`, {
-      ...this.env.details,
+    const { label, method, timers, details } = this.env;
+    return new SnomError('E_TIMEOUT', `No SIP answer to ${label} within ${timers.timeout} ms.`, {
+      ...details,
       retransmissions: this.retransmissions,
-    });
+    }).withText('sip.noAnswer', { method, phone: String(details.phone), ms: timers.timeout });
   }
 
   /** Transport failure or client shutdown: the request is lost. */

@@ -32,9 +32,29 @@ export interface TransportOptions {
   maxMessageBytes: number;
 }
 
-function unreachable(what: string, err: NodeJS.ErrnoException, details: Record<string, unknown> = {}): SnomError {
-  return new SnomError('E_UNREACHABLE', `${what}: ${err.code ?? err.message}`, { errno: err.code, ...details });
+/** What failed, in English and as its catalog key (runtime.errors.sip.<key>) with the address it names. */
+const FAILED = {
+  openUdp: (at: string) => `cannot open the local SIP UDP port ${at}`,
+  openTcp: (at: string) => `cannot open the local SIP TCP port ${at}`,
+  connectTcp: (at: string) => `cannot connect to ${at} over TCP`,
+  send: (at: string) => `cannot send SIP to ${at}`,
+};
+
+function unreachable(
+  what: keyof typeof FAILED,
+  at: string,
+  err: NodeJS.ErrnoException,
+  details: Record<string, unknown> = {},
+): SnomError {
+  const reason = err.code ?? err.message;
+  return new SnomError('E_UNREACHABLE', `${FAILED[what](at)}: ${reason}`, { errno: err.code, ...details }).withText(
+    `sip.${what}`,
+    { at, reason },
+  );
 }
+
+/** The catalog keys of transport failures, for the catalog test. */
+export const TRANSPORT_FAILURE_KEYS = Object.keys(FAILED);
 
 export class SipTransport extends EventEmitter<{
   message: [InboundMessage];
@@ -72,7 +92,7 @@ export class SipTransport extends EventEmitter<{
     if (this.options.transport === 'udp') {
       const sock = dgram.createSocket({ type: net.isIPv6(localAddress) ? 'udp6' : 'udp4' });
       await new Promise<void>((resolve, reject) => {
-        sock.once('error', (e) => reject(unreachable(`cannot open the local SIP UDP port ${where}`, e)));
+        sock.once('error', (e) => reject(unreachable('openUdp', where, e)));
         sock.bind(localPort, localAddress, () => resolve());
       });
       sock.on('error', () => undefined); // per-send errors come through the send callback
@@ -83,7 +103,7 @@ export class SipTransport extends EventEmitter<{
     }
     const server = net.createServer((c) => this.adopt(c, true));
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (e) => reject(unreachable(`cannot open the local SIP TCP port ${where}`, e)));
+      server.once('error', (e) => reject(unreachable('openTcp', where, e)));
       server.listen(localPort, localAddress, () => resolve());
     });
     server.on('error', () => undefined);
@@ -147,7 +167,7 @@ export class SipTransport extends EventEmitter<{
         this.adopt(c, false, key);
         resolve(c);
       });
-      c.once('error', (e) => reject(unreachable(`cannot connect to ${key} over TCP`, e, { phone: key })));
+      c.once('error', (e) => reject(unreachable('connectTcp', key, e, { phone: key })));
     }).finally(() => this.connecting.delete(key));
     this.connecting.set(key, p);
     return p;
@@ -163,14 +183,14 @@ export class SipTransport extends EventEmitter<{
    * its request came on), else on the connection to the target.
    */
   async send(target: Remote, data: Buffer, via?: net.Socket): Promise<void> {
-    if (this.closed) throw new SnomError('E_UNREACHABLE', 'the SIP client is closed');
+    if (this.closed) throw new SnomError('E_UNREACHABLE', 'the SIP client is closed').withText('sip.closedLower');
     if (this.udp) {
       const sock = this.udp;
       await new Promise<void>((resolve, reject) => {
         sock.send(data, target.port, target.host, (err) => {
           if (err)
             reject(
-              unreachable(`cannot send SIP to ${target.host}:${target.port}`, err, {
+              unreachable('send', `${target.host}:${target.port}`, err, {
                 phone: `${target.host}:${target.port}`,
               }),
             );
@@ -184,7 +204,7 @@ export class SipTransport extends EventEmitter<{
       c.write(data, (err) => {
         if (err)
           reject(
-            unreachable(`cannot send SIP to ${target.host}:${target.port}`, err, {
+            unreachable('send', `${target.host}:${target.port}`, err, {
               phone: `${target.host}:${target.port}`,
             }),
           );

@@ -111,7 +111,7 @@ export class UaCstaLink extends EventEmitter<{ end: [DialogEnd] }> {
 
   /** Starts monitoring now (or as soon as the association is up) and after every loss. */
   monitor(spec: MonitorSpec): MonitorHandle {
-    if (this.closed) throw new SnomError('E_SIP', 'The uaCSTA link is closed.');
+    if (this.closed) throw new SnomError('E_SIP', 'The uaCSTA link is closed.').withText('sip.linkClosed');
     const m: Monitor = {
       spec,
       status: { state: 'connecting', restarts: 0 },
@@ -141,7 +141,8 @@ export class UaCstaLink extends EventEmitter<{ end: [DialogEnd] }> {
   // ---------------------------------------------------------------- internals
 
   private ensure(): Promise<UaCstaSession> {
-    if (this.closed) return Promise.reject(new SnomError('E_SIP', 'The uaCSTA link is closed.'));
+    if (this.closed)
+      return Promise.reject(new SnomError('E_SIP', 'The uaCSTA link is closed.').withText('sip.linkClosed'));
     if (this.session?.active) return Promise.resolve(this.session);
     this.opening ??= this.open().finally(() => (this.opening = undefined));
     return this.opening;
@@ -157,7 +158,7 @@ export class UaCstaLink extends EventEmitter<{ end: [DialogEnd] }> {
     });
     if (this.closed) {
       await s.close();
-      throw new SnomError('E_SIP', 'The uaCSTA link is closed.');
+      throw new SnomError('E_SIP', 'The uaCSTA link is closed.').withText('sip.linkClosed');
     }
     this.opened++;
     this.session = s;
@@ -189,7 +190,11 @@ export class UaCstaLink extends EventEmitter<{ end: [DialogEnd] }> {
       m.crossRef = undefined;
       this.report(m, {
         state: 'lost',
-        error: end.error ?? new SnomError('E_SIP', `association ended (${end.reason})`),
+        error:
+          end.error ??
+          new SnomError('E_SIP', `association ended (${end.reason})`).withText('sip.associationEndedShort', {
+            reason: end.reason,
+          }),
       });
     }
     this.scheduleRetry();

@@ -61,12 +61,20 @@ export function isCstaResponseName(name: string | undefined): boolean {
 
 function checkCstaXml(xml: unknown): string {
   if (typeof xml !== 'string' || xml.trim() === '') {
-    throw new SnomError('E_INPUT', 'The CSTA request is empty: give its XML.', { field: 'xml' });
+    throw new SnomError('E_INPUT', 'The CSTA request is empty: give its XML.', { field: 'xml' }).withText(
+      'sip.cstaEmpty',
+    );
   }
   if (xml.includes('\0'))
-    throw new SnomError('E_INPUT', 'The CSTA request contains a NUL character.', { field: 'xml' });
+    throw new SnomError('E_INPUT', 'The CSTA request contains a NUL character.', { field: 'xml' }).withText(
+      'sip.cstaNul',
+    );
   const problem = wellFormedError(xml);
-  if (problem) throw new SnomError('E_INPUT', `The CSTA request is not well-formed XML: ${problem}.`, { field: 'xml' });
+  if (problem)
+    throw new SnomError('E_INPUT', `The CSTA request is not well-formed XML: ${problem}.`, { field: 'xml' }).withText(
+      'sip.cstaXml',
+      { problem },
+    );
   return xml;
 }
 
@@ -178,7 +186,7 @@ export class UaCstaSession extends EventEmitter<{ event: [string, SipIncomingReq
                   phone: this.dialog.phone,
                   command,
                 },
-              ),
+              ).withText('sip.cstaNoResponse', { phone: this.dialog.phone, ms: wait }),
             ),
           wait,
         );
@@ -220,7 +228,7 @@ export class UaCstaSession extends EventEmitter<{ event: [string, SipIncomingReq
         new SnomError('E_SIP', `The uaCSTA association with ${this.dialog.phone} ended (${end.reason}).`, {
           phone: this.dialog.phone,
           dialogEnded: end.reason,
-        }),
+        }).withText('sip.associationEnded', { phone: this.dialog.phone, reason: end.reason }),
     );
     this.emit('end', end);
   }

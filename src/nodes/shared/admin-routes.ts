@@ -8,6 +8,8 @@ import type * as DetectLogin from '../../lib/detect-login';
 import type * as Diagnose from '../../lib/diagnose';
 import type { DiagnoseOptions } from '../../lib/diagnose';
 import { isSnomError, type SnomError } from '../../lib/errors';
+import type { Diagnosis } from '../../lib/diagnose';
+import { localise, sayText, translator, type Translate } from './i18n';
 import type { AuthMode } from '../../lib/http/types';
 import { positiveInt } from '../../lib/util';
 import type * as Models from '../../lib/profile/models';
@@ -27,7 +29,22 @@ const SAVED_PASSWORD = '__PWRD__';
 /** Detect and Test wait at most this long for the phone, whatever the form says. */
 const MAX_TIMEOUT_MS = 30_000;
 
-type Req = { body?: unknown };
+type Req = { body?: unknown; headers?: Record<string, unknown> };
+
+/** A language tag as Node-RED's catalogs are named (de, en-US), or undefined. */
+const LANG = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/i;
+
+/**
+ * The runtime's texts in the requesting editor's language: the editor names it in Accept-Language
+ * (nodes/*.html send RED.i18n.lang()); anything else, the runtime's own language.
+ */
+function editorTranslator(RED: RED, req: Req): Translate {
+  const header = req.headers?.['accept-language'];
+  const first = typeof header === 'string' ? header.split(',')[0].split(';')[0].trim() : '';
+  const _ = RED._;
+  if (!LANG.test(first) || typeof _ !== 'function') return translator(RED);
+  return translator({ _: (key: string, params?: Record<string, unknown>) => _(key, { ...params, lng: first }) });
+}
 
 // what the routes run (the phone client, detection, the model table) loads with the first call
 const adminSide = onFirstUse<typeof Detect & typeof DetectLogin & typeof Diagnose & typeof Models>(
@@ -67,10 +84,30 @@ async function phoneForm(RED: RED, req: Req): Promise<DiagnoseOptions> {
   return { ...form, ...(await adminSide().withSavedLogin({ phone: running.phone, ...saved }, form)) };
 }
 
+type Res = { status(n: number): { json(b: unknown): void } };
+
 /** A refusal of the form (400) or of the phone (502), never with the password (SnomError texts are redacted). */
-function failed(res: { status(n: number): { json(b: unknown): void } }, err: unknown): void {
-  if (isSnomError(err)) res.status(err.code === 'E_INPUT' ? 400 : 502).json({ error: err.message, code: err.code });
-  else res.status(500).json({ error: 'Detect failed unexpectedly' });
+function failed(res: Res, err: unknown, t: Translate): void {
+  if (isSnomError(err))
+    res.status(err.code === 'E_INPUT' ? 400 : 502).json({ error: localise(t, err).message, code: err.code });
+  else res.status(500).json({ error: t('errors.diagnose.failedUnexpectedly') });
+}
+
+/** A provisioning report with each phone's failure said in the editor's language. */
+function sayReport(report: ProvisionReport, t: Translate): ProvisionReport {
+  const errors = report.errors.map((e) => (e.text ? { ...e, message: sayText(t, e.text) } : e));
+  return { ...report, errors };
+}
+
+/** Test connection's findings with our words among their parameters said in the editor's language. */
+function sayFindings(d: Diagnosis, t: Translate): Diagnosis {
+  const findings = d.findings.map((f) => {
+    if (!f.said) return f;
+    const params = { ...f.params };
+    for (const [name, text] of Object.entries(f.said)) params[name] = sayText(t, text);
+    return { ...f, params };
+  });
+  return { ...d, findings };
 }
 
 /** A deployed snom-sip-notify node: "Prepare phone" writes the settings its SIP kinds need. */
@@ -88,52 +125,53 @@ export function mountAdminRoutes(RED: RED): void {
 
   // the phone editor's buttons: Detect (model, firmware, MAC) and Test connection (findings in plain
   // words, lib/diagnose); each runs with the form as typed and answers nothing secret
-  const phoneRoute = (name: string, run: (form: DiagnoseOptions) => Promise<unknown>) =>
+  const phoneRoute = (name: string, run: (form: DiagnoseOptions, t: Translate) => Promise<unknown>) =>
     RED.httpAdmin.post(`/snom-phone/${name}`, RED.auth.needsPermission('snom-phone.write'), (req, res) => {
+      const t = editorTranslator(RED, req);
       phoneForm(RED, req)
-        .then(run)
+        .then((form) => run(form, t))
         .then(
           (answer) => res.json(answer),
-          (err: unknown) => failed(res, err),
+          (err: unknown) => failed(res, err, t),
         );
     });
   phoneRoute('detect', (form) => adminSide().detectPhone(form));
-  phoneRoute('test', (form) => adminSide().diagnose(form));
+  phoneRoute('test', async (form, t) => sayFindings(await adminSide().diagnose(form), t));
 
   // the action-url-in editor's "write to phones" button; answers setting names and errors, never URLs (they hold the token)
   RED.httpAdmin.post(
     '/snom-action-url-in/:id/provision',
     RED.auth.needsPermission('snom-action-url-in.write'),
     (req, res) => {
+      const t = editorTranslator(RED, req);
       const node = RED.nodes.getNode(String(req.params.id)) as ProvisioningNode | null;
       if (!node || !node.provision) {
-        res.status(404).json({ error: 'Deploy this node first: provisioning uses the deployed node and its token.' });
+        res.status(404).json({ error: t('errors.provision.deployFirst') });
         return;
       }
       const body: unknown = req.body;
       const form = body !== null && typeof body === 'object' ? (body as { action?: unknown; phones?: unknown }) : {};
       const ids = Array.isArray(form.phones) ? form.phones.map(String) : undefined;
       node.provision(ids, form.action === 'unprovision').then(
-        (report) => res.json(report),
-        (err: SnomError) => res.status(400).json({ error: err.message, code: err.code }),
+        (report) => res.json(sayReport(report, t)),
+        (err: SnomError) => res.status(400).json({ error: localise(t, err).message, code: err.code }),
       );
     },
   );
 
   // the sip-notify editor's "Prepare phone" button: writes settings on the phone, so write permission
   RED.httpAdmin.post('/snom-sip-notify/:id/prepare', RED.auth.needsPermission('snom-sip-notify.write'), (req, res) => {
+    const t = editorTranslator(RED, req);
     const node = RED.nodes.getNode(String(req.params.id)) as PreparingNode | null;
     if (!node || !node.prepare) {
-      res
-        .status(404)
-        .json({ error: 'Deploy this node first: Prepare phone uses the deployed node and its phone config.' });
+      res.status(404).json({ error: t('errors.notify.deployFirst') });
       return;
     }
     const body: unknown = req.body;
     const keys = body !== null && typeof body === 'object' ? (body as { keys?: unknown }).keys : undefined;
     node.prepare(keys).then(
       (report) => res.json(report),
-      (err: SnomError) => res.status(400).json({ error: err.message, code: err.code }),
+      (err: SnomError) => res.status(400).json({ error: localise(t, err).message, code: err.code }),
     );
   });
 }

@@ -39,7 +39,7 @@ export function checkDocumentSize(xml: string, maxBytes: number): void {
   if (bytes > maxBytes) {
     throw inputError(`The minibrowser document is ${bytes} bytes; at most ${maxBytes} can be served to the phone.`, {
       field: 'document',
-    });
+    }).withText('documents.tooLarge', { bytes, max: maxBytes });
   }
 }
 
@@ -68,10 +68,11 @@ export class DocumentStore {
     checkDocumentSize(xml, this.maxBytes);
     this.purge();
     if (this.docs.size >= this.maxDocuments) {
+      const n = this.docs.size;
       throw new SnomError(
         'E_BUSY',
-        `${this.docs.size} minibrowser documents are already waiting for phones to fetch them; try again shortly.`,
-      );
+        `${n} minibrowser documents are already waiting for phones to fetch them; try again shortly.`,
+      ).withText('documents.full', { n });
     }
     const token = randomBytes(24).toString('base64url');
     this.docs.set(token, { xml, expires: this.now() + this.ttlMs, uses: Math.max(1, Math.floor(uses)) });
@@ -127,14 +128,14 @@ export function documentUrl(baseUrl: string, httpNodeRoot: unknown, token: strin
   if (httpNodeRoot === false) {
     throw unsupportedError(
       'Node-RED serves no HTTP nodes (httpNodeRoot is false in its settings), so it cannot hand the phone a document to fetch.',
-    );
+    ).withText('documents.noHttpNodes');
   }
   const base = String(baseUrl ?? '').trim();
   if (!base) {
     throw inputError(
       'The phone fetches the document from Node-RED: set "Base URL at which the phone reaches Node-RED" in the phone configuration (e.g. http://192.168.1.10:1880).',
       { field: 'baseUrl' },
-    );
+    ).withText('documents.noBaseUrl');
   }
   let u: URL;
   try {
@@ -143,10 +144,12 @@ export function documentUrl(baseUrl: string, httpNodeRoot: unknown, token: strin
     throw inputError(
       `The phone configuration's base URL "${base.slice(0, 80)}" is not a URL; use e.g. http://192.168.1.10:1880.`,
       { field: 'baseUrl' },
-    );
+    ).withText('documents.badBaseUrl', { url: base.slice(0, 80) });
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw inputError("The phone configuration's base URL must start with http:// or https://.", { field: 'baseUrl' });
+    throw inputError("The phone configuration's base URL must start with http:// or https://.", {
+      field: 'baseUrl',
+    }).withText('documents.baseUrlScheme');
   }
   const root = typeof httpNodeRoot === 'string' ? httpNodeRoot : '/';
   const join = (a: string, b: string) => `${a.replace(/\/+$/, '')}/${b.replace(/^\/+/, '')}`;

@@ -82,13 +82,24 @@ export function localise<E>(t: Translate, err: E): E | SnomError {
   const text: TextKey | undefined = err.text;
   if (!text) return err;
   const key = `errors.${text.key}`;
-  const message = t(key, withField(t, text.params));
+  const message = sayText(t, text);
   // in English (the runtime's, or its fallback for a language without the entry) the message stays as thrown
   if (message === key || message === englishText(key, text.params) || message === err.message) return err;
   const out = new SnomError(err.code, message, err.details);
   out.stack = err.stack;
   out.text = text;
   return out;
+}
+
+/** A text key in the runtime's language, the messages it quotes (`inner`) said in it too. */
+export function sayText(t: Translate, text: TextKey, depth = 0): string {
+  const params = { ...text.params };
+  if (text.inner && depth < 3)
+    for (const [name, inner] of Object.entries(text.inner)) {
+      const said = sayText(t, inner, depth + 1);
+      if (said !== `errors.${inner.key}`) params[name] = said;
+    }
+  return t(`errors.${text.key}`, withField(t, params));
 }
 
 /** A field named in words ("The number to dial") in the runtime's language, where the catalog has it. */

@@ -45,7 +45,8 @@ export class SipEndpoint {
 
   /** The config's SipClient, created on first use. */
   client(): SipClient {
-    if (this.closed) throw new SnomError('E_UNREACHABLE', 'The SIP side of this phone config is closed.');
+    if (this.closed)
+      throw new SnomError('E_UNREACHABLE', 'The SIP side of this phone config is closed.').withText('sip.configClosed');
     if (!this.sip) {
       const s = this.settings();
       this.sip = new (sipClientModule().SipClient)({

@@ -60,21 +60,24 @@ export function sipSettings(config: SipConfig): SipSettings {
   if (sipHost) host = checkHost('SIP host', sipHost);
   else {
     const http = text(config.host);
-    if (!http) throw inputError('The phone config has neither a SIP host nor a host.', { field: 'sipHost' });
+    if (!http)
+      throw inputError('The phone config has neither a SIP host nor a host.', { field: 'sipHost' }).withText(
+        'sip.noHost',
+      );
     host = checkHost('SIP host', httpHostName(http));
   }
   const transport = text(config.sipTransport) || 'udp';
   if (transport !== 'udp' && transport !== 'tcp')
     throw inputError(`SIP transport must be "udp" or "tcp", got ${quoteInput(transport, 40)}.`, {
       field: 'sipTransport',
-    });
+    }).withText('sip.transport', { value: quoteInput(transport, 40) });
   const user = text(config.sipUser);
   const authUser = text(config.sipAuthUser);
   const localAddress = text(config.sipLocalAddress) || '0.0.0.0';
   if (isIP(localAddress) === 0)
     throw inputError(`The local SIP address must be an IP address, got ${quoteInput(localAddress, 60)}.`, {
       field: 'sipLocalAddress',
-    });
+    }).withText('sip.localAddress', { value: quoteInput(localAddress, 60) });
   const advertised = text(config.sipAdvertisedAddress);
   const timeout = Number(text(config.timeout));
   return {

@@ -48,7 +48,7 @@ export function uaCstaTarget(phoneNode: SnomPhoneConfigNode): SipTarget {
     throw inputError(
       `uaCSTA needs the phone's CSTA-controlled identity: set the SIP user in the phone config of ${phoneNode.phone.label} (the identity with csta_control on).`,
       { field: 'sipUser' },
-    );
+    ).withText('events.noSipUser', { phone: phoneNode.phone.label });
   return target;
 }
 

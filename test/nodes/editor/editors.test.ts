@@ -305,6 +305,8 @@ describe('editors: one source with the runtime (vm)', () => {
     assert.equal(label(ed, 'snom-settings', { action: 'set', setName: 'language' }), 'set language');
     assert.equal(label(ed, 'snom-xml-push', { document: 'screen', documentType: 'msg' }), 'show msg.screen');
     assert.equal(label(ed, 'snom-key', { keys: 'P1', name: 'Door' }), 'Door', 'the name wins');
+    assert.equal(label(ed, 'snom-csta-events', { device: 'sip:100@pbx' }), 'CSTA events sip:100@pbx');
+    assert.equal(label(de, 'snom-csta-events', { device: 'sip:100@pbx' }), 'CSTA-Ereignisse sip:100@pbx');
   });
 
   it("fits every command in snom-command's select (Node-RED cut off the firewall test's long name)", () => {
