@@ -113,14 +113,14 @@ describe('runtime texts in the runtime language (node-red-node-test-helper, i18n
         assert.match(key.snom.error.message, /^Unknown key/);
       });
 
-      it('a message without a catalog entry stays English, with its code', async () => {
+      it("a bad msg.target entry: its code unchanged, the record on msg.snom the library's English one", async () => {
         await helper.load([phoneNode, keyNode, dialNode, catchNode, statusNode], flow(phones[0].url), creds);
         const err = collect(helper.getNode('err'));
-        // the fleet list's own reasons (bad entries) are not in the catalogs yet
         helper.getNode('k1').receive({ payload: 'ENTER', target: 'bad host!' });
         const [m] = await err.wait(1);
         assert.equal(m.error.code, 'E_INPUT');
         assert.match(m.error.message, /^SnomError \[E_INPUT\]: msg\.target "bad host!" /);
+        assert.match(m.snom.error.message, /^msg\.target "bad host!" is not a host name or IP address/);
       });
     });
   }
