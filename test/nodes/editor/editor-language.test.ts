@@ -56,6 +56,12 @@ const CASES = [
     de: 'Der Telefon-Host "bad host!" ist weder ein Hostname noch eine IP-Adresse',
     en: 'Phone host "bad host!" is not a host name or IP address',
   },
+  {
+    what: 'a bad fleet entry (a message quoting another)',
+    at: ['snom-phone', 'fleet', 'x y', {}, undefined],
+    de: 'Die Flotte ist ungültig: Flotteneintrag "x y" ist weder ein Hostname noch eine IP-Adresse',
+    en: 'The fleet is invalid: fleet entry "x y" is not a host name or IP address',
+  },
 ] as const;
 
 describe("the editor's checks in the editor's language", () => {
@@ -104,6 +110,7 @@ describe("the editor's checks in the editor's language", () => {
       assert.equal(enEditor.validate(type, field, value, { ...form, ...node(phone) }), c.en, c.what);
     }
     assert.equal(deEditor.validate('snom-phone', 'host', 'bad host!', {}), CASES[5].de);
+    assert.equal(deEditor.validate('snom-phone', 'fleet', 'x y', {}), CASES[6].de);
     assert.equal(
       deEditor.validate('snom-phone', 'port', '99999', { host: '10.0.0.5' }),
       'Telefon 10.0.0.5: Port 99999 liegt nicht zwischen 1 und 65535',
