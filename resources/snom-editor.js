@@ -18,7 +18,8 @@
 //   <field>Type ('str', the form's text, is the default and what old flows read as), and the
 //   runtime evaluates it per message (registerCommandNode in src/nodes/shared/command-node.ts).
 // - A field the runtime checks gets a check in src/nodes/editor/rules.ts (CHECKS): the editor then
-//   marks it red with the runtime's own message before deploy.
+//   marks it red with the runtime's own message before deploy, in the editor's language where the
+//   runtime's catalog has it (its text key, rendered with RED._: sayRuntime below).
 // - Help: nodes/help/<lang>/<type>.html with Inputs, Outputs, Details and References, en-US and de.
 (function (global) {
   'use strict';
@@ -78,6 +79,18 @@
     return verdict === true || typeof verdict === 'string' ? verdict : false;
   }
 
+  // the runtime's texts: the "runtime" part of the snom-phone set's catalog, which the editor loads
+  // for every node set at start (RED.i18n.loadNodeCatalogs), so every node's dialog can read it
+  var RUNTIME_TEXTS = MODULE + '/snom-phone:runtime.';
+
+  /** A runtime text in the editor's language (SnomRules' `say`); the key itself where the catalog has none. */
+  function sayRuntime(key, params) {
+    var full = RUNTIME_TEXTS + key;
+    var text = RED._(full, params || {});
+    // i18next answers a missing key with the key (without its namespace); RED._ a non-text with the full key
+    return typeof text === 'string' && text !== full && text !== 'runtime.' + key ? text : key;
+  }
+
   /** A Node-RED 3.x validator (value, opt): true, or the runtime's reason as a string. */
   function validator(type, field, defaults, prefix) {
     var typed = Object.prototype.hasOwnProperty.call(typedOf(type), field);
@@ -93,7 +106,7 @@
         return checkSource(multi && multi.length ? multi.typedInput('value') : value, source, opt);
       }
       if (r.checkedFields(type).indexOf(field) === -1) return true;
-      var verdict = r.checkField(type, field, value, values, phoneOf(type, values));
+      var verdict = r.checkField(type, field, value, values, phoneOf(type, values), sayRuntime);
       if (verdict === true || typeof verdict === 'string') return verdict;
       // no runtime message (it would fall back to a default): the node's own words, if it has any
       var key = type + '.validation.' + field;

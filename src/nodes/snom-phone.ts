@@ -11,7 +11,7 @@ import type * as PhoneStateModule from './shared/phone-state';
 import type * as SipEndpointModule from './shared/sip-endpoint';
 import type { RED } from './shared/red';
 import { positiveInt } from '../lib/util';
-import { localise, translator } from './shared/i18n';
+import { localise, translator, type Translate } from './shared/i18n';
 
 // a config's parts (its phone client and fleet, its state, its SIP side) load with the first config deployed
 const phoneConfigSide = onFirstUse<
@@ -22,6 +22,15 @@ const AUTH_MODES: readonly AuthMode[] = ['auto', 'basic', 'digest', 'none'];
 
 function authMode(v: unknown): AuthMode {
   return AUTH_MODES.find((m) => m === v) ?? 'auto';
+}
+
+/** Node-RED logs what a node's constructor throws (a bad host or port): said in the runtime's language. */
+function inLanguage<T>(t: Translate, make: () => T): T {
+  try {
+    return make();
+  } catch (err) {
+    throw localise(t, err);
+  }
 }
 
 export = function register(RED: RED): void {
@@ -38,7 +47,7 @@ export = function register(RED: RED): void {
     this.state = new PhoneState(t('status.phoneReady'));
     // an invalid fleet allows no other phone (the library fails closed) and says so here
     const fleet = Fleet.parse(config.fleet);
-    this.phone = new SnomPhone({
+    const options: PhoneModule.SnomPhoneOptions = {
       host,
       port: Number.isInteger(port) && port! > 0 ? port : undefined,
       protocol: config.protocol === 'https' ? 'https' : 'http',
@@ -55,7 +64,8 @@ export = function register(RED: RED): void {
       fleet,
       phonesAtOnce: positiveInt(config.phonesAtOnce, DEFAULT_PHONES_AT_ONCE),
       maxTargets: positiveInt(config.maxTargets, DEFAULT_MAX_TARGETS),
-    });
+    };
+    this.phone = inLanguage(t, () => new SnomPhone(options));
     if (!host) this.state.set({ fill: 'red', shape: 'ring', text: t('status.noHost') });
     else if (fleet.error) {
       this.state.setFault({ fill: 'red', shape: 'ring', text: t('status.invalidFleet') });

@@ -236,6 +236,32 @@ describe('the editor in a real browser', function () {
     }
   });
 
+  it("marks a bad key sequence in the German editor with the runtime's German text", async () => {
+    const de = await openEditor(browser, nr.url, 'de-DE');
+    try {
+      await openDialog(de.page, 'key');
+      await setField(de.page, '#node-input-keys', 'P1;NOSUCHKEY');
+      assert.equal(await fieldMarkedInvalid(de.page, '#node-input-keys'), true, 'P1;NOSUCHKEY not marked');
+      // the reason Node-RED shows on hover: the tooltip it keeps on the field
+      const said = await de.page.evaluate(() => {
+        const tip = (window as any).$('#node-input-keys').data('tooltip');
+        tip?.open(true);
+        const text: string | undefined = tip?.element?.text();
+        tip?.close(true);
+        return text;
+      });
+      await screenshot(de.page, 'snom-key-invalid-de');
+      assert.equal(
+        said,
+        'Unbekannte Taste "NOSUCHKEY" an Position 2: kein Snom-Tastenname (die Liste steht in der Hilfe des Nodes)',
+      );
+      await closeDialog(de.page, 'cancel');
+      assert.deepEqual(de.packageErrors(), []);
+    } finally {
+      await de.close();
+    }
+  });
+
   it('leaves no error in the browser console caused by the package', () => {
     assert.deepEqual(editor.packageErrors(), []);
   });

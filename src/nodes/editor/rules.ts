@@ -35,6 +35,7 @@ import {
   type CstaNodeOperation,
 } from '../shared/csta-params';
 import { documentUrl } from '../shared/document-server';
+import { sayText, type Say } from '../shared/say-text';
 import { sipSettings } from '../shared/sip-settings';
 
 /** The fields that may come from msg / flow / global / env, with their sources (the editor's typedInputs). */
@@ -345,9 +346,13 @@ export function profileOf(phone: PhoneSettings | undefined): Profile {
   });
 }
 
+export type { Say };
+
 /**
  * true when the runtime takes `value` for `field` of a `type` node; else the runtime's message,
- * or false where the runtime has none.
+ * or false where the runtime has none. `say`: the runtime's catalog in the editor's language (the
+ * editor's RED._ on the snom-phone set's "runtime" part); without it, or where it lacks the text,
+ * the message is the library's English one.
  */
 export function checkField(
   type: string,
@@ -355,6 +360,7 @@ export function checkField(
   value: unknown,
   form: Form = {},
   phone?: PhoneSettings,
+  say?: Say,
 ): true | false | string {
   const choices =
     Object.hasOwn(CHOICES, type) && Object.hasOwn(CHOICES[type], field) ? CHOICES[type][field] : undefined;
@@ -364,6 +370,18 @@ export function checkField(
   try {
     return check(String(value), form, profileOf(phone)) === false ? false : true;
   } catch (err) {
-    return err instanceof SnomError ? err.message : String((err as Error)?.message ?? err);
+    return err instanceof SnomError ? spoken(err, say) : String((err as Error)?.message ?? err);
+  }
+}
+
+/** The error's message in the catalog's words, as the runtime's `localise` says it; else as thrown. */
+function spoken(err: SnomError, say: Say | undefined): string {
+  if (!say || !err.text) return err.message;
+  const key = `errors.${err.text.key}`;
+  try {
+    const said = sayText(say, err.text);
+    return typeof said === 'string' && said !== '' && said !== key ? said : err.message;
+  } catch {
+    return err.message; // an editor whose i18n fails still shows why
   }
 }

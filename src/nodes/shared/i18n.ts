@@ -9,6 +9,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SnomError, type TextKey } from '../../lib/errors';
 import type { RED } from './red';
+import { sayText } from './say-text';
+
+export { sayText };
 
 /** The catalog namespace Node-RED gives the snom-phone node set (`<module>/<set>`). */
 export const NAMESPACE = '@snom-flows/node-red-contrib-snom/snom-phone';
@@ -89,24 +92,4 @@ export function localise<E>(t: Translate, err: E): E | SnomError {
   out.stack = err.stack;
   out.text = text;
   return out;
-}
-
-/** A text key in the runtime's language, the messages it quotes (`inner`) said in it too. */
-export function sayText(t: Translate, text: TextKey, depth = 0): string {
-  const params = { ...text.params };
-  if (text.inner && depth < 3)
-    for (const [name, inner] of Object.entries(text.inner)) {
-      const said = sayText(t, inner, depth + 1);
-      if (said !== `errors.${inner.key}`) params[name] = said;
-    }
-  return t(`errors.${text.key}`, withField(t, params));
-}
-
-/** A field named in words ("The number to dial") in the runtime's language, where the catalog has it. */
-function withField(t: Translate, params: TextParams): TextParams {
-  const field = params.field;
-  if (typeof field !== 'string' || !/\s/.test(field)) return params;
-  const key = `fields.${field}`;
-  const said = t(key);
-  return said === key ? params : { ...params, field: said };
 }
