@@ -16,6 +16,7 @@ import type { SnomPhoneConfigNode } from './shared/phone-node';
 import type { Node, RED } from './shared/red';
 import { acquireUaCsta, uaCstaTarget, type UaCstaLease } from './shared/uacsta-link';
 import { localise, translator } from './shared/i18n';
+import { missingPhoneStatus } from './shared/missing-phone';
 
 type Config = ConfigOf<'snom-csta-events'>;
 
@@ -72,7 +73,7 @@ export = function register(RED: RED): void {
     } = monitoring();
     const phoneNode = (config.phone ? RED.nodes.getNode(config.phone) : null) as SnomPhoneConfigNode | null;
     if (!phoneNode) {
-      node.status({ fill: 'red', shape: 'ring', text: t('status.noPhone') });
+      node.status(missingPhoneStatus(config.phone, t));
       return;
     }
     const phone = phoneNode;

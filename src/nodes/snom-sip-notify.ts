@@ -16,6 +16,7 @@ import type { ConfigOf, FieldsOf } from './shared/node-config';
 import type { SnomPhoneConfigNode } from './shared/phone-node';
 import type { DoneFn, NodeMessage, RED, SendFn } from './shared/red';
 import { localise, translator } from './shared/i18n';
+import { missingPhoneError, missingPhoneStatus } from './shared/missing-phone';
 
 // the requests, their route and Prepare phone's settings plans load with the first node deployed
 const sipNotifySide = onFirstUse<typeof Notify & typeof SipRoute & typeof Settings>(
@@ -78,7 +79,7 @@ export = function register(RED: RED): void {
     const { buildSipNotify, buttonKeyList, planSettingsGet, planSettingsSet, prepareSettings, requireSipNotify } =
       sipNotifySide();
     const phoneNode = (config.phone ? RED.nodes.getNode(config.phone) : null) as SnomPhoneConfigNode | null;
-    if (!phoneNode) node.status({ fill: 'red', shape: 'ring', text: t('status.noPhone') });
+    if (!phoneNode) node.status(missingPhoneStatus(config.phone, t));
 
     function fail(msg: NodeMessage, err: unknown, done: DoneFn, label?: string): void {
       const e = asSnomError(err);
@@ -93,7 +94,7 @@ export = function register(RED: RED): void {
     }
 
     async function send(msg: NodeMessage, out: SendFn, done: DoneFn): Promise<void> {
-      if (!phoneNode) throw noPhone();
+      if (!phoneNode) throw config.phone ? missingPhoneError(config.phone) : noPhone();
       if (msg.target !== undefined)
         throw new SnomError('E_INPUT', 'snom-sip-notify sends to its own phone config only; msg.target is not taken.', {
           field: 'target',
@@ -130,7 +131,7 @@ export = function register(RED: RED): void {
 
     /** Prepare phone: mb_trusted_hosts, filter_registrar, button keys, through the settings route. */
     const prepare = async (keys?: unknown): Promise<PrepareReport> => {
-      if (!phoneNode) throw noPhone();
+      if (!phoneNode) throw config.phone ? missingPhoneError(config.phone) : noPhone();
       const buttonKeys = buttonKeyList(keys === undefined || keys === '' ? config.keys : keys);
       const sip = phoneNode.sip;
       const target = sip.target();

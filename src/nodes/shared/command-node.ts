@@ -8,6 +8,7 @@ import type { ConfigOf, NodeType } from './node-config';
 import type { DoneFn, Node, NodeMessage, RED, SendFn } from './red';
 import { digitsOrNumber } from '../../lib/util';
 import { localise, translator, type Translate } from './i18n';
+import { missingPhoneError, missingPhoneStatus } from './missing-phone';
 import { resolveTyped } from './typed-props';
 
 /** The nodes that send commands to a phone (every node with a phone field but the phone config itself). */
@@ -101,7 +102,7 @@ export function registerCommandNode<T extends CommandNodeType>(RED: RED, type: T
     let busy = 0;
     let unsubscribe: (() => void) | undefined;
     if (!phoneNode) {
-      node.status({ fill: 'red', shape: 'ring', text: t('status.noPhone') });
+      node.status(missingPhoneStatus(config.phone, t));
     } else {
       unsubscribe = phoneNode.state.subscribe((s) => {
         if (busy === 0) node.status(s);
@@ -124,7 +125,7 @@ export function registerCommandNode<T extends CommandNodeType>(RED: RED, type: T
       let leases: TargetLease[] | undefined;
       let timeoutMs: number | undefined;
       try {
-        if (!phoneNode) throw inputError('No Snom phone is configured for this node').withText('noPhone');
+        if (!phoneNode) throw missingPhoneError(config.phone);
         timeoutMs = parseTimeout(msg.timeout);
         // synchronous: messages arriving together for a new phone share its one client
         leases = phoneNode.phone.targets(msg.target);
