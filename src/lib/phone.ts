@@ -466,7 +466,7 @@ export class SnomPhone {
     for (const [k, s] of this.siblings) {
       if (s.idle) {
         this.siblings.delete(k);
-        void s.close();
+        void s.retire();
         return;
       }
     }
@@ -502,9 +502,16 @@ export class SnomPhone {
       this.idleTimer = undefined;
       if (!this.idle || this.closed) return;
       if (parent.siblings.get(this.key) === this) parent.siblings.delete(this.key);
-      void this.close();
+      void this.retire();
     }, ms);
     this.idleTimer.unref();
+  }
+
+  /** An idle msg.target phone let go: closed, its accepted Digest nonce kept with its config for the next client. */
+  private retire(): Promise<void> {
+    this.closed = true;
+    this.stopIdle();
+    return this.client.close({ keepNonce: true });
   }
 
   async close(): Promise<void> {

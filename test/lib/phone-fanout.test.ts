@@ -269,6 +269,7 @@ describe('lib/phone: fan-out to many phones', function () {
       assert.equal(watch.seen, 2, 'first contact: the challenge, then the signed request');
       first.release();
       await until('the idle client closed', async () => (cfg.targetClients === 0 ? true : undefined));
+      assert.equal(cfg.client.share.keptNonces, 1, 'its session kept with the config');
       watch.reset();
       const again = cfg.forHost(hostOf(targets[1]));
       assert.notEqual(again.phone, first.phone, 'a new client');
@@ -279,6 +280,19 @@ describe('lib/phone: fan-out to many phones', function () {
     } finally {
       watch.stop();
     }
+  });
+
+  it('a redeploy (the configured phone closed) keeps no nonce: only an idle release hands one over', async () => {
+    const cfg = configured({ fleet: '127.0.0.0/8', targetIdleMs: 60_000, auth: 'digest' });
+    const leases = targets.slice(0, 3).map((t) => cfg.forHost(hostOf(t)));
+    try {
+      await Promise.all(leases.map((l) => l.phone.run([{ command: 'key', path: '/command.htm?key=1' }])));
+    } finally {
+      for (const l of leases) l.release();
+    }
+    const share = cfg.client.share;
+    await cfg.close();
+    assert.equal(share.keptNonces, 0, 'the closed config keeps no sessions');
   });
 
   it('a kept nonce the phone no longer accepts (expired: 401 stale) costs one retry, and the command goes through', async () => {

@@ -145,11 +145,14 @@ export class PhoneClient {
       });
   }
 
-  /** Idempotent. Waiting and running requests fail with E_UNREACHABLE 'client closed'. */
-  close(): Promise<void> {
+  /**
+   * Idempotent. Waiting and running requests fail with E_UNREACHABLE 'client closed'. `keepNonce`:
+   * an idle release (lib/phone.ts), whose accepted Digest session the share keeps for the next client
+   * of this phone; a redeploy's close keeps nothing, the share goes with the config.
+   */
+  close(opts: { keepNonce?: boolean } = {}): Promise<void> {
     this.closing ??= (async () => {
-      if (this.digest && this.digestWorked && this.deadline === 0 && this.queue.waiting === 0 && !this.queue.busy)
-        this.share.keepNonce(this.origin, this.digest);
+      if (opts.keepNonce && this.digest && this.digestWorked) this.share.keepNonce(this.origin, this.digest);
       // one error for all of it: closing a thousand msg.target clients made three errors (and stacks) each
       const closed = new ClosedError();
       this.queue.close(closed);

@@ -68,6 +68,11 @@ export class ClientShare {
     this.kept.set(origin, session);
   }
 
+  /** Nonces kept now (closed clients' sessions not yet taken over). */
+  get keptNonces(): number {
+    return this.kept.size;
+  }
+
   /** The kept session of this origin, once (a new client for that phone takes it over). */
   takeNonce(origin: string): DigestSession | undefined {
     const s = this.kept.get(origin);
