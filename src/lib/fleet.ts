@@ -29,8 +29,6 @@ const MAX_VERDICTS = 8192;
 // ASCII labels only: no percent escapes, userinfo or paths that the URL parser would rewrite
 const NAME = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?$/;
 const IPV6 = /^[0-9A-Fa-f:.]+$/;
-/** A dotted quad already in the URL parser's canonical form (no leading zeros): nothing to rewrite. */
-const CANONICAL_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
 /** Why an entry is refused: the catalog key (runtime.errors.fleet.<key>) and its English words. */
 const WHY = {
@@ -65,8 +63,9 @@ function mappedIPv4(v6: string): string | undefined {
 
 /** Canonical form of a bare host (no port). Throws E_INPUT naming `what`. */
 export function canonicalHost(raw: string, what: string): Pick<Endpoint, 'host' | 'kind'> {
-  // the common case of a fan-out, without a URL parse per phone
-  if (CANONICAL_IPV4.test(raw)) {
+  // the common case of a fan-out, without a URL parse per phone: a dotted quad as Node's isIPv4 takes it
+  // (no leading zeros) is already in the URL parser's canonical form
+  if (isIPv4(raw)) {
     if (raw === '0.0.0.0') throw bad(what, raw, 'unspecified');
     return { host: raw, kind: 'ipv4' };
   }

@@ -94,6 +94,8 @@ export class SnomPhone {
   private parent: SnomPhone | undefined;
   private profilePromise?: Promise<Profile>;
   private detected?: Profile;
+  /** model and firmware are configured: nothing to detect (one profile for this phone and its msg.target phones) */
+  private readonly profileFixed: boolean;
   private tail: Promise<void> = Promise.resolve();
   /** commands queued or running */
   private waiting = 0;
@@ -112,6 +114,7 @@ export class SnomPhone {
   /** `key`: a msg.target phone's canonical key, as its configured phone looked it up (not parsed again) */
   constructor(options: SnomPhoneOptions, profile?: Profile, key?: string) {
     this.options = options;
+    this.profileFixed = !needsDetection(options);
     this.client = new PhoneClient(options);
     this.fleet = options.fleet instanceof Fleet ? options.fleet : Fleet.parse(options.fleet);
     this.defaultPort = this.client.origin.startsWith('https:') ? 443 : 80;
@@ -142,7 +145,7 @@ export class SnomPhone {
   /** The profile the nodes check before sending. Detection failures fall back to permissive rules. */
   profile(): Promise<Profile> {
     if (this.detected) return Promise.resolve(this.detected);
-    if (!needsDetection(this.options)) return Promise.resolve(this.profileNow());
+    if (this.profileFixed) return Promise.resolve(this.profileNow());
     this.profilePromise ??= this.detect().finally(() => {
       this.profilePromise = undefined;
     });
@@ -408,7 +411,7 @@ export class SnomPhone {
     } else {
       this.makeRoom();
       // a configured model and firmware are every msg.target phone's: one profile for all of them
-      const shared = needsDetection(this.options) ? undefined : this.profileNow();
+      const shared = this.profileFixed ? this.profileNow() : undefined;
       const sibling: SnomPhone = new SnomPhone(
         {
           ...this.options,

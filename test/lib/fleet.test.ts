@@ -69,6 +69,30 @@ describe('lib/fleet: canonical hosts', () => {
     assert.throws(() => parseEndpoint(42, 'msg.target[3]'), inputErr(/^msg\.target\[3\] is not a host/));
   });
 
+  it('property: any four dot-separated numbers are canonical exactly as the URL parser writes them (leading zeros, octal, out of range)', () => {
+    const part = fc.oneof(fc.integer({ min: 0, max: 300 }).map(String), fc.constantFrom('00', '010', '0x7f', '08'));
+    fc.assert(
+      fc.property(fc.tuple(part, part, part, part), (parts) => {
+        const raw = parts.join('.');
+        let expected: string | undefined;
+        try {
+          expected = new URL(`http://${raw}/`).hostname;
+        } catch {
+          expected = undefined;
+        }
+        let got: string | undefined;
+        try {
+          got = parseEndpoint(raw, 'msg.target').host;
+        } catch {
+          got = undefined;
+        }
+        if (expected === '0.0.0.0') assert.equal(got, undefined, 'the unspecified address is refused');
+        else assert.equal(got, expected, raw);
+      }),
+      { seed: 29, numRuns: 400 },
+    );
+  });
+
   it('quotes input briefly: a megabyte of it makes a short error', () => {
     const huge = 'x'.repeat(1_000_000) + ' y';
     try {

@@ -6,7 +6,6 @@ import type * as Undici from 'undici';
 
 import { briefText } from '../errors';
 import { positiveNumber } from '../util';
-import type { Redactor } from './redact';
 import { ClientShare } from './share';
 import { parseWwwAuthenticate } from './challenge';
 import { chooseDigestChallenge, DigestSession } from './digest';
@@ -55,7 +54,6 @@ export class PhoneClient {
   private readonly user: string;
   /** Default per-request timeout. */
   readonly timeoutMs: number;
-  private readonly redactor: Redactor;
   private readonly floor: AuthFloor | undefined;
   /** redactor, Basic header, password hashes and connector: one set per configured phone (lib/phone.ts gives it to its msg.target phones) */
   readonly share: ClientShare;
@@ -92,7 +90,6 @@ export class PhoneClient {
     const password = opts.password ?? '';
     const given = opts.share;
     this.share = given?.holds(this.user, password) ? given : new ClientShare(this.user, password);
-    this.redactor = this.share.redactor;
     this.floor = opts.authFloor;
     this.timeoutMs = positiveNumber(opts.timeoutMs, DEFAULT_TIMEOUT_MS);
     this.queue = new SerialQueue(Math.max(0, Math.floor(opts.queueSize ?? DEFAULT_QUEUE_SIZE)));
@@ -170,7 +167,7 @@ export class PhoneClient {
     return {
       phone: this.label,
       command: briefText(command, 80),
-      redactor: secrets.length ? this.redactor.withSecrets(secrets) : this.redactor,
+      redactor: secrets.length ? this.share.redactor.withSecrets(secrets) : this.share.redactor,
     };
   }
 
