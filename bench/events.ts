@@ -153,6 +153,8 @@ export interface EventSample {
   p50: number;
   p99: number;
   max: number;
+  /** every fixed-rate latency of the round (ms), for the run's pooled percentiles */
+  latencies: number[];
   /** events/s the fixed-rate phase actually completed */
   achievedRate: number;
   errors: number;
@@ -316,6 +318,7 @@ export async function eventRound(
       p50: percentile(a.lat, 50),
       p99: percentile(a.lat, 99),
       max: percentile(a.lat, 100),
+      latencies: a.lat.filter((x) => Number.isFinite(x)),
       achievedRate: fixedDone / a.fixedSeconds,
       errors: a.errors,
       undelivered: Math.max(0, answered - delivered),

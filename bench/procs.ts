@@ -50,6 +50,28 @@ export async function stopChild(c: Child, signal: NodeJS.Signals = 'SIGTERM', gr
   clearTimeout(t);
 }
 
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc (Linux; NaN elsewhere).
+ * Kernel ticks are 10 ms, so it is read only around bursts that take hundreds of ms.
+ */
+export function processCpuMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // fields after the command name in parentheses: utime and stime are the 12th and 13th
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+const CLOCK_TICKS = 100;
+
+/** CPU time (ms) of this process so far. */
+export function ownCpuMs(): number {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+}
+
 export function tempDir(prefix: string): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   tempDirs.add(d);

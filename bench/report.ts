@@ -2,7 +2,7 @@
 // numbers are for reading).
 import type { BenchOptions } from './options';
 import type { Results } from './results';
-import { median, ratios, summary } from './stats';
+import { median, percentile, ratios, summary } from './stats';
 
 export const PRESS_ROWS: Array<{ id: string; label: string }> = [
   { id: 'raw', label: 'raw undici, no auth (transport floor)' },
@@ -56,6 +56,43 @@ function rowLine(r: Row): string {
 }
 
 const KIB = 1024;
+
+/** Where a fan-out's time went: the CPU this process and the phones' processes used during it. */
+function cpuRows(res: Results, key: string, raw: string, n: number, kind: string): Row[] {
+  const rows: Row[] = [];
+  const phones = `${n.toLocaleString('en')} phones, ${kind}`;
+  const tick = 'read from /proc at 10 ms resolution';
+  if (res.has(`${key}.cpu`)) {
+    rows.push({
+      row: `fan-out CPU, ${phones}: this process (Node-RED)`,
+      unit: 'ms CPU',
+      series: res.get(`${key}.cpu`),
+      vsRaw: res.has(`${raw}.cpu`) ? ratios(res.get(`${key}.cpu`), res.get(`${raw}.cpu`)) : undefined,
+      notes: 'user + system during the command; vs raw undici: the baseline CPU row below, same round',
+    });
+    rows.push({
+      row: `fan-out CPU, ${phones}: the simulated phones' processes`,
+      unit: 'ms CPU',
+      series: res.get(`${key}.phonesCpu`),
+      notes: `all fleet simulator processes together, on the same cores; ${tick}`,
+    });
+  }
+  if (res.has(`${raw}.cpu`)) {
+    rows.push({
+      row: `fan-out CPU, baseline, ${phones}: this process (undici + hand Digest)`,
+      unit: 'ms CPU',
+      series: res.get(`${raw}.cpu`),
+      notes: 'user + system during the baseline command',
+    });
+    rows.push({
+      row: `fan-out CPU, baseline, ${phones}: the simulated phones' processes`,
+      unit: 'ms CPU',
+      series: res.get(`${raw}.phonesCpu`),
+      notes: tick,
+    });
+  }
+  return rows;
+}
 
 export function buildTable(res: Results, o: BenchOptions): string[] {
   const rows: Row[] = [];
@@ -112,6 +149,7 @@ export function buildTable(res: Results, o: BenchOptions): string[] {
             .join('; '),
         });
       }
+      if (n === Math.max(...o.fanout)) rows.push(...cpuRows(res, key, raw, n, kind));
       const rawNote = res.noteOf(`fanraw.${n}`);
       if (res.has(raw) || rawNote) {
         rows.push({
@@ -239,6 +277,8 @@ export interface Extra {
   /** highest concurrency any fleet phone saw */
   fleetMaxConcurrent?: number;
   fleetKeys?: { expected: number; seen: number };
+  /** every fixed-rate event latency of the run (ms) by "<configs>.<path>": percentiles over all rounds */
+  eventLatencies: Record<string, number[]>;
 }
 
 function mmm(xs: number[], digits = 2): string {
@@ -246,6 +286,16 @@ function mmm(xs: number[], digits = 2): string {
   return s.n
     ? `min ${num(s.min, digits)} / median ${num(s.median, digits)} / max ${num(s.max, digits)}`
     : 'not measured';
+}
+
+/** The p99 of every fixed-rate event of the run together, per path: steadier than one round's 10 slowest. */
+function pooledP99(x: Extra, configs: number): string {
+  const snom = x.eventLatencies[`${configs}.snom`] ?? [];
+  const core = x.eventLatencies[`${configs}.core`] ?? [];
+  if (!snom.length || !core.length) return '';
+  const a = percentile(snom, 99);
+  const b = percentile(core, 99);
+  return `; all rounds pooled (${snom.length} and ${core.length} events): p99 ${num(a, 1)} ms and ${num(b, 1)} ms, ratio ${num(a / b, 2)}`;
 }
 
 function verdict(ok: boolean | undefined): string {
@@ -272,6 +322,9 @@ export function buildGoals(res: Results, o: BenchOptions, x: Extra): string[] {
         (res.has(key) ? `${mmm(res.get(key), 0)} ms` : 'not measured') +
         `; budget (2 × the ${kind} one-phone ${num(median(one), 1)} ms + 200) ${num(median(budget), 0)} ms` +
         (res.has(raw) ? `; the undici baseline to the same phones: ${mmm(res.get(raw), 0)} ms` : '') +
+        (res.has(`${key}.cpu`)
+          ? `; CPU during it, median: this process ${num(median(res.get(`${key}.cpu`)), 0)} ms, the phones' processes ${num(median(res.get(`${key}.phonesCpu`)), 0)} ms`
+          : '') +
         (refused ? `; ${refused}` : ''),
     );
   }
@@ -309,7 +362,8 @@ export function buildGoals(res: Results, o: BenchOptions, x: Extra): string[] {
     );
     g(
       median(p) <= 1,
-      `event p99 at ${o.eventRate}/s no worse than the core pair's (${c.toLocaleString('en')} configs, snom/core): ${mmm(p)}`,
+      `event p99 at ${o.eventRate}/s no worse than the core pair's (${c.toLocaleString('en')} configs, snom/core): ${mmm(p)}` +
+        pooledP99(x, c),
     );
   }
   if (res.has('mem.lib.rss')) {

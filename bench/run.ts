@@ -26,7 +26,17 @@ import {
   snomKeyNode,
   type PressPath,
 } from './press';
-import { cleanupAll, installSignalHandlers, interrupted, onCleanup, spawnNode, tempDir, type Child } from './procs';
+import {
+  cleanupAll,
+  installSignalHandlers,
+  interrupted,
+  onCleanup,
+  ownCpuMs,
+  processCpuMs,
+  spawnNode,
+  tempDir,
+  type Child,
+} from './procs';
 import { InProcessRuntime, Sink, type RuntimeFlows } from './red';
 import { buildGoals, buildTable, type Extra } from './report';
 import { Results } from './results';
@@ -75,7 +85,7 @@ async function main(): Promise<void> {
   installSignalHandlers();
   const want = (g: Group): boolean => o.only.has(g);
   const res = new Results(o.rounds);
-  const extra: Extra = {};
+  const extra: Extra = { eventLatencies: {} };
   log(
     `bench: ${o.quick ? 'quick' : 'full'} run, ${o.rounds} rounds, groups ${[...o.only].join(', ')}; Node ${process.version}, ${os.cpus().length} CPUs, load average ${os
       .loadavg()
@@ -95,10 +105,10 @@ async function main(): Promise<void> {
   const fleetSimsP = needFleet
     ? Promise.all(
         Array.from({ length: o.simProcs }, (_, k) => {
-          const from = Math.floor((k * o.fleet) / o.simProcs);
-          const to = Math.floor(((k + 1) * o.fleet) / o.simProcs);
+          // phone i lives in process i mod P, so that any fan-out's first N phones are spread over
+          // every simulator process (in a building each phone has its own CPU)
           const configs: SimPhoneConfig[] = [];
-          for (let i = from; i < to; i++) configs.push(phoneConfig(`fleet${i}`, 'digest'));
+          for (let i = k; i < o.fleet; i += o.simProcs) configs.push(phoneConfig(`fleet${i}`, 'digest'));
           return startSim(`fleet${k}`, configs);
         }),
       )
@@ -110,7 +120,13 @@ async function main(): Promise<void> {
   for (const rt of eventRuntimes) onCleanup(() => rt.stop());
   for (const s of [pressSim, ...fleetSims]) if (s) onCleanup(() => s.stop());
   onCleanup(() => closeControl());
-  const fleet: SimEndpoint[] = fleetSims.flatMap((s) => s.phones);
+  // back in fleet order: fleet[i] is phone fleet<i>
+  const fleet: SimEndpoint[] = [];
+  for (let i = 0; fleetSims.length && i < o.fleet; i++) {
+    fleet.push(fleetSims[i % fleetSims.length].phones[Math.floor(i / fleetSims.length)]);
+  }
+  /** CPU ms all fleet simulator processes have used so far: what the phones cost the machine */
+  const phonesCpuMs = (): number => fleetSims.reduce((t, f) => t + processCpuMs(f.child.proc.pid ?? -1), 0);
   if (o.latencyMs > 0)
     await eachLimit(fleet, 32, (p) =>
       simCall(p.url, 'POST', 'faults', { latencyMs: o.latencyMs }).then(() => undefined),
@@ -208,14 +224,17 @@ async function main(): Promise<void> {
         run: async (r) => {
           // the baseline and the node take turns going first
           const baseline = async (): Promise<void> => {
-            const s = await rawFanout(fleet.slice(0, n));
+            const s = await rawFanout(fleet.slice(0, n), phonesCpuMs);
             fleetAnswered += s.ok;
             if (s.failed) {
               res.note(`fanraw.${n}`, `${s.failed} of ${2 * n} failed`);
               log(`bench: round ${r + 1}, raw fan-out ${n}: ${s.failed} failed, first: ${s.firstError?.slice(0, 160)}`);
             } else {
-              res.set(`fanraw.${n}.cold`, r, s.coldMs);
-              res.set(`fanraw.${n}.warm`, r, s.warmMs);
+              for (const b of [s.cold, s.warm]) {
+                res.set(`fanraw.${n}.${b.kind}`, r, b.ms);
+                res.set(`fanraw.${n}.${b.kind}.cpu`, r, b.cpuMs);
+                res.set(`fanraw.${n}.${b.kind}.phonesCpu`, r, b.phonesCpuMs);
+              }
             }
           };
           if (r % 2 === 1) await baseline();
@@ -223,13 +242,19 @@ async function main(): Promise<void> {
           await runtime.redeployChanged(flows()); // new clients: the next command is cold
           attachSinks();
           for (const kind of ['cold', 'warm'] as const) {
+            const cpu0 = ownCpuMs();
+            const phones0 = phonesCpuMs();
             const s = await fanDriver.command(runtime, targets, o.fanoutTimeoutMs);
+            const cpuMs = ownCpuMs() - cpu0;
+            const phonesMs = phonesCpuMs() - phones0;
             fleetAnswered += s.ok;
             const key = `fan.${n}.${kind}`;
             if (s.refused) res.note(key, `refused: ${s.refused}`);
             else if (s.timedOut) res.note(key, `timeout after ${o.fanoutTimeoutMs} ms (${s.ok} answered)`);
             else {
               res.set(key, r, s.ms);
+              res.set(`${key}.cpu`, r, cpuMs);
+              res.set(`${key}.phonesCpu`, r, phonesMs);
               if (s.failed) {
                 res.note(key, `${s.failed} of ${n} failed`);
                 log(`bench: round ${r + 1}, ${key}: ${s.failed} of ${n} failed, first: ${s.firstError?.slice(0, 160)}`);
@@ -270,6 +295,8 @@ async function main(): Promise<void> {
             const b = `ev.${rt.configs}.${p}`;
             res.set(`${b}.tput`, r, s.throughput);
             res.set(`${b}.p99`, r, s.p99);
+            const pool = (extra.eventLatencies[`${rt.configs}.${p}`] ??= []);
+            for (const v of s.latencies) pool.push(v);
             res.set(`${b}.p50`, r, s.p50);
             res.set(`${b}.achieved`, r, s.achievedRate);
             res.set(`${b}.errors`, r, s.errors);
