@@ -12,8 +12,18 @@ export interface AuthChallenge {
   token68?: string;
 }
 
-const TCHAR = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
 const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*/;
+
+/** tchar (RFC 9110 §5.6.2) by char code: a table, since the reader asks once per character. */
+const TCHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+  TCHAR[c.charCodeAt(0)] = 1;
+const SP = 0x20;
+const TAB = 0x09;
+const COMMA = 0x2c;
+const DQUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const EQUALS = 0x3d;
 
 class Reader {
   pos = 0;
@@ -21,38 +31,50 @@ class Reader {
   get done(): boolean {
     return this.pos >= this.s.length;
   }
-  peek(): string {
-    return this.s[this.pos] ?? '';
+  /** the char code here, NaN at the end */
+  code(): number {
+    return this.s.charCodeAt(this.pos);
   }
   skipWs(): void {
-    while (this.peek() === ' ' || this.peek() === '\t') this.pos++;
+    for (let c = this.code(); c === SP || c === TAB; c = this.code()) this.pos++;
   }
   skipWsAndCommas(): void {
-    while (this.peek() === ' ' || this.peek() === '\t' || this.peek() === ',') this.pos++;
+    for (let c = this.code(); c === SP || c === TAB || c === COMMA; c = this.code()) this.pos++;
   }
   token(): string {
     const start = this.pos;
-    while (!this.done && TCHAR.test(this.peek())) this.pos++;
+    for (let c = this.code(); c < 128 && TCHAR[c] === 1; c = this.code()) this.pos++;
     return this.s.slice(start, this.pos);
+  }
+  atQuote(): boolean {
+    return this.code() === DQUOTE;
   }
   quoted(): string {
     // Caller saw the opening quote. An unterminated string runs to the end (lenient).
     this.pos++;
     let out = '';
+    let from = this.pos;
     while (!this.done) {
-      const c = this.s[this.pos++];
-      if (c === '"') return out;
-      if (c === '\\' && !this.done) out += this.s[this.pos++];
-      else out += c;
+      const c = this.code();
+      if (c === DQUOTE) {
+        out += this.s.slice(from, this.pos++);
+        return out;
+      }
+      if (c === BACKSLASH && this.pos + 1 < this.s.length) {
+        // quoted-pair: the next character stands for itself
+        out += this.s.slice(from, this.pos);
+        from = this.pos + 1;
+        this.pos += 2;
+      } else this.pos++;
     }
-    return out;
+    return out + this.s.slice(from);
   }
   /** True when a token followed by optional spaces and '=' starts here (an auth-param). */
   atParam(): boolean {
     const save = this.pos;
     const name = this.token();
     this.skipWs();
-    const isParam = name.length > 0 && this.peek() === '=';
+    const isParam = name.length > 0 && this.code() === EQUALS;
     this.pos = save;
     return isParam;
   }
@@ -68,7 +90,8 @@ function parseOne(header: string, out: AuthChallenge[]): void {
       r.pos++; // junk character: skip it rather than loop
       continue;
     }
-    const ch: AuthChallenge = { scheme, params: {} };
+    // the parameter names are the server's text: no prototype to find "constructor" in
+    const ch: AuthChallenge = { scheme, params: Object.create(null) as Record<string, string> };
     out.push(ch);
     r.skipWs();
     // token68 (e.g. "Negotiate abc==") : not a name=value pair, ends at comma or end
@@ -93,8 +116,8 @@ function parseOne(header: string, out: AuthChallenge[]): void {
       r.skipWs();
       r.pos++; // '='
       r.skipWs();
-      const value = r.peek() === '"' ? r.quoted() : r.token();
-      if (!(name in ch.params)) ch.params[name] = value; // first one wins (RFC: must not repeat)
+      const value = r.atQuote() ? r.quoted() : r.token();
+      if (!Object.hasOwn(ch.params, name)) ch.params[name] = value; // first one wins (RFC: must not repeat)
     }
   }
 }
