@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { parseKeyEvents, validateKeyEvents, requireHttpRemote } from '../../src/lib/commands/keys';
 import { buildTouch, parseTouchEvents } from '../../src/lib/commands/touch';
-import { checkSipUri, normaliseDialString } from '../../src/lib/commands/number';
+import { checkSipIdentity, normaliseDialString } from '../../src/lib/commands/number';
 import { buildCstaRequest } from '../../src/lib/csta/build';
 import { cstaFaultError } from '../../src/lib/csta/fault';
 import { SnomError } from '../../src/lib/errors';
@@ -62,7 +62,7 @@ const SAMPLES: Array<[string, () => SnomError]> = [
   ['number.tooLong', () => thrown(() => normaliseDialString('number', '1'.repeat(500)))],
   ['number.sip', () => thrown(() => normaliseDialString('number', 'sip:a b@c'))],
   ['number.start', () => thrown(() => normaliseDialString('number', '-5'))],
-  ['number.identity', () => thrown(() => checkSipUri('identity', 'nobody'))],
+  ['number.identity', () => thrown(() => checkSipIdentity('identity', 'nobody'))],
   ['settings.empty', () => thrown(() => validateSettingName(''))],
   ['settings.invalid', () => thrown(() => validateSettingName('1bad name'))],
   ['settings.objectName', () => thrown(() => validateSettingName('constructor'))],

@@ -134,8 +134,8 @@ export function normaliseDialString(field: string, value: unknown, opts: DialOpt
   return checkName(field, t, opts.names ?? 'user');
 }
 
-/** A SIP URI only (the outgoing identity): user@host or sip:user@host. */
-export function checkSipUri(field: string, value: unknown): string {
+/** A SIP identity only (the outgoing identity of a dial): user@host or sip:user@host. Not lib/sip's checkSipUri, which parses a full URI for the SIP stack. */
+export function checkSipIdentity(field: string, value: unknown): string {
   if (
     typeof value !== 'string' ||
     value.trim() === '' ||

@@ -4,7 +4,7 @@ import { inputError, quoteInput, unsupportedError } from '../errors';
 import type { PhoneRequest } from '../http/types';
 import type { Profile } from '../profile/types';
 import { formatKeyEvents, requireHttpRemote } from './keys';
-import { checkSipUri, normaliseDialString } from './number';
+import { checkSipIdentity, normaliseDialString } from './number';
 import { encodeQueryValue, multiPlan, singlePlan, type CommandPlan } from './plan';
 import { digitsOrNumber } from '../util';
 
@@ -51,7 +51,7 @@ export function buildDial(number: unknown, identity: unknown, profile: Profile):
   const n = normaliseDialString('The number to dial', number);
   let path = `/command.htm?number=${encodeQueryValue(n)}`;
   if (identity !== undefined && identity !== null && identity !== '') {
-    const uri = checkSipUri('The outgoing identity', identity);
+    const uri = checkSipIdentity('The outgoing identity', identity);
     path += `&outgoing_uri=${encodeQueryValue(uri)}`;
   }
   return singlePlan({ command: 'dial', path, okStatuses: [302], closeIsSuccess: true });
