@@ -40,8 +40,6 @@ function asSnomError(err: unknown): SnomError {
   return err instanceof SnomError ? err : new SnomError('E_INPUT', briefText(String((err as Error)?.message ?? err)));
 }
 
-const noPhone = () => new SnomError('E_INPUT', 'No Snom phone is configured for this node.').withText('notify.noPhone');
-
 /** The kind: the form's, else msg.topic (when the form says "from msg.topic"). */
 function kindOf(config: FieldsOf<'snom-sip-notify'>, msg: NodeMessage): SipNotifyKind {
   const { sipNotifyKind } = sipNotifySide();
@@ -94,7 +92,7 @@ export = function register(RED: RED): void {
     }
 
     async function send(msg: NodeMessage, out: SendFn, done: DoneFn): Promise<void> {
-      if (!phoneNode) throw config.phone ? missingPhoneError(config.phone) : noPhone();
+      if (!phoneNode) throw missingPhoneError(config.phone);
       if (msg.target !== undefined)
         throw new SnomError('E_INPUT', 'snom-sip-notify sends to its own phone config only; msg.target is not taken.', {
           field: 'target',
@@ -131,7 +129,7 @@ export = function register(RED: RED): void {
 
     /** Prepare phone: mb_trusted_hosts, filter_registrar, button keys, through the settings route. */
     const prepare = async (keys?: unknown): Promise<PrepareReport> => {
-      if (!phoneNode) throw config.phone ? missingPhoneError(config.phone) : noPhone();
+      if (!phoneNode) throw missingPhoneError(config.phone);
       const buttonKeys = buttonKeyList(keys === undefined || keys === '' ? config.keys : keys);
       const sip = phoneNode.sip;
       const target = sip.target();

@@ -339,4 +339,35 @@ describe('snom-sip-notify', function () {
       assert.equal((await sip(d785)).messages.length, 0, 'nothing reached the phone');
     });
   });
+
+  describe('without a started phone config', () => {
+    const flow = [
+      { id: 'f1', type: 'tab' },
+      { id: 'bad', type: 'snom-phone', host: 'bad host!', port: '' },
+      { id: 'n-bad', z: 'f1', type: 'snom-sip-notify', phone: 'bad', kind: 'talk', wires: [['out']] },
+      { id: 'n-none', z: 'f1', type: 'snom-sip-notify', phone: '', kind: 'talk', wires: [['out']] },
+      { id: 'c1', z: 'f1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+      { id: 'out', z: 'f1', type: 'helper' },
+      { id: 'caught', z: 'f1', type: 'helper' },
+    ];
+
+    for (const [id, text] of [
+      ['n-none', /^SnomError \[E_INPUT\]: No Snom phone is configured for this node/],
+      ['n-bad', /^SnomError \[E_INPUT\]: The snom-phone config of this node did not start/],
+    ] as const) {
+      it(`${id}: E_INPUT in the shared words, nothing sent, nothing out`, async () => {
+        await helper.load([nodeModule('snom-phone'), sipNode], flow);
+        const outs: unknown[] = [];
+        helper.getNode('out').on('input', (m: unknown) => outs.push(m));
+        const caught = new Promise<any>((resolve) => helper.getNode('caught').once('input', resolve));
+        helper.getNode(id).receive({ payload: '' });
+        const m = await caught;
+        assert.equal(m.error.code, 'E_INPUT');
+        assert.match(m.error.message, text);
+        assert.equal(m.error.source.id, id);
+        assert.deepEqual(outs, []);
+        assert.equal((await sip(d785)).messages.length, 0, 'nothing reached any phone');
+      });
+    }
+  });
 });
