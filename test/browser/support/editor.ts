@@ -67,7 +67,16 @@ export async function addNode(page: Page, type: string, x: number, y: number): P
   const search = page.locator('#red-ui-type-search-input');
   await search.waitFor({ state: 'visible' });
   await search.pressSequentially(type, { delay: 20 });
-  await page.waitForTimeout(500); // the list filters on keyup
+  // the list filters on keyup and selects its first entry a moment later: Enter before that adds
+  // another type or nothing (a fixed wait flaked on a loaded machine)
+  await page.waitForFunction(
+    (t) => {
+      const $ = (window as any).$;
+      return $('#red-ui-type-search li.selected .red-ui-editableList-item-content').data('data')?.type === t;
+    },
+    type,
+    { timeout: 15_000 },
+  );
   await page.keyboard.press('Enter');
   for (let i = 0; i < 50; i++) {
     const added = (await nodeIds(page, type)).filter((id) => !before.includes(id));
