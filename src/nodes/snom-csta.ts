@@ -1,6 +1,6 @@
 import type { CstaRequest, CstaResult } from '../lib/csta';
 import type { CommandPlan } from '../lib/commands/plan';
-import { isSnomError, unsupportedError } from '../lib/errors';
+import { unsupportedError } from '../lib/errors';
 import { cstaOperationFrom, cstaParamsFrom, rawXmlFrom } from './shared/csta-params';
 import { registerCommandNode, type BuildContext } from './shared/command-node';
 import { onFirstUse } from './shared/lazy';
@@ -37,12 +37,7 @@ function routeFor(ctx: BuildContext<'snom-csta'>, what: string): 'http' | 'sip' 
   const auto = choice === undefined || choice === '' || choice === 'auto';
   if (auto && !phoneNode.sip.settings().target.user) {
     // 'auto' on 8.7.1–8.7.2 without a SIP identity: say both why HTTP fails and what SIP would need
-    try {
-      requireCstaOverHttp(profile, `${what} (set the phone config's SIP user to use uaCSTA instead)`);
-    } catch (e) {
-      // the catalogs say the hint in words; `what` stays the operation
-      throw isSnomError(e) && e.text?.key === 'csta.gapFor' ? e.withText('csta.gapNoSipUser', { what }) : e;
-    }
+    requireCstaOverHttp(profile, what, { sipUserHint: true });
   }
   uaCstaTarget(phoneNode);
   if (msg.target !== undefined && msg.target !== null && msg.target !== '')

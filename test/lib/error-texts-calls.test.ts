@@ -208,7 +208,7 @@ describe('lib: call-side errors carry their catalog key, said in both catalogs (
     const sampled = new Set(SAMPLES.map(([k]) => `errors.${k}`));
     // csta's firmware refusals and settings' name checks are held by error-texts.test.ts
     const elsewhere =
-      /^errors\.(csta\.(noCsta|gap|legacy|needs874|gapFor|noneFor|rejected)|settings\.(empty|invalid|objectName|reserved)|http\.(timeout|noAnswer|refused|dns|noRoute|hungUp|tls|status|statusOnly|forbidden|badLogin|noUser))$/;
+      /^errors\.(csta\.(noCsta|gap|legacy|needs874|gapFor|gapNoSipUser|noneFor|rejected)|settings\.(empty|invalid|objectName|reserved)|http\.(timeout|noAnswer|refused|dns|noRoute|hungUp|tls|status|statusOnly|forbidden|badLogin|noUser))$/;
     const missing = [...en.keys()].filter(
       (k) => /^errors\.(csta|xml|settings|dial|dtmf|remote|http)\./.test(k) && !sampled.has(k) && !elsewhere.test(k),
     );
@@ -239,7 +239,6 @@ const NODE_KEYS = [
   'xml.noHttpNodes',
   'settings.action',
   'csta.noIdentity',
-  'csta.gapNoSipUser',
   'csta.noUaCsta',
   'csta.transport',
   // not in the node test: a uaCSTA route with msg.target, a Node-RED without HTTP nodes

@@ -96,6 +96,7 @@ const SAMPLES: Array<[string, () => SnomError]> = [
     () => thrown(() => buildCstaRequest('MakeCall', { callingDevice: 'a', calledDirectoryNumber: '1' }, none.csta)),
   ],
   ['csta.gapFor', () => thrown(() => requireCstaOverHttp(gap, 'Raw CSTA'))],
+  ['csta.gapNoSipUser', () => thrown(() => requireCstaOverHttp(gap, 'CSTA AnswerCall', { sipUserHint: true }))],
   ['csta.noneFor', () => thrown(() => requireCstaOverHttp(none, 'Raw CSTA'))],
 ];
 

@@ -38,12 +38,19 @@ export function hasCstaOverHttp(profile: Pick<Profile, 'csta'>): boolean {
 }
 
 /** E_UNSUPPORTED saying why when the phone has no CSTA over HTTP; `what` names the refused thing ("Raw CSTA"). */
-export function requireCstaOverHttp(profile: Pick<Profile, 'csta'>, what: string): void {
+export function requireCstaOverHttp(
+  profile: Pick<Profile, 'csta'>,
+  what: string,
+  /** on 8.7.0–8.7.2 also say that a SIP user in the phone config would route it over uaCSTA */
+  opts: { sipUserHint?: boolean } = {},
+): void {
   if (hasCstaOverHttp(profile)) return;
-  if (profile.csta.dialect === 'gap')
+  if (profile.csta.dialect === 'gap') {
+    const hint = opts.sipUserHint ? " (set the phone config's SIP user to use uaCSTA instead)" : '';
     throw unsupportedError(
-      `${what} is not possible: firmware 8.7.0 to 8.7.2 cannot do CSTA over HTTP; update the phone to 8.7.3 or later.`,
-    ).withText('csta.gapFor', { what });
+      `${what}${hint} is not possible: firmware 8.7.0 to 8.7.2 cannot do CSTA over HTTP; update the phone to 8.7.3 or later.`,
+    ).withText(hint ? 'csta.gapNoSipUser' : 'csta.gapFor', { what });
+  }
   throw unsupportedError(
     `${what} is not possible: this phone has no CSTA over HTTP (firmware before 7.3.4, or a model without it).`,
   ).withText('csta.noneFor', { what });
