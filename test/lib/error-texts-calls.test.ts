@@ -16,7 +16,8 @@ import {
   busyError,
   downgradeError,
   transportError,
-  WHAT_KEYS,
+  REASONS,
+  type Reason,
   type ErrorContext,
 } from '../../src/lib/http/errors';
 import { phoneOrigin } from '../../src/lib/http/origin';
@@ -69,9 +70,9 @@ const SAMPLES: Array<[string, () => SnomError | Promise<SnomError>]> = [
   ['http.notAHost', () => thrown(() => phoneOrigin('a phone'))],
   ['http.badPort', () => thrown(() => phoneOrigin('desk:http'))],
   ['http.portRange', () => thrown(() => phoneOrigin('desk', 70000))],
-  ...Object.entries(WHAT_KEYS)
-    .filter(([what]) => what.includes('HTTP 40') || what.includes('auth'))
-    .map(([what, key]): [string, () => SnomError] => [`http.${key}`, () => authError(ctx, what, 401)]),
+  ...(Object.entries(REASONS) as Array<[Reason, string]>)
+    .filter(([, what]) => what.includes('HTTP 40') || what.includes('auth'))
+    .map(([key]): [string, () => SnomError] => [`http.${key}`, () => authError(ctx, key, 401)]),
   ['csta.callIdMissing', () => csta('AnswerCall', {})],
   ['csta.callIdWhole', () => csta('AnswerCall', { callId: 1.5 })],
   ['csta.callIdType', () => csta('AnswerCall', { callId: [1] as unknown as string })],

@@ -5,7 +5,7 @@ import { endpointStatus, endpointStatusParts, type EndpointCounts } from '../../
 import { SnomError } from '../../src/lib/errors';
 import { monitorStatusText, monitorStatusView, type MonitorStatus } from '../../src/lib/sip';
 import { REFUSAL_KEYS } from '../../src/lib/csta/build';
-import { WHAT_KEYS } from '../../src/lib/http/errors';
+import { REASONS } from '../../src/lib/http/errors';
 import { FLEET_REASON_KEYS } from '../../src/lib/fleet';
 import { TRANSPORT_FAILURE_KEYS } from '../../src/lib/sip/transport';
 import { DIAGNOSE_WORD_KEYS } from '../../src/lib/diagnose';
@@ -61,7 +61,7 @@ function keysInCode(): Set<string> {
     if (file.endsWith(path.join('commands', 'keys.ts')))
       for (const m of text.matchAll(/say: '(\w+)'/g)) keys.add(`errors.keys.${m[1]}`);
   }
-  for (const k of Object.values(WHAT_KEYS)) keys.add(`errors.http.${k}`);
+  for (const k of Object.keys(REASONS)) keys.add(`errors.http.${k}`);
   for (const k of Object.values(REFUSAL_KEYS)) keys.add(`errors.csta.${k}`);
   for (const k of FLEET_REASON_KEYS) keys.add(`errors.fleet.${k}`);
   for (const k of TRANSPORT_FAILURE_KEYS) keys.add(`errors.sip.${k}`);

@@ -247,11 +247,7 @@ export class PhoneClient {
         }
         this.onAnswered(authorization);
         if (status === 403) {
-          throw authError(
-            ctx(),
-            "the phone refused access (HTTP 403): check user, password and the phone's access rules",
-            403,
-          );
+          throw authError(ctx(), 'forbidden', 403);
         }
         const ok = (status >= 200 && status < 300) || (req.okStatuses ?? []).includes(status);
         if (ok || acceptsErrorBody(req, status, body)) {
@@ -282,8 +278,7 @@ export class PhoneClient {
     retried: boolean,
     sent: string | undefined,
   ): Promise<void> {
-    if (this.mode === 'none')
-      throw authError(ctx, 'the phone asks for a login (HTTP 401) but auth is set to none', 401);
+    if (this.mode === 'none') throw authError(ctx, 'authNone', 401);
     const challenges = parseWwwAuthenticate(header);
     const digest = chooseDigestChallenge(challenges);
     const basicOffered = challenges.some((c) => c.scheme.toLowerCase() === 'basic');
@@ -298,33 +293,21 @@ export class PhoneClient {
         this.autoScheme = 'digest';
         this.learned = true;
       }
-      if (!retry) throw authError(ctx, 'user or password not accepted (HTTP 401)', 401);
+      if (!retry) throw authError(ctx, 'badLogin', 401);
       return;
     }
-    if (retried) throw authError(ctx, 'user or password not accepted (HTTP 401)', 401);
-    if (!this.user) throw authError(ctx, 'the phone asks for a login (HTTP 401) but no user is configured', 401);
+    if (retried) throw authError(ctx, 'badLogin', 401);
+    if (!this.user) throw authError(ctx, 'noUser', 401);
     if (this.mode === 'basic') {
       // Basic went out preemptively, so this 401 is a rejection.
-      throw authError(
-        ctx,
-        digest && !basicOffered
-          ? 'the phone asks for Digest auth but auth is set to basic: set it to digest or auto'
-          : 'user or password not accepted (HTTP 401)',
-        401,
-      );
+      throw authError(ctx, digest && !basicOffered ? 'wantsDigest' : 'badLogin', 401);
     }
     if (this.mode === 'digest') {
-      throw authError(
-        ctx,
-        basicOffered
-          ? 'the phone offers only Basic auth but auth is set to digest (refusing to send the password in clear)'
-          : 'the phone sent no usable Digest challenge (HTTP 401)',
-        401,
-      );
+      throw authError(ctx, basicOffered ? 'onlyBasic' : 'noDigestChallenge', 401);
     }
     if (basicOffered) {
       // Resending the same Basic credentials cannot help.
-      if (sent?.startsWith('Basic ')) throw authError(ctx, 'user or password not accepted (HTTP 401)', 401);
+      if (sent?.startsWith('Basic ')) throw authError(ctx, 'badLogin', 401);
       if (this.floor && (await this.floor.scheme()) === 'digest') {
         // no downgrade: a fleet phone never gets a weaker scheme than the configured phone uses
         throw downgradeError(ctx, this.floor.label);
@@ -333,7 +316,7 @@ export class PhoneClient {
       this.learned = true;
       return;
     }
-    throw authError(ctx, 'the phone sent no usable auth challenge (HTTP 401)', 401);
+    throw authError(ctx, 'noChallenge', 401);
   }
 
   private authorization(method: string, req: PhoneRequest): string | undefined {

@@ -87,31 +87,41 @@ export function snomError(
   const details: Record<string, unknown> = { phone: r.own(ctx.phone), command: r.own(ctx.command) };
   for (const [k, v] of Object.entries(extra)) details[k] = typeof v === 'string' ? r.own(v) : v;
   const e = new SnomError(code, message, details);
-  const key = text?.key ?? (Object.hasOwn(WHAT_KEYS, what) ? WHAT_KEYS[what] : undefined);
-  if (!key) return e;
-  const params: TextKey['params'] = { ...text?.params, phone: String(details.phone), command: String(details.command) };
+  if (!text) return e;
+  const params: TextKey['params'] = { ...text.params, phone: String(details.phone), command: String(details.command) };
   for (const [k, v] of Object.entries(params)) if (typeof v === 'string') params[k] = r.own(v);
-  return e.withText(`http.${key}`, params);
+  return e.withText(`http.${text.key}`, params);
 }
 
-/** The fixed reasons above as catalog keys ("runtime.errors.http.<key>"). */
-export const WHAT_KEYS: Record<string, string> = {
-  'client closed': 'closed',
-  'the phone did not answer in time': 'noAnswer',
-  'connection refused (wrong port, or the web server is off?)': 'refused',
-  'host name not found': 'dns',
-  'no route to the phone (off or on another network?)': 'noRoute',
-  'the phone closed the connection without an answer': 'hungUp',
-  "the phone refused access (HTTP 403): check user, password and the phone's access rules": 'forbidden',
-  'the phone asks for a login (HTTP 401) but auth is set to none': 'authNone',
-  'user or password not accepted (HTTP 401)': 'badLogin',
-  'the phone asks for a login (HTTP 401) but no user is configured': 'noUser',
-  'the phone asks for Digest auth but auth is set to basic: set it to digest or auto': 'wantsDigest',
-  'the phone offers only Basic auth but auth is set to digest (refusing to send the password in clear)': 'onlyBasic',
-  'the phone sent no usable Digest challenge (HTTP 401)': 'noDigestChallenge',
-  'the phone sent no usable auth challenge (HTTP 401)': 'noChallenge',
-  'connection failed': 'connectionFailed',
-};
+/** An error for one of the fixed reasons below: its English said once, its catalog key passed with it. */
+function reasonError(
+  ctx: ErrorContext,
+  code: SnomErrorCode,
+  reason: Reason,
+  extra: Record<string, unknown> = {},
+): SnomError {
+  return snomError(ctx, code, REASONS[reason], extra, text(reason, {}));
+}
+
+/** The fixed reasons of HTTP errors by catalog key ("runtime.errors.http.<key>"), in English. */
+export const REASONS = {
+  closed: 'client closed',
+  noAnswer: 'the phone did not answer in time',
+  refused: 'connection refused (wrong port, or the web server is off?)',
+  dns: 'host name not found',
+  noRoute: 'no route to the phone (off or on another network?)',
+  hungUp: 'the phone closed the connection without an answer',
+  forbidden: "the phone refused access (HTTP 403): check user, password and the phone's access rules",
+  authNone: 'the phone asks for a login (HTTP 401) but auth is set to none',
+  badLogin: 'user or password not accepted (HTTP 401)',
+  noUser: 'the phone asks for a login (HTTP 401) but no user is configured',
+  wantsDigest: 'the phone asks for Digest auth but auth is set to basic: set it to digest or auto',
+  onlyBasic: 'the phone offers only Basic auth but auth is set to digest (refusing to send the password in clear)',
+  noDigestChallenge: 'the phone sent no usable Digest challenge (HTTP 401)',
+  noChallenge: 'the phone sent no usable auth challenge (HTTP 401)',
+  connectionFailed: 'connection failed',
+} as const;
+export type Reason = keyof typeof REASONS;
 
 /** Transport failure (no HTTP status) → E_TIMEOUT / E_UNREACHABLE / E_INPUT. */
 export function transportError(ctx: ErrorContext, err: unknown): SnomError {
@@ -124,22 +134,17 @@ export function transportError(ctx: ErrorContext, err: unknown): SnomError {
       { timeoutMs: err.timeoutMs },
       text('timeout', { ms: err.timeoutMs }),
     );
-  if (err instanceof ClosedError) return snomError(ctx, 'E_UNREACHABLE', 'client closed');
+  if (err instanceof ClosedError) return reasonError(ctx, 'E_UNREACHABLE', 'closed');
   const codes = errorCodes(err);
   if (codes.includes('UND_ERR_DESTROYED') || codes.includes('UND_ERR_CLOSED'))
-    return snomError(ctx, 'E_UNREACHABLE', 'client closed');
+    return reasonError(ctx, 'E_UNREACHABLE', 'closed');
   const has = (set: Set<string>) => codes.find((c) => set.has(c));
   let c: string | undefined;
-  if ((c = has(TIMEOUTS))) return snomError(ctx, 'E_TIMEOUT', 'the phone did not answer in time', { errorCode: c });
-  if ((c = has(REFUSED)))
-    return snomError(ctx, 'E_UNREACHABLE', 'connection refused (wrong port, or the web server is off?)', {
-      errorCode: c,
-    });
-  if ((c = has(DNS))) return snomError(ctx, 'E_UNREACHABLE', 'host name not found', { errorCode: c });
-  if ((c = has(NOROUTE)))
-    return snomError(ctx, 'E_UNREACHABLE', 'no route to the phone (off or on another network?)', { errorCode: c });
-  if ((c = has(CLOSED)))
-    return snomError(ctx, 'E_UNREACHABLE', 'the phone closed the connection without an answer', { errorCode: c });
+  if ((c = has(TIMEOUTS))) return reasonError(ctx, 'E_TIMEOUT', 'noAnswer', { errorCode: c });
+  if ((c = has(REFUSED))) return reasonError(ctx, 'E_UNREACHABLE', 'refused', { errorCode: c });
+  if ((c = has(DNS))) return reasonError(ctx, 'E_UNREACHABLE', 'dns', { errorCode: c });
+  if ((c = has(NOROUTE))) return reasonError(ctx, 'E_UNREACHABLE', 'noRoute', { errorCode: c });
+  if ((c = has(CLOSED))) return reasonError(ctx, 'E_UNREACHABLE', 'hungUp', { errorCode: c });
   if ((c = codes.find((x) => TLS.test(x)))) {
     return snomError(
       ctx,
@@ -163,7 +168,7 @@ export function transportError(ctx: ErrorContext, err: unknown): SnomError {
   const extra = codes[0] ? { errorCode: codes[0] } : {};
   // a reason only the transport knows: the frame in the runtime's language, the reason as it came
   if (msg) return snomError(ctx, 'E_UNREACHABLE', msg, extra, text('transport', { reason: msg }));
-  return snomError(ctx, 'E_UNREACHABLE', 'connection failed', extra);
+  return reasonError(ctx, 'E_UNREACHABLE', 'connectionFailed', extra);
 }
 
 const text = (key: string, params: TextKey['params']): TextKey => ({ key, params });
@@ -184,8 +189,9 @@ export function httpError(ctx: ErrorContext, status: number, body: string): Snom
   );
 }
 
-export function authError(ctx: ErrorContext, what: string, status?: number, said?: TextKey): SnomError {
-  return snomError(ctx, 'E_AUTH', what, status === undefined ? {} : { status }, said);
+/** A refused login (E_AUTH) for one of the fixed reasons. */
+export function authError(ctx: ErrorContext, reason: Reason, status?: number): SnomError {
+  return reasonError(ctx, 'E_AUTH', reason, status === undefined ? {} : { status });
 }
 
 /** The phone's queue is full (E_BUSY): nothing was sent. */
@@ -201,10 +207,11 @@ export function busyError(ctx: ErrorContext, waiting: number): SnomError {
 
 /** A fleet phone asks for Basic while the configured phone uses Digest: no downgrade. */
 export function downgradeError(ctx: ErrorContext, floor: string): SnomError {
-  return authError(
+  return snomError(
     ctx,
+    'E_AUTH',
     `the phone asks for Basic auth, but ${floor} uses Digest: the password is not sent in clear to another phone (set auth to basic on the configured phone if that is meant)`,
-    401,
+    { status: 401 },
     text('downgrade', { floor }),
   );
 }
